@@ -1,0 +1,120 @@
+"""Whoosh analyzers for PFOCR text and gene symbols.
+
+Normalisation lives here as Whoosh filters, so the index and the query parser
+apply exactly the same steps:
+
+* `FoldFilter`: Unicode compatibility forms, case, and Greek letters and the
+  Cyrillic look-alikes OCR and authors produce folded to Latin letters, so
+  ``NF-κB``, ``NF-кB`` (Cyrillic ka) and ``NF-kB`` index the same terms.
+* `CompoundFilter`: ``IL-6``, ``JAK/STAT`` and ``NF-κB`` are indexed as their
+  parts *and* as the joined word, so ``IL6``, ``IL-6`` and ``IL 6`` all find
+  ``IL-6``; queries keep the parts only, which the index always has.
+* `GeneSymbolFilter`: the gene-symbol key of `genes.normalize_symbol`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from whoosh.analysis import (
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.analysis.analyzers import Analyzer
+
+from .genes import fold_letters, normalize_symbol
+
+# A word, or words joined by hyphens/slashes/dashes (JAK-STAT, PI3K/AKT, NF-κB).
+_COMPOUND = r"\w+(?:[-/\u2010-\u2015]\w+)*"
+_DELIMS = "-/\u2010\u2011\u2012\u2013\u2014\u2015"
+
+
+class FoldFilter(Filter):
+    """Case, Unicode compatibility forms, Greek and Cyrillic look-alikes -> Latin."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold_letters(unicodedata.normalize("NFKC", t.text).casefold())
+            yield t
+
+
+class CompoundFilter(Filter):
+    """Split hyphen/slash compounds into parts, adding the joined word when indexing.
+
+    The joined word shares the first part's position, so phrase queries over
+    the parts still line up.
+    """
+
+    is_morph = False
+
+    def __call__(self, tokens):
+        pos_shift = 0
+        for t in tokens:
+            text = t.text
+            if not any(d in text for d in _DELIMS):
+                if t.positions:
+                    t.pos += pos_shift
+                yield t
+                continue
+            parts = _split(text)
+            if not parts:
+                continue
+            base_pos = t.pos + pos_shift if t.positions else 0
+            start = t.startchar if t.chars else 0
+            offset = 0
+            for i, part in enumerate(parts):
+                offset = text.index(part, offset)
+                t.text = part
+                if t.positions:
+                    t.pos = base_pos + i
+                if t.chars:
+                    t.startchar = start + offset
+                    t.endchar = t.startchar + len(part)
+                offset += len(part)
+                yield t
+                if i == 0 and t.mode == "index" and len(parts) > 1:
+                    t.text = "".join(parts)
+                    if t.chars:
+                        t.endchar = start + len(text)
+                    yield t
+            pos_shift += len(parts) - 1
+
+
+def _split(text: str) -> list[str]:
+    parts = [text]
+    for d in _DELIMS:
+        parts = [p for chunk in parts for p in chunk.split(d)]
+    return [p for p in parts if p]
+
+
+class GeneSymbolFilter(Filter):
+    """Replace each token by its gene-symbol key (STAT-5a -> STAT5A, GSK3β -> GSK3B)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            key = normalize_symbol(t.text)
+            if key:
+                t.text = key
+                yield t
+
+
+def text_analyzer(stem: bool) -> Analyzer:
+    """Words for captions and titles.  Stop words go before folding so a Greek
+    letter standing alone (TNF α -> 'a') is never taken for the article 'a';
+    single characters are kept (minsize=1): in 'IL 6' or 'p 53' they matter."""
+    chain = RegexTokenizer(_COMPOUND) | LowercaseFilter() | StopFilter(minsize=1) | CompoundFilter() | FoldFilter()
+    return chain | StemFilter() if stem else chain
+
+
+def gene_analyzer() -> Analyzer:
+    """Gene symbols, one per whitespace-separated token, never stemmed."""
+    return RegexTokenizer(r"[^\s,;]+") | GeneSymbolFilter()
+
+
+def analyzer_for(name: str) -> Analyzer:
+    if name == "gene":
+        return gene_analyzer()
+    return text_analyzer(stem=name == "stemmed")

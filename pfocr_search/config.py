@@ -1,0 +1,265 @@
+"""Index configuration: `index_config/*.yaml`, validated on load.
+
+The configuration says which record fields are indexed, how they are
+analysed, how they are boosted, and how gene terms are matched.  Every key is
+checked on load; an unknown or ill-typed key is one `ConfigError` that names
+the key's full path (``fields.figtitle.bost``), so a typo never silently falls
+back to a default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from .errors import ConfigError
+
+#: Record fields that can be indexed as searchable text.
+TEXT_FIELDS = (
+    "figtitle",
+    "caption",
+    "papertitle",
+    "reftext",
+    "keywords",
+    "genes",
+    "chemicals",
+    "diseases",
+    "journal",
+)
+ANALYZERS = ("stemmed", "text", "gene")
+OPERATORS = ("and", "or")
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class FieldConfig:
+    analyzer: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    default_operator: str = "or"
+    limit: int = 10
+    snippet_chars: int = 220
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    k1: float = 1.2
+    b: float = 0.75
+    field_b: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FuzzyConfig:
+    min_length: int = 4
+    short_length: int = 5
+    max_edits_short: int = 1
+    max_edits_long: int = 2
+    min_score: float = 75.0
+    max_candidates: int = 5
+
+    def max_edits(self, length: int) -> int:
+        """Edits allowed for a term of `length` characters (0: no fuzzy match)."""
+        if length < self.min_length:
+            return 0
+        return self.max_edits_short if length <= self.short_length else self.max_edits_long
+
+
+@dataclass(frozen=True)
+class GenesConfig:
+    fuzzy: FuzzyConfig = field(default_factory=FuzzyConfig)
+    alias_file: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """A validated index configuration."""
+
+    fields: Mapping[str, FieldConfig]
+    search: SearchConfig = field(default_factory=SearchConfig)
+    scoring: ScoringConfig = field(default_factory=ScoringConfig)
+    genes: GenesConfig = field(default_factory=GenesConfig)
+    version: int = 1
+    source: str = "<default>"
+
+    def schema_fingerprint(self) -> str:
+        """Digest of what decides the on-disk schema (not boosts or query settings)."""
+        layout = {name: f.analyzer for name, f in sorted(self.fields.items())}
+        blob = json.dumps({"version": self.version, "fields": layout}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def boosts(self) -> dict[str, float]:
+        return {name: f.boost for name, f in self.fields.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The configuration as YAML-shaped data; `parse_config` reads it back."""
+        scoring = {"k1": self.scoring.k1, "b": self.scoring.b}
+        scoring.update({f"{name}_b": b for name, b in self.scoring.field_b.items()})
+        return {
+            "version": self.version,
+            "fields": {name: asdict(spec) for name, spec in self.fields.items()},
+            "search": asdict(self.search),
+            "scoring": scoring,
+            "genes": asdict(self.genes),
+        }
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False)
+
+
+def _fail(path: str, message: str) -> ConfigError:
+    return ConfigError(f"index config: {path}: {message}")
+
+
+def _expect_mapping(value: Any, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _fail(path, f"expected a mapping, got {type(value).__name__}")
+    return value
+
+
+def _check_keys(data: Mapping[str, Any], allowed: tuple[str, ...], path: str) -> None:
+    for key in data:
+        if key not in allowed:
+            where = f"{path}.{key}" if path else str(key)
+            raise _fail(where, f"unknown key (expected one of: {', '.join(allowed)})")
+
+
+def _number(value: Any, path: str, *, integer: bool = False, low: float = 0.0) -> Any:
+    ok_types = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, ok_types):
+        kind = "an integer" if integer else "a number"
+        raise _fail(path, f"expected {kind}, got {value!r}")
+    if value < low:
+        raise _fail(path, f"must be >= {low:g}, got {value!r}")
+    return value
+
+
+def _choice(value: Any, choices: tuple[str, ...], path: str) -> str:
+    if value not in choices:
+        raise _fail(path, f"expected one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _dataclass_from(cls: type, data: Any, path: str, *, integers: tuple[str, ...] = ()) -> Any:
+    """Build a flat dataclass of numbers from `data`, checking every key."""
+    data = _expect_mapping(data, path)
+    names = tuple(f.name for f in cls.__dataclass_fields__.values())
+    _check_keys(data, names, path)
+    values = {k: _number(v, f"{path}.{k}", integer=k in integers) for k, v in data.items()}
+    return cls(**values)
+
+
+def _parse_fields(data: Any) -> dict[str, FieldConfig]:
+    data = _expect_mapping(data, "fields")
+    if not data:
+        raise _fail("fields", "at least one field must be indexed")
+    _check_keys(data, TEXT_FIELDS, "fields")
+    out = {}
+    for name, spec in data.items():
+        path = f"fields.{name}"
+        spec = _expect_mapping(spec, path)
+        _check_keys(spec, ("analyzer", "boost"), path)
+        if "analyzer" not in spec:
+            raise _fail(f"{path}.analyzer", "missing")
+        analyzer = _choice(spec["analyzer"], ANALYZERS, f"{path}.analyzer")
+        if (name == "genes") != (analyzer == "gene"):
+            raise _fail(f"{path}.analyzer", "the gene analyzer is for the genes field only, and genes needs it")
+        out[name] = FieldConfig(analyzer, float(_number(spec.get("boost", 1.0), f"{path}.boost")))
+    return out
+
+
+def _parse_search(data: Any) -> SearchConfig:
+    data = _expect_mapping(data, "search")
+    _check_keys(data, ("default_operator", "limit", "snippet_chars"), "search")
+    defaults = SearchConfig()
+    return SearchConfig(
+        default_operator=_choice(data.get("default_operator", defaults.default_operator), OPERATORS,
+                                 "search.default_operator"),
+        limit=_number(data.get("limit", defaults.limit), "search.limit", integer=True, low=1),
+        snippet_chars=_number(data.get("snippet_chars", defaults.snippet_chars), "search.snippet_chars",
+                              integer=True, low=20),
+    )
+
+
+def _parse_scoring(data: Any, fields: Mapping[str, FieldConfig]) -> ScoringConfig:
+    data = dict(_expect_mapping(data, "scoring"))
+    field_b = {}
+    for key in [k for k in data if isinstance(k, str) and k.endswith("_b") and k != "b"]:
+        name = key[:-2]
+        if name not in fields:
+            raise _fail(f"scoring.{key}", f"no indexed field named {name!r}")
+        field_b[name] = float(_number(data.pop(key), f"scoring.{key}"))
+    _check_keys(data, ("k1", "b"), "scoring")
+    return ScoringConfig(
+        k1=float(_number(data.get("k1", 1.2), "scoring.k1")),
+        b=float(_number(data.get("b", 0.75), "scoring.b")),
+        field_b=field_b,
+    )
+
+
+def _parse_genes(data: Any) -> GenesConfig:
+    data = _expect_mapping(data, "genes")
+    _check_keys(data, ("fuzzy", "alias_file"), "genes")
+    fuzzy = _dataclass_from(FuzzyConfig, data.get("fuzzy", {}), "genes.fuzzy",
+                            integers=("min_length", "short_length", "max_edits_short",
+                                      "max_edits_long", "max_candidates"))
+    alias_file = data.get("alias_file")
+    if alias_file is not None and not isinstance(alias_file, str):
+        raise _fail("genes.alias_file", f"expected a path or null, got {alias_file!r}")
+    return GenesConfig(fuzzy=fuzzy, alias_file=alias_file)
+
+
+def parse_config(data: Any, source: str = "<memory>") -> IndexConfig:
+    """Validate a parsed YAML document and return an `IndexConfig`."""
+    data = _expect_mapping(data if data is not None else {}, "(top level)")
+    _check_keys(data, ("version", "fields", "search", "scoring", "genes"), "")
+    version = _number(data.get("version", 1), "version", integer=True, low=1)
+    if version != 1:
+        raise _fail("version", f"unsupported version {version} (this pfocr-search reads version 1)")
+    if "fields" not in data:
+        raise _fail("fields", "missing")
+    fields = _parse_fields(data["fields"])
+    return IndexConfig(
+        fields=fields,
+        search=_parse_search(data.get("search", {})),
+        scoring=_parse_scoring(data.get("scoring", {}), fields),
+        genes=_parse_genes(data.get("genes", {})),
+        version=version,
+        source=source,
+    )
+
+
+def parse_config_text(text: str, source: str = "<memory>") -> IndexConfig:
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"index config: {source}: not valid YAML ({_one_line(exc)})") from None
+    return parse_config(data, source)
+
+
+def load_config(path: str | Path | None = None) -> IndexConfig:
+    """Load and validate a configuration file; None loads the shipped default."""
+    if path is None:
+        text = resources.files("pfocr_search.index_config").joinpath("default.yaml").read_text("utf-8")
+        return parse_config_text(text, "<default>")
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"index config: cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"index config: {path} is not UTF-8 text") from None
+    return parse_config_text(text, str(path))
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())

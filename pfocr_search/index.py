@@ -1,0 +1,211 @@
+"""`FigureIndex`: the Python API, and the one engine the CLI drives.
+
+    from pfocr_search import FigureIndex
+
+    with FigureIndex.build(["records/"], "my-index") as ix:
+        for hit in ix.search("JAK STAT signaling", limit=5):
+            print(hit.rank, hit.figid, hit.score, hit.figtitle)
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from .config import IndexConfig, load_config, parse_config
+from .errors import ConfigMismatchError, IndexNotFoundError, UnknownFigureError
+from .genes import GeneEntry, GeneVocabulary, VocabularyCounter
+from .indexer import BuildReport, ProgressCallback, build
+from .records import FigureRecord
+from .schema import RECORD, unpack_record
+from .search import SearchResults, build_parser, make_filter, parse_query, run_search, weighting
+from .storage import VOCABULARY, Manifest, directory_size, resolve_index_path
+
+YearRange = tuple["int | None", "int | None"]
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What an index holds."""
+
+    path: str
+    records: int
+    genes: int
+    top_genes: list[GeneEntry]
+    organisms: list[tuple[str, int]]
+    years: tuple[int | None, int | None]
+    size_bytes: int
+    built_at: float
+    config: IndexConfig
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "records": self.records,
+            "genes": self.genes,
+            "top_genes": [{"symbol": g.symbol, "figures": g.figures} for g in self.top_genes],
+            "organisms": [{"organism": o, "figures": n} for o, n in self.organisms],
+            "years": list(self.years),
+            "size_bytes": self.size_bytes,
+            "built_at": self.built_at,
+            "config": self.config.to_dict(),
+        }
+
+
+class FigureIndex:
+    """An opened pfocr-search index.  Use `build` or `open`; close it (or use
+    `with`) to release its searcher.  Searching from several threads at once
+    is safe."""
+
+    def __init__(self, root: Path, manifest: Manifest, config: IndexConfig) -> None:
+        self.path = root
+        self.manifest = manifest
+        self.config = config
+        #: The report of the build that produced this object, if it did.
+        self.report: BuildReport | None = None
+        try:
+            self._ix = whoosh_index.open_dir(str(root / manifest.generation))
+        except (OSError, whoosh_index.EmptyIndexError) as exc:
+            raise IndexNotFoundError(f"index at {root} is damaged ({exc}); rebuild it with --rebuild") from None
+        self._parser = build_parser(self._ix.schema, config)
+        self._lock = threading.RLock()
+        self._searcher: Searcher | None = None
+        self._vocabulary: GeneVocabulary | None = None
+
+    # -- opening -----------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None,
+             config: IndexConfig | str | os.PathLike[str] | None = None) -> "FigureIndex":
+        """Open the index at `path` (default: $PFOCR_SEARCH_INDEX, else ./pfocr-index).
+
+        Without `config` the index searches with the configuration it was
+        built with.  A `config` may change boosts and query settings, but not
+        the indexed fields or analyzers: that is a `ConfigMismatchError`.
+        """
+        root = resolve_index_path(path)
+        manifest = Manifest.load(root)
+        built_with = parse_config(manifest.config, source=f"{root} (as built)")
+        if config is None:
+            return cls(root, manifest, built_with)
+        if not isinstance(config, IndexConfig):
+            config = load_config(config)
+        if config.schema_fingerprint() != manifest.schema:
+            raise ConfigMismatchError(f"index at {root} was built with other fields or analyzers than "
+                                      f"{config.source}; rebuild it with --rebuild to use this config")
+        return cls(root, manifest, config)
+
+    @classmethod
+    def build(cls, sources: Sequence[str | os.PathLike[str]], path: str | os.PathLike[str] | None = None,
+              config: IndexConfig | str | os.PathLike[str] | None = None, *, strict: bool = False,
+              progress: ProgressCallback | None = None, wait: float = 0.0) -> "FigureIndex":
+        """Index every record under `sources` into a fresh index at `path` and open it.
+
+        The build's `BuildReport` is on the returned object as `.report`.
+        """
+        if config is not None and not isinstance(config, IndexConfig):
+            config = load_config(config)
+        root = resolve_index_path(path)
+        report = build(sources, root, config, strict=strict, progress=progress, wait=wait)
+        ix = cls.open(root, config)
+        ix.report = report
+        return ix
+
+    # -- searching ---------------------------------------------------------
+
+    def search(self, text: str, limit: int | None = None, *, offset: int = 0, organism: str | None = None,
+               years: YearRange | None = None) -> SearchResults:
+        """Ranked figures for a query in Whoosh's query language.
+
+        `organism` takes a scientific or common name ("Homo sapiens", "mouse");
+        `years` is an inclusive (from, to) range, either end None for open.
+        """
+        q = parse_query(self._parser, text)
+        limit = self.config.search.limit if limit is None else limit
+        with self._lock:
+            return run_search(self._current_searcher(), q, self.config, text=text, limit=limit,
+                              offset=offset, filter=make_filter(organism, years))
+
+    def get(self, figid: str) -> FigureRecord:
+        """The whole record of one figure; `UnknownFigureError` if absent."""
+        with self._lock:
+            fields = self._current_searcher().document(figid=figid)
+        if fields is None:
+            raise UnknownFigureError(f"no figure {figid!r} in the index at {self.path}")
+        return unpack_record(fields[RECORD])
+
+    def __contains__(self, figid: object) -> bool:
+        with self._lock:
+            return isinstance(figid, str) and self._current_searcher().document_number(figid=figid) is not None
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._current_searcher().doc_count()
+
+    @property
+    def vocabulary(self) -> GeneVocabulary:
+        """The gene vocabulary stored with the index."""
+        if self._vocabulary is None:
+            path = self.path / self.manifest.generation / VOCABULARY
+            self._vocabulary = VocabularyCounter.load(path).vocabulary() if path.is_file() else GeneVocabulary()
+        return self._vocabulary
+
+    def stats(self, top: int = 10) -> IndexStats:
+        with self._lock:
+            searcher = self._current_searcher()
+            reader = searcher.reader()
+            organisms = sorted(((_display_organism(t.decode()), reader.doc_frequency("organism", t))
+                                for t in reader.lexicon("organism")), key=lambda x: (-x[1], x[0]))
+            year_field = searcher.schema["year"]
+            years = [year_field.from_bytes(t) for t in year_field.sortable_terms(reader, "year")]
+            records = searcher.doc_count()
+        vocabulary = self.vocabulary
+        return IndexStats(
+            path=str(self.path),
+            records=records,
+            genes=len(vocabulary.entries),
+            top_genes=vocabulary.top(top),
+            organisms=organisms,
+            years=(min(years), max(years)) if years else (None, None),
+            size_bytes=directory_size(self.path / self.manifest.generation),
+            built_at=self.manifest.built_at,
+            config=self.config,
+        )
+
+    def every_figid(self) -> list[str]:
+        with self._lock:
+            return sorted(f["figid"] for f in self._current_searcher().documents())
+
+    # -- lifetime ----------------------------------------------------------
+
+    def _current_searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = self._ix.searcher(weighting=weighting(self.config))
+        return self._searcher
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            self._ix.close()
+
+    def __enter__(self) -> "FigureIndex":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"FigureIndex({str(self.path)!r}, generation={self.manifest.generation!r})"
+
+
+def _display_organism(term: str) -> str:
+    # Organism terms are case-folded in the index; scientific names start upper-case.
+    return term[:1].upper() + term[1:]

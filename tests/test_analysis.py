@@ -1,0 +1,55 @@
+"""Analyzers: Greek and Cyrillic folding, compounds, gene-symbol keys."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pfocr_search.analysis import gene_analyzer, text_analyzer
+from pfocr_search.genes import normalize_symbol
+
+
+def terms(text: str, mode: str = "index", stem: bool = True) -> list[str]:
+    return [t.text for t in text_analyzer(stem)(text, mode=mode, positions=True, chars=True)]
+
+
+@pytest.mark.parametrize("spelling", ["NF-κB", "NF-кB", "NF-kB", "nf-kb", "NF‐κB"])
+def test_greek_cyrillic_and_ascii_spellings_index_the_same_terms(spelling):
+    assert terms(spelling) == ["nf", "nfkb", "kb"]
+
+
+def test_compounds_are_indexed_as_parts_and_joined_word_but_queried_as_parts():
+    assert terms("IL-6/JAK pathway") == ["il", "il6jak", "6", "jak", "pathwai"]
+    assert terms("IL-6/JAK", mode="query") == ["il", "6", "jak"]
+
+
+def test_compound_joined_word_shares_the_first_parts_position():
+    tokens = [(t.text, t.pos) for t in text_analyzer(False)("JAK-STAT signaling", mode="index", positions=True)]
+    assert tokens == [("jak", 0), ("jakstat", 0), ("stat", 1), ("signaling", 2)]
+
+
+def test_lone_greek_letter_is_not_dropped_as_a_stop_word():
+    assert terms("TNF α", stem=False) == ["tnf", "a"]
+    assert "a" not in terms("a pathway")
+
+
+@pytest.mark.parametrize("spelling, key", [
+    ("STAT-5a", "STAT5A"), ("stat5a", "STAT5A"), ("NF-κB", "NFKB"), ("GSK3β", "GSK3B"), ("PKCθ", "PKCQ"),
+    ("TGF-β1", "TGFB1"), ("Il_6", "IL6"), ("HLA-DRB1", "HLADRB1"), ("p53", "P53"), ("  ", ""),
+])
+def test_gene_symbol_keys(spelling, key):
+    assert normalize_symbol(spelling) == key
+
+
+def test_gene_analyzer_tokens_are_symbol_keys():
+    assert [t.text for t in gene_analyzer()("STAT3 Stat5b NF-κB")] == ["STAT3", "STAT5B", "NFKB"]
+
+
+@given(st.text(max_size=80))
+def test_analyzers_never_crash_and_normalisation_is_idempotent(text):
+    for mode in ("index", "query"):
+        terms(text, mode=mode)
+        list(gene_analyzer()(text, mode=mode))
+    key = normalize_symbol(text)
+    assert normalize_symbol(key) == key

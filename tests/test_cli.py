@@ -1,0 +1,171 @@
+"""The pfocr-search CLI through typer's CliRunner: every command, format and error path."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from pfocr_search import FigureIndex, __version__
+from pfocr_search.cli import app, parse_years
+from pfocr_search.errors import PfocrSearchError
+
+
+@pytest.fixture()
+def run():
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str] | None = None):
+        return runner.invoke(app, list(args), env=env)
+
+    return invoke
+
+
+def assert_one_line_error(result, code: int, text: str) -> None:
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and text in lines[0], result.stderr
+
+
+def test_index_sample_then_search(run, tmp_path):
+    path = str(tmp_path / "ix")
+    result = run("index", "--sample", "--index", path)
+    assert result.exit_code == 0, result.output
+    assert "indexed 50 records, skipped 0" in result.stdout
+    result = run("search", "JAK STAT signaling", "--index", path)
+    assert result.exit_code == 0
+    assert "PMC7176449__cm9-133-0959-g001" in result.stdout
+    assert "JAK-STAT signaling pathway" in result.stdout
+
+
+def test_index_reports_skipped_records_and_strict_fails(run, tmp_path, sample_dir, broken_dir):
+    path = str(tmp_path / "ix")
+    result = run("index", str(sample_dir / "seed"), str(broken_dir), "--index", path)
+    assert result.exit_code == 0
+    assert "indexed 1 records, skipped 6" in result.stdout
+    assert "no_figid.md: no figid" in result.stderr
+    result = run("index", str(sample_dir), str(broken_dir), "--index", path, "--strict")
+    assert_one_line_error(result, 1, "--strict")
+    with FigureIndex.open(path) as ix:
+        assert len(ix) == 1
+
+
+def test_index_needs_a_source(run, tmp_path):
+    assert_one_line_error(run("index", "--index", str(tmp_path / "ix")), 2, "SOURCE")
+    assert_one_line_error(run("index", str(tmp_path / "missing"), "--index", str(tmp_path / "ix")), 2,
+                          "does not exist")
+
+
+def test_index_with_bad_config_names_the_key(run, tmp_path, sample_dir):
+    config = tmp_path / "bad.yaml"
+    config.write_text("fields:\n  figtitle: {analyzer: stemmed, bost: 3}\n", encoding="utf-8")
+    result = run("index", str(sample_dir / "seed"), "--index", str(tmp_path / "ix"), "--config", str(config))
+    assert_one_line_error(result, 2, "fields.figtitle.bost")
+
+
+def test_index_location_from_environment(run, tmp_path, sample_dir):
+    env = {"PFOCR_SEARCH_INDEX": str(tmp_path / "envix")}
+    assert run("index", str(sample_dir / "seed"), env=env).exit_code == 0
+    result = run("search", "JAK", "--format", "tsv", env=env)
+    assert result.exit_code == 0 and "PMC7176449" in result.stdout
+
+
+def test_search_json_lines(run, sample_index_path):
+    result = run("search", "JAK STAT signaling", "--index", str(sample_index_path), "--format", "json", "-n", "3")
+    assert result.exit_code == 0
+    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(hits) == 3
+    for key in ("figid", "figtitle", "year", "score", "organisms", "genes", "pmcid", "figlink", "snippet"):
+        assert key in hits[0]
+    assert hits[0]["rank"] == 1 and hits[0]["score"] >= hits[1]["score"]
+
+
+def test_search_tsv(run, sample_index_path):
+    result = run("search", "autophagy", "-i", str(sample_index_path), "-f", "tsv")
+    lines = result.stdout.splitlines()
+    header = lines[0].split("\t")
+    assert header[:3] == ["rank", "figid", "score"]
+    rows = [line.split("\t") for line in lines[1:]]
+    assert rows and all(len(r) == len(header) for r in rows)
+
+
+def test_search_filters(run, sample_index_path):
+    result = run("search", "signaling", "-i", str(sample_index_path), "-f", "json", "--year", "2020:", "-n", "50",
+                 "--organism", "human")
+    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert hits and all(h["year"] >= 2020 and "Homo sapiens" in h["organisms"] for h in hits)
+
+
+def test_search_no_hits_says_so(run, sample_index_path):
+    result = run("search", "zzzzqqq", "-i", str(sample_index_path))
+    assert result.exit_code == 0 and "no figures match" in result.stdout
+
+
+@pytest.mark.parametrize("args, text", [
+    (("search", "gene:STAT3"), "unknown field 'gene'"),
+    (("search", "year:abc"), "not a valid number"),
+    (("search", "autophagy", "--year", "20x0"), "--year"),
+    (("search", "autophagy", "--year", "2020:2010"), "FROM is after TO"),
+    (("search", "autophagy", "--format", "xml"), "--format"),
+    (("show", "PMC0__nope"), "no figure 'PMC0__nope'"),
+])
+def test_user_errors_are_one_line_exit_2(run, sample_index_path, args, text):
+    assert_one_line_error(run(*args, "--index", str(sample_index_path)), 2, text)
+
+
+@pytest.mark.parametrize("command", [("search", "x"), ("show", "x"), ("stats",)])
+def test_missing_index_is_one_line_exit_2(run, tmp_path, command):
+    assert_one_line_error(run(*command, "--index", str(tmp_path / "none")), 2, "no index at")
+
+
+def test_show_formats(run, sample_index_path):
+    figid = "PMC7176449__cm9-133-0959-g001"
+    data = json.loads(run("show", figid, "-i", str(sample_index_path), "-f", "json").stdout)
+    assert data["figid"] == figid and len(data["genes"]) == 11 and data["year"] == 2020
+    table = run("show", figid, "-i", str(sample_index_path)).stdout
+    assert "JAK-STAT signaling pathway" in table and "STAT3" in table
+    tsv = run("show", figid, "-i", str(sample_index_path), "-f", "tsv").stdout.splitlines()
+    assert tsv[0] == "field\tvalue" and any(line.startswith("genes (Homo sapiens)\t") for line in tsv)
+
+
+def test_stats_formats(run, sample_index_path):
+    text = run("stats", "-i", str(sample_index_path)).stdout
+    assert "records: 50" in text and "Homo sapiens (44)" in text and "config:" in text and "figtitle" in text
+    data = json.loads(run("stats", "-i", str(sample_index_path), "-f", "json").stdout)
+    assert data["records"] == 50 and data["years"] == [1997, 2023]
+    assert "records\t50" in run("stats", "-i", str(sample_index_path), "-f", "tsv").stdout
+
+
+def test_version_and_help(run):
+    assert run("--version").stdout.strip() == f"pfocr-search {__version__}"
+    for command in ("index", "search", "show", "stats"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Example" in result.stdout
+
+
+def test_unexpected_errors_are_one_line_unless_debug(run, sample_index_path, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(FigureIndex, "search", boom)
+    result = run("search", "x", "-i", str(sample_index_path))
+    assert result.exit_code == 3 and "disk on fire" in result.stderr and "--debug" in result.stderr
+    assert "Traceback" not in result.output
+    result = run("--debug", "search", "x", "-i", str(sample_index_path))
+    assert isinstance(result.exception, RuntimeError)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2010:2020", (2010, 2020)), ("2010:", (2010, None)), (":2020", (None, 2020)), ("2015", (2015, 2015)),
+    (None, None),
+])
+def test_parse_years(text, expected):
+    assert parse_years(text) == expected
+
+
+@pytest.mark.parametrize("text", ["abc", ":", "2020:20", "1:2"])
+def test_parse_years_rejects(text):
+    with pytest.raises(PfocrSearchError):
+        parse_years(text)

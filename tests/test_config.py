@@ -1,0 +1,71 @@
+"""index_config validation: every bad key is named."""
+
+from __future__ import annotations
+
+import pytest
+
+from pfocr_search import ConfigError, load_config
+from pfocr_search.config import parse_config, parse_config_text
+
+
+def test_default_config_ships_with_the_package():
+    config = load_config()
+    assert config.fields["figtitle"].boost > config.fields["caption"].boost
+    assert config.fields["genes"].analyzer == "gene"
+    assert config.fields["caption"].analyzer == "stemmed"
+
+
+def test_round_trip_through_dict():
+    config = load_config()
+    again = parse_config(config.to_dict())
+    assert again.to_dict() == config.to_dict()
+    assert again.schema_fingerprint() == config.schema_fingerprint()
+
+
+def test_boosts_do_not_change_the_schema_fingerprint():
+    data = load_config().to_dict()
+    data["fields"]["figtitle"]["boost"] = 9.0
+    assert parse_config(data).schema_fingerprint() == load_config().schema_fingerprint()
+    data["fields"]["caption"]["analyzer"] = "text"
+    assert parse_config(data).schema_fingerprint() != load_config().schema_fingerprint()
+
+
+@pytest.mark.parametrize("text, named", [
+    ("fields: {figtitle: {analyzer: stemmed, bost: 2}}", "fields.figtitle.bost"),
+    ("fields: {figtitel: {analyzer: stemmed}}", "fields.figtitel"),
+    ("fields: {figtitle: {analyzer: snowball}}", "fields.figtitle.analyzer"),
+    ("fields: {figtitle: {analyzer: stemmed, boost: high}}", "fields.figtitle.boost"),
+    ("fields: {figtitle: {analyzer: stemmed, boost: -1}}", "fields.figtitle.boost"),
+    ("fields: {genes: {analyzer: stemmed}}", "fields.genes.analyzer"),
+    ("fields: {caption: {boost: 1}}", "fields.caption.analyzer"),
+    ("fields: {caption: {analyzer: text}}\nsearch: {limit: 0}", "search.limit"),
+    ("fields: {caption: {analyzer: text}}\nsearch: {default_operator: xor}", "search.default_operator"),
+    ("fields: {caption: {analyzer: text}}\nscoring: {k2: 1}", "scoring.k2"),
+    ("fields: {caption: {analyzer: text}}\nscoring: {figtitle_b: 0.5}", "scoring.figtitle_b"),
+    ("fields: {caption: {analyzer: text}}\ngenes: {fuzzy: {min_length: 2.5}}", "genes.fuzzy.min_length"),
+    ("fields: {caption: {analyzer: text}}\ngenes: {fuzzy: {max_edit: 1}}", "genes.fuzzy.max_edit"),
+    ("fields: {caption: {analyzer: text}}\ncolour: blue", "colour"),
+    ("search: {}", "fields"),
+    ("fields: []", "fields"),
+    ("version: 2\nfields: {caption: {analyzer: text}}", "version"),
+])
+def test_bad_keys_are_named(text, named):
+    with pytest.raises(ConfigError) as info:
+        parse_config_text(text, "test.yaml")
+    message = str(info.value)
+    assert named in message
+    assert "\n" not in message
+
+
+def test_invalid_yaml_and_missing_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("fields: {figtitle: [", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(bad)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.yaml")
+
+
+def test_per_field_b_is_accepted():
+    config = parse_config_text("fields: {caption: {analyzer: stemmed}}\nscoring: {caption_b: 0.3}")
+    assert config.scoring.field_b == {"caption": 0.3}

@@ -1,0 +1,209 @@
+"""The Python API: build, open, search, get, stats."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from pfocr_search import (
+    ConfigMismatchError,
+    FigureIndex,
+    Hit,
+    IndexNotFoundError,
+    QuerySyntaxError,
+    StrictModeError,
+    UnknownFigureError,
+    load_config,
+)
+from pfocr_search.config import parse_config
+
+JAK_STAT = {"PMC7176449__cm9-133-0959-g001", "PMC4034077__pharmaceuticals-03-03478-g001"}
+
+
+def figids(results) -> list[str]:
+    return [h.figid for h in results]
+
+
+def test_every_sample_record_is_indexed(sample_index, sample_dir):
+    assert len(sample_index) == 50
+    assert "PMC7176449__cm9-133-0959-g001" in sample_index
+
+
+def test_jak_stat_query_ranks_jak_stat_figures_first(sample_index):
+    results = sample_index.search("JAK STAT signaling")
+    assert set(figids(results)[:2]) == JAK_STAT
+    assert all(isinstance(h, Hit) for h in results)
+    assert [h.rank for h in results] == list(range(1, len(results) + 1))
+    assert results[0].score >= results[1].score >= results[-1].score
+    assert results.total >= len(results)
+
+
+def test_hit_carries_record_fields_and_a_highlighted_snippet(sample_index):
+    hit = sample_index.search("cGAS STING")[0]
+    assert hit.figid == "PMC10037406__12276_2023_965_Fig5_HTML"
+    assert hit.year == 2023 and hit.pmcid == "PMC10037406"
+    assert hit.url.startswith("https://www.ncbi.nlm.nih.gov/pmc/articles/PMC10037406/")
+    assert hit.highlights
+    marked = {hit.snippet[a:b].lower() for a, b in hit.highlights}
+    assert marked & {"cgas", "sting", "cgas-sting"}
+    assert hit.to_dict()["figid"] == hit.figid
+
+
+@pytest.mark.parametrize("word", ["mitochondria", "signaling", "apoptosis"])
+def test_title_match_outranks_caption_only_match(sample_index, word):
+    hits = sample_index.search(word, limit=100)
+    stem = word[:6]
+    title_ranks = [h.rank for h in hits if stem in h.figtitle.lower()]
+    caption_only = [h.rank for h in hits if stem not in h.figtitle.lower() and stem not in h.papertitle.lower()]
+    assert title_ranks and caption_only
+    assert max(title_ranks) < min(caption_only)
+
+
+def test_gene_symbol_query_finds_figures_that_show_the_gene(sample_index):
+    hits = sample_index.search("genes:STAT3", limit=50)
+    assert "PMC7176449__cm9-133-0959-g001" in figids(hits)
+    assert all("STAT3" in h.genes for h in hits)
+    loose = sample_index.search("genes:stat-3", limit=50)
+    assert figids(loose) == figids(hits)
+
+
+def test_greek_and_ascii_spellings_find_the_same_figures(sample_index):
+    assert set(figids(sample_index.search('"NF-κB"'))) == set(figids(sample_index.search('"NF-kB"')))
+    assert "PMC5138060__nihms6118f1" in figids(sample_index.search("NFkB"))
+
+
+def test_query_language(sample_index):
+    both = figids(sample_index.search("autophagy AND mtor", limit=50))
+    either = figids(sample_index.search("autophagy OR mtor", limit=50))
+    assert set(both) < set(either)
+    assert "PMC7176449__cm9-133-0959-g001" not in figids(sample_index.search("stat3 NOT jak", limit=50))
+    assert figids(sample_index.search('"JAK-STAT signaling pathway"'))[0] == "PMC7176449__cm9-133-0959-g001"
+    assert "PMC4047923__cddis201436f3" in figids(sample_index.search("casp*", limit=50))
+    years = {h.year for h in sample_index.search("year:[2010 TO 2012]", limit=100)}
+    assert years and years <= {2010, 2011, 2012}
+
+
+def test_chemicals_and_diseases_are_searchable_fields(sample_index):
+    assert figids(sample_index.search("diseases:cartilage")) == ["PMC10033547__fimmu-14-1063018-g008"]
+    assert "PMC2631308__JCI0938420.f1" in figids(sample_index.search("chemicals:glucose"))
+
+
+def test_filters_by_organism_and_year(sample_index):
+    fly = sample_index.search("autophagy", organism="fly", limit=50)
+    assert fly and all(any("Drosophila" in o for o in h.organisms) for h in fly)
+    assert figids(fly) == figids(sample_index.search("autophagy", organism="Drosophila melanogaster", limit=50))
+    recent = sample_index.search("signaling", years=(2020, None), limit=50)
+    assert recent and all(h.year and h.year >= 2020 for h in recent)
+    assert sample_index.search("signaling", years=(1900, 1901)) == []
+
+
+def test_paging_with_offset(sample_index):
+    everything = figids(sample_index.search("signaling", limit=20))
+    assert figids(sample_index.search("signaling", limit=5, offset=5)) == everything[5:10]
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "gene:STAT3", "year:abc"])
+def test_bad_queries_are_clear_errors(sample_index, bad):
+    with pytest.raises(QuerySyntaxError) as info:
+        sample_index.search(bad)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("slip", ['"JAK STAT', "(autophagy", "autophagy)", "autophagy AND", "OR autophagy"])
+def test_forgivable_slips_are_searched_as_text(sample_index, slip):
+    assert sample_index.search(slip)
+
+
+def test_get_and_unknown_figid(sample_index):
+    record = sample_index.get("PMC7176449__cm9-133-0959-g001")
+    assert record.figtitle == "JAK-STAT signaling pathway" and len(record.genes) == 11
+    with pytest.raises(UnknownFigureError, match="no figure"):
+        sample_index.get("PMC0__nope")
+
+
+def test_stats(sample_index):
+    stats = sample_index.stats(top=5)
+    assert stats.records == 50
+    assert stats.genes > 500
+    assert len(stats.top_genes) == 5 and stats.top_genes[0].figures >= stats.top_genes[-1].figures
+    assert stats.organisms[0] == ("Homo sapiens", 44)
+    assert stats.years == (1997, 2023)
+    assert stats.size_bytes > 0
+    assert stats.to_dict()["records"] == 50
+
+
+def test_open_missing_index(tmp_path):
+    with pytest.raises(IndexNotFoundError, match="no index"):
+        FigureIndex.open(tmp_path / "nothing")
+    with pytest.raises(IndexNotFoundError, match="not a pfocr-search index"):
+        FigureIndex.open(tmp_path)
+
+
+def test_index_path_from_environment(monkeypatch, sample_index_path):
+    monkeypatch.setenv("PFOCR_SEARCH_INDEX", str(sample_index_path))
+    with FigureIndex.open() as ix:
+        assert len(ix) == 50
+
+
+def test_open_with_other_schema_config_is_refused(sample_index_path):
+    data = load_config().to_dict()
+    data["fields"]["figtitle"]["boost"] = 10.0
+    with FigureIndex.open(sample_index_path, parse_config(data)) as ix:
+        assert ix.config.fields["figtitle"].boost == 10.0
+    data["fields"]["caption"]["analyzer"] = "text"
+    with pytest.raises(ConfigMismatchError, match="--rebuild"):
+        FigureIndex.open(sample_index_path, parse_config(data))
+
+
+def test_config_decides_indexed_fields(tmp_path, sample_dir):
+    config = parse_config({"fields": {"figtitle": {"analyzer": "stemmed"}, "genes": {"analyzer": "gene"}}})
+    with FigureIndex.build([sample_dir], tmp_path / "ix", config) as ix:
+        assert ix.search("JAK STAT")
+        assert ix.search("Janus") == []  # only in captions, which this config does not index
+        with pytest.raises(QuerySyntaxError, match="unknown field 'caption'"):
+            ix.search("caption:janus")
+
+
+def test_strict_build_failure_leaves_the_existing_index_untouched(tmp_path, sample_dir, broken_dir):
+    path = tmp_path / "ix"
+    FigureIndex.build([sample_dir / "seed"], path).close()
+    with pytest.raises(StrictModeError, match="could not be read"):
+        FigureIndex.build([sample_dir, broken_dir], path, strict=True)
+    with FigureIndex.open(path) as ix:
+        assert len(ix) == 1 and ix.search("JAK")
+    assert len(list(path.glob("gen-*"))) == 1
+
+
+def test_lenient_build_reports_and_skips_unreadable_records(tmp_path, sample_dir, broken_dir):
+    with FigureIndex.build([sample_dir, broken_dir], tmp_path / "ix") as ix:
+        assert ix.report.indexed == 50
+        assert len(ix.report.skipped) == 6
+        assert all(issue.reason for issue in ix.report.skipped)
+        assert "skipped 6" in ix.report.summary()
+
+
+def test_rebuild_replaces_and_cleans_old_generations(tmp_path, sample_dir):
+    path = tmp_path / "ix"
+    for _ in range(3):
+        FigureIndex.build([sample_dir / "seed"], path).close()
+    assert len(list(path.glob("gen-*"))) == 2  # current + the one before, for readers still on it
+
+
+def test_concurrent_searches_from_threads(sample_index):
+    expected = {q: figids(sample_index.search(q)) for q in ("JAK STAT", "autophagy", "genes:MTOR", "apoptosis")}
+    errors: list[BaseException] = []
+
+    def worker(q: str) -> None:
+        try:
+            for _ in range(20):
+                assert figids(sample_index.search(q)) == expected[q]
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(q,)) for q in expected for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []

@@ -1,0 +1,193 @@
+"""Reading PFOCR records in both layouts, and the mess real releases contain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pfocr_search import FigureRecord, ReadIssue, read_figure_file, read_records
+from pfocr_search.errors import SourceError
+from pfocr_search.records import RecordError, clean_word, split_front_matter
+
+
+def records_of(*sources) -> tuple[dict[str, FigureRecord], list[ReadIssue]]:
+    items = list(read_records(sources))
+    return ({i.figid: i for i in items if isinstance(i, FigureRecord)},
+            [i for i in items if isinstance(i, ReadIssue)])
+
+
+def test_every_sample_record_is_read_with_none_skipped(sample_dir):
+    records, issues = records_of(sample_dir)
+    assert issues == []
+    md_files = list(sample_dir.rglob("*.md"))
+    # 8 figures are in both layouts and merge into one record each.
+    assert len(records) == len(md_files) - 8 == 50
+
+
+def test_inline_layout_seed_record(sample_dir):
+    record = read_figure_file(sample_dir / "seed" / "PMC7176449__cm9-133-0959-g001.md")
+    assert record.figid == "PMC7176449__cm9-133-0959-g001"
+    assert record.figtitle == "JAK-STAT signaling pathway"
+    assert record.year == 2020 and isinstance(record.year, int)
+    assert record.organisms == ("Homo sapiens",)
+    assert record.layout == "inline"
+    # 44 inline gene rows, but only 11 distinct genes: duplicates merge.
+    assert record.gene_symbols == ("JAK1", "JAK2", "JAK3", "TYK2", "STAT1", "STAT5A", "STAT6", "STAT2",
+                                   "STAT3", "STAT4", "STAT5B")
+    stat1 = next(g for g in record.genes if g.symbol == "STAT1")
+    assert stat1.ncbigene_id == "6772" and stat1.organism == "Homo sapiens"
+    assert stat1.words == ("STAT",)  # '(STAT' lost its stray parenthesis
+    assert "JAK1" in record.keywords
+
+
+def test_database_layout_reads_genes_tsv_for_every_organism(sample_dir):
+    path = sample_dir / "new" / "_figures" / "PMC10033547__fimmu-14-1063018-g008.md"
+    record = read_figure_file(path)
+    assert record.layout == "pfocr-database"
+    organisms = {g.organism for g in record.genes}
+    assert {"Homo sapiens", "Drosophila melanogaster"} <= organisms
+    assert any(g.symbol == "MTOR" and g.organism == "Homo sapiens" for g in record.genes)
+    assert any(g.symbol == "Akt" and g.organism == "Drosophila melanogaster" for g in record.genes)
+    assert record.keywords[:2] == ("osteoarthritis", "autophagy")
+    assert record.journal == "Frontiers in Immunology"
+    assert record.diseases[0].name == "cartilage" and record.diseases[0].ids == ("mesh:D002357",)
+    assert any(s.endswith("-genes.tsv") for s in record.sources)
+
+
+def test_same_figid_in_both_layouts_is_one_merged_record(sample_dir):
+    records, _ = records_of(sample_dir)
+    record = records["PMC5466160__AnnalsATS.201507-450MG_f1"]
+    assert record.layout == "merged"
+    # Text from the pfocr-database layout, genes from both, each with its organism.
+    new = read_figure_file(sample_dir / "new" / "_figures" / "PMC5466160__AnnalsATS.201507-450MG_f1.md")
+    old = read_figure_file(sample_dir / "old" / "PMC5466160__AnnalsATS.201507-450MG_f1.md")
+    assert record.caption == new.caption
+    pairs = {(g.symbol, g.organism) for g in record.genes}
+    assert {(g.symbol, g.organism) for g in new.genes} <= pairs
+    assert {(g.symbol, g.organism) for g in old.genes} <= pairs
+    assert len(pairs) == len(record.genes)
+
+
+def test_missing_values_never_become_text(messy_dir):
+    records, issues = records_of(messy_dir)
+    assert issues == []
+    tnf = records["PMC5138060__nihms6118f1"]
+    assert tnf.year is None  # year: ''
+    assert tnf.doi == "" and tnf.journal == ""  # .na.character
+    assert tnf.organisms[0] == "Homo sapiens"  # a string, not a list
+    assert tnf.keywords == ("TNF-α", "NF-κB", "metastasis")  # block scalar with | separators
+    assert tnf.figtype == "Scheme"
+    assert "NA" not in tnf.gene_symbols  # a TSV row with symbol NA is dropped
+    assert {"TNF", "NFKB1", "IKBKB", "Tnf"} == set(tnf.gene_symbols)
+    assert next(g for g in tnf.genes if g.symbol == "TNF").words == ("TNF",)
+    chemical = next(c for c in tnf.chemicals if c.name == "cyclic GMP-AMP")
+    assert chemical.ids == ("mesh:C000589078", "CHEBI:75947")
+    assert "TNF" in {c.name for c in tnf.chemicals}  # name NA falls back to the OCR word
+    empty = records["PMC9999001__empty"]
+    assert (empty.figtitle, empty.caption, empty.papertitle, empty.organisms, empty.genes) == ("", "", "", (), ())
+    assert empty.year == 2019
+
+
+def test_inline_record_in_figures_folder_is_told_by_content(messy_dir):
+    record = read_figure_file(messy_dir / "_figures" / "PMC9999002__inline-in-figures.md")
+    assert record.layout == "inline"
+    assert record.gene_symbols == ("JAK2",)  # hgnc_symbol NA and a non-mapping row are dropped
+    assert record.genes[0].ncbigene_id == "3717"
+    assert record.year == 2021  # 2021.0
+    assert record.organisms == ("Homo sapiens",)  # ['NA'] dropped; genes are HGNC (human)
+    assert record.figtype == "Graphical abstract"
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("no_front_matter.md", "no YAML front matter"),
+    ("bad_yaml.md", "bad YAML front matter"),
+    ("no_figid.md", "no figid"),
+    ("list_front_matter.md", "not a mapping"),
+    ("unclosed.md", "not closed"),
+    ("genes_wrong_type.md", "'genes' should be a list"),
+])
+def test_unreadable_records_are_reported_with_path_and_reason(broken_dir, name, reason):
+    with pytest.raises(RecordError, match=reason):
+        read_figure_file(broken_dir / name)
+    _, issues = records_of(broken_dir / name)
+    assert len(issues) == 1 and issues[0].path.endswith(name) and reason in issues[0].reason
+
+
+def test_non_utf8_and_huge_files_are_skipped(tmp_path):
+    (tmp_path / "latin1.md").write_bytes(b"---\nfigid: PMC1__x\ncaption: caf\xe9\n---\n")
+    huge = tmp_path / "huge.md"
+    with huge.open("wb") as fh:
+        fh.seek(9 * 1024 * 1024)
+        fh.write(b"\n")
+    _, issues = records_of(tmp_path)
+    reasons = {Path(i.path).name: i.reason for i in issues}
+    assert "not UTF-8" in reasons["latin1.md"]
+    assert "too large" in reasons["huge.md"]
+
+
+def test_same_layout_figid_clash_is_a_conflict_first_path_wins(sample_dir, messy_dir):
+    items = list(read_records([sample_dir, messy_dir]))
+    conflicts = [i for i in items if isinstance(i, ReadIssue) and i.kind == "conflict"]
+    assert len(conflicts) == 1 and "PMC5138060__nihms6118f1" in conflicts[0].reason
+    kept = [i for i in items if isinstance(i, FigureRecord) and i.figid == "PMC5138060__nihms6118f1"]
+    assert len(kept) == 1
+
+
+def test_missing_source_is_an_error(tmp_path):
+    with pytest.raises(SourceError, match="does not exist"):
+        list(read_records([tmp_path / "nope"]))
+
+
+def test_symlink_loop_does_not_hang(tmp_path, sample_dir):
+    (tmp_path / "loop").symlink_to(tmp_path)
+    (tmp_path / "a.md").write_text((sample_dir / "seed" / "PMC7176449__cm9-133-0959-g001.md").read_text())
+    records, issues = records_of(tmp_path)
+    assert list(records) == ["PMC7176449__cm9-133-0959-g001"] and issues == []
+
+
+def test_round_trip_through_dict(sample_dir):
+    for item in read_records([sample_dir]):
+        assert FigureRecord.from_dict(item.to_dict()) == item
+
+
+def test_front_matter_is_only_between_the_first_two_markers():
+    assert split_front_matter("---\na: 1\n---\nbody\n---\nb: 2\n") == "a: 1"
+
+
+@pytest.mark.parametrize("word, clean", [("(STAT", "STAT"), ("AKT,", "AKT"), (".....IDO", "IDO"),
+                                         ("ref(2)P", "ref(2)P"), ("NF-κB", "NF-κB"), ("--", "")])
+def test_clean_word(word, clean):
+    assert clean_word(word) == clean
+
+
+_yaml_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(caption=_yaml_text, title=_yaml_text, year=st.one_of(st.none(), st.integers(), _yaml_text),
+       body=_yaml_text)
+def test_arbitrary_text_never_crashes_the_reader(tmp_path, caption, title, year, body):
+    import yaml
+
+    front = yaml.safe_dump({"figid": "PMC1__fuzz", "caption": caption, "figtitle": title, "year": year},
+                           allow_unicode=True)
+    path = tmp_path / "fuzz.md"
+    path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    record = read_figure_file(path)
+    assert record.figid == "PMC1__fuzz"
+    assert record.year is None or 1000 <= record.year <= 9999
+    assert "\x00" not in record.caption
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(raw=st.binary(max_size=300))
+def test_arbitrary_bytes_are_read_or_reported(tmp_path, raw):
+    path = tmp_path / "raw.md"
+    path.write_bytes(raw)
+    try:
+        read_figure_file(path)
+    except RecordError as exc:
+        assert str(exc)
