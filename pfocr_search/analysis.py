@@ -14,8 +14,6 @@ apply exactly the same steps:
 
 from __future__ import annotations
 
-import unicodedata
-
 from whoosh.analysis import (
     Filter,
     LowercaseFilter,
@@ -25,7 +23,7 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import Analyzer
 
-from .genes import fold_letters, normalize_symbol
+from .genes import fold_text, normalize_symbol
 
 # A word, or words joined by hyphens/slashes/dashes (JAK-STAT, PI3K/AKT, NF-κB).
 _COMPOUND = r"\w+(?:[-/\u2010-\u2015]\w+)*"
@@ -33,11 +31,11 @@ _DELIMS = "-/\u2010\u2011\u2012\u2013\u2014\u2015"
 
 
 class FoldFilter(Filter):
-    """Case, Unicode compatibility forms, Greek and Cyrillic look-alikes -> Latin."""
+    """Case, accents, Unicode compatibility forms, Greek and Cyrillic look-alikes -> Latin."""
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = fold_letters(unicodedata.normalize("NFKC", t.text).casefold())
+            t.text = fold_text(t.text)
             yield t
 
 

@@ -34,16 +34,18 @@ _LETTER_FOLD = str.maketrans({
 _SYMBOL_JUNK = re.compile(r"[\s\-_.\u2010-\u2015·']+")
 
 
-def fold_letters(text: str) -> str:
-    """Greek and Cyrillic look-alike letters of lower-case `text` as Latin letters."""
-    return text.translate(_LETTER_FOLD)
+def fold_text(text: str) -> str:
+    """Case-folded `text` with compatibility forms unified, accents dropped
+    (ZÁP70 -> zap70) and Greek and Cyrillic look-alike letters as Latin ones."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.casefold().translate(_LETTER_FOLD)
 
 
 def normalize_symbol(text: str) -> str:
     """The key under which gene-symbol spellings meet: upper-case, Greek and
     Cyrillic folded to Latin, hyphens, dots, underscores and spaces removed."""
-    folded = fold_letters(unicodedata.normalize("NFKC", text).casefold())
-    return _SYMBOL_JUNK.sub("", folded).upper()
+    return _SYMBOL_JUNK.sub("", fold_text(text)).upper()
 
 
 @dataclass(frozen=True)
