@@ -27,7 +27,8 @@ from .errors import PfocrSearchError
 from .index import FigureIndex, IndexStats
 from .indexer import BuildReport
 from .records import FigureRecord
-from .search import Hit, SearchResults
+from .genes import Resolution, split_terms
+from .search import GeneHit, GeneSearchResults, Hit, SearchResults
 from .storage import ENV_VAR
 
 app = typer.Typer(
@@ -186,6 +187,8 @@ def search(
     organism: Optional[str] = typer.Option(None, "--organism", "-o", help="Only figures of this organism "
                                                                           "(scientific or common name)."),
     year: Optional[str] = typer.Option(None, "--year", "-y", help="Years FROM:TO (either end may be left open)."),
+    genes: Optional[str] = typer.Option(None, "--genes", "-g", help="Also require some of these genes "
+                                                                    "(A,B,C) and rank by their enrichment."),
     fmt: str = FormatOption,
 ) -> None:
     """Search figures by text and gene symbols, ranked by BM25F.
@@ -195,8 +198,116 @@ def search(
     _check_format(fmt)
     years = parse_years(year)
     with FigureIndex.open(index_path) as ix:
-        results = ix.search(query, limit=limit, offset=offset, organism=organism, years=years)
-    _print_hits(results, fmt)
+        results = ix.search(query, limit=limit, offset=offset, organism=organism, years=years,
+                            genes=split_terms([genes]) if genes else None)
+    if isinstance(results, GeneSearchResults):
+        _print_gene_results(results, fmt)
+    else:
+        _print_hits(results, fmt)
+    _print_suggestions(results)
+
+
+def _print_suggestions(results: SearchResults) -> None:
+    if results.suggestions:
+        _err().print("did you mean: " + ", ".join(escape(s) for s in results.suggestions))
+
+
+# -- genes -------------------------------------------------------------------
+
+
+@app.command()
+@handle_errors
+def genes(
+    terms: List[str] = typer.Argument(..., help="Gene symbols, aliases, NCBI Gene ids; loose spellings are fine."),
+    index_path: Optional[Path] = IndexOption,
+    limit: int = typer.Option(10, "--limit", "-n", min=1, help="Hits to show."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many hits first (paging)."),
+    organism: Optional[str] = typer.Option(None, "--organism", "-o", help="Only genes of this organism."),
+    year: Optional[str] = typer.Option(None, "--year", "-y", help="Years FROM:TO (either end may be left open)."),
+    require: Optional[str] = typer.Option(None, "--require", help="Keep only figures with these genes (A,B)."),
+    require_all: bool = typer.Option(False, "--all", help="Keep only figures with every query gene."),
+    no_fuzzy: bool = typer.Option(False, "--no-fuzzy", help="No typo-tolerant matching of gene terms."),
+    fmt: str = FormatOption,
+) -> None:
+    """Figures that show a set of genes, ranked by enrichment (hypergeometric p, FDR).
+
+    Example: pfocr-search genes STAT3 JAK1 IL6R --organism human --limit 5
+    """
+    _check_format(fmt)
+    years = parse_years(year)
+    with FigureIndex.open(index_path) as ix:
+        results = ix.search_genes(terms, limit, offset=offset, organism=organism, years=years,
+                                  fuzzy=not no_fuzzy, require=split_terms([require]) if require else (),
+                                  require_all=require_all)
+    _print_gene_results(results, fmt)
+
+
+GENE_HIT_COLUMNS = ("rank", "figid", "overlap", "figure_genes", "pvalue", "fdr", "odds_ratio", "overlap_genes",
+                    "year", "figtitle", "pmcid", "figlink")
+
+
+def _print_gene_results(results: GeneSearchResults, fmt: str) -> None:
+    if fmt == "json":
+        typer.echo(json.dumps({"type": "resolution", "background": results.background,
+                               "terms": [r.to_dict() for r in results.resolutions]}, ensure_ascii=False))
+        for hit in results:
+            typer.echo(json.dumps({"type": "hit", **hit.to_dict()}, ensure_ascii=False))
+    elif fmt == "tsv":
+        for r in results.resolutions:
+            _err().print(f"# {escape(_resolution_line(r))}")
+        typer.echo("\t".join(GENE_HIT_COLUMNS))
+        for hit in results:
+            typer.echo("\t".join(_tsv_cell(_gene_cell(hit, c)) for c in GENE_HIT_COLUMNS))
+    else:
+        _print_resolution_table(results)
+        _print_gene_hit_table(results)
+
+
+def _gene_cell(hit: GeneHit, column: str) -> Any:
+    value = getattr(hit, column)
+    return f"{value:.3g}" if column in ("pvalue", "fdr", "odds_ratio") else value
+
+
+def _resolution_line(r: Resolution) -> str:
+    if not r.matches:
+        hint = f"; did you mean {', '.join(r.suggestions)}?" if r.suggestions else ""
+        return f"{r.term} -> not found{hint}"
+    note = " (ambiguous)" if r.ambiguous else ""
+    return f"{r.term} -> {', '.join(r.symbols)} [{r.how}]{note}"
+
+
+def _print_resolution_table(results: GeneSearchResults) -> None:
+    table = Table(title="gene terms", title_justify="left")
+    for column in ("term", "symbols", "how", "score"):
+        table.add_column(column)
+    for r in results.resolutions:
+        if r.matches:
+            how = r.how + (" (ambiguous)" if r.ambiguous else "")
+            table.add_row(escape(r.term), escape(", ".join(r.symbols)), how,
+                          ", ".join(f"{m.score:.0f}" for m in r.matches))
+        else:
+            hint = "did you mean " + ", ".join(r.suggestions) if r.suggestions else ""
+            table.add_row(escape(r.term), "[red]not found[/red]", "unknown", escape(hint))
+    _out().print(table)
+
+
+def _print_gene_hit_table(results: GeneSearchResults) -> None:
+    out = _out()
+    if not results:
+        out.print("no figures show these genes")
+        return
+    table = Table(title=f"{results.total} figure(s) share genes with the query "
+                        f"(background {results.background} genes)", title_justify="left")
+    for column, justify in (("#", "right"), ("shared", "right"), ("p", "right"), ("FDR", "right"),
+                            ("year", "right"), ("figure", "left")):
+        table.add_column(column, justify=justify, **({"ratio": 1, "overflow": "fold"} if column == "figure" else {}))
+    for hit in results:
+        cell = Text(hit.figtitle or "(untitled)", style="bold")
+        cell.append(f"\n{hit.figid}\n", style="cyan")
+        cell.append(", ".join(hit.overlap_genes), style="green")
+        table.add_row(str(hit.rank), f"{hit.overlap}/{hit.figure_genes}", f"{hit.pvalue:.2g}", f"{hit.fdr:.2g}",
+                      str(hit.year or ""), cell)
+    out.print(table)
 
 
 HIT_COLUMNS = ("rank", "figid", "score", "year", "figtitle", "pmcid", "organisms", "genes", "figlink", "snippet")
@@ -225,7 +336,7 @@ def _tsv_cell(value: Any) -> str:
 def _print_hit_table(results: SearchResults) -> None:
     out = _out()
     if not results:
-        out.print(f"no figures match {escape(results.query)!s}")
+        out.print(f"no figures match {escape(results.query)}")
         return
     table = Table(title=f"{results.total} figure(s) match {escape(results.query)}", title_justify="left")
     table.add_column("#", justify="right")

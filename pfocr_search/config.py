@@ -78,6 +78,16 @@ class FuzzyConfig:
 class GenesConfig:
     fuzzy: FuzzyConfig = field(default_factory=FuzzyConfig)
     alias_file: str | None = None
+    alias_min_share: float = 0.1
+
+    def alias_path(self, config_source: str) -> Path | None:
+        """The alias file, relative paths taken from the config file's folder."""
+        if not self.alias_file:
+            return None
+        path = Path(self.alias_file).expanduser()
+        if not path.is_absolute() and not config_source.startswith("<"):
+            path = Path(config_source).parent / path
+        return path
 
 
 @dataclass(frozen=True)
@@ -208,14 +218,17 @@ def _parse_scoring(data: Any, fields: Mapping[str, FieldConfig]) -> ScoringConfi
 
 def _parse_genes(data: Any) -> GenesConfig:
     data = _expect_mapping(data, "genes")
-    _check_keys(data, ("fuzzy", "alias_file"), "genes")
+    _check_keys(data, ("fuzzy", "alias_file", "alias_min_share"), "genes")
     fuzzy = _dataclass_from(FuzzyConfig, data.get("fuzzy", {}), "genes.fuzzy",
                             integers=("min_length", "short_length", "max_edits_short",
                                       "max_edits_long", "max_candidates"))
     alias_file = data.get("alias_file")
     if alias_file is not None and not isinstance(alias_file, str):
         raise _fail("genes.alias_file", f"expected a path or null, got {alias_file!r}")
-    return GenesConfig(fuzzy=fuzzy, alias_file=alias_file)
+    share = float(_number(data.get("alias_min_share", 0.1), "genes.alias_min_share"))
+    if share > 1:
+        raise _fail("genes.alias_min_share", f"must be <= 1, got {share!r}")
+    return GenesConfig(fuzzy=fuzzy, alias_file=alias_file, alias_min_share=share)
 
 
 def parse_config(data: Any, source: str = "<memory>") -> IndexConfig:

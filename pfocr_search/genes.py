@@ -1,24 +1,34 @@
-"""Gene symbols: normalisation and the gene vocabulary of an index.
+"""Gene symbols: normalisation, the gene vocabulary of an index, and resolving
+what people type to the symbols an index holds.
 
 `normalize_symbol` is the one definition of when two spellings of a gene
 symbol are the same (``NF-κB``, ``NFKB``, ``nf-kb``); the index's gene field
 analyzer and every lookup use it.  `GeneVocabulary` is built at index time
 from the records (symbols, their NCBI Gene ids, how many figures show them,
 and which OCR words the records map to which symbols) and stored next to the
-index, so opening an index never rescans records.
+index, so opening an index never rescans records.  `GeneResolver` turns a
+typed term into symbols: exact symbol or NCBI Gene id, normalised form,
+alias (OCR words the records map to symbols, and an optional HGNC alias
+table), and last a fuzzy match with rapidfuzz; every answer says how.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
-from .records import FigureRecord
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from .config import FuzzyConfig
+from .errors import ConfigError
+from .records import FigureRecord, organism_key
 
 # Greek letters as they stand in gene symbols (PKCθ = PRKCQ, GSK3β = GSK3B),
 # and Cyrillic letters that look like Latin ones (OCR and copy-paste produce
@@ -60,11 +70,13 @@ class GeneEntry:
 
 @dataclass
 class GeneVocabulary:
-    """Every gene symbol of an index, with the OCR words that map to them."""
+    """Every gene symbol of an index, with the words that map to them."""
 
     entries: dict[str, GeneEntry] = field(default_factory=dict)
     #: normalised OCR word -> {symbol: number of figures with that mapping}
     aliases: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: normalised alias or previous symbol -> symbols, from an HGNC-style table
+    curated: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_records(cls, records: Iterable[FigureRecord]) -> "GeneVocabulary":
@@ -76,6 +88,13 @@ class GeneVocabulary:
     def top(self, n: int = 10) -> list[GeneEntry]:
         return sorted(self.entries.values(), key=lambda e: (-e.figures, e.symbol))[:n]
 
+    def keys_of(self, organism: str | None = None) -> set[str]:
+        """Distinct symbol keys (all organisms, or one): the background of gene-set statistics."""
+        folded = organism_key(organism) if organism else None
+        return {normalize_symbol(e.symbol) for e in self.entries.values()
+                if folded is None or any(o.casefold() == folded for o in e.organisms)}
+
+
 class VocabularyCounter:
     """Accumulates a `GeneVocabulary` one record at a time (and can take one away)."""
 
@@ -84,6 +103,7 @@ class VocabularyCounter:
         self.ids: dict[str, Counter[str]] = {}
         self.organisms: dict[str, Counter[str]] = {}
         self.aliases: dict[str, Counter[str]] = {}
+        self.curated: dict[str, list[str]] = {}
 
     def add(self, record: FigureRecord, sign: int = 1) -> None:
         symbols: set[str] = set()
@@ -106,6 +126,9 @@ class VocabularyCounter:
     def remove(self, record: FigureRecord) -> None:
         self.add(record, -1)
 
+    def add_alias_table(self, table: dict[str, list[str]]) -> None:
+        self.curated = {key: list(symbols) for key, symbols in table.items()}
+
     def save(self, path: Path) -> None:
         """Write the counts (not just the vocabulary) so updates can add and remove records."""
         data = {
@@ -114,6 +137,7 @@ class VocabularyCounter:
             "ids": self.ids,
             "organisms": self.organisms,
             "aliases": self.aliases,
+            "curated": self.curated,
         }
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), "utf-8")
@@ -126,6 +150,7 @@ class VocabularyCounter:
         counter.figures = Counter(data["figures"])
         for name in ("ids", "organisms", "aliases"):
             setattr(counter, name, {k: Counter(v) for k, v in data[name].items()})
+        counter.curated = data.get("curated", {})
         return counter
 
     def vocabulary(self) -> GeneVocabulary:
@@ -138,8 +163,231 @@ class VocabularyCounter:
             kept = {s: n for s, n in counts.most_common() if n > 0}
             if kept:
                 aliases[key] = kept
-        return GeneVocabulary(entries, aliases)
+        curated = {}
+        for key, symbols in self.curated.items():
+            present = tuple(s for s in symbols if s in entries)
+            if present:
+                curated[key] = present
+        return GeneVocabulary(entries, aliases, curated)
 
 
 def _positive(counter: Counter[str] | None) -> tuple[str, ...]:
     return tuple(k for k, n in counter.most_common() if n > 0) if counter else ()
+
+
+def load_alias_table(path: str | Path) -> dict[str, list[str]]:
+    """An HGNC-style TSV (approved symbol, alias symbols, previous symbols;
+    lists comma-separated) as normalised alias -> symbols."""
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh, delimiter="\t"))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ConfigError(f"index config: genes.alias_file: cannot read {path}: {exc}") from None
+    if not rows:
+        return {}
+    header = [h.strip().lower() for h in rows[0]]
+    has_header = any("symbol" in h for h in header)
+    columns = range(1, len(header))
+    table: dict[str, list[str]] = {}
+    for row in rows[1:] if has_header else rows:
+        if not row or not row[0].strip():
+            continue
+        symbol = row[0].strip()
+        for column in columns:
+            if column >= len(row):
+                continue
+            for alias in row[column].split(","):
+                key = normalize_symbol(alias)
+                if key and key != normalize_symbol(symbol) and symbol not in table.setdefault(key, []):
+                    table[key].append(symbol)
+    return table
+
+
+# -- resolution ----------------------------------------------------------------
+
+EXACT, IDENTIFIER, NORMALISED, ALIAS, FUZZY, UNKNOWN = "exact", "id", "normalised", "alias", "fuzzy", "unknown"
+_GENE_ID = re.compile(r"^(?:ncbigene:|entrez:|geneid:)?(\d+)$", re.I)
+
+
+@dataclass(frozen=True)
+class GeneMatch:
+    """One symbol a term resolved to, how, and how well (0-100)."""
+
+    symbol: str
+    how: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a typed gene term was understood as."""
+
+    term: str
+    matches: tuple[GeneMatch, ...] = ()
+    #: Closest symbols, for a term that resolved to nothing.
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        return tuple(m.symbol for m in self.matches)
+
+    @property
+    def how(self) -> str:
+        return self.matches[0].how if self.matches else UNKNOWN
+
+    @property
+    def ambiguous(self) -> bool:
+        """A fuzzy match with several equally close, different genes (orthologs
+        spelled alike, IL6 and il6, count as one)."""
+        return self.how == FUZZY and len({normalize_symbol(m.symbol) for m in self.matches}) > 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "term": self.term,
+            "how": self.how,
+            "symbols": list(self.symbols),
+            "scores": [round(m.score, 1) for m in self.matches],
+            "ambiguous": self.ambiguous,
+            "suggestions": list(self.suggestions),
+        }
+
+
+class GeneResolver:
+    """Resolves typed gene terms against one index's vocabulary.
+
+    Lookups are dictionary hits except the last, fuzzy, step, which runs
+    rapidfuzz's optimal-string-alignment distance (a swap of two letters is
+    one edit: STTA5A -> STAT5A) over the normalised keys, in C.
+    """
+
+    def __init__(self, vocabulary: GeneVocabulary, fuzzy: FuzzyConfig, alias_min_share: float = 0.1) -> None:
+        self.vocabulary = vocabulary
+        self.fuzzy = fuzzy
+        self.alias_min_share = alias_min_share
+        self._upper: dict[str, list[str]] = {}
+        self._by_key: dict[str, list[str]] = {}
+        self._by_id: dict[str, list[str]] = {}
+        for symbol, entry in vocabulary.entries.items():
+            self._upper.setdefault(symbol.upper(), []).append(symbol)
+            self._by_key.setdefault(normalize_symbol(symbol), []).append(symbol)
+            for ident in entry.ids:
+                self._by_id.setdefault(ident, []).append(symbol)
+        # Fuzzy candidates: symbol keys and alias keys, each pointing at symbols.
+        self._fuzzy_targets: dict[str, list[str]] = {k: list(v) for k, v in self._by_key.items()}
+        for key in (*vocabulary.aliases, *vocabulary.curated):
+            self._fuzzy_targets.setdefault(key, [])
+        self._fuzzy_keys = list(self._fuzzy_targets)
+
+    def resolve(self, term: str, organism: str | None = None, *, fuzzy: bool = True) -> Resolution:
+        """Resolve one term; `organism` keeps only symbols seen in that organism."""
+        term = term.strip()
+        key = normalize_symbol(term)
+        if not key:
+            return Resolution(term)
+        keep = self._organism_filter(organism)
+        for step in (self._exact_or_alias, self._normalised_or_alias, self._alias_only):
+            matches = [m for m in step(term, key) if keep(m.symbol)]
+            if matches:
+                return Resolution(term, tuple(_dedupe(matches)))
+        if fuzzy:
+            matches = [m for m in self._fuzzy(key, organism) if keep(m.symbol)]
+            if matches:
+                return Resolution(term, tuple(_dedupe(matches)))
+        return Resolution(term, (), self.suggest(key, organism))
+
+    def resolve_all(self, terms: Iterable[str], organism: str | None = None, *,
+                    fuzzy: bool = True) -> list[Resolution]:
+        return [self.resolve(t, organism, fuzzy=fuzzy) for t in split_terms(terms)]
+
+    # Each dictionary step adds the alias expansions of the same key: "AKT"
+    # is a fly symbol (Akt) but people typing it mean the family AKT1-3, and
+    # "p53" is a fly symbol too, while its figures say TP53 and Trp53.
+
+    def _exact_or_alias(self, term: str, key: str) -> list[GeneMatch]:
+        ident = _GENE_ID.match(term)
+        if ident:
+            return [GeneMatch(s, IDENTIFIER, 100.0) for s in self._by_id.get(ident.group(1), [])]
+        exact = self._upper.get(term.upper(), [])
+        if not exact:
+            return []
+        return [GeneMatch(s, EXACT, 100.0) for s in exact] + self._aliases(key)
+
+    def _normalised_or_alias(self, term: str, key: str) -> list[GeneMatch]:
+        found = self._by_key.get(key, [])
+        if not found:
+            return []
+        return [GeneMatch(s, NORMALISED, 95.0) for s in found] + self._aliases(key)
+
+    def _alias_only(self, term: str, key: str) -> list[GeneMatch]:
+        return self._aliases(key)
+
+    def _aliases(self, key: str) -> list[GeneMatch]:
+        counts = self.vocabulary.aliases.get(key, {})
+        matches = []
+        if counts:
+            top = max(counts.values())
+            total = sum(counts.values())
+            matches = [GeneMatch(s, ALIAS, 100.0 * n / total) for s, n in
+                       sorted(counts.items(), key=lambda x: (-x[1], x[0])) if n >= self.alias_min_share * top]
+        matches += [GeneMatch(s, ALIAS, 90.0) for s in self.vocabulary.curated.get(key, ())]
+        return matches
+
+    def _fuzzy(self, key: str, organism: str | None) -> list[GeneMatch]:
+        edits = self.fuzzy.max_edits(len(key))
+        if edits == 0:
+            return []
+        found = process.extract(key, self._fuzzy_keys, scorer=OSA.distance, score_cutoff=edits,
+                                limit=self.fuzzy.max_candidates * 4)
+        best: list[GeneMatch] = []
+        best_distance = None
+        keep = self._organism_filter(organism)
+        for candidate, distance, _ in sorted(found, key=lambda x: (x[1], x[0])):
+            score = fuzz.ratio(key, candidate)
+            if score < self.fuzzy.min_score:
+                continue
+            symbols = [s for s in self._targets(candidate) if keep(s)]
+            if not symbols:
+                continue
+            if best_distance is None:
+                best_distance = distance
+            if distance > best_distance:
+                break
+            best += [GeneMatch(s, FUZZY, score) for s in symbols]
+        return best[: self.fuzzy.max_candidates]
+
+    def _targets(self, key: str) -> list[str]:
+        direct = self._fuzzy_targets.get(key) or []
+        return direct or [m.symbol for m in self._aliases(key)]
+
+    def suggest(self, key: str, organism: str | None = None, limit: int = 3) -> tuple[str, ...]:
+        """The symbols closest to `key`, however far (for 'did you mean')."""
+        keep = self._organism_filter(organism)
+        out: list[str] = []
+        for candidate, _, _ in process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, limit=limit * 4):
+            out += [s for s in self._targets(candidate) if keep(s) and s not in out]
+            if len(out) >= limit:
+                break
+        return tuple(out[:limit])
+
+    def _organism_filter(self, organism: str | None):
+        if not organism:
+            return lambda symbol: True
+        folded = organism_key(organism)
+        entries = self.vocabulary.entries
+        return lambda symbol: symbol in entries and any(o.casefold() == folded for o in entries[symbol].organisms)
+
+
+def _dedupe(matches: Iterable[GeneMatch]) -> list[GeneMatch]:
+    seen: dict[str, GeneMatch] = {}
+    for m in matches:
+        seen.setdefault(m.symbol, m)
+    return list(seen.values())
+
+
+def split_terms(terms: Iterable[str]) -> list[str]:
+    """Gene terms as given on a command line or in a list: 'A,B C' -> [A, B, C]."""
+    out = []
+    for item in terms:
+        out.extend(t for t in re.split(r"[,;\s]+", item) if t)
+    return out

@@ -16,15 +16,30 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from whoosh import index as whoosh_index
+from whoosh import query
 from whoosh.searching import Searcher
 
 from .config import IndexConfig, load_config, parse_config
 from .errors import ConfigMismatchError, IndexNotFoundError, UnknownFigureError
-from .genes import GeneEntry, GeneVocabulary, VocabularyCounter
+from .genes import GeneEntry, GeneResolver, GeneVocabulary, Resolution, VocabularyCounter, split_terms
 from .indexer import BuildReport, ProgressCallback, build
 from .records import FigureRecord
 from .schema import RECORD, unpack_record
-from .search import SearchResults, build_parser, make_filter, parse_query, run_search, weighting
+from .search import (
+    GeneQuery,
+    GeneSearchResults,
+    SearchResults,
+    build_parser,
+    make_filter,
+    parse_query,
+    run_gene_search,
+    run_search,
+    spelling_suggestions,
+    weighting,
+)
+
+# A text search with fewer hits than this also offers "did you mean" suggestions.
+_FEW_HITS = 3
 from .storage import VOCABULARY, Manifest, directory_size, resolve_index_path
 
 YearRange = tuple["int | None", "int | None"]
@@ -74,9 +89,12 @@ class FigureIndex:
         except (OSError, whoosh_index.EmptyIndexError) as exc:
             raise IndexNotFoundError(f"index at {root} is damaged ({exc}); rebuild it with --rebuild") from None
         self._parser = build_parser(self._ix.schema, config)
+        self._text_parser = build_parser(self._ix.schema, config, exclude=("genes",))
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
         self._vocabulary: GeneVocabulary | None = None
+        self._resolver: GeneResolver | None = None
+        self._backgrounds: dict[str | None, int] = {}
 
     # -- opening -----------------------------------------------------------
 
@@ -120,17 +138,80 @@ class FigureIndex:
     # -- searching ---------------------------------------------------------
 
     def search(self, text: str, limit: int | None = None, *, offset: int = 0, organism: str | None = None,
-               years: YearRange | None = None) -> SearchResults:
+               years: YearRange | None = None, genes: Sequence[str] | None = None) -> SearchResults:
         """Ranked figures for a query in Whoosh's query language.
 
         `organism` takes a scientific or common name ("Homo sapiens", "mouse");
         `years` is an inclusive (from, to) range, either end None for open.
+        With `genes`, only figures matching the text that show some of the
+        genes are returned, ranked as by `search_genes`.
         """
         q = parse_query(self._parser, text)
+        if genes:
+            return self.search_genes(genes, limit, offset=offset, organism=organism, years=years, text_query=q)
         limit = self.config.search.limit if limit is None else limit
         with self._lock:
-            return run_search(self._current_searcher(), q, self.config, text=text, limit=limit,
-                              offset=offset, filter=make_filter(organism, years))
+            searcher = self._current_searcher()
+            results = run_search(searcher, q, self.config, text=text, limit=limit,
+                                 offset=offset, filter=make_filter(organism, years))
+            if results.total < _FEW_HITS:
+                results.suggestions = spelling_suggestions(searcher, self.config, text, self._gene_suggestion)
+        return results
+
+    def _gene_suggestion(self, word: str) -> str | None:
+        """A word that resolves to one gene symbol (loosely typed) -> that symbol."""
+        resolution = self.resolver.resolve(word)
+        if resolution.how in ("normalised", "fuzzy") and len(resolution.symbols) == 1:
+            return resolution.symbols[0]
+        return None
+
+    def resolve(self, terms: Sequence[str], organism: str | None = None, *, fuzzy: bool = True) -> list[Resolution]:
+        """How each gene term is understood: symbols, how (exact, id, normalised,
+        alias, fuzzy, unknown), scores, and suggestions for unknown terms."""
+        return self.resolver.resolve_all(terms, organism, fuzzy=fuzzy)
+
+    def search_genes(self, terms: Sequence[str], limit: int | None = None, *, offset: int = 0,
+                     organism: str | None = None, years: YearRange | None = None, fuzzy: bool = True,
+                     require: Sequence[str] = (), require_all: bool = False,
+                     text_query: "query.Query | None" = None) -> GeneSearchResults:
+        """Figures ranked by how strongly they share the given genes.
+
+        Terms are resolved loosely (see `resolve`); figures are ranked by a
+        one-sided hypergeometric p-value against the index's distinct genes,
+        with Benjamini-Hochberg FDR, odds ratio and the shared genes on every
+        hit.  `require` keeps only figures with those genes (and scores the
+        rest of the set given them); `require_all` demands every query gene.
+        """
+        limit = self.config.search.limit if limit is None else limit
+        gq = GeneQuery(self.resolve(terms, organism, fuzzy=fuzzy),
+                       self.resolve(require, organism, fuzzy=fuzzy) if require else (),
+                       require_all, organism)
+        symbols = list(gq.keys().values())
+        relevance = text_query if text_query is not None else self._gene_text_query(symbols)
+        with self._lock:
+            return run_gene_search(self._current_searcher(), gq, self.config,
+                                   background=self.background(organism), relevance=relevance,
+                                   text_filter=text_query, limit=limit, offset=offset,
+                                   filter=make_filter(organism, years))
+
+    def _gene_text_query(self, symbols: Sequence[str]) -> "query.Query | None":
+        """The symbols as words in the text fields, for ranking figures that talk about them."""
+        if not symbols:
+            return None
+        text = " OR ".join('"' + s.replace('"', "") + '"' for s in symbols)
+        return self._text_parser.parse(text)
+
+    @property
+    def resolver(self) -> GeneResolver:
+        if self._resolver is None:
+            self._resolver = GeneResolver(self.vocabulary, self.config.genes.fuzzy, self.config.genes.alias_min_share)
+        return self._resolver
+
+    def background(self, organism: str | None = None) -> int:
+        """Distinct genes in the index (or one organism): the enrichment population."""
+        if organism not in self._backgrounds:
+            self._backgrounds[organism] = len(self.vocabulary.keys_of(organism))
+        return self._backgrounds[organism]
 
     def get(self, figid: str) -> FigureRecord:
         """The whole record of one figure; `UnknownFigureError` if absent."""

@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 from . import __version__
 from .config import IndexConfig, load_config
 from .errors import BuildInterrupted, StrictModeError
-from .genes import VocabularyCounter
+from .genes import VocabularyCounter, load_alias_table
 from .records import FigureRecord, ReadIssue, dedupe, discover, group_files, read_group
 from .schema import build_schema, to_document
 from .storage import VOCABULARY, Manifest, WriteLock, new_generation, remove_stale_generations
@@ -118,6 +118,9 @@ def _write_generation(
     ix = whoosh_index.create_in(str(generation), build_schema(config))
     writer = ix.writer(limitmb=_WRITER_LIMIT_MB)
     vocabulary = VocabularyCounter()
+    alias_path = config.genes.alias_path(config.source)
+    if alias_path is not None:
+        vocabulary.add_alias_table(load_alias_table(alias_path))
     try:
         for item in _records(files, progress, workers):
             if isinstance(item, ReadIssue):

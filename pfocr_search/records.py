@@ -47,6 +47,32 @@ _YEAR = re.compile(r"^\s*(\d{4})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+#: Common names people type for the organisms PFOCR covers.
+ORGANISM_NAMES = {
+    "human": "homo sapiens",
+    "mouse": "mus musculus",
+    "rat": "rattus norvegicus",
+    "zebrafish": "danio rerio",
+    "fly": "drosophila melanogaster",
+    "fruit fly": "drosophila melanogaster",
+    "drosophila": "drosophila melanogaster",
+    "worm": "caenorhabditis elegans",
+    "c. elegans": "caenorhabditis elegans",
+    "yeast": "saccharomyces cerevisiae",
+    "arabidopsis": "arabidopsis thaliana",
+    "cow": "bos taurus",
+    "chicken": "gallus gallus",
+    "pig": "sus scrofa",
+    "xenopus": "xenopus laevis",
+}
+
+
+def organism_key(name: str) -> str:
+    """The indexed term for an organism name as a user types it."""
+    key = " ".join(name.split()).casefold()
+    return ORGANISM_NAMES.get(key, key)
+
+
 class RecordError(ValueError):
     """A record file cannot be read; the message is the reason."""
 

@@ -12,44 +12,32 @@ import zlib
 from typing import Any
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import analyzer_for
 from .config import IndexConfig
-from .records import FigureRecord
+from .genes import normalize_symbol
+from .records import ORGANISM_NAMES, FigureRecord, organism_key
 
 #: Field holding the whole record (zlib-compressed JSON), for get() and hits.
 RECORD = "record"
+#: Gene-set fields: distinct gene keys, organism-qualified keys, and a column
+#: of gene counts per organism (read per candidate without unpacking records).
+GENE_KEYS = "genekey"
+ORGANISM_GENE_KEYS = "orggene"
+GENE_COUNTS = "genecount"
 #: Fixed fields: name -> what they hold.
 STRUCTURAL_FIELDS = {
     "figid": "the figure id (unique)",
     "year": "publication year (numeric: year:[2010 TO 2020])",
     "organism": "organisms of the record and of its genes (organism:human works)",
     "ncbigene": "NCBI Gene ids of the genes",
+    "genekey": "normalised gene-symbol keys (genekey:STAT5A)",
     "pmcid": "PubMed Central id",
     "doi": "DOI of the paper",
     "figtype": "Figure, Scheme, Graphical abstract, ...",
 }
-
-#: Common names people type for the organisms PFOCR covers.
-ORGANISM_NAMES = {
-    "human": "homo sapiens",
-    "mouse": "mus musculus",
-    "rat": "rattus norvegicus",
-    "zebrafish": "danio rerio",
-    "fly": "drosophila melanogaster",
-    "fruit fly": "drosophila melanogaster",
-    "drosophila": "drosophila melanogaster",
-    "worm": "caenorhabditis elegans",
-    "c. elegans": "caenorhabditis elegans",
-    "yeast": "saccharomyces cerevisiae",
-    "arabidopsis": "arabidopsis thaliana",
-    "cow": "bos taurus",
-    "chicken": "gallus gallus",
-    "pig": "sus scrofa",
-    "xenopus": "xenopus laevis",
-}
-
 
 class OrganismNameFilter(Filter):
     """Common organism names (human, mouse, fly) to the scientific names indexed."""
@@ -58,12 +46,6 @@ class OrganismNameFilter(Filter):
         for t in tokens:
             t.text = ORGANISM_NAMES.get(t.text, t.text)
             yield t
-
-
-def organism_key(name: str) -> str:
-    """The indexed term for an organism name as a user types it."""
-    key = " ".join(name.split()).casefold()
-    return ORGANISM_NAMES.get(key, key)
 
 
 def _organism_analyzer():
@@ -89,10 +71,16 @@ def build_schema(config: IndexConfig) -> Schema:
         "doi": KEYWORD(lowercase=True, scorable=False),
         "figtype": KEYWORD(lowercase=True, commas=True, scorable=False),
         RECORD: STORED,
+        GENE_KEYS: KEYWORD(scorable=False),
+        ORGANISM_GENE_KEYS: KEYWORD(commas=True, scorable=False),
+        GENE_COUNTS: COLUMN(VarBytesColumn()),
     }
     for name, spec in config.fields.items():
         # Positions on every field, genes too: a "quoted phrase" runs across all fields.
-        fields[name] = TEXT(analyzer=analyzer_for(spec.analyzer), phrase=True)
+        # Stemmed fields keep their unstemmed words too (spelling=True) so
+        # "did you mean" suggests words, not stems.
+        fields[name] = TEXT(analyzer=analyzer_for(spec.analyzer), phrase=True,
+                            spelling=spec.analyzer == "stemmed")
     return Schema(**fields)
 
 
@@ -111,7 +99,36 @@ def to_document(record: FigureRecord, config: IndexConfig) -> dict[str, Any]:
         doc["year"] = record.year
     for name in config.fields:
         doc[name] = record.text_of(name)
+    doc.update(gene_set_fields(record))
     return {k: v for k, v in doc.items() if v not in ("", None)}
+
+
+def organism_gene_term(organism: str, key: str) -> str:
+    return f"{organism_key(organism)}:{key}"
+
+
+def gene_set_fields(record: FigureRecord) -> dict[str, Any]:
+    """The figure as a set of gene keys, overall and per organism."""
+    keys: dict[str, None] = {}
+    per_organism: dict[str, dict[str, None]] = {}
+    for gene in record.genes:
+        key = normalize_symbol(gene.symbol)
+        if not key:
+            continue
+        keys[key] = None
+        if gene.organism:
+            per_organism.setdefault(organism_key(gene.organism), {})[key] = None
+    counts = {"": len(keys), **{org: len(k) for org, k in per_organism.items()}}
+    return {
+        GENE_KEYS: " ".join(keys),
+        ORGANISM_GENE_KEYS: ",".join(f"{org}:{k}" for org, ks in per_organism.items() for k in ks),
+        GENE_COUNTS: json.dumps(counts, separators=(",", ":")).encode(),
+    }
+
+
+def gene_counts(blob: bytes) -> dict[str, int]:
+    """Decode a GENE_COUNTS column value: organism key ('' for all) -> gene count."""
+    return json.loads(blob) if blob else {}
 
 
 def pack_record(record: FigureRecord) -> bytes:

@@ -9,6 +9,7 @@ typo like ``gene:STAT3`` (for ``genes:``) is caught.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
@@ -19,9 +20,21 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from .config import IndexConfig
+from .enrichment import benjamini_hochberg, hypergeom_log_sf, odds_ratio
 from .errors import QuerySyntaxError
+from .genes import Resolution, normalize_symbol
 from .records import FigureRecord
-from .schema import RECORD, STRUCTURAL_FIELDS, organism_key, unpack_record
+from .records import organism_key
+from .schema import (
+    GENE_COUNTS,
+    GENE_KEYS,
+    ORGANISM_GENE_KEYS,
+    RECORD,
+    STRUCTURAL_FIELDS,
+    gene_counts,
+    organism_gene_term,
+    unpack_record,
+)
 
 _OPEN, _CLOSE = "\x02", "\x03"
 _MARKED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.S)
@@ -54,6 +67,24 @@ class Hit:
         return data
 
 
+@dataclass(frozen=True)
+class GeneHit(Hit):
+    """A figure ranked for a gene set: `score` is -log10 of the p-value."""
+
+    #: Query genes the figure shows, how many, and the figure's gene count.
+    overlap_genes: tuple[str, ...] = ()
+    overlap: int = 0
+    figure_genes: int = 0
+    #: One-sided hypergeometric p-value, its log10 (exact where p underflows),
+    #: Benjamini-Hochberg FDR over the figures scored, and the odds ratio.
+    pvalue: float = 1.0
+    log10_pvalue: float = 0.0
+    fdr: float = 1.0
+    odds_ratio: float = 1.0
+    #: BM25F relevance of the figure's text to the genes (or to the text query).
+    text_score: float = 0.0
+
+
 class SearchResults(list):
     """The hits of one search (a list of `Hit`), with what the search found overall."""
 
@@ -84,8 +115,8 @@ class _StrictFieldsPlugin(qparser.FieldsPlugin):
         return super().do_fieldnames(parser, group)
 
 
-def build_parser(schema: Schema, config: IndexConfig) -> qparser.QueryParser:
-    fields = [name for name in config.fields if name in schema]
+def build_parser(schema: Schema, config: IndexConfig, exclude: Sequence[str] = ()) -> qparser.QueryParser:
+    fields = [name for name in config.fields if name in schema and name not in exclude]
     # Plain OR, not OrGroup.factory(): Whoosh's coordination bonus multiplies
     # by (terms - 1) / terms over *existing field terms*, so a word found in
     # one field only scores 0.  BM25F's sum already favours matching more words.
@@ -207,6 +238,186 @@ def run_search(
     return SearchResults(hits, query=text, total=len(results), parsed=str(q))
 
 
+class GeneSearchResults(SearchResults):
+    """Gene-set hits (`GeneHit`), with how each query term was resolved."""
+
+    def __init__(self, hits: Sequence[GeneHit] = (), *, resolutions: Sequence[Resolution] = (),
+                 background: int = 0, **kwargs: Any) -> None:
+        super().__init__(hits, **kwargs)
+        self.resolutions = list(resolutions)
+        #: Distinct genes in the index (or organism): the statistics' population.
+        self.background = background
+
+
+@dataclass(frozen=True)
+class GeneQuery:
+    """A resolved gene-set query."""
+
+    resolutions: Sequence[Resolution]
+    required: Sequence[Resolution] = ()
+    require_all: bool = False
+    organism: str | None = None
+
+    def keys(self) -> dict[str, str]:
+        """Query gene keys -> display symbol (required genes included)."""
+        out: dict[str, str] = {}
+        for resolution in (*self.resolutions, *self.required):
+            for symbol in resolution.symbols:
+                key = normalize_symbol(symbol)
+                # Show the human (all upper-case) spelling when orthologs share a key.
+                if key not in out or (symbol.isupper() and not out[key].isupper()):
+                    out[key] = symbol
+        return out
+
+    def required_keys(self) -> set[str]:
+        if self.require_all:
+            return set(self.keys())
+        return {normalize_symbol(s) for r in self.required for s in r.symbols}
+
+
+def run_gene_search(
+    searcher: Searcher,
+    gq: GeneQuery,
+    config: IndexConfig,
+    *,
+    background: int,
+    relevance: query.Query | None,
+    text_filter: query.Query | None,
+    limit: int,
+    offset: int = 0,
+    filter: query.Query | None = None,
+) -> GeneSearchResults:
+    """Rank figures by over-representation of the query genes.
+
+    `relevance` scores figures for tie-breaks (the gene symbols as text, or a
+    text query); `text_filter`, when given, must also match.
+    """
+    keys = gq.keys()
+    required = gq.required_keys()
+    field = ORGANISM_GENE_KEYS if gq.organism else GENE_KEYS
+    allowed = _docs(searcher, query.And([f for f in (filter, text_filter) if f is not None])) \
+        if (filter is not None or text_filter is not None) else None
+    shared: dict[int, list[str]] = {}
+    for key in keys:
+        term = organism_gene_term(gq.organism, key) if gq.organism else key
+        for docnum in searcher.docs_for_query(query.Term(field, term)):
+            if allowed is None or docnum in allowed:
+                shared.setdefault(docnum, []).append(key)
+    candidates = {d: ks for d, ks in shared.items() if required <= set(ks)}
+    scores = _relevance(searcher, relevance, set(candidates))
+    counts = searcher.reader().column_reader(GENE_COUNTS)
+    count_key = organism_key(gq.organism) if gq.organism else ""
+    r, n = len(required), len(keys)
+    rows = []
+    for docnum, found in candidates.items():
+        size = gene_counts(counts[docnum]).get(count_key, 0)
+        size = max(size, len(found))
+        N = max(background, size, n)
+        logp = hypergeom_log_sf(len(found) - r, N - r, size - r, n - r)
+        rows.append((docnum, found, size, logp, odds_ratio(len(found) - r, N - r, size - r, n - r)))
+    fdrs = benjamini_hochberg([row[3] for row in rows])
+    order = sorted(range(len(rows)), key=lambda i: (rows[i][3], -len(rows[i][1]), -scores.get(rows[i][0], 0.0),
+                                                      rows[i][2], rows[i][0]))
+    hits = []
+    for rank, i in enumerate(order[offset:offset + limit], start=offset + 1):
+        docnum, found, size, logp, ratio = rows[i]
+        record = unpack_record(searcher.stored_fields(docnum)[RECORD])
+        snippet, spans = _gene_snippet(searcher, record, [keys[k] for k in found], config)
+        base = _make_hit(rank, -logp / _LN10 if logp else 0.0, record, snippet, spans)
+        hits.append(GeneHit(**{f: getattr(base, f) for f in Hit.__dataclass_fields__},
+                            overlap_genes=tuple(keys[k] for k in found), overlap=len(found), figure_genes=size,
+                            pvalue=math.exp(logp), log10_pvalue=logp / _LN10, fdr=fdrs[i], odds_ratio=ratio,
+                            text_score=round(scores.get(docnum, 0.0), 4)))
+    return GeneSearchResults(hits, resolutions=[*gq.resolutions, *gq.required], background=background,
+                             total=len(rows), query=" ".join(r.term for r in gq.resolutions))
+
+
+_LN10 = math.log(10.0)
+
+
+def _docs(searcher: Searcher, q: query.Query) -> set[int]:
+    return set(searcher.docs_for_query(q))
+
+
+def _relevance(searcher: Searcher, q: query.Query | None, docs: set[int]) -> dict[int, float]:
+    if q is None or not docs:
+        return {}
+    results = searcher.search(q, limit=None, filter=docs)
+    return {hit.docnum: float(hit.score or 0.0) for hit in results}
+
+
+def _gene_snippet(searcher: Searcher, record: FigureRecord, symbols: Sequence[str],
+                  config: IndexConfig) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Caption excerpt around the shared genes' mentions."""
+    chars = config.search.snippet_chars
+    body = record.caption
+    if body and "caption" in searcher.schema:
+        analyzer = searcher.schema["caption"].analyzer
+        terms = {t.text for s in symbols for t in analyzer(s, mode="query")}
+        marked = highlight.highlight(body, frozenset(terms), analyzer,
+                                     highlight.ContextFragmenter(maxchars=chars, surround=60),
+                                     _MarkFormatter(), top=1)
+        if marked:
+            return _unmark(marked, body)
+    return _opening(body or record.figtitle, chars), ()
+
+
+def _opening(body: str, chars: int) -> str:
+    return body if len(body) <= chars else body[:chars].rsplit(" ", 1)[0] + " …"
+
+
+_WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+# Digits or two capitals: STTA5A, MPAK1, TGFb (spell these as genes first).
+_GENE_LIKE = re.compile(r"\d|[A-Z].*[A-Z]")
+
+
+def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, resolve_gene) -> list[str]:
+    """'Did you mean' for a query that found little: each word the index has
+    never seen is replaced by the closest indexed word, or, for a word that
+    looks like a gene symbol, by the symbol it resolves to."""
+    fields = [n for n, f in config.fields.items() if f.analyzer != "gene" and n in searcher.schema]
+    changed = False
+    out = []
+    pos = 0
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        out.append(text[pos:match.start()])
+        pos = match.end()
+        if word in _OPERATORS or text[match.end():match.end() + 1] == ":" or _known(searcher, fields, word):
+            out.append(word)
+            continue
+        if _GENE_LIKE.search(word):
+            better = resolve_gene(word) or _closest_word(searcher, fields, word)
+        else:
+            better = _closest_word(searcher, fields, word) or resolve_gene(word)
+        changed |= bool(better) and better.lower() != word.lower()
+        out.append(better or word)
+    out.append(text[pos:])
+    return ["".join(out)] if changed else []
+
+
+def _known(searcher: Searcher, fields: Sequence[str], word: str) -> bool:
+    for name in (*fields, "genes"):
+        if name not in searcher.schema:
+            continue
+        for term in searcher.schema[name].process_text(word, mode="query"):
+            if searcher.doc_frequency(name, term):
+                return True
+    return False
+
+
+def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:
+    best: tuple[int, str] | None = None
+    folded = word.lower()
+    for name in fields:
+        for suggestion in searcher.suggest(name, folded, limit=1, maxdist=2, prefix=1):
+            frequency = searcher.doc_frequency(searcher.schema[name].spelling_fieldname(name), suggestion) or 1
+            if best is None or frequency > best[0]:
+                best = (frequency, suggestion)
+    return best[1] if best else None
+
+
 def _snippet(hit, record: FigureRecord, chars: int) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Caption excerpt around the matches, else the caption's opening."""
     for name in ("caption", "figtitle", "papertitle"):
@@ -215,8 +426,7 @@ def _snippet(hit, record: FigureRecord, chars: int) -> tuple[str, tuple[tuple[in
             marked = hit.highlights(name, text=body, top=1)
             if marked:
                 return _unmark(marked, body)
-    body = record.caption or record.figtitle
-    return (body if len(body) <= chars else body[:chars].rsplit(" ", 1)[0] + " …"), ()
+    return _opening(record.caption or record.figtitle, chars), ()
 
 
 def _unmark(marked: str, body: str) -> tuple[str, tuple[tuple[int, int], ...]]:

@@ -169,3 +169,49 @@ def test_parse_years(text, expected):
 def test_parse_years_rejects(text):
     with pytest.raises(PfocrSearchError):
         parse_years(text)
+
+
+def test_genes_table_shows_resolution_then_hits(run, sample_index_path):
+    result = run("genes", "STAT3", "stat-5a", "STTA5A", "XQZW9", "-i", str(sample_index_path))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.index("gene terms") < out.index("share genes with the query")
+    for text in ("normalised", "fuzzy", "not found", "did you mean", "PMC7176449__cm9-133-0959-g001"):
+        assert text in out
+
+
+def test_genes_json_has_a_leading_resolution_object(run, sample_index_path):
+    result = run("genes", "JAK", "STAT3", "-i", str(sample_index_path), "-f", "json")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[0]["type"] == "resolution"
+    assert {t["term"]: t["how"] for t in lines[0]["terms"]} == {"JAK": "alias", "STAT3": "exact"}
+    hits = lines[1:]
+    assert hits and all(h["type"] == "hit" for h in hits)
+    for key in ("figid", "overlap", "overlap_genes", "figure_genes", "pvalue", "fdr", "odds_ratio", "log10_pvalue"):
+        assert key in hits[0]
+    assert [h["pvalue"] for h in hits] == sorted(h["pvalue"] for h in hits)
+
+
+def test_genes_tsv_and_options(run, sample_index_path):
+    result = run("genes", "STAT3", "JAK1", "-i", str(sample_index_path), "-f", "tsv", "--all")
+    rows = result.stdout.splitlines()
+    assert rows[0].startswith("rank\tfigid\toverlap")
+    assert [r.split("\t")[1] for r in rows[1:]] == ["PMC7176449__cm9-133-0959-g001"]
+    assert "# STAT3 -> STAT3 [exact]" in result.stderr
+    result = run("genes", "STTA5A", "-i", str(sample_index_path), "-f", "tsv", "--no-fuzzy")
+    assert result.stdout.splitlines() == [result.stdout.splitlines()[0]]
+    assert "not found" in result.stderr
+    result = run("genes", "STAT3", "-i", str(sample_index_path), "-f", "tsv", "--require", "JAK1")
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_search_with_genes_option(run, sample_index_path):
+    result = run("search", "signaling", "--genes", "STAT3,JAK1", "-i", str(sample_index_path), "-f", "json")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[0]["type"] == "resolution" and lines[1]["figid"] == "PMC7176449__cm9-133-0959-g001"
+
+
+def test_did_you_mean(run, sample_index_path):
+    result = run("search", "apoptossis", "-i", str(sample_index_path))
+    assert result.exit_code == 0 and "no figures match" in result.stdout
+    assert "did you mean: apoptosis" in result.stderr

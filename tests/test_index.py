@@ -207,3 +207,15 @@ def test_concurrent_searches_from_threads(sample_index):
     for t in threads:
         t.join()
     assert errors == []
+
+
+@pytest.mark.parametrize("typo, fixed", [("apoptossis", "apoptosis"), ("mitochondira", "mitochondria"),
+                                         ("JAK STTA5A", "JAK STAT5A")])
+def test_did_you_mean_for_queries_that_find_little(sample_index, typo, fixed):
+    results = sample_index.search(typo)
+    assert results.suggestions == [fixed]
+    assert sample_index.search(fixed).total >= max(results.total, 1)
+
+
+def test_no_suggestions_when_the_query_finds_plenty(sample_index):
+    assert sample_index.search("signaling pathway").suggestions == []

@@ -1,0 +1,68 @@
+"""Over-representation statistics for gene-set search (as Enrichr and PFOCRummage).
+
+For a query of n genes against a figure of K genes, with N distinct genes in
+the background and k genes shared, the p-value is the one-sided
+hypergeometric (Fisher exact) tail P(X >= k).  Everything is computed in
+logs, so p-values far below the smallest double (1e-308) keep their size as
+`log10_p` instead of collapsing to 0.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Sequence
+
+_LN10 = math.log(10.0)
+
+
+def _log_choose(n: int, k: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+@lru_cache(maxsize=65536)
+def hypergeom_log_sf(k: int, N: int, K: int, n: int) -> float:
+    """ln P(X >= k) for X ~ Hypergeometric(population N, successes K, draws n)."""
+    if not (0 <= K <= N and 0 <= n <= N):
+        raise ValueError(f"invalid hypergeometric parameters N={N} K={K} n={n}")
+    low, high = max(0, n + K - N), min(n, K)
+    if k <= low:
+        return 0.0
+    if k > high:
+        return -math.inf
+    log_total = _log_choose(N, n)
+    terms = [_log_choose(K, i) + _log_choose(N - K, n - i) - log_total for i in range(k, high + 1)]
+    top = max(terms)
+    return min(0.0, top + math.log(math.fsum(math.exp(t - top) for t in terms)))
+
+
+def hypergeom_pvalue(k: int, N: int, K: int, n: int) -> float:
+    """P(X >= k): the chance of sharing at least k genes by luck."""
+    return math.exp(hypergeom_log_sf(k, N, K, n))
+
+
+def log10_pvalue(k: int, N: int, K: int, n: int) -> float:
+    return hypergeom_log_sf(k, N, K, n) / _LN10
+
+
+def odds_ratio(k: int, N: int, K: int, n: int) -> float:
+    """Sample odds ratio of the 2x2 table, with Haldane's +0.5 when a cell is 0."""
+    a, b, c = k, n - k, K - k
+    d = N - K - n + k
+    if min(a, b, c, d) == 0:
+        a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5
+    return (a * d) / (b * c)
+
+
+def benjamini_hochberg(log_pvalues: Sequence[float]) -> list[float]:
+    """BH false discovery rates (as plain probabilities) for ln p-values, in input order."""
+    m = len(log_pvalues)
+    order = sorted(range(m), key=lambda i: log_pvalues[i])
+    fdr = [1.0] * m
+    running = 0.0  # ln of the running minimum, from the largest p down
+    for rank in range(m, 0, -1):
+        i = order[rank - 1]
+        value = min(0.0, log_pvalues[i] + math.log(m / rank))
+        running = value if rank == m else min(running, value)
+        fdr[i] = math.exp(running)
+    return fdr

@@ -1,0 +1,212 @@
+"""Gene terms resolved loosely, and gene-set search ranked by enrichment."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pfocr_search import FigureIndex
+from pfocr_search.enrichment import benjamini_hochberg, hypergeom_log_sf, hypergeom_pvalue, odds_ratio
+
+scipy_stats = pytest.importorskip("scipy.stats")
+
+
+# -- resolution over the real demo corpus --------------------------------------
+
+@pytest.mark.parametrize("term, how, expected", [
+    ("STAT3", "exact", {"STAT3"}),                # exact symbol
+    ("stat3", "exact", {"STAT3"}),                # case
+    ("Stat5b", "exact", {"STAT5B"}),
+    ("stat-5a", "normalised", {"STAT5A"}),        # hyphen
+    ("STAT_5A", "normalised", {"STAT5A"}),
+    ("3716", "id", {"JAK1"}),                     # NCBI Gene id, bare and prefixed
+    ("NCBIGene:3716", "id", {"JAK1"}),
+    ("ncbigene:7157", "id", {"TP53"}),
+    ("JAK", "alias", {"JAK1", "JAK2", "JAK3", "TYK2"}),   # OCR word for a family
+    ("NF-κB", "alias", {"NFKB1", "RELA"}),         # Greek, through the records' own mappings
+    ("NFkB", "alias", {"NFKB1", "RELA"}),
+    ("NF-кB", "alias", {"NFKB1", "RELA"}),         # Cyrillic ka
+    ("STTA5A", "fuzzy", {"STAT5A"}),               # transposition typo
+    ("MPAK1", "fuzzy", {"MAPK1"}),
+    ("CASP", "fuzzy", {"CASP1", "CASP3", "CASK"}), # several equally close: ambiguous
+])
+def test_resolution_table(sample_index, term, how, expected):
+    resolution = sample_index.resolve([term])[0]
+    assert resolution.how == how, resolution
+    assert expected <= set(resolution.symbols), resolution
+    assert all(0 < m.score <= 100 for m in resolution.matches)
+
+
+def test_p53_means_the_family_across_organisms(sample_index):
+    symbols = set(sample_index.resolve(["p53"])[0].symbols)
+    assert {"p53", "TP53", "Trp53"} <= symbols
+
+
+def test_ambiguity_is_reported_and_orthologs_are_not_ambiguity(sample_index):
+    assert sample_index.resolve(["CASP"])[0].ambiguous
+    assert not sample_index.resolve(["STTA5A"])[0].ambiguous
+
+
+def test_unknown_terms_are_reported_with_suggestions(sample_index):
+    resolution = sample_index.resolve(["XQZW9"])[0]
+    assert resolution.how == "unknown" and resolution.symbols == ()
+    assert len(resolution.suggestions) == 3
+
+
+def test_short_terms_never_fuzzy_match(sample_index):
+    # 'JAQ' is one edit from nothing useful, and 3 letters are too short to guess.
+    assert sample_index.resolve(["JAQ"])[0].how == "unknown"
+    assert sample_index.resolve(["STTA5A"], fuzzy=False)[0].how == "unknown"
+
+
+def test_organism_restricts_resolution(sample_index):
+    fly = sample_index.resolve(["AKT"], organism="fly")[0]
+    assert set(fly.symbols) == {"Akt"}
+    human = sample_index.resolve(["AKT"], organism="human")[0]
+    assert {"AKT1", "AKT2", "AKT3"} <= set(human.symbols) and "Akt" not in human.symbols
+
+
+def test_terms_split_on_commas_and_spaces(sample_index):
+    assert [r.term for r in sample_index.resolve(["STAT3,JAK1", "TP53 MTOR"])] == ["STAT3", "JAK1", "TP53", "MTOR"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_resolution_never_crashes_on_arbitrary_text(sample_index_path, text):
+    with FigureIndex.open(sample_index_path) as ix:
+        for resolution in ix.resolve([text]):
+            assert resolution.how in ("exact", "id", "normalised", "alias", "fuzzy", "unknown")
+            assert resolution.to_dict()["term"] == resolution.term
+
+
+def test_alias_file_from_config(tmp_path, sample_dir):
+    (tmp_path / "hgnc.tsv").write_text(
+        "Approved symbol\tAlias symbols\tPrevious symbols\nSLC2A1\tGLUT1, GLUT\t\nMTOR\tFRAP, RAFT1\tFRAP1\n",
+        encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text("fields: {figtitle: {analyzer: stemmed}, genes: {analyzer: gene}}\n"
+                      "genes: {alias_file: hgnc.tsv}\n", encoding="utf-8")
+    with FigureIndex.build([sample_dir], tmp_path / "ix", config) as ix:
+        glut1 = ix.resolve(["GLUT1"])[0]
+        assert (glut1.how, glut1.symbols) == ("alias", ("SLC2A1",))
+        assert ix.resolve(["FRAP1"])[0].symbols == ("MTOR",)
+    with FigureIndex.open(tmp_path / "ix") as ix:  # stored with the index: the file is not needed
+        (tmp_path / "hgnc.tsv").unlink()
+        assert ix.resolve(["RAFT1"])[0].symbols == ("MTOR",)
+
+
+# -- p-values -------------------------------------------------------------------
+
+@pytest.mark.parametrize("k, N, K, n", [
+    (1, 100, 10, 5), (3, 100, 10, 5), (0, 100, 10, 5), (5, 100, 10, 5), (2, 970, 11, 3),
+    (10, 20000, 300, 50), (1, 20000, 5, 1), (7, 40, 10, 12), (12, 40, 12, 12),
+])
+def test_pvalues_match_scipy(k, N, K, n):
+    expected = scipy_stats.hypergeom.sf(k - 1, N, K, n)
+    assert hypergeom_pvalue(k, N, K, n) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+def test_overlap_zero_is_p_one_and_full_overlap_is_exact():
+    assert hypergeom_pvalue(0, 1000, 30, 10) == 1.0
+    # Sharing all n genes: P = C(K, n) / C(N, n).
+    N, K, n = 1000, 30, 10
+    assert hypergeom_pvalue(n, N, K, n) == pytest.approx(math.comb(K, n) / math.comb(N, n), rel=1e-9)
+
+
+def test_tiny_pvalues_keep_their_size_in_logs():
+    N, n = 20000, 300
+    log_p = hypergeom_log_sf(n, N, n, n)
+    exact = -math.log(math.comb(N, n))  # 1 / C(N, n), about 1e-675
+    assert log_p == pytest.approx(exact, rel=1e-9)
+    assert -676 < log_p / math.log(10) < -674
+    assert hypergeom_pvalue(n, N, n, n) == 0.0  # underflows as a double: the log does not
+
+
+def test_odds_ratio_against_scipy():
+    k, N, K, n = 4, 200, 20, 10
+    table = [[k, K - k], [n - k, N - K - n + k]]
+    assert odds_ratio(k, N, K, n) == pytest.approx(scipy_stats.contingency.odds_ratio(table, kind="sample")
+                                                   .statistic)
+
+
+def test_benjamini_hochberg_against_scipy():
+    pvalues = [0.01, 0.04, 0.03, 0.005, 0.5, 0.2]
+    expected = scipy_stats.false_discovery_control(pvalues, method="bh")
+    got = benjamini_hochberg([math.log(p) for p in pvalues])
+    assert got == pytest.approx(list(expected), rel=1e-12)
+
+
+# -- gene-set ranking on a hand-built corpus --------------------------------------
+
+def write_figure(folder: Path, figid: str, genes: list[str], caption: str = "") -> None:
+    data = {
+        "figid": figid, "figtitle": f"Figure {figid}", "caption": caption, "year": "2020",
+        "organisms": ["Homo sapiens"],
+        "genes": [{"word": g, "symbol": g, "source": "hgnc_symbol", "hgnc_symbol": g, "entrez": str(i)}
+                  for i, g in enumerate(genes, start=1)],
+    }
+    (folder / f"{figid}.md").write_text("---\n" + yaml.safe_dump(data) + "---\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hand_index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hand")
+    filler = [f"FILL{i}" for i in range(400)]
+    write_figure(folder, "A_all_three", ["STAT3", "JAK1", "IL6"], "STAT3 is activated by JAK1 downstream of IL6.")
+    write_figure(folder, "B_two_of_30", ["STAT3", "JAK1", *filler[:28]])
+    write_figure(folder, "C_one_of_3", ["STAT3", "TP53", "MDM2"])
+    write_figure(folder, "D_one_of_300", ["STAT3", *filler[100:399]])
+    write_figure(folder, "E_none", ["TP53", "MDM2", "CDKN1A"])
+    path = tmp_path_factory.mktemp("hand-ix") / "ix"
+    FigureIndex.build([folder], path).close()
+    with FigureIndex.open(path) as ix:
+        yield ix
+
+
+def test_gene_set_ranking_hand_checked(hand_index):
+    results = hand_index.search_genes(["STAT3", "JAK1", "IL6"])
+    assert [h.figid for h in results] == ["A_all_three", "B_two_of_30", "C_one_of_3", "D_one_of_300"]
+    a, b, c, d = results
+    assert (a.overlap, a.figure_genes) == (3, 3) and set(a.overlap_genes) == {"STAT3", "JAK1", "IL6"}
+    assert (b.overlap, b.figure_genes, c.overlap, d.figure_genes) == (2, 30, 1, 300)
+    N = results.background
+    assert N == len({"STAT3", "JAK1", "IL6", "TP53", "MDM2", "CDKN1A"}) + 28 + 299
+    for hit in results:
+        expected = scipy_stats.hypergeom.sf(hit.overlap - 1, N, hit.figure_genes, 3)
+        assert hit.pvalue == pytest.approx(expected, rel=1e-9)
+        assert hit.log10_pvalue == pytest.approx(math.log10(expected), rel=1e-9)
+        assert hit.score == pytest.approx(-math.log10(expected), abs=1e-4)
+    expected_fdr = scipy_stats.false_discovery_control([h.pvalue for h in results], method="bh")
+    assert [h.fdr for h in results] == pytest.approx(list(expected_fdr), rel=1e-9)
+    assert results.total == 4  # E shares nothing and is not scored
+
+
+def test_single_gene_ranks_specific_figures_first_then_text(hand_index):
+    ranked = [h.figid for h in hand_index.search_genes(["STAT3"])]
+    # A and C both have 3 genes; A's caption talks about STAT3.
+    assert ranked == ["A_all_three", "C_one_of_3", "B_two_of_30", "D_one_of_300"]
+
+
+def test_require_and_all(hand_index):
+    required = hand_index.search_genes(["STAT3", "IL6", "TP53"], require=["JAK1"])
+    assert [h.figid for h in required] == ["A_all_three", "B_two_of_30"]
+    assert [h.figid for h in hand_index.search_genes(["STAT3", "JAK1"], require_all=True)] == [
+        "A_all_three", "B_two_of_30"]
+
+
+def test_text_query_with_genes(hand_index):
+    results = hand_index.search("activated", genes=["STAT3"])
+    assert [h.figid for h in results] == ["A_all_three"]
+
+
+def test_gene_search_by_organism_on_real_records(sample_index):
+    fly = sample_index.search_genes(["Akt"], organism="fly", limit=50)
+    assert fly and all("Drosophila melanogaster" in h.organisms for h in fly)
+    human = sample_index.search_genes(["AKT1"], organism="human", limit=50)
+    assert human.background < sample_index.background()
+    assert all(h.overlap_genes == ("AKT1",) for h in human)
