@@ -42,6 +42,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class FieldConfig:
     analyzer: str
     boost: float = 1.0
+    #: Also index unstemmed words, for "did you mean" suggestions.
+    spelling: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ class IndexConfig:
 
     def schema_fingerprint(self) -> str:
         """Digest of what decides the on-disk schema (not boosts or query settings)."""
-        layout = {name: f.analyzer for name, f in sorted(self.fields.items())}
+        layout = {name: [f.analyzer, f.spelling] for name, f in sorted(self.fields.items())}
         blob = json.dumps({"version": self.version, "fields": layout}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -170,20 +172,23 @@ def _dataclass_from(cls: type, data: Any, path: str, *, integers: tuple[str, ...
 
 def _parse_fields(data: Any) -> dict[str, FieldConfig]:
     data = _expect_mapping(data, "fields")
-    if not data:
-        raise _fail("fields", "at least one field must be indexed")
     _check_keys(data, TEXT_FIELDS, "fields")
     out = {}
     for name, spec in data.items():
         path = f"fields.{name}"
         spec = _expect_mapping(spec, path)
-        _check_keys(spec, ("analyzer", "boost"), path)
+        _check_keys(spec, ("analyzer", "boost", "spelling"), path)
         if "analyzer" not in spec:
             raise _fail(f"{path}.analyzer", "missing")
         analyzer = _choice(spec["analyzer"], ANALYZERS, f"{path}.analyzer")
         if (name == "genes") != (analyzer == "gene"):
             raise _fail(f"{path}.analyzer", "the gene analyzer is for the genes field only, and genes needs it")
-        out[name] = FieldConfig(analyzer, float(_number(spec.get("boost", 1.0), f"{path}.boost")))
+        spelling = spec.get("spelling", False)
+        if not isinstance(spelling, bool):
+            raise _fail(f"{path}.spelling", f"expected true or false, got {spelling!r}")
+        if spelling and analyzer != "stemmed":
+            raise _fail(f"{path}.spelling", "only stemmed fields need separate spelling words")
+        out[name] = FieldConfig(analyzer, float(_number(spec.get("boost", 1.0), f"{path}.boost")), spelling)
     return out
 
 
@@ -241,7 +246,7 @@ def parse_config(data: Any, source: str = "<memory>") -> IndexConfig:
     if "fields" not in data:
         raise _fail("fields", "missing")
     fields = _parse_fields(data["fields"])
-    return IndexConfig(
+    config = IndexConfig(
         fields=fields,
         search=_parse_search(data.get("search", {})),
         scoring=_parse_scoring(data.get("scoring", {}), fields),
@@ -249,6 +254,9 @@ def parse_config(data: Any, source: str = "<memory>") -> IndexConfig:
         version=version,
         source=source,
     )
+    if "genes" not in fields:
+        raise _fail("fields.genes", "missing: gene search needs the genes field (analyzer: gene)")
+    return config
 
 
 def parse_config_text(text: str, source: str = "<memory>") -> IndexConfig:

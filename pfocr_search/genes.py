@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -44,6 +45,7 @@ _LETTER_FOLD = str.maketrans({
 _SYMBOL_JUNK = re.compile(r"[\s\-_.\u2010-\u2015·']+")
 
 
+@lru_cache(maxsize=1 << 18)
 def fold_text(text: str) -> str:
     """Case-folded `text` with compatibility forms unified, accents dropped
     (ZÁP70 -> zap70) and Greek and Cyrillic look-alike letters as Latin ones."""

@@ -26,7 +26,7 @@ from .errors import BuildInterrupted, StrictModeError
 from .genes import VocabularyCounter, load_alias_table
 from .records import FigureRecord, ReadIssue, dedupe, discover, group_files, read_group
 from .schema import build_schema, to_document
-from .storage import VOCABULARY, Manifest, WriteLock, new_generation, remove_stale_generations
+from .storage import VOCABULARY, Manifest, PfocrCodec, WriteLock, new_generation, remove_stale_generations
 
 #: Called as progress(files_done, files_total).
 ProgressCallback = Callable[[int, int], None]
@@ -116,7 +116,7 @@ def _write_generation(
     workers: int | None,
 ) -> None:
     ix = whoosh_index.create_in(str(generation), build_schema(config))
-    writer = ix.writer(limitmb=_WRITER_LIMIT_MB)
+    writer = ix.writer(limitmb=_WRITER_LIMIT_MB, codec=PfocrCodec())
     vocabulary = VocabularyCounter()
     alias_path = config.genes.alias_path(config.source)
     if alias_path is not None:

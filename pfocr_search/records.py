@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -151,7 +151,14 @@ class FigureRecord:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (genes and annotations as lists of dicts)."""
-        return asdict(self)
+        # Hand-rolled rather than dataclasses.asdict, whose deep copies made
+        # this a tenth of a build's time.
+        data: dict[str, Any] = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["genes"] = [{"symbol": g.symbol, "ncbigene_id": g.ncbigene_id, "organism": g.organism,
+                          "words": g.words, "sources": g.sources} for g in self.genes]
+        for name in ("chemicals", "diseases"):
+            data[name] = [{"name": a.name, "ids": a.ids} for a in data[name]]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "FigureRecord":

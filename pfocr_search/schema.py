@@ -22,9 +22,10 @@ from .records import ORGANISM_NAMES, FigureRecord, organism_key
 
 #: Field holding the whole record (zlib-compressed JSON), for get() and hits.
 RECORD = "record"
-#: Gene-set fields: distinct gene keys, organism-qualified keys, and a column
-#: of gene counts per organism (read per candidate without unpacking records).
-GENE_KEYS = "genekey"
+#: Gene-set fields: the `genes` text field holds each figure's distinct gene
+#: keys; these add organism-qualified keys and a column of gene counts per
+#: organism (read per candidate without unpacking records).
+GENE_KEYS = "genes"
 ORGANISM_GENE_KEYS = "orggene"
 GENE_COUNTS = "genecount"
 #: Fixed fields: name -> what they hold.
@@ -33,7 +34,7 @@ STRUCTURAL_FIELDS = {
     "year": "publication year (numeric: year:[2010 TO 2020])",
     "organism": "organisms of the record and of its genes (organism:human works)",
     "ncbigene": "NCBI Gene ids of the genes",
-    "genekey": "normalised gene-symbol keys (genekey:STAT5A)",
+    "orggene": "organism-qualified gene keys (orggene:\"homo sapiens:STAT3\")",
     "pmcid": "PubMed Central id",
     "doi": "DOI of the paper",
     "figtype": "Figure, Scheme, Graphical abstract, ...",
@@ -71,16 +72,14 @@ def build_schema(config: IndexConfig) -> Schema:
         "doi": KEYWORD(lowercase=True, scorable=False),
         "figtype": KEYWORD(lowercase=True, commas=True, scorable=False),
         RECORD: STORED,
-        GENE_KEYS: KEYWORD(scorable=False),
         ORGANISM_GENE_KEYS: KEYWORD(commas=True, scorable=False),
         GENE_COUNTS: COLUMN(VarBytesColumn()),
     }
     for name, spec in config.fields.items():
         # Positions on every field, genes too: a "quoted phrase" runs across all fields.
-        # Stemmed fields keep their unstemmed words too (spelling=True) so
-        # "did you mean" suggests words, not stems.
-        fields[name] = TEXT(analyzer=analyzer_for(spec.analyzer), phrase=True,
-                            spelling=spec.analyzer == "stemmed")
+        # spelling=True keeps a stemmed field's unstemmed words too, so "did you
+        # mean" suggests words, not stems.
+        fields[name] = TEXT(analyzer=analyzer_for(spec.analyzer), phrase=True, spelling=spec.spelling)
     return Schema(**fields)
 
 
@@ -99,7 +98,7 @@ def to_document(record: FigureRecord, config: IndexConfig) -> dict[str, Any]:
         doc["year"] = record.year
     for name in config.fields:
         doc[name] = record.text_of(name)
-    doc.update(gene_set_fields(record))
+    doc.update(gene_set_fields(record))  # genes: one token per distinct gene key
     return {k: v for k, v in doc.items() if v not in ("", None)}
 
 
@@ -120,6 +119,8 @@ def gene_set_fields(record: FigureRecord) -> dict[str, Any]:
             per_organism.setdefault(organism_key(gene.organism), {})[key] = None
     counts = {"": len(keys), **{org: len(k) for org, k in per_organism.items()}}
     return {
+        # One token per distinct key, so field length = gene count and STAT3 and
+        # Stat3 (human and mouse) count once in BM25 and in gene-set statistics.
         GENE_KEYS: " ".join(keys),
         ORGANISM_GENE_KEYS: ",".join(f"{org}:{k}" for org, ks in per_organism.items() for k in ks),
         GENE_COUNTS: json.dumps(counts, separators=(",", ":")).encode(),

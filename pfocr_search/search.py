@@ -377,6 +377,7 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, res
     never seen is replaced by the closest indexed word, or, for a word that
     looks like a gene symbol, by the symbol it resolves to."""
     fields = [n for n, f in config.fields.items() if f.analyzer != "gene" and n in searcher.schema]
+    spelled = [n for n in fields if config.fields[n].spelling or config.fields[n].analyzer == "text"]
     changed = False
     out = []
     pos = 0
@@ -388,9 +389,9 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, res
             out.append(word)
             continue
         if _GENE_LIKE.search(word):
-            better = resolve_gene(word) or _closest_word(searcher, fields, word)
+            better = resolve_gene(word) or _closest_word(searcher, spelled, word)
         else:
-            better = _closest_word(searcher, fields, word) or resolve_gene(word)
+            better = _closest_word(searcher, spelled, word) or resolve_gene(word)
         changed |= bool(better) and better.lower() != word.lower()
         out.append(better or word)
     out.append(text[pos:])

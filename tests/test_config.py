@@ -28,6 +28,9 @@ def test_boosts_do_not_change_the_schema_fingerprint():
     assert parse_config(data).schema_fingerprint() == load_config().schema_fingerprint()
     data["fields"]["caption"]["analyzer"] = "text"
     assert parse_config(data).schema_fingerprint() != load_config().schema_fingerprint()
+    data = load_config().to_dict()
+    data["fields"]["figtitle"]["spelling"] = False
+    assert parse_config(data).schema_fingerprint() != load_config().schema_fingerprint()
 
 
 @pytest.mark.parametrize("text, named", [
@@ -47,6 +50,9 @@ def test_boosts_do_not_change_the_schema_fingerprint():
     ("fields: {caption: {analyzer: text}}\ncolour: blue", "colour"),
     ("search: {}", "fields"),
     ("fields: []", "fields"),
+    ("fields: {figtitle: {analyzer: stemmed}}", "fields.genes"),
+    ("fields: {caption: {analyzer: text, spelling: true}, genes: {analyzer: gene}}", "fields.caption.spelling"),
+    ("fields: {caption: {analyzer: stemmed, spelling: 1}, genes: {analyzer: gene}}", "fields.caption.spelling"),
     ("version: 2\nfields: {caption: {analyzer: text}}", "version"),
 ])
 def test_bad_keys_are_named(text, named):
@@ -67,5 +73,6 @@ def test_invalid_yaml_and_missing_file(tmp_path):
 
 
 def test_per_field_b_is_accepted():
-    config = parse_config_text("fields: {caption: {analyzer: stemmed}}\nscoring: {caption_b: 0.3}")
+    config = parse_config_text("fields: {caption: {analyzer: stemmed}, genes: {analyzer: gene}}\n"
+                               "scoring: {caption_b: 0.3}")
     assert config.scoring.field_b == {"caption": 0.3}
