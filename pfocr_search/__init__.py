@@ -35,13 +35,12 @@ from .errors import (  # noqa: E402
     UnknownFigureError,
 )
 from .index import FigureIndex, IndexStats  # noqa: E402
-from .indexer import BuildReport  # noqa: E402
+from .indexer import UpdateReport  # noqa: E402
 from .records import Annotation, FigureRecord, Gene, ReadIssue, read_figure_file, read_records  # noqa: E402
 from .search import Hit, SearchResults  # noqa: E402
 
 __all__ = [
     "Annotation",
-    "BuildReport",
     "ConfigError",
     "ConfigMismatchError",
     "FigureIndex",
@@ -59,6 +58,7 @@ __all__ = [
     "SourceError",
     "StrictModeError",
     "UnknownFigureError",
+    "UpdateReport",
     "load_config",
     "read_figure_file",
     "read_records",

@@ -25,7 +25,7 @@ from rich.text import Text
 from . import __version__, sample_corpus
 from .errors import PfocrSearchError
 from .index import FigureIndex, IndexStats
-from .indexer import BuildReport
+from .indexer import UpdateReport
 from .records import FigureRecord
 from .genes import Resolution, split_terms
 from .search import GeneHit, GeneSearchResults, Hit, SearchResults
@@ -123,11 +123,16 @@ def index(
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1, index untouched) if any record is unreadable."),
     sample: bool = typer.Option(False, "--sample", help="Index the built-in demo corpus (real PFOCR records)."),
     wait: float = typer.Option(0.0, "--wait", help="Wait up to SECONDS for another writer to finish."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild from scratch instead of updating."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Build an index from PFOCR records (both layouts; a folder may mix them).
+    """Build or update an index from PFOCR records (both layouts; a folder may mix them).
 
-    Example: pfocr-search index pfocr-database/_figures --index ./pfocr-index
+    The first run builds the index; later runs on the same index re-read only
+    the files that changed and drop figures whose files are gone, so the index
+    mirrors the SOURCEs given.
+
+    Example: pfocr-search index pfocr-database/_figures pfocr-database/_data --index ./pfocr-index
     """
     paths: list[Path] = list(sources or [])
     if sample:
@@ -137,7 +142,7 @@ def index(
     err = _err()
     show_progress = not quiet and err.is_terminal
     with _progress(err, show_progress) as update:
-        ix = FigureIndex.build(paths, index_path, config, strict=strict, progress=update, wait=wait)
+        ix = FigureIndex.sync(paths, index_path, config, rebuild=rebuild, strict=strict, progress=update, wait=wait)
     ix.close()
     _print_build_report(ix.report, err)
 
@@ -162,7 +167,7 @@ class _progress:
         self.bar.__exit__(*exc)  # type: ignore[arg-type]
 
 
-def _print_build_report(report: BuildReport | None, err: Console) -> None:
+def _print_build_report(report: UpdateReport | None, err: Console) -> None:
     if report is None:
         return
     if report.recovered_lock_from:

@@ -22,7 +22,7 @@ from whoosh.searching import Searcher
 from .config import IndexConfig, load_config, parse_config
 from .errors import ConfigMismatchError, IndexNotFoundError, UnknownFigureError
 from .genes import GeneEntry, GeneResolver, GeneVocabulary, Resolution, VocabularyCounter, split_terms
-from .indexer import BuildReport, ProgressCallback, build
+from .indexer import ProgressCallback, UpdateReport, update
 from .records import FigureRecord
 from .schema import RECORD, unpack_record
 from .search import (
@@ -40,7 +40,7 @@ from .search import (
 
 # A text search with fewer hits than this also offers "did you mean" suggestions.
 _FEW_HITS = 3
-from .storage import VOCABULARY, Manifest, directory_size, resolve_index_path
+from .storage import MANIFEST, VOCABULARY, Manifest, directory_size, resolve_index_path
 
 YearRange = tuple["int | None", "int | None"]
 
@@ -78,20 +78,27 @@ class FigureIndex:
     `with`) to release its searcher.  Searching from several threads at once
     is safe."""
 
-    def __init__(self, root: Path, manifest: Manifest, config: IndexConfig) -> None:
+    def __init__(self, root: Path, manifest: Manifest, config: IndexConfig, explicit_config: bool = False) -> None:
         self.path = root
-        self.manifest = manifest
         self.config = config
-        #: The report of the build that produced this object, if it did.
-        self.report: BuildReport | None = None
-        try:
-            self._ix = whoosh_index.open_dir(str(root / manifest.generation))
-        except (OSError, whoosh_index.EmptyIndexError) as exc:
-            raise IndexNotFoundError(f"index at {root} is damaged ({exc}); rebuild it with --rebuild") from None
-        self._parser = build_parser(self._ix.schema, config)
-        self._text_parser = build_parser(self._ix.schema, config, exclude=("genes",))
+        #: The report of the run that produced this object, if one did.
+        self.report: UpdateReport | None = None
+        self._explicit_config = explicit_config
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
+        self._load(manifest)
+
+    def _load(self, manifest: Manifest) -> None:
+        """(Re)open the generation `manifest` names."""
+        try:
+            ix = whoosh_index.open_dir(str(self.path / manifest.generation))
+        except (OSError, whoosh_index.EmptyIndexError) as exc:
+            raise IndexNotFoundError(f"index at {self.path} is damaged ({exc}); rebuild it with --rebuild") from None
+        self.manifest = manifest
+        self._manifest_stamp = _stamp(self.path)
+        self._ix = ix
+        self._parser = build_parser(ix.schema, self.config)
+        self._text_parser = build_parser(ix.schema, self.config, exclude=("genes",))
         self._vocabulary: GeneVocabulary | None = None
         self._resolver: GeneResolver | None = None
         self._backgrounds: dict[str | None, int] = {}
@@ -106,18 +113,15 @@ class FigureIndex:
         Without `config` the index searches with the configuration it was
         built with.  A `config` may change boosts and query settings, but not
         the indexed fields or analyzers: that is a `ConfigMismatchError`.
+        An open index follows later updates of its folder by itself.
         """
         root = resolve_index_path(path)
         manifest = Manifest.load(root)
-        built_with = parse_config(manifest.config, source=f"{root} (as built)")
         if config is None:
-            return cls(root, manifest, built_with)
-        if not isinstance(config, IndexConfig):
-            config = load_config(config)
-        if config.schema_fingerprint() != manifest.schema:
-            raise ConfigMismatchError(f"index at {root} was built with other fields or analyzers than "
-                                      f"{config.source}; rebuild it with --rebuild to use this config")
-        return cls(root, manifest, config)
+            return cls(root, manifest, parse_config(manifest.config, source=f"{root} (as built)"))
+        config = _as_config(config)
+        _check_schema(root, manifest, config)
+        return cls(root, manifest, config, explicit_config=True)
 
     @classmethod
     def build(cls, sources: Sequence[str | os.PathLike[str]], path: str | os.PathLike[str] | None = None,
@@ -125,15 +129,35 @@ class FigureIndex:
               progress: ProgressCallback | None = None, wait: float = 0.0) -> "FigureIndex":
         """Index every record under `sources` into a fresh index at `path` and open it.
 
-        The build's `BuildReport` is on the returned object as `.report`.
+        The run's `UpdateReport` is on the returned object as `.report`.
         """
-        if config is not None and not isinstance(config, IndexConfig):
-            config = load_config(config)
+        return cls.sync(sources, path, config, rebuild=True, strict=strict, progress=progress, wait=wait)
+
+    @classmethod
+    def sync(cls, sources: Sequence[str | os.PathLike[str]], path: str | os.PathLike[str] | None = None,
+             config: IndexConfig | str | os.PathLike[str] | None = None, *, rebuild: bool = False,
+             strict: bool = False, progress: ProgressCallback | None = None, wait: float = 0.0) -> "FigureIndex":
+        """Make the index at `path` mirror `sources`: built if new (or `rebuild`),
+        else updated with only what changed.  Returns it opened, with `.report`."""
         root = resolve_index_path(path)
-        report = build(sources, root, config, strict=strict, progress=progress, wait=wait)
+        report = update(sources, root, _as_config(config) if config is not None else None, rebuild=rebuild,
+                        strict=strict, progress=progress, wait=wait)
         ix = cls.open(root, config)
         ix.report = report
         return ix
+
+    def update(self, sources: Sequence[str | os.PathLike[str]], *, strict: bool = False,
+               progress: ProgressCallback | None = None, wait: float = 0.0) -> UpdateReport:
+        """Bring this index in line with `sources`, re-reading only changed files.
+
+        Figures whose files are gone are removed.  Returns what changed; this
+        object then searches the new state.
+        """
+        report = update(sources, self.path, self.config if self._explicit_config else None, strict=strict,
+                        progress=progress, wait=wait)
+        with self._lock:
+            self._refresh(force=True)
+        return report
 
     # -- searching ---------------------------------------------------------
 
@@ -266,9 +290,29 @@ class FigureIndex:
     # -- lifetime ----------------------------------------------------------
 
     def _current_searcher(self) -> Searcher:
+        self._refresh()
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=weighting(self.config))
         return self._searcher
+
+    def _refresh(self, force: bool = False) -> None:
+        """Follow the folder to a newer generation (one stat() per call)."""
+        if not force and _stamp(self.path) == self._manifest_stamp:
+            return
+        manifest = Manifest.load(self.path)
+        if manifest.generation == self.manifest.generation:
+            self._manifest_stamp = _stamp(self.path)
+            return
+        if manifest.schema != self.manifest.schema:
+            if self._explicit_config:
+                _check_schema(self.path, manifest, self.config)
+            self.config = parse_config(manifest.config, source=f"{self.path} (as built)")
+        old_searcher, old_ix = self._searcher, self._ix
+        self._searcher = None
+        self._load(manifest)
+        if old_searcher is not None:
+            old_searcher.close()
+        old_ix.close()
 
     def close(self) -> None:
         with self._lock:
@@ -285,6 +329,24 @@ class FigureIndex:
 
     def __repr__(self) -> str:
         return f"FigureIndex({str(self.path)!r}, generation={self.manifest.generation!r})"
+
+
+def _stamp(root: Path) -> tuple[int, int] | None:
+    try:
+        st = (root / MANIFEST).stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_ino
+
+
+def _as_config(config: IndexConfig | str | os.PathLike[str]) -> IndexConfig:
+    return config if isinstance(config, IndexConfig) else load_config(config)
+
+
+def _check_schema(root: Path, manifest: Manifest, config: IndexConfig) -> None:
+    if config.schema_fingerprint() != manifest.schema:
+        raise ConfigMismatchError(f"index at {root} was built with other fields or analyzers than "
+                                  f"{config.source}; rebuild it with --rebuild to use this config")
 
 
 def _display_organism(term: str) -> str:

@@ -1,10 +1,12 @@
-"""Building an index from PFOCR record files.
+"""Building and updating an index from PFOCR record files.
 
-A build reads every record under the sources, writes a new generation (a
-Whoosh index plus its gene vocabulary) beside the current one, and only then
-publishes it (see `storage`).  Whatever goes wrong before that point (a
-`--strict` failure, Ctrl-C, a full disk, SIGKILL) leaves the previous index
-exactly as it was.
+Every run, full or incremental, writes a new *generation* and publishes it
+with one atomic rename (see `storage`).  An incremental run starts the new
+generation as hard links to the current one (Whoosh never rewrites a segment
+file, so sharing them is safe and costs no copying), re-reads only the groups
+of files that changed (see `changes`), and deletes the figures whose files
+are gone.  Whatever goes wrong before publishing (a `--strict` failure,
+Ctrl-C, a full disk, SIGKILL) leaves the previous index exactly as it was.
 """
 
 from __future__ import annotations
@@ -21,17 +23,26 @@ from typing import Callable, Iterable, Iterator, Sequence
 from whoosh import index as whoosh_index
 
 from . import __version__
-from .config import IndexConfig, load_config
-from .errors import BuildInterrupted, StrictModeError
+from .changes import STATE, GroupState, SourceState, group_key, is_unchanged, state_for
+from .config import IndexConfig, load_config, parse_config
+from .errors import BuildInterrupted, ConfigMismatchError, StrictModeError
 from .genes import VocabularyCounter, load_alias_table
-from .records import FigureRecord, ReadIssue, dedupe, discover, group_files, read_group
-from .schema import build_schema, to_document
-from .storage import VOCABULARY, Manifest, PfocrCodec, WriteLock, new_generation, remove_stale_generations
+from .records import FigureRecord, ReadIssue, discover, group_files, read_group
+from .schema import RECORD, build_schema, to_document, unpack_record
+from .storage import (
+    VOCABULARY,
+    Manifest,
+    PfocrCodec,
+    WriteLock,
+    link_generation,
+    new_generation,
+    remove_stale_generations,
+)
 
 #: Called as progress(files_done, files_total).
 ProgressCallback = Callable[[int, int], None]
 
-# Below this many files a process pool costs more than it saves.
+# Below this many files to read a process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 2000
 # Whoosh's in-memory posting buffer before it spills to disk; 256 MB keeps a
 # 100,000-record build to a handful of spills without a large peak RSS.
@@ -39,54 +50,83 @@ _WRITER_LIMIT_MB = 256
 
 
 @dataclass
-class BuildReport:
-    """What a build did."""
+class UpdateReport:
+    """What a build or an update did."""
 
     path: str
-    indexed: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
     skipped: list[ReadIssue] = field(default_factory=list)
     conflicts: list[ReadIssue] = field(default_factory=list)
     files: int = 0
+    #: Files whose groups were read (parsed) this run.
+    files_read: int = 0
     elapsed: float = 0.0
+    rebuilt: bool = False
     recovered_lock_from: int | None = None
 
+    @property
+    def indexed(self) -> int:
+        """Figures in the index after the run."""
+        return self.added + self.updated + self.unchanged
+
     def summary(self) -> str:
-        parts = [f"indexed {self.indexed} records", f"skipped {len(self.skipped)}"]
+        parts = [f"added {self.added}", f"updated {self.updated}", f"removed {self.removed}",
+                 f"unchanged {self.unchanged}", f"skipped {len(self.skipped)}"]
         if self.conflicts:
             parts.append(f"conflicts {len(self.conflicts)}")
-        return f"{', '.join(parts)} in {self.elapsed:.1f}s -> {self.path}"
+        kind = "built" if self.rebuilt else "updated"
+        return f"{kind} {self.path}: {self.indexed} figures ({', '.join(parts)}) in {self.elapsed:.1f}s"
 
 
-def build(
+def update(
     sources: Sequence[str | os.PathLike[str]],
     path: str | os.PathLike[str],
     config: IndexConfig | None = None,
     *,
+    rebuild: bool = False,
     strict: bool = False,
     progress: ProgressCallback | None = None,
     wait: float = 0.0,
     workers: int | None = None,
-) -> BuildReport:
-    """Build a fresh index of every record under `sources` at `path`.
+) -> UpdateReport:
+    """Make the index at `path` mirror the records under `sources`.
 
-    With `strict`, any unreadable record fails the build (`StrictModeError`)
-    and the existing index is left untouched.
+    A new or `rebuild` index is built from scratch; otherwise only what
+    changed is re-read.  `config` must match the index's schema unless
+    rebuilding (`ConfigMismatchError`).  With `strict`, any unreadable record
+    fails the run (`StrictModeError`) and the index is left untouched.
     """
     started = time.perf_counter()
-    config = config or load_config()
     root = Path(path)
-    files = discover(sources)
-    report = BuildReport(path=str(root), files=len(files))
+    groups = group_files(discover(sources))
     with WriteLock(root, wait) as lock:
-        report.recovered_lock_from = lock.recovered_from
-        previous = _current_generation(root)
+        existing = _current_manifest(root)
+        current = None if rebuild else existing
+        config = _config_for(root, current, config)
+        report = UpdateReport(path=str(root), files=sum(map(len, groups)), rebuilt=current is None,
+                              recovered_lock_from=lock.recovered_from)
+        old_state = SourceState.load(root / current.generation / STATE) if current else SourceState()
+        plan = _plan(groups, old_state, report)
+        if current is not None and not plan.to_read and not plan.removed_figids(old_state):
+            if strict and report.skipped:
+                raise StrictModeError(_strict_message(report))
+            # Nothing to write: keep the generation, remember touched files' new times.
+            plan.state.save(root / current.generation / STATE)
+            report.elapsed = time.perf_counter() - started
+            return report
         generation = new_generation(root)
         try:
-            _write_generation(generation, files, config, report, progress, workers)
+            if current is None:
+                whoosh_index.create_in(str(generation), build_schema(config)).close()
+            else:
+                link_generation(root / current.generation, generation)
+            _apply(generation, plan, old_state, config, report, progress, workers)
             if strict and report.skipped:
-                first = report.skipped[0]
-                raise StrictModeError(f"--strict: {len(report.skipped)} record(s) could not be read, "
-                                      f"index left unchanged (first: {first})")
+                raise StrictModeError(_strict_message(report))
+            plan.state.save(generation / STATE)
             report.elapsed = time.perf_counter() - started
             Manifest(generation=generation.name, schema=config.schema_fingerprint(), config=config.to_dict(),
                      records=report.indexed, pfocr_search=__version__).save(root)
@@ -96,66 +136,167 @@ def build(
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
-        remove_stale_generations(root, keep={generation.name, previous} - {None})
+        # The generation just replaced stays for searches that opened it a moment ago.
+        remove_stale_generations(root, {generation.name} | ({existing.generation} if existing else set()))
     return report
 
 
-def _current_generation(root: Path) -> str | None:
+def _strict_message(report: UpdateReport) -> str:
+    return (f"--strict: {len(report.skipped)} record(s) could not be read, index left unchanged "
+            f"(first: {report.skipped[0]})")
+
+
+@dataclass
+class _Plan:
+    """Groups to re-read, and the state of the groups that stay as they are."""
+
+    to_read: list[list[Path]]
+    state: SourceState
+
+    def removed_figids(self, old: SourceState) -> set[str]:
+        """Figids of groups that are gone (when nothing is to be re-read)."""
+        kept = {f for g in self.state.groups.values() for f in g.figids}
+        return {f for g in old.groups.values() for f in g.figids} - kept
+
+
+def _plan(groups: list[list[Path]], old_state: SourceState, report: UpdateReport) -> _Plan:
+    plan = _Plan([], SourceState())
+    for group in groups:
+        key = group_key(group)
+        old = old_state.groups.get(key)
+        # A group that lost a figid clash is re-read every run: the winner may be gone.
+        unchanged, files = is_unchanged(group, old) if old and not old.conflicts() else (False, {})
+        if unchanged:
+            plan.state.groups[key] = GroupState(files, old.figids, old.issues)
+            _count_issues(report, old.read_issues())
+            report.unchanged += len(old.figids)
+        else:
+            plan.to_read.append(group)
+    return plan
+
+
+def build(sources: Sequence[str | os.PathLike[str]], path: str | os.PathLike[str],
+          config: IndexConfig | None = None, **kwargs) -> UpdateReport:
+    """A fresh index of every record under `sources` (see `update`)."""
+    return update(sources, path, config, rebuild=True, **kwargs)
+
+
+def _current_manifest(root: Path) -> Manifest | None:
     try:
-        return Manifest.load(root).generation
-    except Exception:  # no index yet, or a damaged one: the build replaces it
+        return Manifest.load(root)
+    except Exception:  # no index yet, or a damaged one: the run builds a new one
         return None
 
 
-def _write_generation(
-    generation: Path,
-    files: list[Path],
-    config: IndexConfig,
-    report: BuildReport,
-    progress: ProgressCallback | None,
-    workers: int | None,
-) -> None:
-    ix = whoosh_index.create_in(str(generation), build_schema(config))
-    writer = ix.writer(limitmb=_WRITER_LIMIT_MB, codec=PfocrCodec())
-    vocabulary = VocabularyCounter()
+def _config_for(root: Path, current: Manifest | None, config: IndexConfig | None) -> IndexConfig:
+    if current is None:
+        return config or load_config()
+    built_with = parse_config(current.config, source=f"{root} (as built)")
+    if config is None:
+        return built_with
+    if config.schema_fingerprint() != current.schema:
+        raise ConfigMismatchError(f"index at {root} was built with other fields or analyzers than "
+                                  f"{config.source}; run again with --rebuild to rebuild it with this config")
+    return config
+
+
+def _apply(generation: Path, plan: _Plan, old_state: SourceState, config: IndexConfig, report: UpdateReport,
+           progress: ProgressCallback | None, workers: int | None) -> None:
+    """Bring the Whoosh index and gene vocabulary in `generation` up to date with `plan`."""
+    ix = whoosh_index.open_dir(str(generation))
+    vocabulary = VocabularyCounter.load(generation / VOCABULARY) if (generation / VOCABULARY).is_file() \
+        else VocabularyCounter()
     alias_path = config.genes.alias_path(config.source)
     if alias_path is not None:
         vocabulary.add_alias_table(load_alias_table(alias_path))
+    searcher = ix.searcher()
+    writer = ix.writer(limitmb=_WRITER_LIMIT_MB, codec=PfocrCodec())
     try:
-        for item in _records(files, progress, workers):
-            if isinstance(item, ReadIssue):
-                (report.conflicts if item.kind == "conflict" else report.skipped).append(item)
-                continue
-            writer.add_document(**to_document(item, config))
-            vocabulary.add(item)
-            report.indexed += 1
+        owners = {figid: key for key, g in plan.state.groups.items() for figid in g.figids}
+        gone = {f for g in old_state.groups.values() for f in g.figids} - set(owners)
+        written = _write_changed(plan.to_read, searcher, writer, config, vocabulary, plan.state, owners, report,
+                                 progress, workers)
+        for figid in sorted(gone - written):
+            _delete(searcher, writer, figid, vocabulary)
+            report.removed += 1
     except BaseException:
         writer.cancel()
-        ix.close()
         raise
+    finally:
+        searcher.close()
     writer.commit()
     ix.close()
     vocabulary.save(generation / VOCABULARY)
 
 
-def _records(files: list[Path], progress: ProgressCallback | None,
-             workers: int | None) -> Iterator[FigureRecord | ReadIssue]:
-    groups = group_files(files)
-    seen: dict[str, str] = {}
+def _write_changed(groups: list[list[Path]], searcher, writer, config: IndexConfig, vocabulary: VocabularyCounter,
+                   state: SourceState, owners: dict[str, str], report: UpdateReport,
+                   progress: ProgressCallback | None, workers: int | None) -> set[str]:
+    """Read the changed groups and write their records; returns the figids written."""
+    written: set[str] = set()
+    total = sum(map(len, groups))
     done = 0
     if progress:
-        progress(0, len(files))
+        progress(0, total)
     with _group_reader(groups, workers) as results:
         for group, items in zip(groups, results):
-            yield from dedupe(items, seen)
+            kept: list[FigureRecord | ReadIssue] = []
+            for item in items:
+                if isinstance(item, FigureRecord) and item.figid in written:
+                    item = _conflict(item, state.groups[owners[item.figid]].first_path())
+                elif isinstance(item, FigureRecord) and item.figid in owners:
+                    holder = state.groups[owners[item.figid]]
+                    if holder.first_path() < item.path:
+                        item = _conflict(item, holder.first_path())
+                    else:  # this file sorts first: it takes the figid from the unchanged group
+                        holder.lose(item.figid, item.path)
+                        report.unchanged -= 1
+                if isinstance(item, FigureRecord):
+                    _write(searcher, writer, item, config, vocabulary, report)
+                    written.add(item.figid)
+                    owners[item.figid] = group_key(group)
+                kept.append(item)
+            state.groups[group_key(group)] = state_for(group, kept)
+            _count_issues(report, [i for i in kept if isinstance(i, ReadIssue)])
             done += len(group)
+            report.files_read += len(group)
             if progress:
-                progress(done, len(files))
+                progress(done, total)
+    return written
+
+
+def _conflict(record: FigureRecord, kept_path: str) -> ReadIssue:
+    return ReadIssue(record.path, f"figid {record.figid} is also in {kept_path} (kept that one)", "conflict")
+
+
+def _count_issues(report: UpdateReport, issues: Iterable[ReadIssue]) -> None:
+    for issue in issues:
+        (report.conflicts if issue.kind == "conflict" else report.skipped).append(issue)
+
+
+def _write(searcher, writer, record: FigureRecord, config: IndexConfig, vocabulary: VocabularyCounter,
+           report: UpdateReport) -> None:
+    old = searcher.document(figid=record.figid)
+    if old is None:
+        report.added += 1
+        writer.add_document(**to_document(record, config))
+    else:
+        report.updated += 1
+        vocabulary.remove(unpack_record(old[RECORD]))
+        writer.update_document(**to_document(record, config))
+    vocabulary.add(record)
+
+
+def _delete(searcher, writer, figid: str, vocabulary: VocabularyCounter) -> None:
+    old = searcher.document(figid=figid)
+    if old is not None:
+        vocabulary.remove(unpack_record(old[RECORD]))
+    writer.delete_by_term("figid", figid)
 
 
 @contextmanager
 def _group_reader(groups: list[list[Path]], workers: int | None) -> Iterator[Iterable[list]]:
-    """Read groups in parallel when it pays: YAML parsing is most of a build's time."""
+    """Read groups in parallel when it pays: YAML parsing is a third of a build."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     nfiles = sum(len(g) for g in groups)
     if workers <= 1 or nfiles < _PARALLEL_MIN_FILES:

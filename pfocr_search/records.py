@@ -381,13 +381,18 @@ def _merge_annotations(items: Iterable[Annotation]) -> tuple[Annotation, ...]:
     return tuple(merged.values())
 
 
-def _data_file(md: Path, figid: str, kind: str) -> Path | None:
-    """The `_data/<figid>-<kind>.tsv` that belongs to figure file `md`, if any."""
+DATA_KINDS = ("genes", "chemicals", "diseases")
+
+
+def data_candidates(md: Path, figid: str, kind: str) -> tuple[Path, ...]:
+    """Where the `<figid>-<kind>.tsv` of figure file `md` may be, in order:
+    `_data/` beside `_figures/` (pfocr-database), `_data/` below, or beside it."""
     name = f"{figid}-{kind}.tsv"
-    for candidate in (md.parent.parent / "_data" / name, md.parent / "_data" / name, md.parent / name):
-        if candidate.is_file():
-            return candidate
-    return None
+    return (md.parent.parent / "_data" / name, md.parent / "_data" / name, md.parent / name)
+
+
+def _data_file(md: Path, figid: str, kind: str) -> Path | None:
+    return next((c for c in data_candidates(md, figid, kind) if c.is_file()), None)
 
 
 def _keywords(data: dict[str, Any]) -> tuple[str, ...]:
@@ -411,8 +416,8 @@ def read_figure_file(path: str | Path) -> FigureRecord:
     chemicals = _inline_annotations(data.get("chemicals"), "chemicals")
     diseases = _inline_annotations(data.get("diseases"), "diseases")
     sources = [str(path)]
-    for kind, bucket, reader in (("genes", genes, _tsv_genes), ("chemicals", chemicals, _tsv_annotations),
-                                 ("diseases", diseases, _tsv_annotations)):
+    for kind, bucket, reader in zip(DATA_KINDS, (genes, chemicals, diseases),
+                                    (_tsv_genes, _tsv_annotations, _tsv_annotations)):
         tsv = _data_file(path, figid, kind)
         if tsv is not None:
             bucket.extend(reader(tsv))
@@ -476,7 +481,8 @@ def discover(sources: Sequence[str | Path]) -> list[Path]:
     """
     found: dict[Path, None] = {}
     for source in sources:
-        root = Path(source)
+        # Absolute, so an index updated from another working folder sees the same files.
+        root = Path(source).absolute()
         if root.is_file():
             found[root] = None
         elif root.is_dir():

@@ -114,6 +114,19 @@ def new_generation(root: Path) -> Path:
     return path
 
 
+def link_generation(source: Path, target: Path) -> None:
+    """Start `target` as a copy of generation `source`, by hard links where the
+    filesystem allows (Whoosh writes each segment file once and never again,
+    so the two generations can share them)."""
+    for item in source.iterdir():
+        if not item.is_file() or item.name.endswith("LOCK"):
+            continue
+        try:
+            os.link(item, target / item.name)
+        except OSError:
+            shutil.copy2(item, target / item.name)
+
+
 def remove_stale_generations(root: Path, keep: set[str]) -> None:
     """Delete generations other than `keep` (call only while holding the lock).
 

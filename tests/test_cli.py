@@ -33,7 +33,7 @@ def test_index_sample_then_search(run, tmp_path):
     path = str(tmp_path / "ix")
     result = run("index", "--sample", "--index", path)
     assert result.exit_code == 0, result.output
-    assert "indexed 50 records, skipped 0" in result.stdout
+    assert "50 figures (added 50, updated 0, removed 0, unchanged 0, skipped 0)" in result.stdout
     result = run("search", "JAK STAT signaling", "--index", path)
     assert result.exit_code == 0
     assert "PMC7176449__cm9-133-0959-g001" in result.stdout
@@ -44,7 +44,7 @@ def test_index_reports_skipped_records_and_strict_fails(run, tmp_path, sample_di
     path = str(tmp_path / "ix")
     result = run("index", str(sample_dir / "seed"), str(broken_dir), "--index", path)
     assert result.exit_code == 0
-    assert "indexed 1 records, skipped 6" in result.stdout
+    assert "1 figures (added 1, updated 0, removed 0, unchanged 0, skipped 6)" in result.stdout
     assert "no_figid.md: no figid" in result.stderr
     result = run("index", str(sample_dir), str(broken_dir), "--index", path, "--strict")
     assert_one_line_error(result, 1, "--strict")

@@ -15,9 +15,10 @@ def test_python_example_runs(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
-    assert "indexed 50 records" in out
+    assert "50 figures (added 50" in out
     assert "PMC7176449__cm9-133-0959-g001" in out
     assert "50 figures" in out
+    assert "50 unchanged, 0 files read" in out
 
 
 def test_readme_opens_with_the_two_commands():

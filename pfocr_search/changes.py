@@ -1,0 +1,144 @@
+"""What changed in the sources since an index last saw them.
+
+An index remembers, per group of figure files (the files sharing a name stem,
+see `records.group_files`), every file that went into it (Markdown and
+`_data` TSVs) with its size, modification time and a content digest, the
+figids it produced and the problems it had.  A rerun compares size and mtime
+only (one stat per file, no YAML parsed); where they differ it compares
+digests, so a file that was touched but not changed is not re-indexed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .records import DATA_KINDS, FigureRecord, ReadIssue, data_candidates
+
+STATE = "sources.json"
+
+
+def digest(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+@dataclass
+class GroupState:
+    """One group of files as last indexed."""
+
+    #: path -> [size, mtime_ns, digest]; size -1 for a candidate TSV that did not exist.
+    files: dict[str, list] = field(default_factory=dict)
+    figids: list[str] = field(default_factory=list)
+    #: [path, reason, kind] of files that could not be indexed.
+    issues: list[list[str]] = field(default_factory=list)
+
+    def read_issues(self) -> list[ReadIssue]:
+        return [ReadIssue(path, reason, kind) for path, reason, kind in self.issues]
+
+    def conflicts(self) -> bool:
+        return any(kind == "conflict" for _, _, kind in self.issues)
+
+    def first_path(self) -> str:
+        """The group's first figure file in sorted order (the one that wins clashes)."""
+        return min((p for p in self.files if p.endswith(".md")), default="")
+
+    def lose(self, figid: str, winner: str) -> None:
+        """Another file took `figid` from this group."""
+        self.figids.remove(figid)
+        self.issues.append([self.first_path(), f"figid {figid} is also in {winner} (kept that one)", "conflict"])
+
+
+@dataclass
+class SourceState:
+    groups: dict[str, GroupState] = field(default_factory=dict)
+
+    def save(self, path: Path) -> None:
+        data = {"format": 1, "groups": {k: [g.files, g.figids, g.issues] for k, g in self.groups.items()}}
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), "utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> "SourceState":
+        if not path.is_file():
+            return cls()
+        data = json.loads(path.read_text("utf-8"))
+        return cls({k: GroupState(files, figids, issues) for k, (files, figids, issues) in data["groups"].items()})
+
+    def owners(self) -> dict[str, str]:
+        """figid -> key of the group that holds it."""
+        return {figid: key for key, group in self.groups.items() for figid in group.figids}
+
+
+def group_key(group: Sequence[Path]) -> str:
+    return group[0].stem
+
+
+def watched_paths(group: Sequence[Path], extra: Iterable[str] = ()) -> list[str]:
+    """The files whose change means re-reading the group: its Markdown files,
+    every place a TSV for it could be, and whatever else it was read from."""
+    paths = dict.fromkeys(str(p) for p in group)
+    for md in group:
+        for kind in DATA_KINDS:
+            paths.update(dict.fromkeys(str(c) for c in data_candidates(md, md.stem, kind)))
+    paths.update(dict.fromkeys(extra))
+    return list(paths)
+
+
+def signatures(paths: Iterable[str], with_digest: bool) -> dict[str, list]:
+    out = {}
+    for path in paths:
+        st = _stat(path)
+        if st is None:
+            out[path] = [-1, 0, None]
+        else:
+            out[path] = [st[0], st[1], digest(path) if with_digest else None]
+    return out
+
+
+def is_unchanged(group: Sequence[Path], old: GroupState) -> tuple[bool, dict[str, list]]:
+    """Whether `group` is as `old` recorded it, and its refreshed file signatures."""
+    paths = watched_paths(group, old.files)
+    if set(paths) != set(old.files):
+        return False, {}
+    now = {}
+    for path in paths:
+        st = _stat(path)
+        size, mtime, known = old.files[path]
+        if st is None:
+            if size != -1:
+                return False, {}
+            now[path] = [-1, 0, None]
+        elif (st[0], st[1]) == (size, mtime):
+            now[path] = [size, mtime, known]
+        elif st[0] == size and known is not None and digest(path) == known:
+            now[path] = [st[0], st[1], known]  # touched, not changed
+        else:
+            return False, {}
+    return True, now
+
+
+def state_for(group: Sequence[Path], items: Sequence[FigureRecord | ReadIssue]) -> GroupState:
+    """The state to remember for a group just read."""
+    used = [s for item in items if isinstance(item, FigureRecord) for s in item.sources]
+    return GroupState(
+        files=signatures(watched_paths(group, used), with_digest=True),
+        figids=[item.figid for item in items if isinstance(item, FigureRecord)],
+        issues=[[i.path, i.reason, i.kind] for i in items if isinstance(i, ReadIssue)],
+    )

@@ -1,0 +1,313 @@
+"""Incremental updates that never lose the index."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from pfocr_search import ConfigMismatchError, FigureIndex, IndexLockedError, StrictModeError, load_config
+from pfocr_search import records as records_module
+from pfocr_search.config import parse_config
+from pfocr_search.storage import Manifest, WriteLock
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import corpus as synthetic  # noqa: E402
+
+NEW = Path("new") / "_figures"
+DATA = Path("new") / "_data"
+MERGED = "PMC5466160__AnnalsATS.201507-450MG_f1"
+
+
+def snapshot(ix: FigureIndex) -> dict[str, list[str]]:
+    """What a few fixed queries return: the observable state of an index."""
+    queries = ["JAK STAT signaling", "autophagy", "genes:MTOR", "apoptosis", "insulin"]
+    return {q: [h.figid for h in ix.search(q, limit=50)] for q in queries}
+
+
+def vocabulary_view(ix: FigureIndex):
+    v = ix.vocabulary
+    return ({s: (sorted(e.ids), sorted(e.organisms), e.figures) for s, e in v.entries.items()},
+            {k: dict(c) for k, c in v.aliases.items()})
+
+
+@pytest.fixture()
+def indexed(tmp_path, corpus_copy):
+    path = tmp_path / "ix"
+    ix = FigureIndex.build([corpus_copy], path)
+    yield corpus_copy, path, ix
+    ix.close()
+
+
+def test_no_change_run_reads_no_yaml(indexed, monkeypatch):
+    corpus, path, ix = indexed
+    calls = []
+    real = records_module._load_front_matter
+    monkeypatch.setattr(records_module, "_load_front_matter", lambda p: calls.append(p) or real(p))
+    report = ix.update([corpus])
+    assert calls == [] and report.files_read == 0
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 50)
+    assert "unchanged 50" in report.summary()
+
+
+def test_touched_but_unchanged_files_are_not_reread(indexed):
+    corpus, _, ix = indexed
+    target = corpus / NEW / "PMC10033547__fimmu-14-1063018-g008.md"
+    os.utime(target, (time.time() + 100, time.time() + 100))
+    report = ix.update([corpus])
+    assert report.files_read == 0 and report.unchanged == 50
+
+
+def test_added_updated_removed_counts_and_search_sees_them(indexed):
+    corpus, path, ix = indexed
+    shutil.copy(corpus / "seed" / "PMC7176449__cm9-133-0959-g001.md", corpus / "PMC9000001__copy.md")
+    text = (corpus / "PMC9000001__copy.md").read_text().replace("PMC7176449__cm9-133-0959-g001", "PMC9000001__copy")
+    (corpus / "PMC9000001__copy.md").write_text(text)
+    apoptosis = corpus / NEW / "PMC4047923__cddis201436f3.md"
+    apoptosis.write_text(apoptosis.read_text().replace("figtitle: Apoptosis execution phase",
+                                                       "figtitle: Necroptosis execution phase"))
+    (corpus / "old" / "PMC100028__ii1110348001.md").unlink()
+    report = ix.update([corpus])
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 48)
+    assert "PMC9000001__copy" in ix and "PMC100028__ii1110348001" not in ix
+    assert ix.get("PMC4047923__cddis201436f3").figtitle == "Necroptosis execution phase"
+    assert ix.search("necroptosis")[0].figid == "PMC4047923__cddis201436f3"
+
+
+def test_incremental_result_equals_a_full_rebuild(indexed, tmp_path):
+    corpus, path, ix = indexed
+    (corpus / "seed" / "PMC7176449__cm9-133-0959-g001.md").unlink()
+    tsv = corpus / DATA / "PMC10038327__uxac107f0004-genes.tsv"
+    tsv.write_text(tsv.read_text() + "9606\tHomo sapiens\tPrimates\tFOO\tFOO\tFOOBAR1\t999999\tncbigene_symbol\t1\t1\t1\n")
+    ix.update([corpus])
+    with FigureIndex.build([corpus], tmp_path / "fresh") as fresh:
+        # Same figures for every query (scores may differ in the last digits: BM25
+        # statistics count deleted documents until Whoosh merges their segment).
+        assert {q: set(hits) for q, hits in snapshot(ix).items()} == {
+            q: set(hits) for q, hits in snapshot(fresh).items()}
+        assert vocabulary_view(ix) == vocabulary_view(fresh)
+        assert len(ix) == len(fresh) == 49
+
+
+def test_changed_genes_tsv_reindexes_the_figure_and_its_genes(indexed):
+    corpus, _, ix = indexed
+    tsv = corpus / DATA / "PMC10038327__uxac107f0004-genes.tsv"
+    tsv.write_text(tsv.read_text() + "9606\tHomo sapiens\tPrimates\tFOO\tFOO\tFOOBAR1\t999999\tncbigene_symbol\t1\t1\t1\n")
+    assert ix.resolve(["FOOBAR1"])[0].how == "unknown"
+    report = ix.update([corpus])
+    assert (report.updated, report.files_read) == (1, 1)
+    assert ix.resolve(["FOOBAR1"])[0].symbols == ("FOOBAR1",)
+    assert [h.figid for h in ix.search_genes(["FOOBAR1"])] == ["PMC10038327__uxac107f0004"]
+    tsv.unlink()
+    ix.update([corpus])
+    assert ix.resolve(["FOOBAR1"], fuzzy=False)[0].how == "unknown"
+    assert ix.get("PMC10038327__uxac107f0004").genes == ()
+
+
+def test_moving_a_file_is_an_update_not_a_duplicate(indexed):
+    corpus, _, ix = indexed
+    (corpus / "elsewhere").mkdir()
+    shutil.move(corpus / "seed" / "PMC7176449__cm9-133-0959-g001.md", corpus / "elsewhere")
+    report = ix.update([corpus])
+    assert (report.added, report.updated, report.removed) == (0, 1, 0)
+    assert len(ix) == 50
+    assert ix.get("PMC7176449__cm9-133-0959-g001").path.endswith("elsewhere/PMC7176449__cm9-133-0959-g001.md")
+
+
+def test_same_figid_twice_in_one_layout_is_a_conflict_first_path_wins(indexed, tmp_path):
+    corpus, _, ix = indexed
+    seed = corpus / "seed" / "PMC7176449__cm9-133-0959-g001.md"
+    later = corpus / "zzz" / "renamed.md"  # sorts after seed/: loses
+    later.parent.mkdir()
+    later.write_text(seed.read_text().replace("JAK-STAT signaling pathway\n", "A later copy\n"))
+    report = ix.update([corpus])
+    assert [c.path for c in report.conflicts] == [str(later)]
+    assert ix.get("PMC7176449__cm9-133-0959-g001").path == str(seed)
+    earlier = corpus / "aaa" / "renamed.md"  # sorts before seed/: wins, in full and incremental runs alike
+    earlier.parent.mkdir()
+    earlier.write_text(seed.read_text().replace("figtitle: JAK-STAT signaling pathway", "figtitle: First copy"))
+    ix.update([corpus])
+    assert ix.get("PMC7176449__cm9-133-0959-g001").figtitle == "First copy"
+    with FigureIndex.build([corpus], tmp_path / "fresh") as fresh:
+        assert fresh.get("PMC7176449__cm9-133-0959-g001").figtitle == "First copy"
+        assert sorted(c.path for c in fresh.report.conflicts) == sorted([str(seed), str(later)])
+    earlier.unlink()  # the winner goes: the next file in order takes the figid back
+    ix.update([corpus])
+    assert ix.get("PMC7176449__cm9-133-0959-g001").path == str(seed)
+
+
+def test_change_to_either_layout_updates_the_merged_record(indexed):
+    corpus, _, ix = indexed
+    old = corpus / "old" / f"{MERGED}.md"
+    old.write_text(old.read_text().replace("hgnc_symbol: ATG10", "hgnc_symbol: ATG10ZZ"))
+    report = ix.update([corpus])
+    assert report.updated == 1
+    record = ix.get(MERGED)
+    assert record.layout == "merged" and "ATG10ZZ" in record.gene_symbols
+    tsv = corpus / DATA / f"{MERGED}-genes.tsv"
+    tsv.unlink()
+    ix.update([corpus])
+    record = ix.get(MERGED)
+    assert "ATG10ZZ" in record.gene_symbols and all(g.organism == "Homo sapiens" for g in record.genes)
+
+
+def test_rebuild_and_config_mismatch(indexed, tmp_path):
+    corpus, path, ix = indexed
+    report = FigureIndex.sync([corpus], path, rebuild=True).report
+    assert report.rebuilt and report.added == 50
+    data = load_config().to_dict()
+    data["fields"]["caption"]["analyzer"] = "text"
+    other = parse_config(data, source="other.yaml")
+    with pytest.raises(ConfigMismatchError, match="--rebuild"):
+        FigureIndex.sync([corpus], path, other)
+    rebuilt = FigureIndex.sync([corpus], path, other, rebuild=True)
+    assert rebuilt.config.fields["caption"].analyzer == "text"
+    # An index opened earlier follows the folder, config and all.
+    assert ix.search("apoptosis") and ix.config.fields["caption"].analyzer == "text"
+    rebuilt.close()
+
+
+def test_strict_failure_on_update_leaves_index_as_it_was(indexed, broken_dir):
+    corpus, path, ix = indexed
+    before = snapshot(ix)
+    generation = Manifest.load(path).generation
+    shutil.copy(broken_dir / "bad_yaml.md", corpus / "bad_yaml.md")
+    with pytest.raises(StrictModeError):
+        ix.update([corpus], strict=True)
+    assert Manifest.load(path).generation == generation and snapshot(ix) == before
+    report = ix.update([corpus])  # without --strict: reported, skipped, and reported again next time
+    assert [Path(s.path).name for s in report.skipped] == ["bad_yaml.md"]
+    assert [Path(s.path).name for s in ix.update([corpus]).skipped] == ["bad_yaml.md"]
+
+
+def test_unreadable_files_are_reported_not_fatal(indexed, tmp_path):
+    corpus, _, ix = indexed
+    (corpus / "dangling.md").symlink_to(tmp_path / "missing.md")
+    (corpus / "loop").symlink_to(corpus)
+    (corpus / "latin1.md").write_bytes(b"---\nfigid: PMC1__x\ncaption: caf\xe9\n---\n")
+    with (corpus / "huge.md").open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    report = ix.update([corpus])
+    reasons = {Path(s.path).name: s.reason for s in report.skipped}
+    assert set(reasons) == {"dangling.md", "latin1.md", "huge.md"}
+    assert "cannot read" in reasons["dangling.md"] and "too large" in reasons["huge.md"]
+    assert report.unchanged == 50
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_permission_denied_is_reported(indexed):
+    corpus, _, ix = indexed
+    target = corpus / "seed" / "PMC7176449__cm9-133-0959-g001.md"
+    target.chmod(0)
+    report = ix.update([corpus])
+    assert any("cannot read" in s.reason for s in report.skipped)
+
+
+def test_second_writer_is_refused_or_waits(indexed):
+    corpus, path, ix = indexed
+    with WriteLock(path):
+        with pytest.raises(IndexLockedError, match="being updated by another process"):
+            ix.update([corpus])
+        started = time.monotonic()
+        with pytest.raises(IndexLockedError):
+            ix.update([corpus], wait=0.3)
+        assert time.monotonic() - started >= 0.3
+    holder = WriteLock(path).__enter__()
+    threading.Timer(0.3, holder.__exit__).start()
+    assert ix.update([corpus], wait=5).unchanged == 50
+
+
+def test_stale_lock_from_a_dead_process_is_recovered(indexed):
+    corpus, path, ix = indexed
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (path / "write.lock").write_text(str(dead.pid))
+    report = ix.update([corpus])
+    assert report.recovered_lock_from == dead.pid
+
+
+def test_searches_during_updates_never_fail(indexed):
+    corpus, path, ix = indexed
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        with FigureIndex.open(path) as mine:
+            while not stop.is_set():
+                try:
+                    assert len(mine.search("signaling", limit=100)) in (33, 34)
+                except BaseException as exc:  # noqa: BLE001
+                    errors.append(exc)
+                    return
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    extra = corpus / "PMC9000002__extra.md"
+    for i in range(6):
+        if i % 2:
+            extra.unlink()
+        else:
+            extra.write_text((corpus / "seed" / "PMC7176449__cm9-133-0959-g001.md").read_text()
+                             .replace("PMC7176449__cm9-133-0959-g001", "PMC9000002__extra"))
+        ix.update([corpus])
+    stop.set()
+    thread.join()
+    assert errors == []
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pfocr_search.cli", *args]
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory) -> Path:
+    return synthetic.write_corpus(tmp_path_factory.mktemp("synthetic") / "corpus", 1200, seed=7)
+
+
+def _start_and_wait_for_work(path: Path, corpus: Path) -> subprocess.Popen:
+    before = set(path.glob("gen-*"))
+    proc = subprocess.Popen(_cli("index", str(corpus), "--index", str(path), "-q"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (set(path.glob("gen-*")) - before):
+        time.sleep(0.02)
+    time.sleep(1.0)  # well into reading and writing
+    assert proc.poll() is None, "the run finished before it could be interrupted"
+    return proc
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_killed_or_interrupted_run_keeps_the_previous_index(indexed, big_corpus, sig):
+    corpus, path, ix = indexed
+    before = snapshot(ix)
+    generation = Manifest.load(path).generation
+    proc = _start_and_wait_for_work(path, big_corpus)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert Manifest.load(path).generation == generation
+    with FigureIndex.open(path) as again:
+        assert snapshot(again) == before
+    # The next run completes normally (recovering the lock if the process was killed).
+    result = subprocess.run(_cli("index", str(big_corpus), "--index", str(path), "-q"),
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    with FigureIndex.open(path) as after:
+        assert len(after) == 1200 and "PMC7176449__cm9-133-0959-g001" not in after
+
+
+def test_a_file_whose_figid_changes_drops_the_old_figid(indexed):
+    corpus, _, ix = indexed
+    seed = corpus / "seed" / "PMC7176449__cm9-133-0959-g001.md"
+    seed.write_text(seed.read_text().replace("figid: PMC7176449__cm9-133-0959-g001", "figid: PMC7176449__renamed"))
+    report = ix.update([corpus])
+    assert (report.added, report.removed) == (1, 1)
+    assert "PMC7176449__renamed" in ix and "PMC7176449__cm9-133-0959-g001" not in ix and len(ix) == 50
