@@ -29,6 +29,7 @@ from .errors import BuildInterrupted, ConfigMismatchError, StrictModeError
 from .genes import VocabularyCounter, load_alias_table
 from .records import FigureRecord, ReadIssue, discover, group_files, read_group
 from .schema import RECORD, build_schema, to_document, unpack_record
+from .shards import build_in_shards
 from .storage import (
     VOCABULARY,
     Manifest,
@@ -44,6 +45,8 @@ ProgressCallback = Callable[[int, int], None]
 
 # Below this many files to read a process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 2000
+# A fresh build gives each worker process a shard of at least this many files.
+_SHARD_MIN_FILES = 2000
 # Whoosh's in-memory posting buffer before it spills to disk; 256 MB keeps a
 # 100,000-record build to a handful of spills without a large peak RSS.
 _WRITER_LIMIT_MB = 256
@@ -123,7 +126,10 @@ def update(
                 whoosh_index.create_in(str(generation), build_schema(config)).close()
             else:
                 link_generation(root / current.generation, generation)
-            _apply(generation, plan, old_state, config, report, progress, workers)
+            if current is None and _shard_count(plan.to_read, workers) > 1:
+                build_in_shards(generation, plan, config, report, progress, _shard_count(plan.to_read, workers))
+            else:
+                _apply(generation, plan, old_state, config, report, progress, workers)
             if strict and report.skipped:
                 raise StrictModeError(_strict_message(report))
             plan.state.save(generation / STATE)
@@ -292,6 +298,11 @@ def _delete(searcher, writer, figid: str, vocabulary: VocabularyCounter) -> None
     if old is not None:
         vocabulary.remove(unpack_record(old[RECORD]))
     writer.delete_by_term("figid", figid)
+
+
+def _shard_count(groups: list[list[Path]], workers: int | None) -> int:
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    return max(1, min(workers, sum(map(len, groups)) // _SHARD_MIN_FILES))
 
 
 @contextmanager

@@ -311,3 +311,30 @@ def test_a_file_whose_figid_changes_drops_the_old_figid(indexed):
     report = ix.update([corpus])
     assert (report.added, report.removed) == (1, 1)
     assert "PMC7176449__renamed" in ix and "PMC7176449__cm9-133-0959-g001" not in ix and len(ix) == 50
+
+
+def test_sharded_parallel_build_equals_a_serial_build(tmp_path, big_corpus, monkeypatch, sample_dir):
+    from pfocr_search import indexer
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(big_corpus, corpus)
+    seed = (sample_dir / "seed" / "PMC7176449__cm9-133-0959-g001.md").read_text()
+    (corpus / "aaa").mkdir()
+    (corpus / "aaa" / "first.md").write_text(seed)   # first shard: wins the figid
+    (corpus / "zzz").mkdir()
+    (corpus / "zzz" / "second.md").write_text(seed)  # last shard: loses it
+    monkeypatch.setattr(indexer, "_SHARD_MIN_FILES", 200)
+    seen = []
+    sharded = indexer.build([corpus], tmp_path / "sharded", workers=2, progress=lambda d, t: seen.append((d, t)))
+    serial = indexer.build([corpus], tmp_path / "serial", workers=1)
+    assert seen[-1][0] == seen[-1][1] == sharded.files
+    assert (sharded.added, len(sharded.conflicts)) == (serial.added, len(serial.conflicts)) == (1201, 1)
+    assert sharded.conflicts[0].path == serial.conflicts[0].path == str(corpus / "zzz" / "second.md")
+    with FigureIndex.open(tmp_path / "sharded") as a, FigureIndex.open(tmp_path / "serial") as b:
+        assert len(a._ix.reader().leaf_readers()) == 2  # one segment per shard
+        assert a.get("PMC7176449__cm9-133-0959-g001").path == str(corpus / "aaa" / "first.md")
+        assert sorted(a.every_figid()) == sorted(b.every_figid())
+        assert vocabulary_view(a) == vocabulary_view(b)
+        assert [h.figid for h in a.search("signaling", limit=20)] == [h.figid for h in b.search("signaling", limit=20)]
+        # Its source state is complete: only the clash loser is re-read (as every run does).
+        assert a.update([corpus]).files_read == 1
