@@ -205,10 +205,10 @@ def search(
     with FigureIndex.open(index_path) as ix:
         results = ix.search(query, limit=limit, offset=offset, organism=organism, years=years,
                             genes=split_terms([genes]) if genes else None)
-    if isinstance(results, GeneSearchResults):
-        _print_gene_results(results, fmt)
-    else:
-        _print_hits(results, fmt)
+        if isinstance(results, GeneSearchResults):
+            _print_gene_results(results, fmt)
+        else:
+            _print_hits(results, fmt)  # while open: the table counts all matches
     _print_suggestions(results)
 
 

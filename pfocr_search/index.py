@@ -178,7 +178,7 @@ class FigureIndex:
             searcher = self._current_searcher()
             results = run_search(searcher, q, self.config, text=text, limit=limit,
                                  offset=offset, filter=make_filter(organism, years))
-            if results.total < _FEW_HITS:
+            if len(results) < _FEW_HITS and offset == 0:
                 results.suggestions = spelling_suggestions(searcher, self.config, text, self._gene_suggestion)
         return results
 

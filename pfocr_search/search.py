@@ -12,16 +12,17 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from whoosh import highlight, qparser, query
 from whoosh.fields import Schema
+from whoosh.reading import ReaderClosed
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from .config import IndexConfig
 from .enrichment import benjamini_hochberg, hypergeom_log_sf, odds_ratio
-from .errors import QuerySyntaxError
+from .errors import PfocrSearchError, QuerySyntaxError
 from .genes import Resolution, normalize_symbol
 from .records import FigureRecord
 from .records import organism_key
@@ -88,16 +89,27 @@ class GeneHit(Hit):
 class SearchResults(list):
     """The hits of one search (a list of `Hit`), with what the search found overall."""
 
-    def __init__(self, hits: Sequence[Hit] = (), *, query: str = "", total: int = 0,
+    def __init__(self, hits: Sequence[Hit] = (), *, query: str = "", total: int | Callable[[], int] = 0,
                  parsed: str = "", suggestions: Sequence[str] = ()) -> None:
         super().__init__(hits)
         self.query = query
-        #: Matching figures in the index (not just this page).
-        self.total = total
+        self._total = total
         #: The query as Whoosh understood it.
         self.parsed = parsed
         #: "Did you mean" alternatives when the query found little.
         self.suggestions = list(suggestions)
+
+    @property
+    def total(self) -> int:
+        """Matching figures in the index, not just this page.  Counted when first
+        asked, while the index is open: counting every match costs about as much
+        again as finding the top ones."""
+        if callable(self._total):
+            try:
+                self._total = self._total()
+            except ReaderClosed:
+                raise PfocrSearchError("results.total was first asked after the index was closed") from None
+        return self._total
 
 
 class _StrictFieldsPlugin(qparser.FieldsPlugin):
@@ -223,7 +235,9 @@ def run_search(
     filter: query.Query | None = None,
 ) -> SearchResults:
     try:
-        results = searcher.search(q, limit=offset + limit if limit else None, filter=filter, terms=True)
+        # No terms=True: recording matched terms for every matching document
+        # more than doubled query time; snippets highlight the query's terms.
+        results = searcher.search(q, limit=offset + limit if limit else None, filter=filter)
     except query.QueryError as exc:
         raise QuerySyntaxError(f"cannot run query {text!r}: {exc}") from None
     results.fragmenter = highlight.ContextFragmenter(maxchars=config.search.snippet_chars, surround=60)
@@ -235,7 +249,8 @@ def run_search(
         record = unpack_record(hit[RECORD])
         snippet, spans = _snippet(hit, record, config.search.snippet_chars)
         hits.append(_make_hit(i + 1, float(hit.score or 0.0), record, snippet, spans))
-    return SearchResults(hits, query=text, total=len(results), parsed=str(q))
+    return SearchResults(hits, query=text, total=results.__len__ if len(hits) >= limit else offset + len(hits),
+                         parsed=str(q))
 
 
 class GeneSearchResults(SearchResults):
