@@ -60,16 +60,27 @@ def peak_rss_mb() -> float:
 
 
 def in_fresh_process(func: Callable[..., dict], *args: Any) -> dict:
-    """Run func(*args) in a spawned process; returns its result plus its peak RSS."""
+    """Run func(*args) in a spawned process (not a pool worker: those may not
+    start processes of their own); returns its result plus its peak RSS."""
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(1) as pool:
-        return pool.apply(_measured, (func, *args))
-
-
-def _measured(func: Callable[..., dict], *args: Any) -> dict:
-    result = func(*args)
-    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    queue = ctx.Queue()
+    process = ctx.Process(target=_measured, args=(queue, func, *args))
+    process.start()
+    result = queue.get()
+    process.join()
+    if "error" in result:
+        raise RuntimeError(f"{func.__name__} failed: {result['error']}")
     return result
+
+
+def _measured(queue, func: Callable[..., dict], *args: Any) -> None:
+    try:
+        result = func(*args)
+    except Exception as exc:  # reported to the parent, which raises it
+        queue.put({"error": f"{type(exc).__name__}: {exc}"})
+        return
+    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    queue.put(result)
 
 
 def dir_size_mb(path: Path) -> float:

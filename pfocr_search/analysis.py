@@ -5,7 +5,8 @@ apply exactly the same steps:
 
 * `FoldFilter`: Unicode compatibility forms, case, and Greek letters and the
   Cyrillic look-alikes OCR and authors produce folded to Latin letters, so
-  ``NF-κB``, ``NF-кB`` (Cyrillic ka) and ``NF-kB`` index the same terms.
+  ``NF-κB``, ``NF-кB`` (Cyrillic ka), ``NF-kB`` and ``NF-kappaB`` index the
+  same terms, as do ``β-adrenergic`` and ``beta-adrenergic``.
 * `CompoundFilter`: ``IL-6``, ``JAK/STAT`` and ``NF-κB`` are indexed as their
   parts *and* as the joined word, so ``IL6``, ``IL-6`` and ``IL 6`` all find
   ``IL-6``; queries keep the parts only, which the index always has.
@@ -23,7 +24,7 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import Analyzer
 
-from .genes import fold_text, normalize_symbol
+from .genes import fold_greek_names, fold_text, normalize_symbol
 
 # A word, or words joined by hyphens/slashes/dashes (JAK-STAT, PI3K/AKT, NF-κB).
 _COMPOUND = r"\w+(?:[-/\u2010-\u2015]\w+)*"
@@ -35,7 +36,7 @@ class FoldFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = fold_text(t.text)
+            t.text = fold_greek_names(fold_text(t.text))
             yield t
 
 
@@ -88,6 +89,24 @@ def _split(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+class BioStemFilter(Filter):
+    """Joins word forms Porter keeps apart in biology: apoptosis/apoptotic
+    (apoptosi/apoptot -> apoptos), necrosis/necrotic, autophagy/autophagic
+    (autophagi/autophag -> autophag).  Runs after stemming, on index and query alike,
+    so it can only merge forms, never lose one."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            if len(text) > 5 and not text[-1].isdigit():
+                if text.endswith("ot"):
+                    text = text[:-1] + "s"
+                elif text.endswith("i"):
+                    text = text[:-1]
+            t.text = text
+            yield t
+
+
 class GeneSymbolFilter(Filter):
     """Replace each token by its gene-symbol key (STAT-5a -> STAT5A, GSK3β -> GSK3B)."""
 
@@ -104,7 +123,7 @@ def text_analyzer(stem: bool) -> Analyzer:
     letter standing alone (TNF α -> 'a') is never taken for the article 'a';
     single characters are kept (minsize=1): in 'IL 6' or 'p 53' they matter."""
     chain = RegexTokenizer(_COMPOUND) | LowercaseFilter() | StopFilter(minsize=1) | CompoundFilter() | FoldFilter()
-    return chain | StemFilter() if stem else chain
+    return chain | StemFilter() | BioStemFilter() if stem else chain
 
 
 def gene_analyzer() -> Analyzer:

@@ -213,7 +213,10 @@ def search(
 
 
 def _print_suggestions(results: SearchResults) -> None:
-    if results.suggestions:
+    if results.corrected_from is not None:
+        _err().print(f"no figures match {escape(results.corrected_from)}; showing results for: "
+                     f"{escape(results.query)}")
+    elif results.suggestions:
         _err().print("did you mean: " + ", ".join(escape(s) for s in results.suggestions))
 
 

@@ -54,10 +54,31 @@ def fold_text(text: str) -> str:
     return bare.casefold().translate(_LETTER_FOLD)
 
 
+_GREEK_NAMES = {"alpha": "a", "beta": "b", "gamma": "g", "delta": "d", "epsilon": "e", "kappa": "k",
+                "theta": "q", "zeta": "z", "iota": "i", "lambda": "l", "sigma": "s", "omega": "w"}
+_NAMES = "|".join(sorted(_GREEK_NAMES, key=len, reverse=True))
+# A Greek letter spelled out, alone or where symbols carry one: HIF-1alpha,
+# NF-kappaB, GSK3beta, TNFalpha, IFNgamma (prefix: up to 4 letters, or ending in a digit).
+_SPELLED = re.compile(rf"^(?P<pre>[a-z]{{0,4}}|[a-z0-9]*\d)(?:(?P<name>{_NAMES})\d*|kappa[a-z]\d*)$")
+
+
+def fold_greek_names(token: str) -> str:
+    """Lower-case `token` with a spelled-out Greek letter as the letter itself
+    ('beta' -> 'b', 'kappab' -> 'kb', 'gsk3beta' -> 'gsk3b'), so spellings
+    meet the Greek forms that `fold_text` maps to the same Latin letter."""
+    match = _SPELLED.match(token)
+    if not match:
+        return token
+    pre = match.group("pre")
+    name = match.group("name") or "kappa"
+    return pre + _GREEK_NAMES[name] + token[len(pre) + len(name):]
+
+
 def normalize_symbol(text: str) -> str:
     """The key under which gene-symbol spellings meet: upper-case, Greek and
-    Cyrillic folded to Latin, hyphens, dots, underscores and spaces removed."""
-    return _SYMBOL_JUNK.sub("", fold_text(text)).upper()
+    Cyrillic folded to Latin (spelled-out letters too: GSK3beta = GSK3β = GSK3B),
+    hyphens, dots, underscores and spaces removed."""
+    return fold_greek_names(_SYMBOL_JUNK.sub("", fold_text(text))).upper()
 
 
 @dataclass(frozen=True)
@@ -297,6 +318,13 @@ class GeneResolver:
             if matches:
                 return Resolution(term, tuple(_dedupe(matches)))
         return Resolution(term, (), self.suggest(key, organism))
+
+    def family(self, key: str) -> list[str]:
+        """Keys of the genes an already-normalised word names as an alias or
+        family (JAK -> JAK1, JAK2, JAK3, TYK2); [] for short or unknown words."""
+        if len(key) < 3:
+            return []
+        return list(dict.fromkeys(normalize_symbol(m.symbol) for m in self._aliases(key)))
 
     def resolve_all(self, terms: Iterable[str], organism: str | None = None, *,
                     fuzzy: bool = True) -> list[Resolution]:

@@ -97,7 +97,7 @@ class FigureIndex:
         self.manifest = manifest
         self._manifest_stamp = _stamp(self.path)
         self._ix = ix
-        self._parser = build_parser(ix.schema, self.config)
+        self._parser = build_parser(ix.schema, self.config, expand_gene=self._gene_family)
         self._text_parser = build_parser(ix.schema, self.config, exclude=("genes",))
         self._vocabulary: GeneVocabulary | None = None
         self._resolver: GeneResolver | None = None
@@ -180,6 +180,14 @@ class FigureIndex:
                                  offset=offset, filter=make_filter(organism, years))
             if len(results) < _FEW_HITS and offset == 0:
                 results.suggestions = spelling_suggestions(searcher, self.config, text, self._gene_suggestion)
+            if not results and results.suggestions:
+                # Nothing matched as typed: show what the likeliest correction finds.
+                corrected = run_search(searcher, parse_query(self._parser, results.suggestions[0]), self.config,
+                                       text=results.suggestions[0], limit=limit, filter=make_filter(organism, years))
+                if corrected:
+                    corrected.suggestions = results.suggestions
+                    corrected.corrected_from = text
+                    return corrected
         return results
 
     def _gene_suggestion(self, word: str) -> str | None:
@@ -224,6 +232,9 @@ class FigureIndex:
             return None
         text = " OR ".join('"' + s.replace('"', "") + '"' for s in symbols)
         return self._text_parser.parse(text)
+
+    def _gene_family(self, key: str) -> list[str]:
+        return self.resolver.family(key)
 
     @property
     def resolver(self) -> GeneResolver:

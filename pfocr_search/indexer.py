@@ -300,15 +300,22 @@ def _delete(searcher, writer, figid: str, vocabulary: VocabularyCounter) -> None
     writer.delete_by_term("figid", figid)
 
 
+def _workers(workers: int | None) -> int:
+    """Worker processes to use; none inside a daemonic process, which may not start any."""
+    if multiprocessing.current_process().daemon:
+        return 1
+    return workers if workers is not None else (os.cpu_count() or 1)
+
+
 def _shard_count(groups: list[list[Path]], workers: int | None) -> int:
-    workers = workers if workers is not None else (os.cpu_count() or 1)
+    workers = _workers(workers)
     return max(1, min(workers, sum(map(len, groups)) // _SHARD_MIN_FILES))
 
 
 @contextmanager
 def _group_reader(groups: list[list[Path]], workers: int | None) -> Iterator[Iterable[list]]:
     """Read groups in parallel when it pays: YAML parsing is a third of a build."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
+    workers = _workers(workers)
     nfiles = sum(len(g) for g in groups)
     if workers <= 1 or nfiles < _PARALLEL_MIN_FILES:
         yield map(read_group, groups)

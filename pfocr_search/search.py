@@ -16,6 +16,7 @@ from typing import Any, Callable, Sequence
 
 from whoosh import highlight, qparser, query
 from whoosh.fields import Schema
+from whoosh.matching import WrappingMatcher
 from whoosh.reading import ReaderClosed
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
@@ -98,6 +99,9 @@ class SearchResults(list):
         self.parsed = parsed
         #: "Did you mean" alternatives when the query found little.
         self.suggestions = list(suggestions)
+        #: The query as typed, when it found nothing and these are the hits of
+        #: its likeliest correction (`query`) instead.
+        self.corrected_from: str | None = None
 
     @property
     def total(self) -> int:
@@ -127,13 +131,105 @@ class _StrictFieldsPlugin(qparser.FieldsPlugin):
         return super().do_fieldnames(parser, group)
 
 
-def build_parser(schema: Schema, config: IndexConfig, exclude: Sequence[str] = ()) -> qparser.QueryParser:
+class _WordCoordMatcher(WrappingMatcher):
+    """Scales a figure's score by the share of the query's words it matches.
+
+    A word's BM25 scores from several fields add up, so a common word in a
+    boosted title ("signaling") can outweigh a rare one that matters ("Wnt");
+    scaling by matched words / query words (Lucene's classic coordination
+    factor) puts figures that match all the words first.  Whoosh's own
+    OrGroup.factory() counts field terms rather than words, and scores a word
+    found in one field only as 0.
+    """
+
+    def __init__(self, child, words: dict, nwords: int, power: float) -> None:
+        super().__init__(child)
+        self._words, self._nwords, self._power = words, nwords, power
+
+    def _replacement(self, newchild):
+        return self.__class__(newchild, self._words, self._nwords, self._power)
+
+    def score(self):
+        matched = {self._words.get(term) for term in self.child.matching_terms()}
+        matched.discard(None)
+        return self.child.score() * (len(matched) / self._nwords) ** self._power
+
+    # Coordination only lowers scores, so the child's upper bounds stay valid
+    # for Whoosh's block-skipping optimisation.
+    def max_quality(self):
+        return self.child.max_quality()
+
+    def block_quality(self):
+        return self.child.block_quality()
+
+
+class WordCoordOr(query.Or):
+    """OR over the query's words, with `_WordCoordMatcher` coordination."""
+
+    power = 1.0
+
+    def matcher(self, searcher, context=None):
+        if len(self.subqueries) < 2 or (context is not None and not context.weighting):
+            return super().matcher(searcher, context)
+        # needs_current keeps Whoosh from pre-loading small ORs into arrays,
+        # which forget which terms matched.
+        m = super().matcher(searcher, context.set(needs_current=True) if context else None)
+        if not m.is_active():
+            return m
+        words: dict = {}
+        for i, sub in enumerate(self.subqueries):
+            for fieldname, text in sub.iter_all_terms():
+                words[(fieldname, text)] = i
+                if isinstance(text, str):
+                    words[(fieldname, text.encode("utf-8"))] = i
+        return _WordCoordMatcher(m, words, len(self.subqueries), self.power)
+
+
+def _coord_group(power: float) -> type:
+    query_class = type("WordCoordOr", (WordCoordOr,), {"power": power})
+    return type("WordCoordOrGroup", (qparser.OrGroup,), {"qclass": query_class})
+
+
+class GeneAwareParser(qparser.QueryParser):
+    """Whoosh's multi-field parser, plus two rewrites of what it parses.
+
+    * A word whose gene-symbol form is a family or alias name in the index's
+      vocabulary (Wnt, STING, PI3K, ERK, NF-kB) also matches the genes it
+      names, as one alternative (the best-matching gene counts, not their sum),
+      so figures that draw the genes rank with figures that name them.
+    * ``a NOT b`` under the default OR means "a but not b".
+    """
+
+    def __init__(self, fields, schema, *, fieldboosts=None, expand_gene: Callable[[str], Sequence[str]] | None = None,
+                 gene_boost: float = 1.0, **kwargs) -> None:
+        super().__init__(None, schema, **kwargs)
+        self.add_plugin(qparser.MultifieldPlugin(fields, fieldboosts=fieldboosts))
+        self.fieldnames = list(fields)
+        self.expand_gene = expand_gene
+        self.gene_boost = gene_boost
+
+    def parse(self, text, normalize=True, debug=False):
+        q = _exclusions_exclude(super().parse(text, normalize=normalize, debug=debug))
+        if self.expand_gene is not None and "genes" in self.fieldnames:
+            q = q.accept(self._expand)
+        return q
+
+    def _expand(self, node: query.Query) -> query.Query:
+        if not (isinstance(node, query.Term) and node.fieldname == "genes" and isinstance(node.text, str)):
+            return node
+        keys = [k for k in self.expand_gene(node.text) if k != node.text]
+        if not keys:
+            return node
+        genes = query.DisjunctionMax([query.Term("genes", k, boost=node.boost * self.gene_boost) for k in keys])
+        return query.Or([node, genes])
+
+
+def build_parser(schema: Schema, config: IndexConfig, exclude: Sequence[str] = (),
+                 expand_gene: Callable[[str], Sequence[str]] | None = None) -> qparser.QueryParser:
     fields = [name for name in config.fields if name in schema and name not in exclude]
-    # Plain OR, not OrGroup.factory(): Whoosh's coordination bonus multiplies
-    # by (terms - 1) / terms over *existing field terms*, so a word found in
-    # one field only scores 0.  BM25F's sum already favours matching more words.
-    group = qparser.AndGroup if config.search.default_operator == "and" else qparser.OrGroup
-    parser = qparser.MultifieldParser(fields, schema, fieldboosts=config.boosts(), group=group)
+    group = qparser.AndGroup if config.search.default_operator == "and" else _coord_group(config.search.coordination)
+    parser = GeneAwareParser(fields, schema, fieldboosts=config.boosts(), group=group, expand_gene=expand_gene,
+                             gene_boost=config.search.gene_alias_boost)
     parser.remove_plugin_class(qparser.FieldsPlugin)
     parser.add_plugin(_StrictFieldsPlugin())
     parser.add_plugin(qparser.GtLtPlugin())
@@ -143,7 +239,7 @@ def build_parser(schema: Schema, config: IndexConfig, exclude: Sequence[str] = (
 def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
     if not text or not text.strip():
         raise QuerySyntaxError("empty query: give words, gene symbols or field:value terms")
-    q = _exclusions_exclude(parser.parse(_forgive(text)))
+    q = parser.parse(_forgive(text))
     for node in _walk(q):
         error = getattr(node, "error", None)
         if error:
@@ -188,7 +284,7 @@ def _exclusions_exclude(q: query.Query) -> query.Query:
     kept = [c for c in q.subqueries if not isinstance(c, query.Not)]
     if not kept:
         return query.Not(query.Or(negated))
-    positive = kept[0] if len(kept) == 1 else query.Or(kept, boost=q.boost)
+    positive = kept[0] if len(kept) == 1 else type(q)(kept, boost=q.boost)
     return query.AndNot(positive, negated[0] if len(negated) == 1 else query.Or(negated))
 
 

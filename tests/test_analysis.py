@@ -20,7 +20,7 @@ def test_greek_cyrillic_and_ascii_spellings_index_the_same_terms(spelling):
 
 
 def test_compounds_are_indexed_as_parts_and_joined_word_but_queried_as_parts():
-    assert terms("IL-6/JAK pathway") == ["il", "il6jak", "6", "jak", "pathwai"]
+    assert terms("IL-6/JAK pathway") == ["il", "il6jak", "6", "jak", "pathwa"]
     assert terms("IL-6/JAK", mode="query") == ["il", "6", "jak"]
 
 
@@ -53,3 +53,15 @@ def test_analyzers_never_crash_and_normalisation_is_idempotent(text):
         list(gene_analyzer()(text, mode=mode))
     key = normalize_symbol(text)
     assert normalize_symbol(key) == key
+
+
+@pytest.mark.parametrize("a, b", [("apoptosis", "apoptotic"), ("autophagy", "autophagic"), ("necrosis", "necrotic"),
+                                  ("NF-kappaB", "NF-κB"), ("beta-adrenergic", "β-adrenergic"),
+                                  ("HIF-1alpha", "HIF-1α"), ("GSK-3beta", "GSK-3β")])
+def test_word_forms_and_spelled_greek_meet(a, b):
+    assert terms(a, mode="query") == terms(b, mode="query")
+
+
+def test_spelled_greek_in_gene_symbols():
+    assert normalize_symbol("GSK3beta") == normalize_symbol("GSK3β") == "GSK3B"
+    assert normalize_symbol("alphabet") == "ALPHABET"  # a word that merely starts with a letter's name

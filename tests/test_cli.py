@@ -211,7 +211,14 @@ def test_search_with_genes_option(run, sample_index_path):
     assert lines[0]["type"] == "resolution" and lines[1]["figid"] == "PMC7176449__cm9-133-0959-g001"
 
 
-def test_did_you_mean(run, sample_index_path):
-    result = run("search", "apoptossis", "-i", str(sample_index_path))
-    assert result.exit_code == 0 and "no figures match" in result.stdout
-    assert "did you mean: apoptosis" in result.stderr
+def test_a_query_that_finds_nothing_shows_its_correction(run, sample_index_path):
+    result = run("search", "apoptossis", "-i", str(sample_index_path), "-f", "tsv")
+    assert result.exit_code == 0
+    assert "no figures match apoptossis; showing results for: apoptosis" in result.stderr
+    assert "PMC4047923__cddis201436f3" in result.stdout
+
+
+def test_did_you_mean_when_a_query_finds_little(run, sample_index_path):
+    result = run("search", "palladacycle aminaton", "-i", str(sample_index_path), "-f", "tsv")
+    assert "did you mean: palladacycle amination" in result.stderr
+    assert "PMC10029719__cs3c00075_0011" in result.stdout
