@@ -9,26 +9,25 @@ unexpected prints one line and points at --debug for the traceback.
 from __future__ import annotations
 
 import functools
-import json
+import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterable, List, Optional, TypeVar
+from typing import Any, Callable, List, Optional, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
 from . import __version__, sample_corpus
+from . import output as render
 from .errors import PfocrSearchError
-from .index import FigureIndex, IndexStats
+from .genes import split_terms
+from .index import FigureIndex
 from .indexer import UpdateReport
-from .records import FigureRecord
-from .genes import Resolution, split_terms
-from .search import GeneHit, GeneSearchResults, Hit, SearchResults
+from .output import Output
+from .search import SearchResults
 from .storage import ENV_VAR
 
 app = typer.Typer(
@@ -39,17 +38,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-FORMATS = ("table", "json", "tsv")
 _state = {"debug": False}
 F = TypeVar("F", bound=Callable[..., Any])
 
 IndexOption = typer.Option(None, "--index", "-i", help=f"Index folder [default: ${ENV_VAR}, else ./pfocr-index].",
                            show_default=False)
-FormatOption = typer.Option("table", "--format", "-f", help="Output format: table, json (one object per line) or tsv.")
-
-
-def _out() -> Console:
-    return Console(highlight=False, soft_wrap=False)
 
 
 def _err() -> Console:
@@ -66,6 +59,10 @@ def handle_errors(func: F) -> F:
         except PfocrSearchError as exc:
             _err().print(f"error: {escape(str(exc))}")
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            # The reader went away (| head): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence
@@ -89,12 +86,6 @@ def main_options(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     _state["debug"] = debug
-
-
-def _check_format(fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise PfocrSearchError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    return fmt
 
 
 def parse_years(text: str | None) -> tuple[int | None, int | None] | None:
@@ -179,7 +170,18 @@ def _print_build_report(report: UpdateReport | None, err: Console) -> None:
     typer.echo(report.summary())
 
 
-# -- search ------------------------------------------------------------------
+# -- search, genes, similar -----------------------------------------------------
+
+FormatOption = typer.Option("table", "--format", "-f",
+                            help="table (plain text when piped), json (one object per line), tsv or gmt.")
+FieldsOption = typer.Option(None, "--fields", help="Columns for json/tsv, comma-separated (e.g. figid,score,genes).")
+OutputOption = typer.Option(None, "--output", help="Write to FILE instead of standard output.")
+LimitOption = typer.Option(10, "--limit", "-n", min=1, help="Hits to show.")
+OffsetOption = typer.Option(0, "--offset", min=0, help="Skip this many hits first (paging).")
+OrganismOption = typer.Option(None, "--organism", "-o", help="Only this organism (scientific or common name).")
+YearOption = typer.Option(None, "--year", "-y", help="Years FROM:TO (either end may be left open).")
+JournalOption = typer.Option(None, "--journal", help="Only figures from this journal (full name).")
+FacetsOption = typer.Option(False, "--facets", help="Also count all matches by organism, decade and journal.")
 
 
 @app.command()
@@ -187,28 +189,31 @@ def _print_build_report(report: UpdateReport | None, err: Console) -> None:
 def search(
     query: str = typer.Argument(..., help="Words, \"phrases\", AND/OR/NOT, field:value, wildcards."),
     index_path: Optional[Path] = IndexOption,
-    limit: int = typer.Option(10, "--limit", "-n", min=1, help="Hits to show."),
-    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many hits first (paging)."),
-    organism: Optional[str] = typer.Option(None, "--organism", "-o", help="Only figures of this organism "
-                                                                          "(scientific or common name)."),
-    year: Optional[str] = typer.Option(None, "--year", "-y", help="Years FROM:TO (either end may be left open)."),
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
+    organism: Optional[str] = OrganismOption,
+    year: Optional[str] = YearOption,
+    journal: Optional[str] = JournalOption,
     genes: Optional[str] = typer.Option(None, "--genes", "-g", help="Also require some of these genes "
                                                                     "(A,B,C) and rank by their enrichment."),
+    facets: bool = FacetsOption,
     fmt: str = FormatOption,
+    fields: Optional[str] = FieldsOption,
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """Search figures by text and gene symbols, ranked by BM25F.
 
     Example: pfocr-search search 'JAK STAT signaling' --organism human --year 2015:
     """
-    _check_format(fmt)
     years = parse_years(year)
-    with FigureIndex.open(index_path) as ix:
-        results = ix.search(query, limit=limit, offset=offset, organism=organism, years=years,
-                            genes=split_terms([genes]) if genes else None)
-        if isinstance(results, GeneSearchResults):
-            _print_gene_results(results, fmt)
-        else:
-            _print_hits(results, fmt)  # while open: the table counts all matches
+    gene_terms = split_terms([genes]) if genes else None
+    with Output(fmt, output, fields) as out, FigureIndex.open(index_path) as ix:
+        results = ix.search(query, limit=limit, offset=offset, organism=organism, years=years, journal=journal,
+                            genes=gene_terms)
+        render.hits(out, results)  # while open: a table counts all matches
+        if facets:
+            render.facets(out, ix.facets(results.query, genes=gene_terms, organism=organism, years=years,
+                                         journal=journal))
     _print_suggestions(results)
 
 
@@ -220,150 +225,59 @@ def _print_suggestions(results: SearchResults) -> None:
         _err().print("did you mean: " + ", ".join(escape(s) for s in results.suggestions))
 
 
-# -- genes -------------------------------------------------------------------
-
-
 @app.command()
 @handle_errors
 def genes(
     terms: List[str] = typer.Argument(..., help="Gene symbols, aliases, NCBI Gene ids; loose spellings are fine."),
     index_path: Optional[Path] = IndexOption,
-    limit: int = typer.Option(10, "--limit", "-n", min=1, help="Hits to show."),
-    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many hits first (paging)."),
-    organism: Optional[str] = typer.Option(None, "--organism", "-o", help="Only genes of this organism."),
-    year: Optional[str] = typer.Option(None, "--year", "-y", help="Years FROM:TO (either end may be left open)."),
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
+    organism: Optional[str] = OrganismOption,
+    year: Optional[str] = YearOption,
+    journal: Optional[str] = JournalOption,
     require: Optional[str] = typer.Option(None, "--require", help="Keep only figures with these genes (A,B)."),
     require_all: bool = typer.Option(False, "--all", help="Keep only figures with every query gene."),
     no_fuzzy: bool = typer.Option(False, "--no-fuzzy", help="No typo-tolerant matching of gene terms."),
+    facets: bool = FacetsOption,
     fmt: str = FormatOption,
+    fields: Optional[str] = FieldsOption,
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """Figures that show a set of genes, ranked by enrichment (hypergeometric p, FDR).
 
     Example: pfocr-search genes STAT3 JAK1 IL6R --organism human --limit 5
     """
-    _check_format(fmt)
     years = parse_years(year)
-    with FigureIndex.open(index_path) as ix:
-        results = ix.search_genes(terms, limit, offset=offset, organism=organism, years=years,
+    with Output(fmt, output, fields) as out, FigureIndex.open(index_path) as ix:
+        results = ix.search_genes(terms, limit, offset=offset, organism=organism, years=years, journal=journal,
                                   fuzzy=not no_fuzzy, require=split_terms([require]) if require else (),
                                   require_all=require_all)
-    _print_gene_results(results, fmt)
+        render.gene_hits(out, results)
+        if facets:
+            render.facets(out, ix.facets(genes=terms, organism=organism, years=years, journal=journal))
 
 
-GENE_HIT_COLUMNS = ("rank", "figid", "overlap", "figure_genes", "pvalue", "fdr", "odds_ratio", "overlap_genes",
-                    "year", "figtitle", "pmcid", "figlink")
+@app.command()
+@handle_errors
+def similar(
+    figid: str = typer.Argument(..., help="Figure id, e.g. PMC7176449__cm9-133-0959-g001"),
+    index_path: Optional[Path] = IndexOption,
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
+    organism: Optional[str] = OrganismOption,
+    year: Optional[str] = YearOption,
+    journal: Optional[str] = JournalOption,
+    fmt: str = FormatOption,
+    fields: Optional[str] = FieldsOption,
+    output: Optional[Path] = OutputOption,
+) -> None:
+    """Figures most like one figure: shared genes first, then title and caption words.
 
-
-def _print_gene_results(results: GeneSearchResults, fmt: str) -> None:
-    if fmt == "json":
-        typer.echo(json.dumps({"type": "resolution", "background": results.background,
-                               "terms": [r.to_dict() for r in results.resolutions]}, ensure_ascii=False))
-        for hit in results:
-            typer.echo(json.dumps({"type": "hit", **hit.to_dict()}, ensure_ascii=False))
-    elif fmt == "tsv":
-        for r in results.resolutions:
-            _err().print(f"# {escape(_resolution_line(r))}")
-        typer.echo("\t".join(GENE_HIT_COLUMNS))
-        for hit in results:
-            typer.echo("\t".join(_tsv_cell(_gene_cell(hit, c)) for c in GENE_HIT_COLUMNS))
-    else:
-        _print_resolution_table(results)
-        _print_gene_hit_table(results)
-
-
-def _gene_cell(hit: GeneHit, column: str) -> Any:
-    value = getattr(hit, column)
-    return f"{value:.3g}" if column in ("pvalue", "fdr", "odds_ratio") else value
-
-
-def _resolution_line(r: Resolution) -> str:
-    if not r.matches:
-        hint = f"; did you mean {', '.join(r.suggestions)}?" if r.suggestions else ""
-        return f"{r.term} -> not found{hint}"
-    note = " (ambiguous)" if r.ambiguous else ""
-    return f"{r.term} -> {', '.join(r.symbols)} [{r.how}]{note}"
-
-
-def _print_resolution_table(results: GeneSearchResults) -> None:
-    table = Table(title="gene terms", title_justify="left")
-    for column in ("term", "symbols", "how", "score"):
-        table.add_column(column)
-    for r in results.resolutions:
-        if r.matches:
-            how = r.how + (" (ambiguous)" if r.ambiguous else "")
-            table.add_row(escape(r.term), escape(", ".join(r.symbols)), how,
-                          ", ".join(f"{m.score:.0f}" for m in r.matches))
-        else:
-            hint = "did you mean " + ", ".join(r.suggestions) if r.suggestions else ""
-            table.add_row(escape(r.term), "[red]not found[/red]", "unknown", escape(hint))
-    _out().print(table)
-
-
-def _print_gene_hit_table(results: GeneSearchResults) -> None:
-    out = _out()
-    if not results:
-        out.print("no figures show these genes")
-        return
-    table = Table(title=f"{results.total} figure(s) share genes with the query "
-                        f"(background {results.background} genes)", title_justify="left")
-    for column, justify in (("#", "right"), ("shared", "right"), ("p", "right"), ("FDR", "right"),
-                            ("year", "right"), ("figure", "left")):
-        table.add_column(column, justify=justify, **({"ratio": 1, "overflow": "fold"} if column == "figure" else {}))
-    for hit in results:
-        cell = Text(hit.figtitle or "(untitled)", style="bold")
-        cell.append(f"\n{hit.figid}\n", style="cyan")
-        cell.append(", ".join(hit.overlap_genes), style="green")
-        table.add_row(str(hit.rank), f"{hit.overlap}/{hit.figure_genes}", f"{hit.pvalue:.2g}", f"{hit.fdr:.2g}",
-                      str(hit.year or ""), cell)
-    out.print(table)
-
-
-HIT_COLUMNS = ("rank", "figid", "score", "year", "figtitle", "pmcid", "organisms", "genes", "figlink", "snippet")
-
-
-def _print_hits(results: SearchResults, fmt: str) -> None:
-    if fmt == "json":
-        for hit in results:
-            typer.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
-    elif fmt == "tsv":
-        typer.echo("\t".join(HIT_COLUMNS))
-        for hit in results:
-            typer.echo("\t".join(_tsv_cell(getattr(hit, c)) for c in HIT_COLUMNS))
-    else:
-        _print_hit_table(results)
-
-
-def _tsv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        value = ";".join(map(str, value))
-    return " ".join(str(value).split())
-
-
-def _print_hit_table(results: SearchResults) -> None:
-    out = _out()
-    if not results:
-        out.print(f"no figures match {escape(results.query)}")
-        return
-    table = Table(title=f"{results.total} figure(s) match {escape(results.query)}", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("score", justify="right")
-    table.add_column("year", justify="right")
-    table.add_column("figure", ratio=1, overflow="fold")
-    for hit in results:
-        cell = Text(hit.figtitle or "(untitled)", style="bold")
-        cell.append(f"\n{hit.figid}\n", style="cyan")
-        cell.append_text(_highlighted(hit))
-        table.add_row(str(hit.rank), f"{hit.score:.2f}", str(hit.year or ""), cell)
-    out.print(table)
-
-
-def _highlighted(hit: Hit) -> Text:
-    text = Text(hit.snippet, style="dim")
-    for start, end in hit.highlights:
-        text.stylize("bold yellow", start, end)
-    return text
+    Example: pfocr-search similar PMC7176449__cm9-133-0959-g001 --limit 5
+    """
+    years = parse_years(year)
+    with Output(fmt, output, fields) as out, FigureIndex.open(index_path) as ix:
+        render.hits(out, ix.similar(figid, limit, offset=offset, organism=organism, years=years, journal=journal))
 
 
 # -- show / stats ------------------------------------------------------------
@@ -375,42 +289,14 @@ def show(
     figid: str = typer.Argument(..., help="Figure id, e.g. PMC7176449__cm9-133-0959-g001"),
     index_path: Optional[Path] = IndexOption,
     fmt: str = FormatOption,
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """Print one whole figure record.
 
     Example: pfocr-search show PMC7176449__cm9-133-0959-g001 --format json
     """
-    _check_format(fmt)
-    with FigureIndex.open(index_path) as ix:
-        record = ix.get(figid)
-    if fmt == "json":
-        typer.echo(json.dumps(record.to_dict(), ensure_ascii=False))
-    elif fmt == "tsv":
-        typer.echo("field\tvalue")
-        for key, value in _record_rows(record):
-            typer.echo(f"{key}\t{_tsv_cell(value)}")
-    else:
-        table = Table(show_header=False, title=record.figid, title_justify="left")
-        table.add_column("field", style="bold")
-        table.add_column("value", ratio=1)
-        for key, value in _record_rows(record):
-            table.add_row(key, escape(_tsv_cell(value) if not isinstance(value, str) else value))
-        _out().print(table)
-
-
-def _record_rows(record: FigureRecord) -> Iterable[tuple[str, Any]]:
-    for key in ("figid", "figtitle", "year", "pmcid", "doi", "journal", "papertitle", "reftext", "organisms",
-                "keywords", "figtype", "figlink", "filename", "caption"):
-        yield key, getattr(record, key)
-    yield "url", record.url
-    by_organism: dict[str, list[str]] = {}
-    for gene in record.genes:
-        by_organism.setdefault(gene.organism or "unknown organism", []).append(gene.symbol)
-    for organism, symbols in by_organism.items():
-        yield f"genes ({organism})", symbols
-    yield "chemicals", [a.name for a in record.chemicals]
-    yield "diseases", [a.name for a in record.diseases]
-    yield "sources", record.sources
+    with Output(fmt, output) as out, FigureIndex.open(index_path) as ix:
+        render.record(out, ix.get(figid))
 
 
 @app.command()
@@ -419,37 +305,16 @@ def stats(
     index_path: Optional[Path] = IndexOption,
     top: int = typer.Option(10, "--top", min=1, help="How many of the most frequent genes to list."),
     fmt: str = FormatOption,
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """Summarise an index: records, genes, organisms, years, size, config.
 
     Example: pfocr-search stats --top 20 --format json
     """
-    _check_format(fmt)
-    with FigureIndex.open(index_path) as ix:
-        info = ix.stats(top=top)
-    if fmt == "json":
-        typer.echo(json.dumps(info.to_dict(), ensure_ascii=False))
-    elif fmt == "tsv":
-        typer.echo("key\tvalue")
-        for key, value in _stats_rows(info):
-            typer.echo(f"{key}\t{_tsv_cell(value)}")
-    else:
-        out = _out()
-        for key, value in _stats_rows(info):
-            out.print(f"[bold]{key}:[/bold] {escape(_tsv_cell(value).replace(';', ', '))}")
-        out.print("[bold]config:[/bold]")
-        out.print(escape(info.config.to_yaml().rstrip()), highlight=False)
-
-
-def _stats_rows(info: IndexStats) -> Iterable[tuple[str, Any]]:
-    low, high = info.years
-    yield "index", info.path
-    yield "records", info.records
-    yield "gene symbols", info.genes
-    yield "top genes", [f"{g.symbol} ({g.figures})" for g in info.top_genes]
-    yield "organisms", [f"{o} ({n})" for o, n in info.organisms]
-    yield "years", f"{low}-{high}" if low is not None else "none"
-    yield "size", f"{info.size_bytes / 1e6:.1f} MB"
+    if fmt == "gmt":
+        raise PfocrSearchError("stats has no gmt format (use table, json or tsv)")
+    with Output(fmt, output) as out, FigureIndex.open(index_path) as ix:
+        render.stats(out, ix.stats(top=top))
 
 
 def main() -> None:

@@ -33,6 +33,9 @@ TEXT_FIELDS = (
     "journal",
 )
 ANALYZERS = ("stemmed", "text", "gene")
+#: Version of the fixed (structural) part of the schema; part of the fingerprint,
+#: so an index built before a structural change asks to be rebuilt.
+STRUCTURE_VERSION = 2
 OPERATORS = ("and", "or")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -110,7 +113,7 @@ class IndexConfig:
     def schema_fingerprint(self) -> str:
         """Digest of what decides the on-disk schema (not boosts or query settings)."""
         layout = {name: [f.analyzer, f.spelling] for name, f in sorted(self.fields.items())}
-        blob = json.dumps({"version": self.version, "fields": layout}, sort_keys=True)
+        blob = json.dumps({"version": self.version, "structure": STRUCTURE_VERSION, "fields": layout}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def boosts(self) -> dict[str, float]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -20,16 +20,20 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from .config import IndexConfig, load_config, parse_config
-from .errors import ConfigMismatchError, IndexNotFoundError, UnknownFigureError
-from .genes import GeneEntry, GeneResolver, GeneVocabulary, Resolution, VocabularyCounter, split_terms
+from .errors import ConfigMismatchError, IndexNotFoundError, QuerySyntaxError, UnknownFigureError
+from .genes import GeneEntry, GeneMatch, GeneResolver, GeneVocabulary, Resolution, VocabularyCounter, normalize_symbol
 from .indexer import ProgressCallback, UpdateReport, update
-from .records import FigureRecord
+from .records import FigureRecord, organism_key
 from .schema import RECORD, unpack_record
 from .search import (
+    Facets,
+    GeneHit,
     GeneQuery,
     GeneSearchResults,
+    Hit,
     SearchResults,
     build_parser,
+    count_facets,
     make_filter,
     parse_query,
     run_gene_search,
@@ -162,28 +166,32 @@ class FigureIndex:
     # -- searching ---------------------------------------------------------
 
     def search(self, text: str, limit: int | None = None, *, offset: int = 0, organism: str | None = None,
-               years: YearRange | None = None, genes: Sequence[str] | None = None) -> SearchResults:
+               years: YearRange | None = None, journal: str | None = None,
+               genes: Sequence[str] | None = None) -> SearchResults:
         """Ranked figures for a query in Whoosh's query language.
 
         `organism` takes a scientific or common name ("Homo sapiens", "mouse");
-        `years` is an inclusive (from, to) range, either end None for open.
-        With `genes`, only figures matching the text that show some of the
-        genes are returned, ranked as by `search_genes`.
+        `years` is an inclusive (from, to) range, either end None for open;
+        `journal` a journal's full name.  With `genes`, only figures matching
+        the text that show some of the genes are returned, ranked as by
+        `search_genes`.
         """
         q = parse_query(self._parser, text)
         if genes:
-            return self.search_genes(genes, limit, offset=offset, organism=organism, years=years, text_query=q)
+            return self.search_genes(genes, limit, offset=offset, organism=organism, years=years, journal=journal,
+                                     text_query=q)
         limit = self.config.search.limit if limit is None else limit
         with self._lock:
             searcher = self._current_searcher()
             results = run_search(searcher, q, self.config, text=text, limit=limit,
-                                 offset=offset, filter=make_filter(organism, years))
+                                 offset=offset, filter=make_filter(organism, years, journal))
             if len(results) < _FEW_HITS and offset == 0:
                 results.suggestions = spelling_suggestions(searcher, self.config, text, self._gene_suggestion)
             if not results and results.suggestions:
                 # Nothing matched as typed: show what the likeliest correction finds.
                 corrected = run_search(searcher, parse_query(self._parser, results.suggestions[0]), self.config,
-                                       text=results.suggestions[0], limit=limit, filter=make_filter(organism, years))
+                                       text=results.suggestions[0], limit=limit,
+                                       filter=make_filter(organism, years, journal))
                 if corrected:
                     corrected.suggestions = results.suggestions
                     corrected.corrected_from = text
@@ -203,7 +211,8 @@ class FigureIndex:
         return self.resolver.resolve_all(terms, organism, fuzzy=fuzzy)
 
     def search_genes(self, terms: Sequence[str], limit: int | None = None, *, offset: int = 0,
-                     organism: str | None = None, years: YearRange | None = None, fuzzy: bool = True,
+                     organism: str | None = None, years: YearRange | None = None, journal: str | None = None,
+                     fuzzy: bool = True,
                      require: Sequence[str] = (), require_all: bool = False,
                      text_query: "query.Query | None" = None) -> GeneSearchResults:
         """Figures ranked by how strongly they share the given genes.
@@ -224,7 +233,57 @@ class FigureIndex:
             return run_gene_search(self._current_searcher(), gq, self.config,
                                    background=self.background(organism), relevance=relevance,
                                    text_filter=text_query, limit=limit, offset=offset,
-                                   filter=make_filter(organism, years))
+                                   filter=make_filter(organism, years, journal))
+
+    def facets(self, text: str | None = None, *, genes: Sequence[str] | None = None, organism: str | None = None,
+               years: YearRange | None = None, journal: str | None = None, top: int = 10) -> Facets:
+        """How the figures a query matches (all of them, not a page) spread over
+        organisms, decades, years and journals.  Give `text`, `genes` or both."""
+        parts = [parse_query(self._parser, text)] if text else []
+        if genes:
+            keys = {normalize_symbol(s) for r in self.resolve(genes, organism) for s in r.symbols}
+            parts.append(query.Or([query.Term("genes", k) for k in sorted(keys)]) if keys else query.NullQuery)
+        if not parts:
+            raise QuerySyntaxError("facets need a text query or genes")
+        q = parts[0] if len(parts) == 1 else query.And(parts)
+        with self._lock:
+            return count_facets(self._current_searcher(), q, make_filter(organism, years, journal), top)
+
+    def similar(self, figid: str, limit: int | None = None, *, offset: int = 0, organism: str | None = None,
+                years: YearRange | None = None, journal: str | None = None) -> SearchResults:
+        """Figures most like `figid`: sharing its genes first (ranked by enrichment,
+        shared genes on every hit), then its title and caption words.  A figure
+        with no genes gets the text alone (plain `Hit`s)."""
+        record = self.get(figid)
+        limit = self.config.search.limit if limit is None else limit
+        keys = sorted({normalize_symbol(g.symbol) for g in record.genes
+                       if not organism or (g.organism and organism_key(g.organism) == organism_key(organism))})
+        with self._lock:
+            searcher = self._current_searcher()
+            text_q = self._key_terms_query(searcher, record)
+            exclude = query.Not(query.Term("figid", figid))
+            extra = make_filter(organism, years, journal)
+            flt = exclude if extra is None else query.And([exclude, extra])
+            text_only = None
+            if text_q is not None:
+                text_only = run_search(searcher, text_q, self.config, text=f"similar to {figid}",
+                                       limit=limit + offset + (self.background(organism) if keys else 0),
+                                       filter=flt)
+            if not keys:
+                return text_only if text_only is not None else SearchResults(query=f"similar to {figid}")
+            gq = GeneQuery([Resolution(figid, tuple(GeneMatch(k, "exact", 100.0) for k in keys))], organism=organism)
+            results = run_gene_search(searcher, gq, self.config, background=self.background(organism),
+                                      relevance=text_q, text_filter=None, limit=limit + offset, filter=flt)
+            return _then_text(results, text_only or [], limit, offset, f"similar to {figid}")
+
+    def _key_terms_query(self, searcher: Searcher, record: FigureRecord) -> "query.Query | None":
+        """The figure's most distinctive title and caption words, as an OR query."""
+        subqueries = []
+        for name, text, count in (("figtitle", record.figtitle, 6), ("caption", record.caption, 10)):
+            if text and name in searcher.schema:
+                for term, weight in searcher.key_terms_from_text(name, text, numterms=count):
+                    subqueries.append(query.Term(name, term, boost=self.config.fields[name].boost))
+        return query.Or(subqueries) if subqueries else None
 
     def _gene_text_query(self, symbols: Sequence[str]) -> "query.Query | None":
         """The symbols as words in the text fields, for ranking figures that talk about them."""
@@ -340,6 +399,18 @@ class FigureIndex:
 
     def __repr__(self) -> str:
         return f"FigureIndex({str(self.path)!r}, generation={self.manifest.generation!r})"
+
+
+def _then_text(by_genes: GeneSearchResults, by_text: Sequence[Hit], limit: int, offset: int,
+               label: str) -> GeneSearchResults:
+    """Figures sharing genes first, then figures alike in words only."""
+    shown = {h.figid for h in by_genes}
+    rest = [GeneHit(**{f: getattr(h, f) for f in Hit.__dataclass_fields__}, figure_genes=len(h.genes))
+            for h in by_text if h.figid not in shown]
+    merged = [*by_genes, *rest][offset:offset + limit]
+    hits = [replace(h, rank=i) for i, h in enumerate(merged, start=offset + 1)]
+    return GeneSearchResults(hits, resolutions=[], background=by_genes.background, query=label,
+                             total=by_genes.total + len(rest))
 
 
 def _stamp(root: Path) -> tuple[int, int] | None:

@@ -28,6 +28,8 @@ RECORD = "record"
 GENE_KEYS = "genes"
 ORGANISM_GENE_KEYS = "orggene"
 GENE_COUNTS = "genecount"
+#: Column of what facets count (year, journal, organisms), read per hit.
+FACETS = "facets"
 #: Fixed fields: name -> what they hold.
 STRUCTURAL_FIELDS = {
     "figid": "the figure id (unique)",
@@ -38,6 +40,7 @@ STRUCTURAL_FIELDS = {
     "pmcid": "PubMed Central id",
     "doi": "DOI of the paper",
     "figtype": "Figure, Scheme, Graphical abstract, ...",
+    "journal_name": "the journal's full name, as one term (journal_name:\"frontiers in immunology\")",
 }
 
 class OrganismNameFilter(Filter):
@@ -52,6 +55,15 @@ class OrganismNameFilter(Filter):
 def _organism_analyzer():
     # One term per organism: values are separated by '|' in the document.
     return RegexTokenizer(r"[^|]+") | LowercaseFilter() | _StripFilter() | OrganismNameFilter()
+
+
+def _whole_value_analyzer():
+    return RegexTokenizer(r".+") | LowercaseFilter() | _StripFilter()
+
+
+def journal_key(name: str) -> str:
+    """The indexed term for a journal name as a user types it."""
+    return " ".join(name.split()).casefold()
 
 
 class _StripFilter(Filter):
@@ -74,6 +86,8 @@ def build_schema(config: IndexConfig) -> Schema:
         RECORD: STORED,
         ORGANISM_GENE_KEYS: KEYWORD(commas=True, scorable=False),
         GENE_COUNTS: COLUMN(VarBytesColumn()),
+        FACETS: COLUMN(VarBytesColumn()),
+        "journal_name": TEXT(analyzer=_whole_value_analyzer(), phrase=False),
     }
     for name, spec in config.fields.items():
         # Positions on every field, genes too: a "quoted phrase" runs across all fields.
@@ -99,6 +113,9 @@ def to_document(record: FigureRecord, config: IndexConfig) -> dict[str, Any]:
     for name in config.fields:
         doc[name] = record.text_of(name)
     doc.update(gene_set_fields(record))  # genes: one token per distinct gene key
+    doc["journal_name"] = record.journal
+    doc[FACETS] = json.dumps({"y": record.year, "j": record.journal, "o": record.organisms},
+                             separators=(",", ":"), ensure_ascii=False).encode()
     return {k: v for k, v in doc.items() if v not in ("", None)}
 
 

@@ -9,8 +9,10 @@ typo like ``gene:STAT3`` (for ``genes:``) is caught.
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Sequence
 
@@ -28,12 +30,14 @@ from .genes import Resolution, normalize_symbol
 from .records import FigureRecord
 from .records import organism_key
 from .schema import (
+    FACETS,
     GENE_COUNTS,
     GENE_KEYS,
     ORGANISM_GENE_KEYS,
     RECORD,
     STRUCTURAL_FIELDS,
     gene_counts,
+    journal_key,
     organism_gene_term,
     unpack_record,
 )
@@ -296,16 +300,58 @@ def _walk(q: query.Query):
         yield from _walk(child)
 
 
-def make_filter(organism: str | None = None, years: tuple[int | None, int | None] | None = None) -> query.Query | None:
-    """The filter for an organism name (scientific or common) and a year range."""
+def make_filter(organism: str | None = None, years: tuple[int | None, int | None] | None = None,
+                journal: str | None = None) -> query.Query | None:
+    """The filter for an organism name (scientific or common), a year range and a journal."""
     parts: list[query.Query] = []
     if organism:
         parts.append(query.Term("organism", organism_key(organism)))
+    if journal:
+        parts.append(query.Term("journal_name", journal_key(journal)))
     if years and (years[0] is not None or years[1] is not None):
         parts.append(query.NumericRange("year", years[0], years[1]))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else query.And(parts)
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts of all the figures a query matches, by organism, decade, year and journal."""
+
+    total: int
+    organisms: list[tuple[str, int]]
+    decades: list[tuple[str, int]]
+    years: list[tuple[int, int]]
+    journals: list[tuple[str, int]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, **{name: [list(pair) for pair in getattr(self, name)]
+                                        for name in ("organisms", "decades", "years", "journals")}}
+
+
+def count_facets(searcher: Searcher, q: query.Query, filter: query.Query | None, top: int = 10) -> Facets:
+    """Facet counts over every match (read from a per-document column, no records unpacked)."""
+    allowed = _docs(searcher, filter) if filter is not None else None
+    column = searcher.reader().column_reader(FACETS)
+    organisms: Counter[str] = Counter()
+    years: Counter[int] = Counter()
+    journals: Counter[str] = Counter()
+    total = 0
+    for docnum in searcher.docs_for_query(q):
+        if allowed is not None and docnum not in allowed:
+            continue
+        total += 1
+        data = json.loads(column[docnum] or b"{}")
+        organisms.update(data.get("o") or ["(none)"])
+        if data.get("y"):
+            years[data["y"]] += 1
+        journals[data.get("j") or "(unknown)"] += 1
+    decades: Counter[str] = Counter()
+    for year, n in years.items():
+        decades[f"{year // 10 * 10}s"] += n
+    return Facets(total, organisms.most_common(top), sorted(decades.items()), sorted(years.items()),
+                  journals.most_common(top))
 
 
 def weighting(config: IndexConfig) -> BM25F:

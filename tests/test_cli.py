@@ -222,3 +222,71 @@ def test_did_you_mean_when_a_query_finds_little(run, sample_index_path):
     result = run("search", "palladacycle aminaton", "-i", str(sample_index_path), "-f", "tsv")
     assert "did you mean: palladacycle amination" in result.stderr
     assert "PMC10029719__cs3c00075_0011" in result.stdout
+
+
+ANSI_OR_BOX = ("\x1b[", "┏", "│", "━")
+
+
+def test_piped_output_is_plain_text(run, sample_index_path):
+    for args in (("search", "JAK STAT"), ("genes", "STAT3", "JAK1"), ("similar", "PMC7176449__cm9-133-0959-g001"),
+                 ("show", "PMC7176449__cm9-133-0959-g001"), ("stats",)):
+        result = run(*args, "-i", str(sample_index_path))
+        assert result.exit_code == 0, result.output
+        assert not any(mark in result.stdout for mark in ANSI_OR_BOX), args
+    assert "1. JAK-STAT signaling pathway (2020)" in run("search", "JAK-STAT signaling pathway", "-i",
+                                                         str(sample_index_path)).stdout
+
+
+def test_similar_shares_genes_first_then_text(run, sample_index_path):
+    result = run("similar", "PMC5466160__AnnalsATS.201507-450MG_f1", "-i", str(sample_index_path), "-f", "json")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    hits = [h for h in lines if h.get("type") == "hit"]
+    assert hits and "PMC5466160__AnnalsATS.201507-450MG_f1" not in [h["figid"] for h in hits]
+    overlaps = [h["overlap"] for h in hits]
+    assert overlaps == sorted(overlaps, reverse=True) or overlaps[0] > 0
+    top = hits[0]
+    assert top["overlap"] >= 10 and {"MTOR", "BECN1"} <= set(top["overlap_genes"])
+    assert_one_line_error(run("similar", "PMC0__nope", "-i", str(sample_index_path)), 2, "no figure")
+
+
+def test_gmt_output_parses_back(run, sample_index_path):
+    result = run("genes", "MTOR", "BECN1", "-i", str(sample_index_path), "-f", "gmt", "-n", "5")
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert rows and all(len(r) >= 3 for r in rows)
+    for name, url, *genes in rows:
+        title, source, figid = name.split("%")
+        assert source == "PFOCR" and url == f"https://pfocr.wikipathways.org/figures/{figid}.html"
+        assert {"MTOR", "BECN1"} & set(genes) and len(genes) == len(set(genes))
+    one = run("show", "PMC7176449__cm9-133-0959-g001", "-i", str(sample_index_path), "-f", "gmt").stdout
+    assert one.split("\t")[2:] == ["JAK1", "JAK2", "JAK3", "TYK2", "STAT1", "STAT5A", "STAT6", "STAT2", "STAT3",
+                                   "STAT4", "STAT5B\n"]
+    assert_one_line_error(run("stats", "-i", str(sample_index_path), "-f", "gmt"), 2, "gmt")
+
+
+def test_fields_and_output_file(run, sample_index_path, tmp_path):
+    target = tmp_path / "hits.tsv"
+    result = run("search", "autophagy", "-i", str(sample_index_path), "-f", "tsv", "--fields", "figid,score,year",
+                 "--output", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    lines = target.read_text().splitlines()
+    assert lines[0] == "figid\tscore\tyear" and len(lines) > 1 and all(len(l.split("\t")) == 3 for l in lines)
+    data = json.loads(run("search", "autophagy", "-i", str(sample_index_path), "-f", "json", "--fields",
+                          "figid,genes").stdout.splitlines()[0])
+    assert set(data) == {"figid", "genes"}
+    assert_one_line_error(run("search", "autophagy", "-i", str(sample_index_path), "-f", "json", "--fields",
+                              "figid,nonsense"), 2, "nonsense")
+    assert_one_line_error(run("search", "x", "-i", str(sample_index_path), "--output", str(tmp_path / "no" / "f")),
+                          2, "cannot write")
+
+
+def test_facets_and_journal_filter(run, sample_index_path):
+    result = run("search", "autophagy", "-i", str(sample_index_path), "--facets")
+    assert "facets over 4 figure(s):" in result.stdout
+    assert "organisms: Homo sapiens (3)" in result.stdout and "decades: 2010s (2), 2020s (2)" in result.stdout
+    assert "Frontiers in Immunology (1)" in result.stdout
+    data = json.loads(run("genes", "MTOR", "-i", str(sample_index_path), "-f", "json", "--facets")
+                      .stdout.splitlines()[-1])
+    assert data["type"] == "facets" and data["total"] == 8
+    narrowed = run("search", "autophagy", "-i", str(sample_index_path), "-f", "tsv", "--journal",
+                   "frontiers in immunology").stdout.splitlines()
+    assert [line.split("\t")[1] for line in narrowed[1:]] == ["PMC10033547__fimmu-14-1063018-g008"]

@@ -223,3 +223,23 @@ def test_did_you_mean_for_queries_that_find_little(sample_index, typo, fixed):
 
 def test_no_suggestions_when_the_query_finds_plenty(sample_index):
     assert sample_index.search("signaling pathway").suggestions == []
+
+
+def test_facets_count_every_match_not_a_page(sample_index):
+    found = sample_index.facets("signaling")
+    assert found.total == sample_index.search("signaling", limit=1).total
+    assert sum(n for _, n in found.decades) <= found.total
+    assert dict(found.organisms)["Homo sapiens"] >= 1
+    by_genes = sample_index.facets(genes=["MTOR"], organism="human")
+    assert by_genes.total == 8 and dict(by_genes.organisms)["Homo sapiens"] == 8
+    with pytest.raises(QuerySyntaxError):
+        sample_index.facets()
+
+
+def test_similar_figures(sample_index):
+    results = sample_index.similar("PMC4665079__cshperspect-SIG-006080_F6", limit=5)
+    assert len(results) == 5 and all(h.figid != "PMC4665079__cshperspect-SIG-006080_F6" for h in results)
+    assert results[0].overlap > 10 and results[0].figid in {"PMC5466160__AnnalsATS.201507-450MG_f1",
+                                                             "PMC10033547__fimmu-14-1063018-g008"}
+    no_genes = sample_index.similar("PMC10036181__jbm-2023-30-1-1f4", limit=3)
+    assert len(no_genes) == 3 and all(h.figid != "PMC10036181__jbm-2023-30-1-1f4" for h in no_genes)

@@ -1,0 +1,319 @@
+"""Rendering results as text: tables, JSON lines, TSV and GMT.
+
+Tables are drawn with rich (colours, boxes, highlighted snippets) only on a
+terminal; piped or written to a file, the same content comes out as plain
+text with no escape codes.  JSON is one object per line (for `jq`); TSV has a
+header; GMT is one gene set per figure (name, URL, genes), ready for
+enrichment tools.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import fields as dataclass_fields
+from pathlib import Path
+from typing import IO, Any, Iterable, Sequence
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from .errors import PfocrSearchError
+from .genes import Resolution
+from .index import IndexStats
+from .records import FigureRecord
+from .search import Facets, GeneHit, GeneSearchResults, Hit, SearchResults
+
+FORMATS = ("table", "json", "tsv", "gmt")
+HIT_COLUMNS = ("rank", "figid", "score", "year", "figtitle", "pmcid", "organisms", "genes", "figlink", "snippet")
+GENE_HIT_COLUMNS = ("rank", "figid", "overlap", "figure_genes", "pvalue", "fdr", "odds_ratio", "overlap_genes",
+                    "year", "figtitle", "pmcid", "figlink")
+
+
+class Output:
+    """Where a command writes (stdout or --output FILE) and how richly."""
+
+    def __init__(self, fmt: str, path: Path | None = None, fields: str | None = None) -> None:
+        if fmt not in FORMATS:
+            raise PfocrSearchError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        self.format = fmt
+        self.fields = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+        try:
+            self._file: IO[str] | None = open(path, "w", encoding="utf-8") if path else None
+        except OSError as exc:
+            raise PfocrSearchError(f"cannot write {path}: {exc.strerror or exc}") from None
+        self.console = Console(file=self._file or sys.stdout, highlight=False, soft_wrap=False)
+        self.rich = self._file is None and self.console.is_terminal
+
+    def line(self, text: str = "") -> None:
+        (self._file or sys.stdout).write(text + "\n")
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        else:
+            sys.stdout.flush()
+
+    def __enter__(self) -> "Output":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def columns(self, default: Sequence[str], available: Iterable[str]) -> list[str]:
+        """--fields, checked against what the rows have, else `default`."""
+        if not self.fields:
+            return list(default)
+        known = list(available)
+        unknown = [f for f in self.fields if f not in known]
+        if unknown:
+            raise PfocrSearchError(f"--fields: unknown field(s) {', '.join(unknown)} (known: {', '.join(known)})")
+        return self.fields
+
+
+def cell(value: Any) -> str:
+    """A value as one TSV cell (lists joined by ';', no tabs or newlines)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        value = f"{value:.4g}"
+    if isinstance(value, (list, tuple)):
+        value = ";".join(map(str, value))
+    return " ".join(str(value).split())
+
+
+# -- hits --------------------------------------------------------------------------
+
+
+def hits(out: Output, results: SearchResults) -> None:
+    """Text-search or similar-figure hits, in the output's format."""
+    if isinstance(results, GeneSearchResults):
+        return gene_hits(out, results)
+    if out.format == "gmt":
+        return gmt(out, results)
+    keys = [f.name for f in dataclass_fields(Hit)]
+    if out.format == "json":
+        cols = out.columns(keys, keys)
+        for hit in results:
+            data = hit.to_dict()
+            out.line(json.dumps({k: data[k] for k in cols}, ensure_ascii=False))
+    elif out.format == "tsv":
+        cols = out.columns(HIT_COLUMNS, keys)
+        out.line("\t".join(cols))
+        for hit in results:
+            out.line("\t".join(cell(getattr(hit, c)) for c in cols))
+    elif out.rich:
+        _rich_hits(out, results)
+    else:
+        _plain_hits(out, results)
+
+
+def _rich_hits(out: Output, results: SearchResults) -> None:
+    if not results:
+        out.console.print(f"no figures match {escape(results.query)}")
+        return
+    table = Table(title=f"{results.total} figure(s) match {escape(results.query)}", title_justify="left")
+    for name, justify in (("#", "right"), ("score", "right"), ("year", "right"), ("figure", "left")):
+        table.add_column(name, justify=justify, **({"ratio": 1, "overflow": "fold"} if name == "figure" else {}))
+    for hit in results:
+        figure = Text(hit.figtitle or "(untitled)", style="bold")
+        figure.append(f"\n{hit.figid}\n", style="cyan")
+        snippet = Text(hit.snippet, style="dim")
+        for start, end in hit.highlights:
+            snippet.stylize("bold yellow", start, end)
+        figure.append_text(snippet)
+        table.add_row(str(hit.rank), f"{hit.score:.2f}", str(hit.year or ""), figure)
+    out.console.print(table)
+
+
+def _plain_hits(out: Output, results: SearchResults) -> None:
+    if not results:
+        out.line(f"no figures match {results.query}")
+        return
+    out.line(f"{results.total} figure(s) match {results.query}")
+    for hit in results:
+        out.line(f"{hit.rank:>3}. {hit.figtitle or '(untitled)'} ({hit.year or 'n.d.'})  score {hit.score:.2f}")
+        out.line(f"     {hit.figid}")
+        if hit.snippet:
+            out.line(f"     {hit.snippet}")
+
+
+def gene_hits(out: Output, results: GeneSearchResults) -> None:
+    """Gene-set hits: the resolution of the terms first, then the figures."""
+    keys = [f.name for f in dataclass_fields(GeneHit)]
+    if out.format == "gmt":
+        return gmt(out, results)
+    if out.format == "json":
+        out.line(json.dumps({"type": "resolution", "background": results.background,
+                             "terms": [r.to_dict() for r in results.resolutions]}, ensure_ascii=False))
+        cols = out.columns(keys, keys)
+        for hit in results:
+            data = hit.to_dict()
+            out.line(json.dumps({"type": "hit", **{k: data[k] for k in cols}}, ensure_ascii=False))
+    elif out.format == "tsv":
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        for r in results.resolutions:
+            err.print(f"# {escape(resolution_line(r))}")
+        cols = out.columns(GENE_HIT_COLUMNS, keys)
+        out.line("\t".join(cols))
+        for hit in results:
+            out.line("\t".join(cell(getattr(hit, c)) for c in cols))
+    elif out.rich:
+        _rich_resolutions(out, results.resolutions)
+        _rich_gene_hits(out, results)
+    else:
+        if results.resolutions:
+            out.line("gene terms:")
+        for r in results.resolutions:
+            out.line(f"  {resolution_line(r)}")
+        _plain_gene_hits(out, results)
+
+
+def resolution_line(r: Resolution) -> str:
+    if not r.matches:
+        hint = f"; did you mean {', '.join(r.suggestions)}?" if r.suggestions else ""
+        return f"{r.term} -> not found{hint}"
+    note = " (ambiguous)" if r.ambiguous else ""
+    return f"{r.term} -> {', '.join(r.symbols)} [{r.how}]{note}"
+
+
+def _rich_resolutions(out: Output, resolutions: Sequence[Resolution]) -> None:
+    if not resolutions:
+        return
+    table = Table(title="gene terms", title_justify="left")
+    for column in ("term", "symbols", "how", "score"):
+        table.add_column(column)
+    for r in resolutions:
+        if r.matches:
+            how = r.how + (" (ambiguous)" if r.ambiguous else "")
+            table.add_row(escape(r.term), escape(", ".join(r.symbols)), how,
+                          ", ".join(f"{m.score:.0f}" for m in r.matches))
+        else:
+            hint = "did you mean " + ", ".join(r.suggestions) if r.suggestions else ""
+            table.add_row(escape(r.term), "[red]not found[/red]", "unknown", escape(hint))
+    out.console.print(table)
+
+
+def _rich_gene_hits(out: Output, results: GeneSearchResults) -> None:
+    if not results:
+        out.console.print("no figures show these genes")
+        return
+    table = Table(title=f"{results.total} figure(s) share genes with the query "
+                        f"(background {results.background} genes)", title_justify="left")
+    for column, justify in (("#", "right"), ("shared", "right"), ("p", "right"), ("FDR", "right"),
+                            ("year", "right"), ("figure", "left")):
+        table.add_column(column, justify=justify, **({"ratio": 1, "overflow": "fold"} if column == "figure" else {}))
+    for hit in results:
+        figure = Text(hit.figtitle or "(untitled)", style="bold")
+        figure.append(f"\n{hit.figid}\n", style="cyan")
+        figure.append(", ".join(hit.overlap_genes), style="green")
+        table.add_row(str(hit.rank), f"{hit.overlap}/{hit.figure_genes}", f"{hit.pvalue:.2g}", f"{hit.fdr:.2g}",
+                      str(hit.year or ""), figure)
+    out.console.print(table)
+
+
+def _plain_gene_hits(out: Output, results: GeneSearchResults) -> None:
+    if not results:
+        out.line("no figures show these genes")
+        return
+    out.line(f"{results.total} figure(s) share genes with the query (background {results.background} genes)")
+    for hit in results:
+        out.line(f"{hit.rank:>3}. {hit.figtitle or '(untitled)'} ({hit.year or 'n.d.'})  shared {hit.overlap}/"
+                 f"{hit.figure_genes}  p={hit.pvalue:.2g}  FDR={hit.fdr:.2g}")
+        out.line(f"     {hit.figid}" + (f": {', '.join(hit.overlap_genes)}" if hit.overlap_genes else ""))
+
+
+def gmt(out: Output, results: Iterable[Hit]) -> None:
+    """One gene set per figure: `title%PFOCR%figid`, its PFOCR page, its genes."""
+    for hit in results:
+        out.line(gmt_line(hit.figid, hit.figtitle, hit.genes))
+
+
+def gmt_line(figid: str, title: str, genes: Sequence[str]) -> str:
+    name = " ".join(f"{title or figid}%PFOCR%{figid}".split()).replace("\t", " ")
+    return "\t".join([name, f"https://pfocr.wikipathways.org/figures/{figid}.html", *dict.fromkeys(genes)])
+
+
+# -- records, facets, stats ---------------------------------------------------------
+
+
+def record(out: Output, rec: FigureRecord) -> None:
+    if out.format == "gmt":
+        out.line(gmt_line(rec.figid, rec.figtitle, rec.gene_symbols))
+    elif out.format == "json":
+        out.line(json.dumps(rec.to_dict(), ensure_ascii=False))
+    elif out.format == "tsv":
+        out.line("field\tvalue")
+        for key, value in record_rows(rec):
+            out.line(f"{key}\t{cell(value)}")
+    elif out.rich:
+        table = Table(show_header=False, title=rec.figid, title_justify="left")
+        table.add_column("field", style="bold")
+        table.add_column("value", ratio=1)
+        for key, value in record_rows(rec):
+            table.add_row(key, escape(value if isinstance(value, str) else cell(value)))
+        out.console.print(table)
+    else:
+        for key, value in record_rows(rec):
+            out.line(f"{key}: {value if isinstance(value, str) else cell(value).replace(';', ', ')}")
+
+
+def record_rows(rec: FigureRecord) -> Iterable[tuple[str, Any]]:
+    for key in ("figid", "figtitle", "year", "pmcid", "doi", "journal", "papertitle", "reftext", "organisms",
+                "keywords", "figtype", "figlink", "filename", "caption"):
+        yield key, getattr(rec, key)
+    yield "url", rec.url
+    by_organism: dict[str, list[str]] = {}
+    for gene in rec.genes:
+        by_organism.setdefault(gene.organism or "unknown organism", []).append(gene.symbol)
+    for organism, symbols in by_organism.items():
+        yield f"genes ({organism})", symbols
+    yield "chemicals", [a.name for a in rec.chemicals]
+    yield "diseases", [a.name for a in rec.diseases]
+    yield "sources", rec.sources
+
+
+def facets(out: Output, found: Facets) -> None:
+    """Facet counts: as a JSON object, TSV rows, or short lists."""
+    if out.format == "json":
+        out.line(json.dumps({"type": "facets", **found.to_dict()}, ensure_ascii=False))
+        return
+    if out.format == "tsv":
+        out.line("facet\tvalue\tfigures")
+        for name in ("organisms", "decades", "journals"):
+            for value, n in getattr(found, name):
+                out.line(f"{name}\t{cell(value)}\t{n}")
+        return
+    out.line(f"facets over {found.total} figure(s):")
+    for name in ("organisms", "decades", "journals"):
+        pairs = getattr(found, name)
+        out.line(f"  {name}: " + (", ".join(f"{value} ({n})" for value, n in pairs) or "-"))
+
+
+def stats(out: Output, info: IndexStats) -> None:
+    if out.format == "json":
+        out.line(json.dumps(info.to_dict(), ensure_ascii=False))
+        return
+    rows = list(stats_rows(info))
+    if out.format == "tsv":
+        out.line("key\tvalue")
+        for key, value in rows:
+            out.line(f"{key}\t{cell(value)}")
+        return
+    for key, value in rows:
+        out.line(f"{key}: {cell(value).replace(';', ', ')}")
+    out.line("config:")
+    out.line(info.config.to_yaml().rstrip())
+
+
+def stats_rows(info: IndexStats) -> Iterable[tuple[str, Any]]:
+    low, high = info.years
+    yield "index", info.path
+    yield "records", info.records
+    yield "gene symbols", info.genes
+    yield "top genes", [f"{g.symbol} ({g.figures})" for g in info.top_genes]
+    yield "organisms", [f"{o} ({n})" for o, n in info.organisms]
+    yield "years", f"{low}-{high}" if low is not None else "none"
+    yield "size", f"{info.size_bytes / 1e6:.1f} MB"
