@@ -9,6 +9,7 @@ typo like ``gene:STAT3`` (for ``genes:``) is caught.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -505,18 +506,30 @@ def _relevance(searcher: Searcher, q: query.Query | None, docs: set[int]) -> dic
 
 def _gene_snippet(searcher: Searcher, record: FigureRecord, symbols: Sequence[str],
                   config: IndexConfig) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Caption excerpt around the shared genes' mentions."""
+    """Caption excerpt around the first mention of a shared gene.
+
+    A plain case-insensitive search for the symbols, not Whoosh's highlighter:
+    re-analysing (stemming) every hit's caption made snippets most of a
+    gene-set query's time, and a symbol needs no stemming to be found."""
     chars = config.search.snippet_chars
     body = record.caption
-    if body and "caption" in searcher.schema:
-        analyzer = searcher.schema["caption"].analyzer
-        terms = {t.text for s in symbols for t in analyzer(s, mode="query")}
-        marked = highlight.highlight(body, frozenset(terms), analyzer,
-                                     highlight.ContextFragmenter(maxchars=chars, surround=60),
-                                     _MarkFormatter(), top=1)
-        if marked:
-            return _unmark(marked, body)
-    return _opening(body or record.figtitle, chars), ()
+    pattern = _symbol_pattern(tuple(sorted(symbols, key=len, reverse=True)))
+    first = pattern.search(body) if body and symbols else None
+    if first is None:
+        return _opening(body or record.figtitle, chars), ()
+    start = max(0, body.rfind(" ", 0, max(0, first.start() - 60)) + 1) if first.start() > 60 else 0
+    end = min(len(body), start + chars)
+    if end < len(body):
+        end = body.rfind(" ", first.end(), end) if body.rfind(" ", first.end(), end) > 0 else end
+    window = body[start:end]
+    prefix = "… " if start > 0 else ""
+    spans = tuple((m.start() + len(prefix), m.end() + len(prefix)) for m in pattern.finditer(window))
+    return prefix + window + (" …" if end < len(body) else ""), spans
+
+
+@functools.lru_cache(maxsize=256)
+def _symbol_pattern(symbols: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in symbols) + r")(?![\w-])", re.I)
 
 
 def _opening(body: str, chars: int) -> str:
