@@ -101,13 +101,6 @@ class GeneVocabulary:
     #: normalised alias or previous symbol -> symbols, from an HGNC-style table
     curated: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    @classmethod
-    def from_records(cls, records: Iterable[FigureRecord]) -> "GeneVocabulary":
-        counter = VocabularyCounter()
-        for record in records:
-            counter.add(record)
-        return counter.vocabulary()
-
     def top(self, n: int = 10) -> list[GeneEntry]:
         return sorted(self.entries.values(), key=lambda e: (-e.figures, e.symbol))[:n]
 

@@ -285,7 +285,7 @@ class FigureIndex:
         subqueries = []
         for name, text, count in (("figtitle", record.figtitle, 6), ("caption", record.caption, 10)):
             if text and name in searcher.schema:
-                for term, weight in searcher.key_terms_from_text(name, text, numterms=count):
+                for term, _weight in searcher.key_terms_from_text(name, text, numterms=count):
                     subqueries.append(query.Term(name, term, boost=self.config.fields[name].boost))
         return query.Or(subqueries) if subqueries else None
 

@@ -30,18 +30,7 @@ ORGANISM_GENE_KEYS = "orggene"
 GENE_COUNTS = "genecount"
 #: Column of what facets count (year, journal, organisms), read per hit.
 FACETS = "facets"
-#: Fixed fields: name -> what they hold.
-STRUCTURAL_FIELDS = {
-    "figid": "the figure id (unique)",
-    "year": "publication year (numeric: year:[2010 TO 2020])",
-    "organism": "organisms of the record and of its genes (organism:human works)",
-    "ncbigene": "NCBI Gene ids of the genes",
-    "orggene": "organism-qualified gene keys (orggene:\"homo sapiens:STAT3\")",
-    "pmcid": "PubMed Central id",
-    "doi": "DOI of the paper",
-    "figtype": "Figure, Scheme, Graphical abstract, ...",
-    "journal_name": "the journal's full name, as one term (journal_name:\"frontiers in immunology\")",
-}
+
 
 class OrganismNameFilter(Filter):
     """Common organism names (human, mouse, fly) to the scientific names indexed."""

@@ -36,7 +36,6 @@ from .schema import (
     GENE_KEYS,
     ORGANISM_GENE_KEYS,
     RECORD,
-    STRUCTURAL_FIELDS,
     gene_counts,
     journal_key,
     organism_gene_term,
@@ -635,10 +634,3 @@ def _make_hit(rank: int, score: float, record: FigureRecord, snippet: str,
         snippet=snippet,
         highlights=spans,
     )
-
-
-def field_help(config: IndexConfig) -> dict[str, str]:
-    """Every field a query may name, with what it holds."""
-    out = {name: f"{spec.analyzer} text, boost {spec.boost:g}" for name, spec in config.fields.items()}
-    out.update(STRUCTURAL_FIELDS)
-    return out
