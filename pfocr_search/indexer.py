@@ -47,8 +47,9 @@ ProgressCallback = Callable[[int, int], None]
 _PARALLEL_MIN_FILES = 2000
 # A fresh build gives each worker process a shard of at least this many files.
 _SHARD_MIN_FILES = 2000
-# Whoosh's in-memory posting buffer before it spills to disk; 256 MB keeps a
-# 100,000-record build to a handful of spills without a large peak RSS.
+# Whoosh's in-memory posting buffer before it spills to disk, for serial
+# builds and updates (parallel builds: see shards).  Profiles put the cost in
+# analysis and posting writes, not in spills, so this only bounds memory.
 _WRITER_LIMIT_MB = 256
 
 
