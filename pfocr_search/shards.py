@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.writing import SegmentWriter
 
@@ -41,6 +42,8 @@ if TYPE_CHECKING:  # pragma: no cover
 # Two workers' posting buffers together stay under 400 MB of the 1.5 GB a
 # 100,000-record build may use (not tuned further: spills were not the cost).
 _WRITER_LIMIT_MB = 192
+# Tests set this low to make shard writers spill to disk on a small corpus.
+_limit_mb = _WRITER_LIMIT_MB
 _progress_counter = None  # set in each worker by the pool initializer
 
 
@@ -58,12 +61,23 @@ def _init_worker(counter) -> None:
     _progress_counter = counter
 
 
+class _ShardStorage(FileStorage):
+    """The generation's storage, with a temporary folder of this process's own.
+
+    Every Whoosh writer spills posting runs to `<indexname>.tmp`, and deletes
+    that folder when done; two shard writers sharing it deleted each other's
+    runs as soon as a build was large enough to spill."""
+
+    def temp_storage(self, name=None):
+        return super().temp_storage(f"{name or 'tmp'}.{os.getpid()}")
+
+
 def _build_shard(args: tuple[str, list[list[Path]], dict, str]) -> _ShardResult:
     generation, groups, config_data, source = args
     config = parse_config(config_data, source=source)
     parent = os.getppid()
-    ix = whoosh_index.open_dir(generation)
-    writer = SegmentWriter(ix, _lk=False, codec=PfocrCodec(), limitmb=_WRITER_LIMIT_MB)
+    ix = _ShardStorage(generation).open_index()
+    writer = SegmentWriter(ix, _lk=False, codec=PfocrCodec(), limitmb=_limit_mb)
     result = _ShardResult(None, VocabularyCounter(), SourceState())
     try:
         for group in groups:
