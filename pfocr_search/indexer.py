@@ -105,7 +105,8 @@ def update(
     """
     started = time.perf_counter()
     root = Path(path)
-    groups = group_files(discover(sources))
+    data_files: set[str] = set()
+    groups = group_files(discover(sources, data_files))
     with WriteLock(root, wait) as lock:
         existing = _current_manifest(root)
         current = None if rebuild else existing
@@ -113,12 +114,13 @@ def update(
         report = UpdateReport(path=str(root), files=sum(map(len, groups)), rebuilt=current is None,
                               recovered_lock_from=lock.recovered_from)
         old_state = SourceState.load(root / current.generation / STATE) if current else SourceState()
-        plan = _plan(groups, old_state, report)
+        plan = _plan(groups, old_state, report, data_files)
         if current is not None and not plan.to_read and not plan.removed_figids(old_state):
             if strict and report.skipped:
                 raise StrictModeError(_strict_message(report))
-            # Nothing to write: keep the generation, remember touched files' new times.
-            plan.state.save(root / current.generation / STATE)
+            # Nothing to write: keep the generation; remember touched files' new times.
+            if plan.touched:
+                plan.state.save(root / current.generation / STATE)
             report.elapsed = time.perf_counter() - started
             return report
         generation = new_generation(root)
@@ -159,6 +161,10 @@ class _Plan:
 
     to_read: list[list[Path]]
     state: SourceState
+    #: Every TSV the walk of the sources saw (see changes.watched_paths).
+    data_files: set[str] | None = None
+    #: Whether some unchanged file has a new modification time to remember.
+    touched: bool = False
 
     def removed_figids(self, old: SourceState) -> set[str]:
         """Figids of groups that are gone (when nothing is to be re-read)."""
@@ -166,14 +172,16 @@ class _Plan:
         return {f for g in old.groups.values() for f in g.figids} - kept
 
 
-def _plan(groups: list[list[Path]], old_state: SourceState, report: UpdateReport) -> _Plan:
-    plan = _Plan([], SourceState())
+def _plan(groups: list[list[Path]], old_state: SourceState, report: UpdateReport,
+          data_files: set[str] | None = None) -> _Plan:
+    plan = _Plan([], SourceState(), data_files)
     for group in groups:
         key = group_key(group)
         old = old_state.groups.get(key)
         # A group that lost a figid clash is re-read every run: the winner may be gone.
-        unchanged, files = is_unchanged(group, old) if old and not old.conflicts() else (False, {})
+        unchanged, files = is_unchanged(group, old, data_files) if old and not old.conflicts() else (False, {})
         if unchanged:
+            plan.touched |= files != old.files
             plan.state.groups[key] = GroupState(files, old.figids, old.issues)
             _count_issues(report, old.read_issues())
             report.unchanged += len(old.figids)
@@ -221,8 +229,7 @@ def _apply(generation: Path, plan: _Plan, old_state: SourceState, config: IndexC
     try:
         owners = {figid: key for key, g in plan.state.groups.items() for figid in g.figids}
         gone = {f for g in old_state.groups.values() for f in g.figids} - set(owners)
-        written = _write_changed(plan.to_read, searcher, writer, config, vocabulary, plan.state, owners, report,
-                                 progress, workers)
+        written = _write_changed(plan, searcher, writer, config, vocabulary, owners, report, progress, workers)
         for figid in sorted(gone - written):
             _delete(searcher, writer, figid, vocabulary)
             report.removed += 1
@@ -236,10 +243,11 @@ def _apply(generation: Path, plan: _Plan, old_state: SourceState, config: IndexC
     vocabulary.save(generation / VOCABULARY)
 
 
-def _write_changed(groups: list[list[Path]], searcher, writer, config: IndexConfig, vocabulary: VocabularyCounter,
-                   state: SourceState, owners: dict[str, str], report: UpdateReport,
+def _write_changed(plan: _Plan, searcher, writer, config: IndexConfig, vocabulary: VocabularyCounter,
+                   owners: dict[str, str], report: UpdateReport,
                    progress: ProgressCallback | None, workers: int | None) -> set[str]:
     """Read the changed groups and write their records; returns the figids written."""
+    groups, state = plan.to_read, plan.state
     written: set[str] = set()
     total = sum(map(len, groups))
     done = 0
@@ -263,7 +271,7 @@ def _write_changed(groups: list[list[Path]], searcher, writer, config: IndexConf
                     written.add(item.figid)
                     owners[item.figid] = group_key(group)
                 kept.append(item)
-            state.groups[group_key(group)] = state_for(group, kept)
+            state.groups[group_key(group)] = state_for(group, kept, plan.data_files)
             _count_issues(report, [i for i in kept if isinstance(i, ReadIssue)])
             done += len(group)
             report.files_read += len(group)

@@ -384,15 +384,19 @@ def _merge_annotations(items: Iterable[Annotation]) -> tuple[Annotation, ...]:
 DATA_KINDS = ("genes", "chemicals", "diseases")
 
 
-def data_candidates(md: Path, figid: str, kind: str) -> tuple[Path, ...]:
+def data_candidates(md: str | Path, figid: str, kind: str) -> tuple[str, str, str]:
     """Where the `<figid>-<kind>.tsv` of figure file `md` may be, in order:
-    `_data/` beside `_figures/` (pfocr-database), `_data/` below, or beside it."""
+    `_data/` beside `_figures/` (pfocr-database), `_data/` below, or beside it.
+    (Plain strings: a no-change update asks this nine times per figure.)"""
     name = f"{figid}-{kind}.tsv"
-    return (md.parent.parent / "_data" / name, md.parent / "_data" / name, md.parent / name)
+    folder = os.path.dirname(os.path.abspath(md))
+    parent = os.path.dirname(folder)
+    sep = os.sep
+    return (f"{parent}{sep}_data{sep}{name}", f"{folder}{sep}_data{sep}{name}", f"{folder}{sep}{name}")
 
 
 def _data_file(md: Path, figid: str, kind: str) -> Path | None:
-    return next((c for c in data_candidates(md, figid, kind) if c.is_file()), None)
+    return next((Path(c) for c in data_candidates(md, figid, kind) if os.path.isfile(c)), None)
 
 
 def _keywords(data: dict[str, Any]) -> tuple[str, ...]:
@@ -472,12 +476,14 @@ def merge_records(first: FigureRecord, second: FigureRecord) -> FigureRecord:
     )
 
 
-def discover(sources: Sequence[str | Path]) -> list[Path]:
+def discover(sources: Sequence[str | Path], data_files: set[str] | None = None) -> list[Path]:
     """Every figure Markdown file under `sources`, sorted and without repeats.
 
     Directories are searched recursively without following symlinked
     directories (so a symlink loop cannot hang the walk); hidden folders are
-    skipped.  A source that does not exist is a `SourceError`.
+    skipped.  A source that does not exist is a `SourceError`.  Given a set
+    as `data_files`, every `.tsv` seen on the way is added to it, so callers
+    can tell which `_data` files exist without a stat() each.
     """
     found: dict[Path, None] = {}
     for source in sources:
@@ -489,6 +495,8 @@ def discover(sources: Sequence[str | Path]) -> list[Path]:
             for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 found.update((Path(dirpath) / f, None) for f in sorted(filenames) if f.endswith(".md"))
+                if data_files is not None:
+                    data_files.update(os.path.join(dirpath, f) for f in filenames if f.endswith(".tsv"))
         elif root.exists() or root.is_symlink():
             raise SourceError(f"source is neither a file nor a folder: {root}")
         else:
