@@ -28,6 +28,9 @@ RECORD = "record"
 GENE_KEYS = "genes"
 ORGANISM_GENE_KEYS = "orggene"
 GENE_COUNTS = "genecount"
+#: The figure's distinct gene count as a numeric column: read for every
+#: candidate of a gene-set query, so kept out of the JSON of GENE_COUNTS.
+GENE_TOTAL = "genetotal"
 #: Column of what facets count (year, journal, organisms), read per hit.
 FACETS = "facets"
 
@@ -75,6 +78,7 @@ def build_schema(config: IndexConfig) -> Schema:
         RECORD: STORED,
         ORGANISM_GENE_KEYS: KEYWORD(commas=True, scorable=False),
         GENE_COUNTS: COLUMN(VarBytesColumn()),
+        GENE_TOTAL: NUMERIC(int, bits=32, signed=False, sortable=True),
         FACETS: COLUMN(VarBytesColumn()),
         "journal_name": TEXT(analyzer=_whole_value_analyzer(), phrase=False),
     }
@@ -125,6 +129,7 @@ def gene_set_fields(record: FigureRecord) -> dict[str, Any]:
             per_organism.setdefault(organism_key(gene.organism), {})[key] = None
     counts = {"": len(keys), **{org: len(k) for org, k in per_organism.items()}}
     return {
+        GENE_TOTAL: len(keys),
         # One token per distinct key, so field length = gene count and STAT3 and
         # Stat3 (human and mouse) count once in BM25 and in gene-set statistics.
         GENE_KEYS: " ".join(keys),

@@ -34,6 +34,7 @@ from .schema import (
     FACETS,
     GENE_COUNTS,
     GENE_KEYS,
+    GENE_TOTAL,
     ORGANISM_GENE_KEYS,
     RECORD,
     gene_counts,
@@ -461,20 +462,30 @@ def run_gene_search(
             if allowed is None or docnum in allowed:
                 shared.setdefault(docnum, []).append(key)
     candidates = {d: ks for d, ks in shared.items() if required <= set(ks)}
-    scores = _relevance(searcher, relevance, set(candidates))
-    counts = searcher.reader().column_reader(GENE_COUNTS)
-    count_key = organism_key(gq.organism) if gq.organism else ""
+    reader = searcher.reader()
+    if gq.organism:
+        column, count_key = reader.column_reader(GENE_COUNTS), organism_key(gq.organism)
+        figure_size = lambda docnum: gene_counts(column[docnum]).get(count_key, 0)  # noqa: E731
+    else:
+        figure_size = reader.column_reader(GENE_TOTAL).__getitem__
     r, n = len(required), len(keys)
     rows = []
     for docnum, found in candidates.items():
-        size = gene_counts(counts[docnum]).get(count_key, 0)
-        size = max(size, len(found))
+        size = max(figure_size(docnum), len(found))
         N = max(background, size, n)
         logp = hypergeom_log_sf(len(found) - r, N - r, size - r, n - r)
         rows.append((docnum, found, size, logp, odds_ratio(len(found) - r, N - r, size - r, n - r)))
     fdrs = benjamini_hochberg([row[3] for row in rows])
-    order = sorted(range(len(rows)), key=lambda i: (rows[i][3], -len(rows[i][1]), -scores.get(rows[i][0], 0.0),
-                                                      rows[i][2], rows[i][0]))
+    order = sorted(range(len(rows)), key=lambda i: (rows[i][3], -len(rows[i][1])))
+    # Text relevance only breaks ties, so score only the figures tied with the
+    # page's last (scoring every candidate of a common gene cost most of a query).
+    if order and relevance is not None:
+        last = rows[order[min(len(order), offset + limit) - 1]]
+        tied = {rows[i][0] for i in order if (rows[i][3], -len(rows[i][1])) <= (last[3], -len(last[1]))}
+        scores = _relevance(searcher, relevance, tied)
+    else:
+        scores = {}
+    order.sort(key=lambda i: (rows[i][3], -len(rows[i][1]), -scores.get(rows[i][0], 0.0), rows[i][2], rows[i][0]))
     hits = []
     for rank, i in enumerate(order[offset:offset + limit], start=offset + 1):
         docnum, found, size, logp, ratio = rows[i]
