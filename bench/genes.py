@@ -48,12 +48,14 @@ def main(argv: list[str] | None = None) -> None:
         kinds = {
             "exact": picks,
             "normalised": [s[:3] + "-" + s[3:].lower() for s in picks],
-            "alias": [rng.choice(aliases) for _ in range(args.repeat)],
+            "alias": [rng.choice(aliases) for _ in range(args.repeat)] if aliases else [],
             "fuzzy (swapped letters)": [s[:2] + s[3] + s[2] + s[4:] for s in picks],
             "unknown": [f"QQZX{i}W" for i in range(args.repeat)],
         }
         print("| measure | p50 ms | p95 ms |\n|---|---|---|")
         for kind, terms in kinds.items():
+            if not terms:
+                continue  # e.g. a synthetic corpus whose OCR words are all symbols
             t = _timed(lambda term: ix.resolve([term]), terms)
             print(f"| resolve one term, {kind} | {t['p50']} | {t['p95']} |")
         for size in (1, 10, 50):
