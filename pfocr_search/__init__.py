@@ -37,15 +37,21 @@ from .errors import (  # noqa: E402
 from .index import FigureIndex, IndexStats  # noqa: E402
 from .indexer import UpdateReport  # noqa: E402
 from .records import Annotation, FigureRecord, Gene, ReadIssue, read_figure_file, read_records  # noqa: E402
-from .search import Hit, SearchResults  # noqa: E402
+from .genes import GeneEntry, GeneMatch, Resolution  # noqa: E402
+from .search import Facets, GeneHit, GeneSearchResults, Hit, SearchResults  # noqa: E402
 
 __all__ = [
     "Annotation",
     "ConfigError",
     "ConfigMismatchError",
     "FigureIndex",
+    "Facets",
     "FigureRecord",
     "Gene",
+    "GeneEntry",
+    "GeneHit",
+    "GeneMatch",
+    "GeneSearchResults",
     "Hit",
     "IndexConfig",
     "IndexLockedError",
@@ -54,6 +60,7 @@ __all__ = [
     "PfocrSearchError",
     "QuerySyntaxError",
     "ReadIssue",
+    "Resolution",
     "SearchResults",
     "SourceError",
     "StrictModeError",

@@ -343,6 +343,8 @@ class FigureIndex:
         return self._vocabulary
 
     def stats(self, top: int = 10) -> IndexStats:
+        """Records, distinct gene symbols and the `top` most frequent, organisms,
+        year range, size on disk and the configuration in force."""
         with self._lock:
             searcher = self._current_searcher()
             reader = searcher.reader()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -243,3 +244,18 @@ def test_similar_figures(sample_index):
                                                              "PMC10033547__fimmu-14-1063018-g008"}
     no_genes = sample_index.similar("PMC10036181__jbm-2023-30-1-1f4", limit=3)
     assert len(no_genes) == 3 and all(h.figid != "PMC10036181__jbm-2023-30-1-1f4" for h in no_genes)
+
+
+def test_public_api_is_exported_typed_and_documented():
+    import inspect
+
+    import pfocr_search
+
+    assert all(hasattr(pfocr_search, name) for name in pfocr_search.__all__)
+    for name in ("FigureIndex", "Hit", "GeneHit", "Resolution", "Facets", "UpdateReport", "FigureRecord"):
+        assert inspect.getdoc(getattr(pfocr_search, name)), name
+    for method in ("build", "sync", "open", "update", "search", "search_genes", "resolve", "similar", "facets",
+                   "get", "stats"):
+        func = getattr(pfocr_search.FigureIndex, method)
+        assert inspect.getdoc(func) and inspect.signature(func).return_annotation is not inspect.Signature.empty
+    assert (Path(pfocr_search.__file__).parent / "py.typed").is_file()
