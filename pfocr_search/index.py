@@ -19,7 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh import query
 from whoosh.searching import Searcher
 
-from .config import IndexConfig, load_config, parse_config
+from .config import IndexConfig, load_config
 from .errors import ConfigMismatchError, IndexNotFoundError, QuerySyntaxError, UnknownFigureError
 from .genes import GeneEntry, GeneMatch, GeneResolver, GeneVocabulary, Resolution, VocabularyCounter, normalize_symbol
 from .indexer import ProgressCallback, UpdateReport, update
@@ -125,7 +125,8 @@ class FigureIndex:
         root = resolve_index_path(path)
         manifest = Manifest.load(root)
         if config is None:
-            return cls(root, manifest, parse_config(manifest.config, source=f"{root} (as built)"))
+            return cls(root, manifest, manifest.built_config(root))
+        manifest.built_config(root)
         config = _as_config(config)
         _check_schema(root, manifest, config)
         return cls(root, manifest, config, explicit_config=True)
@@ -389,7 +390,7 @@ class FigureIndex:
         if manifest.schema != self.manifest.schema:
             if self._explicit_config:
                 _check_schema(self.path, manifest, self.config)
-            self.config = parse_config(manifest.config, source=f"{self.path} (as built)")
+            self.config = manifest.built_config(self.path)
         old_searcher, old_ix = self._searcher, self._ix
         self._searcher = None
         self._load(manifest)

@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 
 from . import __version__
 from .changes import STATE, GroupState, SourceState, group_key, is_unchanged, state_for
-from .config import IndexConfig, load_config, parse_config
+from .config import IndexConfig, load_config
 from .errors import BuildInterrupted, ConfigMismatchError, StrictModeError
 from .genes import VocabularyCounter, load_alias_table
 from .records import FigureRecord, ReadIssue, discover, group_files, read_group
@@ -206,7 +206,7 @@ def _current_manifest(root: Path) -> Manifest | None:
 def _config_for(root: Path, current: Manifest | None, config: IndexConfig | None) -> IndexConfig:
     if current is None:
         return config or load_config()
-    built_with = parse_config(current.config, source=f"{root} (as built)")
+    built_with = current.built_config(root)
     if config is None:
         return built_with
     if config.schema_fingerprint() != current.schema:

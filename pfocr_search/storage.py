@@ -22,7 +22,8 @@ from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 
-from .errors import IndexLockedError, IndexNotFoundError
+from .config import IndexConfig, parse_config
+from .errors import ConfigMismatchError, IndexLockedError, IndexNotFoundError
 
 try:
     import fcntl
@@ -55,6 +56,16 @@ class Manifest:
     built_at: float = field(default_factory=time.time)
     format: int = FORMAT
     pfocr_search: str = ""
+
+    def built_config(self, root: Path) -> IndexConfig:
+        """The configuration the index was built with, if this pfocr-search can
+        still read what it built (a release that changes the fixed part of the
+        schema cannot, and says to rebuild rather than fail on a missing field)."""
+        config = parse_config(self.config, source=f"{root} (as built)")
+        if config.schema_fingerprint() != self.schema:
+            raise ConfigMismatchError(f"index at {root} was built by a pfocr-search with another index layout; "
+                                      "rebuild it: pfocr-search index SOURCE... --rebuild")
+        return config
 
     def save(self, root: Path) -> None:
         tmp = root / f".{MANIFEST}.{os.getpid()}.tmp"

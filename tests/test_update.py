@@ -340,3 +340,17 @@ def test_sharded_parallel_build_equals_a_serial_build(tmp_path, big_corpus, monk
         assert [h.figid for h in a.search("signaling", limit=20)] == [h.figid for h in b.search("signaling", limit=20)]
         # Its source state is complete: only the clash loser is re-read (as every run does).
         assert a.update([corpus]).files_read == 1
+
+
+def test_index_from_another_layout_version_asks_for_a_rebuild(indexed):
+    import json as _json
+
+    corpus, path, ix = indexed
+    manifest = _json.loads((path / "pfocr-index.json").read_text())
+    manifest["schema"] = "0000000000000000"  # as if built when the fixed fields were different
+    (path / "pfocr-index.json").write_text(_json.dumps(manifest))
+    with pytest.raises(ConfigMismatchError, match="--rebuild"):
+        FigureIndex.open(path)
+    with pytest.raises(ConfigMismatchError, match="--rebuild"):
+        ix.update([corpus])
+    assert FigureIndex.sync([corpus], path, rebuild=True).report.added == 50
