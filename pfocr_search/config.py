@@ -89,14 +89,6 @@ class GenesConfig:
     alias_file: str | None = None
     alias_min_share: float = 0.1
 
-    def alias_path(self, config_source: str) -> Path | None:
-        """The alias file, relative paths taken from the config file's folder."""
-        if not self.alias_file:
-            return None
-        path = Path(self.alias_file).expanduser()
-        if not path.is_absolute() and not config_source.startswith("<"):
-            path = Path(config_source).parent / path
-        return path
 
 
 @dataclass(frozen=True)
@@ -269,12 +261,23 @@ def parse_config(data: Any, source: str = "<memory>") -> IndexConfig:
     return config
 
 
-def parse_config_text(text: str, source: str = "<memory>") -> IndexConfig:
+def _anchor_alias_file(data: Any, folder: Path) -> Any:
+    """A relative genes.alias_file is relative to the config file's folder;
+    made absolute here, so the path stored with an index still works for
+    updates run from anywhere."""
+    genes = data.get("genes") if isinstance(data, dict) else None
+    alias = genes.get("alias_file") if isinstance(genes, dict) else None
+    if isinstance(alias, str) and not Path(alias).expanduser().is_absolute():
+        genes["alias_file"] = str((folder / Path(alias).expanduser()).resolve())
+    return data
+
+
+def parse_config_text(text: str, source: str = "<memory>", folder: Path | None = None) -> IndexConfig:
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise ConfigError(f"index config: {source}: not valid YAML ({_one_line(exc)})") from None
-    return parse_config(data, source)
+    return parse_config(_anchor_alias_file(data, folder) if folder else data, source)
 
 
 def load_config(path: str | Path | None = None) -> IndexConfig:
@@ -289,7 +292,7 @@ def load_config(path: str | Path | None = None) -> IndexConfig:
         raise ConfigError(f"index config: cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"index config: {path} is not UTF-8 text") from None
-    return parse_config_text(text, str(path))
+    return parse_config_text(text, str(path), folder=path.parent)
 
 
 def _one_line(exc: Exception) -> str:

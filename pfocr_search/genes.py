@@ -142,8 +142,10 @@ class VocabularyCounter:
     def remove(self, record: FigureRecord) -> None:
         self.add(record, -1)
 
-    def add_alias_table(self, table: dict[str, list[str]]) -> None:
-        self.curated = {key: list(symbols) for key, symbols in table.items()}
+    def use_alias_file(self, path: str | None) -> None:
+        """Take curated aliases from an HGNC-style table (none: keep what is held)."""
+        if path:
+            self.curated = {key: list(symbols) for key, symbols in load_alias_table(path).items()}
 
     def save(self, path: Path) -> None:
         """Write the counts (not just the vocabulary) so updates can add and remove records."""

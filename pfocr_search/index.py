@@ -20,7 +20,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from .config import IndexConfig, load_config
-from .errors import ConfigMismatchError, IndexNotFoundError, QuerySyntaxError, UnknownFigureError
+from .errors import IndexNotFoundError, QuerySyntaxError, UnknownFigureError
 from .genes import GeneEntry, GeneMatch, GeneResolver, GeneVocabulary, Resolution, VocabularyCounter, normalize_symbol
 from .indexer import ProgressCallback, UpdateReport, update
 from .records import FigureRecord, organism_key
@@ -126,10 +126,7 @@ class FigureIndex:
         manifest = Manifest.load(root)
         if config is None:
             return cls(root, manifest, manifest.built_config(root))
-        manifest.built_config(root)
-        config = _as_config(config)
-        _check_schema(root, manifest, config)
-        return cls(root, manifest, config, explicit_config=True)
+        return cls(root, manifest, manifest.accept(root, _as_config(config)), explicit_config=True)
 
     @classmethod
     def build(cls, sources: Sequence[str | os.PathLike[str]], path: str | os.PathLike[str] | None = None,
@@ -269,17 +266,21 @@ class FigureIndex:
             exclude = query.Not(query.Term("figid", figid))
             extra = make_filter(organism, years, journal)
             flt = exclude if extra is None else query.And([exclude, extra])
-            text_only = None
-            if text_q is not None:
-                text_only = run_search(searcher, text_q, self.config, text=f"similar to {figid}",
-                                       limit=limit + offset + (self.background(organism) if keys else 0),
-                                       filter=flt)
+            label = f"similar to {figid}"
             if not keys:
-                return text_only if text_only is not None else SearchResults(query=f"similar to {figid}")
+                if text_q is None:
+                    return SearchResults(query=label)
+                return run_search(searcher, text_q, self.config, text=label, limit=limit, offset=offset, filter=flt)
             gq = GeneQuery([Resolution(figid, tuple(GeneMatch(k, "exact", 100.0) for k in keys))], organism=organism)
-            results = run_gene_search(searcher, gq, self.config, background=self.background(organism),
-                                      relevance=text_q, text_filter=None, limit=limit + offset, filter=flt)
-            return _then_text(results, text_only or [], limit, offset, f"similar to {figid}")
+            by_genes = run_gene_search(searcher, gq, self.config, background=self.background(organism),
+                                       relevance=text_q, text_filter=None, limit=limit + offset, filter=flt)
+            by_text: Sequence[Hit] = []
+            if len(by_genes) < limit + offset and text_q is not None:
+                # Enough word-alike figures to fill the page even if all of the
+                # gene-sharing ones are among them.
+                by_text = run_search(searcher, text_q, self.config, text=label, limit=2 * (limit + offset),
+                                     filter=flt)
+            return _then_text(by_genes, by_text, limit, offset, label)
 
     def _key_terms_query(self, searcher: Searcher, record: FigureRecord) -> "query.Query | None":
         """The figure's most distinctive title and caption words, as an OR query."""
@@ -388,9 +389,9 @@ class FigureIndex:
             self._manifest_stamp = _stamp(self.path)
             return
         if manifest.schema != self.manifest.schema:
-            if self._explicit_config:
-                _check_schema(self.path, manifest, self.config)
-            self.config = manifest.built_config(self.path)
+            # Rebuilt with other fields: keep a config the caller chose if it fits.
+            self.config = (manifest.accept(self.path, self.config) if self._explicit_config
+                           else manifest.built_config(self.path))
         old_searcher, old_ix = self._searcher, self._ix
         self._searcher = None
         self._load(manifest)
@@ -437,12 +438,6 @@ def _stamp(root: Path) -> tuple[int, int] | None:
 
 def _as_config(config: IndexConfig | str | os.PathLike[str]) -> IndexConfig:
     return config if isinstance(config, IndexConfig) else load_config(config)
-
-
-def _check_schema(root: Path, manifest: Manifest, config: IndexConfig) -> None:
-    if config.schema_fingerprint() != manifest.schema:
-        raise ConfigMismatchError(f"index at {root} was built with other fields or analyzers than "
-                                  f"{config.source}; rebuild it with --rebuild to use this config")
 
 
 def _display_organism(term: str) -> str:

@@ -25,8 +25,8 @@ from whoosh import index as whoosh_index
 from . import __version__
 from .changes import STATE, GroupState, SourceState, group_key, is_unchanged, state_for
 from .config import IndexConfig, load_config
-from .errors import BuildInterrupted, ConfigMismatchError, StrictModeError
-from .genes import VocabularyCounter, load_alias_table
+from .errors import BuildInterrupted, StrictModeError
+from .genes import VocabularyCounter
 from .records import FigureRecord, ReadIssue, discover, group_files, read_group
 from .schema import RECORD, build_schema, to_document, unpack_record
 from .shards import build_in_shards
@@ -206,13 +206,7 @@ def _current_manifest(root: Path) -> Manifest | None:
 def _config_for(root: Path, current: Manifest | None, config: IndexConfig | None) -> IndexConfig:
     if current is None:
         return config or load_config()
-    built_with = current.built_config(root)
-    if config is None:
-        return built_with
-    if config.schema_fingerprint() != current.schema:
-        raise ConfigMismatchError(f"index at {root} was built with other fields or analyzers than "
-                                  f"{config.source}; run again with --rebuild to rebuild it with this config")
-    return config
+    return current.built_config(root) if config is None else current.accept(root, config)
 
 
 def _apply(generation: Path, plan: _Plan, old_state: SourceState, config: IndexConfig, report: UpdateReport,
@@ -221,9 +215,7 @@ def _apply(generation: Path, plan: _Plan, old_state: SourceState, config: IndexC
     ix = whoosh_index.open_dir(str(generation))
     vocabulary = VocabularyCounter.load(generation / VOCABULARY) if (generation / VOCABULARY).is_file() \
         else VocabularyCounter()
-    alias_path = config.genes.alias_path(config.source)
-    if alias_path is not None:
-        vocabulary.add_alias_table(load_alias_table(alias_path))
+    vocabulary.use_alias_file(config.genes.alias_file)
     searcher = ix.searcher()
     writer = ix.writer(limitmb=_WRITER_LIMIT_MB, codec=PfocrCodec())
     try:

@@ -31,7 +31,7 @@ from whoosh.writing import SegmentWriter
 
 from .changes import SourceState, group_key, state_for
 from .config import IndexConfig, parse_config
-from .genes import VocabularyCounter, load_alias_table
+from .genes import VocabularyCounter
 from .records import FigureRecord, ReadIssue, read_group
 from .schema import RECORD, to_document, unpack_record
 from .storage import VOCABULARY, PfocrCodec
@@ -42,8 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
 # Two workers' posting buffers together stay under 400 MB of the 1.5 GB a
 # 100,000-record build may use (not tuned further: spills were not the cost).
 _WRITER_LIMIT_MB = 192
-# Tests set this low to make shard writers spill to disk on a small corpus.
-_limit_mb = _WRITER_LIMIT_MB
 _progress_counter = None  # set in each worker by the pool initializer
 
 
@@ -77,7 +75,7 @@ def _build_shard(args: tuple[str, list[list[Path]], dict, str]) -> _ShardResult:
     config = parse_config(config_data, source=source)
     parent = os.getppid()
     ix = _ShardStorage(generation).open_index()
-    writer = SegmentWriter(ix, _lk=False, codec=PfocrCodec(), limitmb=_limit_mb)
+    writer = SegmentWriter(ix, _lk=False, codec=PfocrCodec(), limitmb=_WRITER_LIMIT_MB)
     result = _ShardResult(None, VocabularyCounter(), SourceState())
     try:
         for group in groups:
@@ -137,9 +135,7 @@ def build_in_shards(generation: Path, plan: "_Plan", config: IndexConfig, report
     TOC(ix.schema, [r.segment for r in results], 1).write(ix.storage, ix.indexname)
     ix.close()
     vocabulary = VocabularyCounter()
-    alias_path = config.genes.alias_path(config.source)
-    if alias_path is not None:
-        vocabulary.add_alias_table(load_alias_table(alias_path))
+    vocabulary.use_alias_file(config.genes.alias_file)
     for r in results:
         _merge_counts(vocabulary, r.vocabulary)
         plan.state.groups.update(r.state.groups)

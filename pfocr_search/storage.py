@@ -67,6 +67,15 @@ class Manifest:
                                       "rebuild it: pfocr-search index SOURCE... --rebuild")
         return config
 
+    def accept(self, root: Path, config: IndexConfig) -> IndexConfig:
+        """`config`, if it indexes what this index was built with (boosts and
+        query settings may differ); else a ConfigMismatchError saying to rebuild."""
+        self.built_config(root)
+        if config.schema_fingerprint() != self.schema:
+            raise ConfigMismatchError(f"index at {root} was built with other fields or analyzers than "
+                                      f"{config.source}; rebuild it with --rebuild to use this config")
+        return config
+
     def save(self, root: Path) -> None:
         tmp = root / f".{MANIFEST}.{os.getpid()}.tmp"
         with tmp.open("w", encoding="utf-8") as fh:

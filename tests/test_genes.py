@@ -84,17 +84,23 @@ def test_resolution_never_crashes_on_arbitrary_text(sample_index_path, text):
             assert resolution.to_dict()["term"] == resolution.term
 
 
-def test_alias_file_from_config(tmp_path, sample_dir):
+def test_alias_file_from_config(tmp_path, corpus_copy, monkeypatch):
     (tmp_path / "hgnc.tsv").write_text(
         "Approved symbol\tAlias symbols\tPrevious symbols\nSLC2A1\tGLUT1, GLUT\t\nMTOR\tFRAP, RAFT1\tFRAP1\n",
         encoding="utf-8")
     config = tmp_path / "config.yaml"
     config.write_text("fields: {figtitle: {analyzer: stemmed}, genes: {analyzer: gene}}\n"
                       "genes: {alias_file: hgnc.tsv}\n", encoding="utf-8")
-    with FigureIndex.build([sample_dir], tmp_path / "ix", config) as ix:
+    with FigureIndex.build([corpus_copy], tmp_path / "ix", config) as ix:
         glut1 = ix.resolve(["GLUT1"])[0]
         assert (glut1.how, glut1.symbols) == ("alias", ("SLC2A1",))
         assert ix.resolve(["FRAP1"])[0].symbols == ("MTOR",)
+    seed = corpus_copy / "seed" / "PMC7176449__cm9-133-0959-g001.md"
+    seed.write_text(seed.read_text().replace("JAK-STAT signaling pathway", "JAK-STAT pathway", 1))
+    monkeypatch.chdir(corpus_copy)  # an update run from elsewhere re-reads the config-relative table
+    with FigureIndex.open(tmp_path / "ix") as ix:
+        assert ix.update([corpus_copy]).updated == 1
+        assert ix.resolve(["GLUT1"])[0].symbols == ("SLC2A1",)
     with FigureIndex.open(tmp_path / "ix") as ix:  # stored with the index: the file is not needed
         (tmp_path / "hgnc.tsv").unlink()
         assert ix.resolve(["RAFT1"])[0].symbols == ("MTOR",)

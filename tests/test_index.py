@@ -244,6 +244,10 @@ def test_similar_figures(sample_index):
                                                              "PMC10033547__fimmu-14-1063018-g008"}
     no_genes = sample_index.similar("PMC10036181__jbm-2023-30-1-1f4", limit=3)
     assert len(no_genes) == 3 and all(h.figid != "PMC10036181__jbm-2023-30-1-1f4" for h in no_genes)
+    paged = sample_index.similar("PMC10036181__jbm-2023-30-1-1f4", limit=2, offset=1)
+    assert [h.figid for h in paged] == [h.figid for h in no_genes[1:3]] and paged[0].rank == 2
+    page2 = sample_index.similar("PMC4665079__cshperspect-SIG-006080_F6", limit=3, offset=2)
+    assert [h.figid for h in page2] == [h.figid for h in results[2:5]]
 
 
 def test_public_api_is_exported_typed_and_documented():

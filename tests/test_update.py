@@ -325,7 +325,7 @@ def test_sharded_parallel_build_equals_a_serial_build(tmp_path, big_corpus, monk
     (corpus / "zzz" / "second.md").write_text(seed)  # last shard: loses it
     monkeypatch.setattr(indexer, "_SHARD_MIN_FILES", 200)
     from pfocr_search import shards
-    monkeypatch.setattr(shards, "_limit_mb", 1)  # spill posting runs to disk, as large builds do
+    monkeypatch.setattr(shards, "_WRITER_LIMIT_MB", 1)  # spill posting runs to disk, as large builds do
     seen = []
     sharded = indexer.build([corpus], tmp_path / "sharded", workers=2, progress=lambda d, t: seen.append((d, t)))
     serial = indexer.build([corpus], tmp_path / "serial", workers=1)
