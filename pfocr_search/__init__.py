@@ -34,10 +34,10 @@ from .errors import (  # noqa: E402
     StrictModeError,
     UnknownFigureError,
 )
+from .genes import GeneEntry, GeneMatch, Resolution  # noqa: E402
 from .index import FigureIndex, IndexStats  # noqa: E402
 from .indexer import UpdateReport  # noqa: E402
 from .records import Annotation, FigureRecord, Gene, ReadIssue, read_figure_file, read_records  # noqa: E402
-from .genes import GeneEntry, GeneMatch, Resolution  # noqa: E402
 from .search import Facets, GeneHit, GeneSearchResults, Hit, SearchResults  # noqa: E402
 
 __all__ = [

@@ -13,6 +13,8 @@ import math
 from functools import lru_cache
 from typing import Sequence
 
+import numpy as np
+
 _LN10 = math.log(10.0)
 
 
@@ -54,15 +56,16 @@ def odds_ratio(k: int, N: int, K: int, n: int) -> float:
     return (a * d) / (b * c)
 
 
-def benjamini_hochberg(log_pvalues: Sequence[float]) -> list[float]:
+def benjamini_hochberg(log_pvalues: Sequence[float] | np.ndarray) -> np.ndarray:
     """BH false discovery rates (as plain probabilities) for ln p-values, in input order."""
-    m = len(log_pvalues)
-    order = sorted(range(m), key=lambda i: log_pvalues[i])
-    fdr = [1.0] * m
-    running = 0.0  # ln of the running minimum, from the largest p down
-    for rank in range(m, 0, -1):
-        i = order[rank - 1]
-        value = min(0.0, log_pvalues[i] + math.log(m / rank))
-        running = value if rank == m else min(running, value)
-        fdr[i] = math.exp(running)
+    logp = np.asarray(log_pvalues, dtype=np.float64)
+    m = logp.size
+    if not m:
+        return np.zeros(0)
+    order = np.argsort(logp, kind="stable")
+    adjusted = np.minimum(0.0, logp[order] + np.log(m / np.arange(1, m + 1)))
+    # Running minimum from the largest p down, in logs.
+    adjusted = np.minimum.accumulate(adjusted[::-1])[::-1]
+    fdr = np.empty(m)
+    fdr[order] = np.exp(adjusted)
     return fdr

@@ -41,6 +41,7 @@ from .search import (
     spelling_suggestions,
     weighting,
 )
+from .storage import MANIFEST, VOCABULARY, Manifest, directory_size, resolve_index_path
 
 # A text search with fewer hits than this also offers "did you mean" suggestions.
 _FEW_HITS = 3
@@ -48,7 +49,6 @@ _FEW_HITS = 3
 # equally enriched figures: each (field, symbol) term costs Whoosh ~0.5 ms to
 # open, so only the two fields that say most about a figure.
 _RELEVANCE_FIELDS = ("figtitle", "caption")
-from .storage import MANIFEST, VOCABULARY, Manifest, directory_size, resolve_index_path
 
 YearRange = tuple["int | None", "int | None"]
 

@@ -27,13 +27,13 @@ from .changes import STATE, GroupState, SourceState, group_key, is_unchanged, st
 from .config import IndexConfig, load_config
 from .errors import BuildInterrupted, StrictModeError
 from .genes import VocabularyCounter
+from .postings import PfocrCodec
 from .records import FigureRecord, ReadIssue, discover, group_files, read_group
 from .schema import RECORD, build_schema, to_document, unpack_record
 from .shards import build_in_shards
 from .storage import (
     VOCABULARY,
     Manifest,
-    PfocrCodec,
     WriteLock,
     link_generation,
     new_generation,

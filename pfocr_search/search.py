@@ -17,19 +17,17 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Sequence
 
+import numpy as np
 from whoosh import highlight, qparser, query
 from whoosh.fields import Schema
-from whoosh.matching import WrappingMatcher
-from whoosh.reading import ReaderClosed
-from whoosh.scoring import BM25F
-from whoosh.searching import Searcher
+from whoosh.searching import Results, Searcher
 
 from .config import IndexConfig
 from .enrichment import benjamini_hochberg, hypergeom_log_sf, odds_ratio
-from .errors import PfocrSearchError, QuerySyntaxError
+from .errors import QuerySyntaxError
 from .genes import Resolution, normalize_symbol
-from .records import FigureRecord
-from .records import organism_key
+from .postings import cached, numeric_values
+from .records import FigureRecord, organism_key
 from .schema import (
     FACETS,
     GENE_COUNTS,
@@ -42,6 +40,7 @@ from .schema import (
     organism_gene_term,
     unpack_record,
 )
+from .scoring import ArrayBM25F, WordCoordOr, matching, score
 
 _OPEN, _CLOSE = "\x02", "\x03"
 _MARKED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.S)
@@ -95,11 +94,12 @@ class GeneHit(Hit):
 class SearchResults(list):
     """The hits of one search (a list of `Hit`), with what the search found overall."""
 
-    def __init__(self, hits: Sequence[Hit] = (), *, query: str = "", total: int | Callable[[], int] = 0,
+    def __init__(self, hits: Sequence[Hit] = (), *, query: str = "", total: int = 0,
                  parsed: str = "", suggestions: Sequence[str] = ()) -> None:
         super().__init__(hits)
         self.query = query
-        self._total = total
+        #: Matching figures in the index, not just this page.
+        self.total = total
         #: The query as Whoosh understood it.
         self.parsed = parsed
         #: "Did you mean" alternatives when the query found little.
@@ -107,18 +107,6 @@ class SearchResults(list):
         #: The query as typed, when it found nothing and these are the hits of
         #: its likeliest correction (`query`) instead.
         self.corrected_from: str | None = None
-
-    @property
-    def total(self) -> int:
-        """Matching figures in the index, not just this page.  Counted when first
-        asked, while the index is open: counting every match costs about as much
-        again as finding the top ones."""
-        if callable(self._total):
-            try:
-                self._total = self._total()
-            except ReaderClosed:
-                raise PfocrSearchError("results.total was first asked after the index was closed") from None
-        return self._total
 
 
 class _StrictFieldsPlugin(qparser.FieldsPlugin):
@@ -134,60 +122,6 @@ class _StrictFieldsPlugin(qparser.FieldsPlugin):
                 raise QuerySyntaxError(f"unknown field {node.fieldname!r} in query (fields: {known}); "
                                        f"put the term in quotes to search it as text")
         return super().do_fieldnames(parser, group)
-
-
-class _WordCoordMatcher(WrappingMatcher):
-    """Scales a figure's score by the share of the query's words it matches.
-
-    A word's BM25 scores from several fields add up, so a common word in a
-    boosted title ("signaling") can outweigh a rare one that matters ("Wnt");
-    scaling by matched words / query words (Lucene's classic coordination
-    factor) puts figures that match all the words first.  Whoosh's own
-    OrGroup.factory() counts field terms rather than words, and scores a word
-    found in one field only as 0.
-    """
-
-    def __init__(self, child, words: dict, nwords: int, power: float) -> None:
-        super().__init__(child)
-        self._words, self._nwords, self._power = words, nwords, power
-
-    def _replacement(self, newchild):
-        return self.__class__(newchild, self._words, self._nwords, self._power)
-
-    def score(self):
-        matched = {self._words.get(term) for term in self.child.matching_terms()}
-        matched.discard(None)
-        return self.child.score() * (len(matched) / self._nwords) ** self._power
-
-    # Coordination only lowers scores, so the child's upper bounds stay valid
-    # for Whoosh's block-skipping optimisation.
-    def max_quality(self):
-        return self.child.max_quality()
-
-    def block_quality(self):
-        return self.child.block_quality()
-
-
-class WordCoordOr(query.Or):
-    """OR over the query's words, with `_WordCoordMatcher` coordination."""
-
-    power = 1.0
-
-    def matcher(self, searcher, context=None):
-        if len(self.subqueries) < 2 or (context is not None and not context.weighting):
-            return super().matcher(searcher, context)
-        # needs_current keeps Whoosh from pre-loading small ORs into arrays,
-        # which forget which terms matched.
-        m = super().matcher(searcher, context.set(needs_current=True) if context else None)
-        if not m.is_active():
-            return m
-        words: dict = {}
-        for i, sub in enumerate(self.subqueries):
-            for fieldname, text in sub.iter_all_terms():
-                words[(fieldname, text)] = i
-                if isinstance(text, str):
-                    words[(fieldname, text.encode("utf-8"))] = i
-        return _WordCoordMatcher(m, words, len(self.subqueries), self.power)
 
 
 def _coord_group(power: float) -> type:
@@ -332,32 +266,62 @@ class Facets:
 
 
 def count_facets(searcher: Searcher, q: query.Query, filter: query.Query | None, top: int = 10) -> Facets:
-    """Facet counts over every match (read from a per-document column, no records unpacked)."""
-    allowed = _docs(searcher, filter) if filter is not None else None
-    column = searcher.reader().column_reader(FACETS)
-    organisms: Counter[str] = Counter()
-    years: Counter[int] = Counter()
-    journals: Counter[str] = Counter()
-    total = 0
-    for docnum in searcher.docs_for_query(q):
-        if allowed is not None and docnum not in allowed:
-            continue
-        total += 1
-        data = json.loads(column[docnum] or b"{}")
-        organisms.update(data.get("o") or ["(none)"])
-        if data.get("y"):
-            years[data["y"]] += 1
-        journals[data.get("j") or "(unknown)"] += 1
+    """Facet counts over every match."""
+    mask = matching(searcher, q)
+    if filter is not None:
+        mask &= matching(searcher, filter)
+    table = cached(searcher.reader(), "facets", lambda: _FacetTable.read(searcher.reader()))
+    docs = np.flatnonzero(mask)
+    years = table.years[docs]
+    year_values, year_counts = np.unique(years[years > 0], return_counts=True)
+    by_year = list(zip(year_values.tolist(), year_counts.tolist()))
     decades: Counter[str] = Counter()
-    for year, n in years.items():
+    for year, n in by_year:
         decades[f"{year // 10 * 10}s"] += n
-    return Facets(total, organisms.most_common(top), sorted(decades.items()), sorted(years.items()),
-                  journals.most_common(top))
+    organisms = _most_common(table.organism_names, table.organism_codes[mask[table.organism_docs]], top)
+    journals = _most_common(table.journal_names, table.journals[docs], top)
+    return Facets(int(docs.size), organisms, sorted(decades.items()), by_year, journals)
 
 
-def weighting(config: IndexConfig) -> BM25F:
+def _most_common(names: list[str], codes: np.ndarray, top: int) -> list[tuple[str, int]]:
+    counts = np.bincount(codes, minlength=len(names))
+    ranked = sorted((-n, names[i]) for i, n in enumerate(counts.tolist()) if n)
+    return [(name, -n) for n, name in ranked[:top]]
+
+
+@dataclass(frozen=True)
+class _FacetTable:
+    """What facets count, for every document, as arrays (read once per reader)."""
+
+    years: np.ndarray
+    journals: np.ndarray
+    journal_names: list[str]
+    #: One row per (document, organism) pair.
+    organism_docs: np.ndarray
+    organism_codes: np.ndarray
+    organism_names: list[str]
+
+    @classmethod
+    def read(cls, reader) -> "_FacetTable":
+        column = reader.column_reader(FACETS)
+        years, journals, organism_docs, organism_codes = [], [], [], []
+        journal_codes: dict[str, int] = {}
+        organism_index: dict[str, int] = {}
+        for docnum in range(reader.doc_count_all()):
+            data = json.loads(column[docnum] or b"{}")
+            years.append(data.get("y") or 0)
+            journals.append(journal_codes.setdefault(data.get("j") or "(unknown)", len(journal_codes)))
+            for name in data.get("o") or ["(none)"]:
+                organism_docs.append(docnum)
+                organism_codes.append(organism_index.setdefault(name, len(organism_index)))
+        return cls(np.array(years, dtype=np.int64), np.array(journals, dtype=np.int64), list(journal_codes),
+                   np.array(organism_docs, dtype=np.int64), np.array(organism_codes, dtype=np.int64),
+                   list(organism_index))
+
+
+def weighting(config: IndexConfig) -> ArrayBM25F:
     per_field = {f"{name}_B": b for name, b in config.scoring.field_b.items()}
-    return BM25F(B=config.scoring.b, K1=config.scoring.k1, **per_field)
+    return ArrayBM25F(B=config.scoring.b, K1=config.scoring.k1, **per_field)
 
 
 class _MarkFormatter(highlight.Formatter):
@@ -378,22 +342,22 @@ def run_search(
     filter: query.Query | None = None,
 ) -> SearchResults:
     try:
-        # No terms=True: recording matched terms for every matching document
-        # more than doubled query time; snippets highlight the query's terms.
-        results = searcher.search(q, limit=offset + limit if limit else None, filter=filter)
+        matches = score(searcher, q)
+        if filter is not None:
+            matches.mask &= matching(searcher, filter)
     except query.QueryError as exc:
         raise QuerySyntaxError(f"cannot run query {text!r}: {exc}") from None
+    top = matches.top(offset + limit if limit else 0)
+    results = Results(searcher, q, top)
     results.fragmenter = highlight.ContextFragmenter(maxchars=config.search.snippet_chars, surround=60)
     results.formatter = _MarkFormatter()
     hits = []
-    for i, hit in enumerate(results):
-        if i < offset:
-            continue
+    for i in range(offset, len(top)):
+        hit = results[i]
         record = unpack_record(hit[RECORD])
         snippet, spans = _snippet(hit, record, config.search.snippet_chars)
-        hits.append(_make_hit(i + 1, float(hit.score or 0.0), record, snippet, spans))
-    return SearchResults(hits, query=text, total=results.__len__ if len(hits) >= limit else offset + len(hits),
-                         parsed=str(q))
+        hits.append(_make_hit(i + 1, hit.score, record, snippet, spans))
+    return SearchResults(hits, query=text, total=matches.count, parsed=str(q))
 
 
 class GeneSearchResults(SearchResults):
@@ -451,67 +415,89 @@ def run_gene_search(
     text query); `text_filter`, when given, must also match.
     """
     keys = gq.keys()
-    required = gq.required_keys()
+    key_list = list(keys)
     field = ORGANISM_GENE_KEYS if gq.organism else GENE_KEYS
-    allowed = _docs(searcher, query.And([f for f in (filter, text_filter) if f is not None])) \
-        if (filter is not None or text_filter is not None) else None
-    shared: dict[int, list[str]] = {}
-    for key in keys:
-        term = organism_gene_term(gq.organism, key) if gq.organism else key
-        for docnum in searcher.docs_for_query(query.Term(field, term)):
-            if allowed is None or docnum in allowed:
-                shared.setdefault(docnum, []).append(key)
-    candidates = {d: ks for d, ks in shared.items() if required <= set(ks)}
-    reader = searcher.reader()
-    if gq.organism:
-        column, count_key = reader.column_reader(GENE_COUNTS), organism_key(gq.organism)
-        figure_size = lambda docnum: gene_counts(column[docnum]).get(count_key, 0)  # noqa: E731
-    else:
-        figure_size = reader.column_reader(GENE_TOTAL).__getitem__
-    r, n = len(required), len(keys)
-    rows = []
-    for docnum, found in candidates.items():
-        size = max(figure_size(docnum), len(found))
-        N = max(background, size, n)
-        logp = hypergeom_log_sf(len(found) - r, N - r, size - r, n - r)
-        rows.append((docnum, found, size, logp, odds_ratio(len(found) - r, N - r, size - r, n - r)))
-    fdrs = benjamini_hochberg([row[3] for row in rows])
-    order = sorted(range(len(rows)), key=lambda i: (rows[i][3], -len(rows[i][1])))
-    # Text relevance only breaks ties, so score only the figures tied with the
-    # page's last (scoring every candidate of a common gene cost most of a query).
-    if order and relevance is not None:
-        last = rows[order[min(len(order), offset + limit) - 1]]
-        tied = {rows[i][0] for i in order if (rows[i][3], -len(rows[i][1])) <= (last[3], -len(last[1]))}
-        scores = _relevance(searcher, relevance, tied)
-    else:
-        scores = {}
-    order.sort(key=lambda i: (rows[i][3], -len(rows[i][1]), -scores.get(rows[i][0], 0.0), rows[i][2], rows[i][0]))
+    terms = [organism_gene_term(gq.organism, k) if gq.organism else k for k in key_list]
+    shown = np.zeros((len(terms), searcher.reader().doc_count_all()), dtype=bool)
+    for row, term in enumerate(terms):
+        shown[row] = matching(searcher, query.Term(field, term))
+    found = shown.sum(axis=0, dtype=np.int32)
+    candidate = found > 0
+    for key in gq.required_keys():
+        candidate &= shown[key_list.index(key)]
+    restrict = [f for f in (filter, text_filter) if f is not None]
+    if restrict:
+        candidate &= matching(searcher, query.And(restrict) if len(restrict) > 1 else restrict[0])
+    docs = np.flatnonzero(candidate)
+    found = found[docs]
+    sizes = np.maximum(_figure_sizes(searcher, gq.organism, docs), found)
+    logp, ratios = _enrichment(found, sizes, background, len(keys), len(gq.required_keys()))
+    fdrs = benjamini_hochberg(logp)
+    order = np.lexsort((docs, sizes, -found, logp))
+    scores = _tie_break(searcher, relevance, docs, order, logp, found, offset + limit)
+    if scores is not None:
+        order = np.lexsort((docs, sizes, -scores, -found, logp))
     hits = []
-    for rank, i in enumerate(order[offset:offset + limit], start=offset + 1):
-        docnum, found, size, logp, ratio = rows[i]
+    for rank, i in enumerate(order[offset:offset + limit].tolist(), start=offset + 1):
+        docnum, size = int(docs[i]), int(sizes[i])
+        overlap = [keys[k] for k, row in zip(key_list, shown[:, docnum]) if row]
         record = unpack_record(searcher.stored_fields(docnum)[RECORD])
-        snippet, spans = _gene_snippet(searcher, record, [keys[k] for k in found], config)
-        base = _make_hit(rank, -logp / _LN10 if logp else 0.0, record, snippet, spans)
+        snippet, spans = _gene_snippet(searcher, record, overlap, config)
+        lp = float(logp[i])
+        base = _make_hit(rank, -lp / _LN10 if lp else 0.0, record, snippet, spans)
         hits.append(GeneHit(**{f: getattr(base, f) for f in Hit.__dataclass_fields__},
-                            overlap_genes=tuple(keys[k] for k in found), overlap=len(found), figure_genes=size,
-                            pvalue=math.exp(logp), log10_pvalue=logp / _LN10, fdr=fdrs[i], odds_ratio=ratio,
-                            text_score=round(scores.get(docnum, 0.0), 4)))
+                            overlap_genes=tuple(overlap), overlap=len(overlap), figure_genes=size,
+                            pvalue=math.exp(lp), log10_pvalue=lp / _LN10, fdr=float(fdrs[i]),
+                            odds_ratio=float(ratios[i]),
+                            text_score=round(float(scores[i]), 4) if scores is not None else 0.0))
     return GeneSearchResults(hits, resolutions=[*gq.resolutions, *gq.required], background=background,
-                             total=len(rows), query=" ".join(r.term for r in gq.resolutions))
+                             total=int(docs.size), query=" ".join(r.term for r in gq.resolutions))
+
+
+def _figure_sizes(searcher: Searcher, organism: str | None, docs: np.ndarray) -> np.ndarray:
+    """How many genes each figure shows (of one organism, if given)."""
+    reader = searcher.reader()
+    if organism:
+        column, key = reader.column_reader(GENE_COUNTS), organism_key(organism)
+        return np.array([gene_counts(column[d]).get(key, 0) for d in docs.tolist()], dtype=np.int64)
+    totals = numeric_values(reader, GENE_TOTAL, "I")
+    if totals is None:
+        column = reader.column_reader(GENE_TOTAL)
+        return np.array([column[d] for d in docs.tolist()], dtype=np.int64)
+    return totals[docs].astype(np.int64)
+
+
+def _enrichment(found: np.ndarray, sizes: np.ndarray, background: int, n: int,
+                r: int) -> tuple[np.ndarray, np.ndarray]:
+    """ln p and odds ratio per figure, computed once per distinct (overlap, size)
+    (a common gene's 60,000 candidates have a few hundred)."""
+    if not found.size:
+        return np.zeros(0), np.zeros(0)
+    pairs, inverse = np.unique(np.stack([found, sizes]), axis=1, return_inverse=True)
+    logp, ratio = np.empty(pairs.shape[1]), np.empty(pairs.shape[1])
+    for j, (k, size) in enumerate(pairs.T.tolist()):
+        N = max(background, size, n)
+        logp[j] = hypergeom_log_sf(k - r, N - r, size - r, n - r)
+        ratio[j] = odds_ratio(k - r, N - r, size - r, n - r)
+    inverse = inverse.reshape(-1)
+    return logp[inverse], ratio[inverse]
+
+
+def _tie_break(searcher: Searcher, relevance: query.Query | None, docs: np.ndarray, order: np.ndarray,
+               logp: np.ndarray, found: np.ndarray, k: int) -> np.ndarray | None:
+    """Text relevance per candidate, when figures tie on the statistics within
+    the page (else None: nothing to break)."""
+    if relevance is None or not order.size:
+        return None
+    last = order[min(order.size, k) - 1]
+    upto = (logp < logp[last]) | ((logp == logp[last]) & (found >= found[last]))
+    keys = np.stack([logp[upto], found[upto]])
+    if np.unique(keys, axis=1).shape[1] == keys.shape[1]:
+        return None
+    return score(searcher, relevance).scores[docs]
 
 
 _LN10 = math.log(10.0)
-
-
-def _docs(searcher: Searcher, q: query.Query) -> set[int]:
-    return set(searcher.docs_for_query(q))
-
-
-def _relevance(searcher: Searcher, q: query.Query | None, docs: set[int]) -> dict[int, float]:
-    if q is None or not docs:
-        return {}
-    results = searcher.search(q, limit=None, filter=docs)
-    return {hit.docnum: float(hit.score or 0.0) for hit in results}
 
 
 def _gene_snippet(searcher: Searcher, record: FigureRecord, symbols: Sequence[str],

@@ -32,9 +32,10 @@ from whoosh.writing import SegmentWriter
 from .changes import SourceState, group_key, state_for
 from .config import IndexConfig, parse_config
 from .genes import VocabularyCounter
+from .postings import PfocrCodec
 from .records import FigureRecord, ReadIssue, read_group
 from .schema import RECORD, to_document, unpack_record
-from .storage import VOCABULARY, PfocrCodec
+from .storage import VOCABULARY
 
 if TYPE_CHECKING:  # pragma: no cover
     from .indexer import UpdateReport, _Plan

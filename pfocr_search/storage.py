@@ -20,8 +20,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
-
 from .config import IndexConfig, parse_config
 from .errors import ConfigMismatchError, IndexLockedError, IndexNotFoundError
 
@@ -89,7 +87,8 @@ class Manifest:
         path = root / MANIFEST
         if not path.is_file():
             if not root.exists():
-                raise IndexNotFoundError(f"no index at {root} (build one with: pfocr-search index SOURCE --index {root})")
+                raise IndexNotFoundError(f"no index at {root} "
+                                         f"(build one with: pfocr-search index SOURCE --index {root})")
             raise IndexNotFoundError(f"{root} is not a pfocr-search index (no {MANIFEST}); "
                                      f"build one with: pfocr-search index SOURCE --index {root}")
         try:
@@ -101,31 +100,6 @@ class Manifest:
             raise IndexNotFoundError(f"index at {root} has format {manifest.format}; "
                                      f"this pfocr-search reads format {FORMAT}: rebuild it with --rebuild")
         return manifest
-
-
-class _ColumnCachingReader(W3PerDocReader):
-    """Remembers which length columns a segment lacks.
-
-    Whoosh asks for a field's length column for every posting it writes and,
-    for a field that has none (IDs, numbers, keywords, spelling words), asks
-    the filesystem again each time: a stat() per posting, measured at 40% of
-    a build.  A segment's files never change once written, so the answer can
-    be kept.
-    """
-
-    def has_column(self, fieldname):
-        known = self.__dict__.setdefault("_has_column", {})
-        if fieldname not in known:
-            known[fieldname] = super().has_column(fieldname)
-        return known[fieldname]
-
-
-class PfocrCodec(W3Codec):
-    """Whoosh's codec with `_ColumnCachingReader` (segments keep a reference
-    to it, so this class must stay importable under this name)."""
-
-    def per_document_reader(self, storage, segment):
-        return _ColumnCachingReader(storage, segment)
 
 
 def new_generation(root: Path) -> Path:

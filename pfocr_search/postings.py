@@ -1,0 +1,252 @@
+"""Posting lists, field lengths and columns as arrays.
+
+Whoosh reads postings one document at a time through Python matcher objects:
+at 100,000 figures a common word ("signaling") has ~60,000 postings per
+field, and walking them cost 50 ms per term before any scoring.  Here the
+same segments are written by `PfocrCodec`, whose posting blocks keep ids,
+weights and positions as separate byte strings, so a whole posting list
+becomes two numpy arrays with one loop over blocks and no per-posting
+Python.  Whoosh's own matchers still read these blocks (phrases, merges,
+highlighting), through `ArrayLeafMatcher`.
+
+Everything read here is cached on the segment reader it came from: segments
+never change once written, and a reader lives as long as its searcher.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import zlib
+from array import array
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PerDocReader, W3PostingsWriter
+from whoosh.system import unpack_int
+from whoosh.util.numeric import byte_to_length
+
+#: Decoded field length for each of Whoosh's one-byte length codes.
+_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
+
+
+class ArrayPostingsWriter(W3PostingsWriter):
+    """Writes each block's data as ``(ids, weights, positions, position sizes)``.
+
+    Ids are little-endian uint32 (zlib), weights None (all 1), one float (all
+    equal) or float32 bytes, and variable-size values one zlib'd blob with
+    their sizes, so a reader that wants only ids and weights never unpickles
+    or decompresses positions.
+    """
+
+    def _write_block(self, last=False):
+        # The base class compresses the pickled tuple as a whole when
+        # _compression is set; here the parts compress themselves.
+        compression, self._compression = self._compression, 0
+        try:
+            super()._write_block(last)
+        finally:
+            self._compression = compression
+
+    def _mini_ids(self):
+        return zlib.compress(np.asarray(self._ids, dtype="<u4").tobytes(), 1)
+
+    def _mini_weights(self):
+        weights = np.frombuffer(self._weights, dtype=np.float32)
+        if weights.size and (weights == 1.0).all():
+            return None
+        if weights.size and (weights == weights[0]).all():
+            return float(weights[0])
+        return weights.astype("<f4").tobytes()
+
+    def _mini_values(self):
+        fixedsize = self._format.fixed_value_size()
+        if fixedsize is not None and fixedsize >= 0:
+            return super()._mini_values()
+        sizes = np.fromiter((len(v) for v in self._values), dtype="<u4", count=len(self._values))
+        return zlib.compress(b"".join(self._values), 1), sizes.tobytes()
+
+
+class ArrayLeafMatcher(W3LeafMatcher):
+    """Whoosh's block matcher over `ArrayPostingsWriter` blocks."""
+
+    def _read_ids(self):
+        if self._data is None:
+            self._read_data()
+        self._ids = np.frombuffer(zlib.decompress(self._data[0]), dtype="<u4").tolist()
+
+    def _read_weights(self):
+        if self._data is None:
+            self._read_data()
+        weights = self._data[1]
+        if weights is None or isinstance(weights, float):
+            self._weights = array("f", [1.0 if weights is None else weights]) * self._blocklength
+        else:
+            self._weights = array("f", np.frombuffer(weights, dtype="<f4").tolist())
+
+    def _read_values(self):
+        if self._data is None:
+            self._read_data()
+        values = self._data[2]
+        if not isinstance(values, tuple):
+            return super()._read_values()
+        blob, sizes = zlib.decompress(values[0]), np.frombuffer(values[1], dtype="<u4")
+        ends = np.cumsum(sizes).tolist()
+        starts = [0, *ends[:-1]]
+        self._values = tuple(blob[a:b] for a, b in zip(starts, ends))
+
+
+class _ColumnCachingReader(W3PerDocReader):
+    """Remembers which length columns a segment lacks.
+
+    Whoosh asks for a field's length column for every posting it writes and,
+    for a field that has none (IDs, numbers, keywords, spelling words), asks
+    the filesystem again each time: a stat() per posting, measured at 40% of
+    a build.  A segment's files never change once written, so the answer can
+    be kept.
+    """
+
+    def has_column(self, fieldname):
+        known = self.__dict__.setdefault("_has_column", {})
+        if fieldname not in known:
+            known[fieldname] = super().has_column(fieldname)
+        return known[fieldname]
+
+
+class PfocrCodec(W3Codec):
+    """Whoosh's W3 codec with array posting blocks and `_ColumnCachingReader`.
+
+    Segments pickle a reference to their codec, so this class must stay
+    importable under this name; a change to the block format must change
+    `config.STRUCTURE_VERSION`, so old indexes are rebuilt rather than misread.
+    """
+
+    def postings_writer(self, dbfile, byteids=False):
+        if byteids:  # term vectors (not used by our schema) keep Whoosh's blocks
+            return super().postings_writer(dbfile, byteids=True)
+        return ArrayPostingsWriter(dbfile, blocklimit=self._blocklimit, compression=self._compression,
+                                   inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+    def per_document_reader(self, storage, segment):
+        return _ColumnCachingReader(storage, segment)
+
+
+def _cache(reader) -> dict:
+    return reader.__dict__.setdefault("_pfocr_arrays", {})
+
+
+def cached(reader, key: str, build):
+    """`build()`, computed once per reader (readers see a fixed set of segments)."""
+    cache = _cache(reader)
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
+def term_postings(reader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a term in one segment, deleted documents included."""
+    if (fieldname, tbytes) not in reader:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    terminfo = reader.term_info(fieldname, tbytes)
+    if terminfo.is_inlined():
+        ids, weights, _ = terminfo.inlined_postings()
+        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+    if not isinstance(reader.codec(), PfocrCodec):
+        return _matcher_postings(reader.postings(fieldname, tbytes))
+    offset, length = terminfo.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct.unpack's tuple
+        length = length[0]
+    return _read_blocks(reader._terms._postfile.get(offset, length))
+
+
+def _read_blocks(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Decode a whole posting list: [magic] then blocks of [int length][info][data]."""
+    stream = io.BytesIO(raw)
+    stream.seek(4)
+    ids, weights = [], []
+    end = len(raw)
+    while stream.tell() < end:
+        start = stream.tell()
+        size = abs(unpack_int(stream.read(4))[0])
+        count = pickle.load(stream)[0]
+        data = pickle.loads(raw[stream.tell():start + 4 + size])
+        stream.seek(start + 4 + size)
+        ids.append(np.frombuffer(zlib.decompress(data[0]), dtype="<u4"))
+        w = data[1]
+        if w is None or isinstance(w, float):
+            weights.append(np.full(count, 1.0 if w is None else w))
+        else:
+            weights.append(np.frombuffer(w, dtype="<f4"))
+    if len(ids) == 1:
+        return ids[0].astype(np.int64), weights[0].astype(np.float64)
+    return np.concatenate(ids).astype(np.int64), np.concatenate(weights).astype(np.float64)
+
+
+def _matcher_postings(m) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+def field_lengths(reader, fieldname: str) -> np.ndarray:
+    """Each document's length of a field in one segment, as Whoosh scores it
+    (decoded from its one-byte code, so equal to ``doc_field_length``)."""
+    key = ("lengths", fieldname)
+    cache = _cache(reader)
+    if key not in cache:
+        codes = numeric_column(reader, f"_{fieldname}_len", "B")
+        cache[key] = _LENGTH_OF_BYTE[codes] if codes is not None else np.ones(reader.doc_count_all())
+    return cache[key]
+
+
+def numeric_column(reader, column: str, typecode: str) -> np.ndarray | None:
+    """A fixed-width numeric column of one segment as an array (None if absent)."""
+    key = ("column", column)
+    cache = _cache(reader)
+    if key not in cache:
+        cache[key] = _read_numeric(reader, column, typecode)
+    return cache[key]
+
+
+def numeric_values(top_reader, column: str, typecode: str) -> np.ndarray | None:
+    """A numeric column over every segment of a reader, by global docnum."""
+    parts = [numeric_column(leaf, column, typecode) for leaf, _ in top_reader.leaf_readers()]
+    if any(part is None for part in parts):
+        return None
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _read_numeric(reader, column: str, typecode: str) -> np.ndarray | None:
+    from whoosh.columns import NumericColumn
+
+    perdoc = reader._perdoc
+    if not perdoc.has_column(column):
+        return None
+    col = perdoc.column_reader(column, NumericColumn(typecode))
+    count = min(col._count, reader.doc_count_all())
+    values = np.frombuffer(col._dbfile.get(col._basepos, count * col._fixedlen), dtype=">" + typecode)
+    out = np.full(reader.doc_count_all(), col._default, dtype=values.dtype.newbyteorder("="))
+    out[:count] = values
+    return out
+
+
+def live_mask(reader) -> np.ndarray | None:
+    """Which documents of one segment are not deleted (None: none are)."""
+    if not reader.has_deletions():
+        return None
+    cache = _cache(reader)
+    if "live" not in cache:
+        live = np.ones(reader.doc_count_all(), dtype=bool)
+        live[list(reader.deleted_docs_set)] = False
+        cache["live"] = live
+    return cache["live"]

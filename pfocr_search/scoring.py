@@ -1,0 +1,286 @@
+"""Ranking: BM25F over whole posting arrays.
+
+Whoosh scores a query by walking a tree of matcher objects one document at a
+time in Python; an OR of three words over eight fields at 100,000 figures
+took 1.5 s that way.  Here the same parsed query is scored a posting list at
+a time: each term's postings are read as arrays (`postings`), scored by the
+weighting model in one numpy expression, and combined per query node over a
+dense score vector, which puts the same query under 30 ms.
+
+The scores are Whoosh's own: `ArrayBM25F` is Whoosh's BM25F with an array
+form of the same formula, node semantics follow Whoosh's matchers (sums for
+OR/AND, max for DisjunctionMax, constant 1 for NOT), and query types this
+module does not know (phrases, wildcards, ranges, ...) are scored by
+Whoosh's matchers themselves and joined in as arrays.  `WordCoordOr`'s
+coordination (scores scaled by the share of query words matched) is applied
+here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query
+from whoosh.query import qcore
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+
+from .postings import field_lengths, live_mask, term_postings
+
+
+class ArrayBM25F(BM25F):
+    """Whoosh's BM25F, also scoring a whole posting list at once."""
+
+    def field_b(self, fieldname: str) -> float:
+        return self._field_B.get(fieldname, self.B)
+
+    def score_postings(self, searcher: Searcher, fieldname: str, tbytes: bytes,
+                       weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """`bm25(idf, tf, fl, avgfl, B, K1)` for every posting of a term."""
+        if not searcher.schema[fieldname].scorable:
+            return weights  # Whoosh's WeightScorer for unscorable fields
+        idf = searcher.idf(fieldname, tbytes)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        b, k1 = self.field_b(fieldname), self.K1
+        return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+
+
+class WordCoordOr(query.Or):
+    """OR over a query's words, each figure's score multiplied by
+    (words it matches / words in the query) ** `power`.
+
+    A word's BM25 scores from several fields add up, so a common word in a
+    boosted title ("signaling") can outweigh a rare one that matters ("Wnt");
+    scaling by the share of words matched (Lucene's classic coordination
+    factor) puts figures that match all the words first.  Whoosh's matchers
+    score it as a plain OR; `score` applies the factor.
+    """
+
+    power = 1.0
+
+
+@dataclass
+class Matches:
+    """Which documents a query matches, and their scores (dense, by docnum)."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return int(np.count_nonzero(self.mask))
+
+    def docnums(self) -> np.ndarray:
+        return np.flatnonzero(self.mask)
+
+    def top(self, k: int) -> list[tuple[float, int]]:
+        """The `k` best (score, docnum) pairs, best first; ties by docnum, as Whoosh orders them."""
+        docs = np.flatnonzero(self.mask)
+        scores = self.scores[docs]
+        if 0 < k < docs.size:
+            # Keep every document tied with the k-th score, then order exactly.
+            kth = np.partition(scores, docs.size - k)[docs.size - k]
+            keep = scores >= kth
+            docs, scores = docs[keep], scores[keep]
+        order = np.lexsort((docs, -scores))[:k] if k else np.lexsort((docs, -scores))
+        return [(float(scores[i]), int(docs[i])) for i in order]
+
+
+def score(searcher: Searcher, q: query.Query, *, scored: bool = True) -> Matches:
+    """Every document `q` matches, with its score (`scored=False`: scores are 0)."""
+    return _Scorer(searcher, scored).run(q)
+
+
+def matching(searcher: Searcher, q: query.Query) -> np.ndarray:
+    """The documents `q` matches, as a boolean mask by docnum."""
+    return _Scorer(searcher, False).run(q).mask
+
+
+class _Scorer:
+    def __init__(self, searcher: Searcher, scored: bool) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.size = self.reader.doc_count_all()
+        self.scored = scored
+        self.weighting = searcher.weighting
+        if scored and not isinstance(self.weighting, ArrayBM25F):
+            raise TypeError("array scoring needs an ArrayBM25F searcher weighting")
+
+    def empty(self) -> Matches:
+        return Matches(np.zeros(self.size, dtype=bool), np.zeros(self.size))
+
+    def run(self, q: query.Query) -> Matches:
+        if q is qcore.NullQuery or isinstance(q, qcore._NullQuery):
+            return self.empty()
+        handler = _HANDLERS.get(type(q))
+        if handler is None:
+            handler = next((h for cls, h in _HANDLERS.items() if isinstance(q, cls)), _fallback)
+        return handler(self, q)
+
+    def live(self) -> np.ndarray:
+        mask = np.ones(self.size, dtype=bool)
+        for leaf, offset in self.reader.leaf_readers():
+            dead = live_mask(leaf)
+            if dead is not None:
+                mask[offset:offset + dead.size] &= dead
+        return mask
+
+
+def _term(s: _Scorer, q: query.Term) -> Matches:
+    schema = s.searcher.schema
+    if q.fieldname not in schema:
+        return s.empty()
+    try:
+        tbytes = schema[q.fieldname].to_bytes(q.text)
+    except ValueError:
+        return s.empty()
+    return _postings(s, q.fieldname, tbytes, q.boost)
+
+
+def _postings(s: _Scorer, fieldname: str, tbytes: bytes, boost: float = 1.0) -> Matches:
+    out = s.empty()
+    for leaf, offset in s.reader.leaf_readers():
+        ids, weights = term_postings(leaf, fieldname, tbytes)
+        alive = live_mask(leaf)
+        if alive is not None and ids.size:
+            keep = alive[ids]
+            ids, weights = ids[keep], weights[keep]
+        if not ids.size:
+            continue
+        out.mask[ids + offset] = True
+        if s.scored:
+            lengths = field_lengths(leaf, fieldname)[ids]
+            out.scores[ids + offset] = s.weighting.score_postings(s.searcher, fieldname, tbytes, weights, lengths)
+    if s.scored and boost != 1.0:
+        out.scores *= boost
+    return out
+
+
+def _children(s: _Scorer, q: query.CompoundQuery) -> list[Matches]:
+    return [s.run(sub) for sub in q.subqueries]
+
+
+def _boosted(q: query.CompoundQuery, m: Matches) -> Matches:
+    # Whoosh boosts a compound's matcher only when it has several children.
+    if len(q.subqueries) > 1 and q.boost != 1.0:
+        m.scores *= q.boost
+    return m
+
+
+def _or(s: _Scorer, q: query.Or) -> Matches:
+    if q.minmatch or q.scale:
+        return _fallback(s, q)
+    parts = _children(s, q)
+    if not parts:
+        return s.empty()
+    mask = np.logical_or.reduce([p.mask for p in parts])
+    scores = np.add.reduce([p.scores for p in parts]) if s.scored else np.zeros(s.size)
+    if s.scored and isinstance(q, WordCoordOr) and len(parts) > 1:
+        matched = np.add.reduce([p.mask.astype(np.float64) for p in parts])
+        scores *= (matched / len(parts)) ** q.power
+    return _boosted(q, Matches(mask, scores))
+
+
+def _and(s: _Scorer, q: query.And) -> Matches:
+    parts = _children(s, q)
+    if not parts:
+        return s.empty()
+    mask = np.logical_and.reduce([p.mask for p in parts])
+    scores = np.where(mask, np.add.reduce([p.scores for p in parts]), 0.0)
+    return _boosted(q, Matches(mask, scores))
+
+
+def _dismax(s: _Scorer, q: query.DisjunctionMax) -> Matches:
+    parts = _children(s, q)
+    if not parts:
+        return s.empty()
+    mask = np.logical_or.reduce([p.mask for p in parts])
+    best = np.max([np.where(p.mask, p.scores, -np.inf) for p in parts], axis=0)
+    scores = np.where(mask, best, 0.0)
+    if q.tiebreak:
+        scores = scores + q.tiebreak * (np.add.reduce([p.scores for p in parts]) - scores)
+    return _boosted(q, Matches(mask, scores))
+
+
+def _and_not(s: _Scorer, q: query.AndNot) -> Matches:
+    positive = s.run(q.a)
+    negative = _Scorer(s.searcher, False).run(q.b)
+    positive.mask &= ~negative.mask
+    positive.scores[~positive.mask] = 0.0
+    return positive
+
+
+def _and_maybe(s: _Scorer, q: query.AndMaybe) -> Matches:
+    required, optional = s.run(q.a), s.run(q.b)
+    required.scores += np.where(required.mask & optional.mask, optional.scores, 0.0)
+    return required
+
+
+def _require(s: _Scorer, q: query.Require) -> Matches:
+    scored = s.run(q.a)
+    scored.mask &= _Scorer(s.searcher, False).run(q.b).mask
+    scored.scores[~scored.mask] = 0.0
+    return scored
+
+
+def _not(s: _Scorer, q: query.Not) -> Matches:
+    excluded = _Scorer(s.searcher, False).run(q.query).mask
+    mask = s.live() & ~excluded
+    return Matches(mask, mask.astype(np.float64) if s.scored else np.zeros(s.size))
+
+
+def _multi_term(s: _Scorer, q: query.Query) -> Matches:
+    """Prefixes, wildcards, ranges: unscored (filters), the union of their terms."""
+    if s.scored:
+        return _fallback(s, q)
+    terms = q._btexts(s.reader) if isinstance(q, query.MultiTerm) else None
+    if terms is None:
+        return _fallback(s, q)
+    out = s.empty()
+    for tbytes in terms:
+        out.mask |= _postings(s, q.field(), tbytes).mask
+    return out
+
+
+def _numeric_range(s: _Scorer, q: query.NumericRange) -> Matches:
+    if s.scored:
+        return _fallback(s, q)
+    return s.run(q._compile_query(s.reader))
+
+
+def _fallback(s: _Scorer, q: query.Query) -> Matches:
+    """Score with Whoosh's own matchers (query types without an array form),
+    segment by segment as Whoosh's collector does."""
+    out = s.empty()
+    for searcher, offset in s.searcher.leaf_searchers():
+        context = searcher.context() if s.scored else searcher.boolean_context()
+        m = q.matcher(searcher, context)
+        ids, scores = [], []
+        while m.is_active():
+            ids.append(m.id() + offset)
+            if s.scored:
+                scores.append(m.score())
+            m.next()
+        if ids:
+            out.mask[ids] = True
+            if s.scored:
+                out.scores[ids] = scores
+    return out
+
+
+# Exact types first (a subclass of a handled type, say a custom Or, is handled
+# as its base unless listed).
+_HANDLERS = {
+    query.Term: _term,
+    WordCoordOr: _or,
+    query.Or: _or,
+    query.And: _and,
+    query.DisjunctionMax: _dismax,
+    query.AndNot: _and_not,
+    query.AndMaybe: _and_maybe,
+    query.Require: _require,
+    query.Not: _not,
+    query.NumericRange: _numeric_range,
+    query.MultiTerm: _multi_term,
+}

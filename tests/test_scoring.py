@@ -1,0 +1,157 @@
+"""Array scoring gives Whoosh's own answers.
+
+`pfocr_search.scoring` scores parsed queries over whole posting arrays
+instead of Whoosh's per-document matchers.  These tests run the same parsed
+queries through Whoosh's collector on the same index and require the same
+matching figures with the same scores, on a single-segment index and on one
+with several segments and deleted documents.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index
+from whoosh import query
+
+from pfocr_search import FigureIndex
+from pfocr_search.scoring import WordCoordOr, matching, score
+from pfocr_search.search import build_parser, make_filter, parse_query, weighting
+from pfocr_search.storage import Manifest
+
+QUERIES = [
+    "signaling", "jak stat signaling", "wnt OR notch", "apoptosis AND caspase", "cancer NOT breast",
+    "stat3 -jak1", '"signaling pathway"', '"nf-kb signaling" inflammation', "sig*", "figtitle:pathway",
+    "genes:STAT3 genes:JAK1", "year:[2015 TO 2020]", "kinase^3 receptor", "(tgf OR smad) AND fibrosis",
+    "NF-κB", "mapk erk", "genes:tp53 OR caption:p53", "NOT pathway", "insulin ANDMAYBE glucose",
+]
+WORDS = ["signaling", "pathway", "stat3", "jak", "cancer", "cell", "apoptosis", "wnt", "kinase", "immune",
+         "receptor", "nf-kb", "il6", "notch", "zzzunknown", "tnf", "mtor", "autophagy"]
+
+
+def _searcher(path):
+    ix = FigureIndex.open(path)
+    config = ix.config
+    ix.close()
+    manifest = Manifest.load(path)
+    wix = whoosh_index.open_dir(str(path / manifest.generation))
+    return wix.searcher(weighting=weighting(config)), config
+
+
+def _plain(config):
+    """`config` with coordination off: Whoosh scores WordCoordOr as a plain OR."""
+    return dataclasses.replace(config, search=dataclasses.replace(config.search, coordination=0.0))
+
+
+def _whoosh(searcher, q) -> dict[int, float]:
+    """Whoosh's matches and scores.  A top-level NOT is computed as a set
+    difference: Whoosh's AndNot and Not matchers return excluded documents
+    from a segment with deletions (the array scorer does not)."""
+    if isinstance(q, query.AndNot):
+        excluded = set(searcher.docs_for_query(q.b))
+        return {d: v for d, v in _whoosh(searcher, q.a).items() if d not in excluded}
+    if isinstance(q, query.Not):
+        excluded = set(searcher.docs_for_query(q.query))
+        return {d: 1.0 for d in searcher.reader().all_doc_ids() if d not in excluded}
+    return {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+
+
+def _check(searcher, config, text: str) -> None:
+    q = parse_query(build_parser(searcher.schema, _plain(config)), text)
+    expected = _whoosh(searcher, q)
+    got = score(searcher, q)
+    assert set(got.docnums().tolist()) == set(expected), text
+    for doc, value in expected.items():
+        assert math.isclose(got.scores[doc], value, rel_tol=1e-9, abs_tol=1e-12), (text, doc)
+    order = [docnum for _, docnum in got.top(10)]
+    whoosh_top = sorted(expected, key=lambda d: (-expected[d], d))[:10]
+    assert [round(expected[d], 9) for d in order] == [round(expected[d], 9) for d in whoosh_top], text
+
+
+@pytest.fixture(scope="module")
+def single(sample_index_path):
+    searcher, config = _searcher(sample_index_path)
+    yield searcher, config
+    searcher.close()
+
+
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory, sample_dir):
+    """An index updated twice: three segments, some documents deleted."""
+    corpus = tmp_path_factory.mktemp("segmented") / "corpus"
+    shutil.copytree(sample_dir, corpus, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    path = corpus.parent / "index"
+    FigureIndex.build([corpus], path).close()
+    for i, md in enumerate(sorted((corpus / "old").glob("*.md"))[:6]):
+        if i % 2:
+            md.unlink()
+        else:
+            md.write_text(md.read_text().replace("signaling", "signalling pathway", 1))
+        if i == 2:
+            FigureIndex.sync([corpus], path).close()
+    FigureIndex.sync([corpus], path).close()
+    searcher, config = _searcher(path)
+    assert len(list(searcher.reader().leaf_readers())) > 1 and searcher.reader().has_deletions()
+    yield searcher, config
+    searcher.close()
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_same_scores_as_whoosh(single, text):
+    _check(*single, text)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_same_scores_as_whoosh_across_segments_and_deletions(segmented, text):
+    _check(*segmented, text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4),
+       st.lists(st.sampled_from(["", "AND", "OR", "NOT"]), min_size=4, max_size=4))
+def test_random_word_queries_score_as_whoosh(single, segmented, words, operators):
+    text = " ".join(f"{op} {w}".strip() for op, w in zip(operators, words))
+    _check(*single, text)
+    if "NOT" not in operators[:len(words)]:  # see _whoosh
+        _check(*segmented, text)
+
+
+def test_filters_restrict_like_whoosh(single):
+    searcher, _ = single
+    for flt in (make_filter(organism="human"), make_filter(years=(2010, 2019)),
+                make_filter(organism="mouse", years=(None, 2022)), query.Prefix("caption", "sig")):
+        assert set(matching(searcher, flt).nonzero()[0].tolist()) == set(searcher.docs_for_query(flt))
+
+
+def test_top_breaks_ties_by_document_number(single):
+    searcher, _ = single
+    q = query.Term("organism", "homo sapiens")  # unscorable: many matches weigh the same
+    matches = score(searcher, q)
+    everything = matches.top(0)
+    assert everything == sorted(everything, key=lambda pair: (-pair[0], pair[1]))
+    assert len({s for s, _ in everything}) < len(everything)  # there are ties to break
+    for k in (1, 3, 7, len(everything) + 5):
+        assert matches.top(k) == everything[:k]
+
+
+@pytest.mark.parametrize("text", ["jak stat signaling", "wnt notch hedgehog pathway", "stat3 jak1 il6"])
+def test_coordination_scales_by_share_of_words_matched(single, text):
+    searcher, config = single
+    assert config.search.coordination == 2
+    plain = score(searcher, parse_query(build_parser(searcher.schema, _plain(config)), text))
+    q = parse_query(build_parser(searcher.schema, config), text)
+    assert isinstance(q, WordCoordOr)
+    coordinated = score(searcher, q)
+    words = [set(searcher.docs_for_query(sub)) for sub in q.subqueries]
+    assert coordinated.count == plain.count > 0
+    shares = set()
+    for doc in plain.docnums().tolist():
+        share = sum(doc in w for w in words) / len(words)
+        shares.add(share)
+        assert math.isclose(coordinated.scores[doc], plain.scores[doc] * share ** 2, rel_tol=1e-12)
+    assert len(shares) > 1  # the query exercises partial matches
