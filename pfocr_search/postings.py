@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import io
 import pickle
+import sys
 import zlib
 from array import array
 
 import numpy as np
+from whoosh.formats import Positions
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PerDocReader, W3PostingsWriter
 from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length
@@ -28,7 +30,27 @@ from whoosh.util.numeric import byte_to_length
 #: Decoded field length for each of Whoosh's one-byte length codes.
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_BIG_ENDIAN = sys.byteorder == "big"
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
+
+
+class ArrayPositions(Positions):
+    """Whoosh's Positions format, each posting's positions stored as
+    little-endian uint32 rather than a pickled list of deltas: written and
+    read without pickle, and a whole posting list's positions decode as one
+    array for phrase matching (`term_positions`)."""
+
+    def encode(self, poslist):
+        packed = array("I", poslist)
+        if _BIG_ENDIAN:
+            packed.byteswap()
+        return packed.tobytes()
+
+    def decode_positions(self, valuestring):
+        return np.frombuffer(valuestring, dtype="<u4").tolist()
+
+    def decode_frequency(self, valuestring):
+        return len(valuestring) // 4
 
 
 class ArrayPostingsWriter(W3PostingsWriter):
@@ -152,25 +174,45 @@ def cached(reader, key: str, build):
 
 def term_postings(reader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers, weights) of a term in one segment, deleted documents included."""
+    raw = _raw_postings(reader, fieldname, tbytes)
+    if raw is None:
+        return _matcher_postings(reader, fieldname, tbytes)
+    ids, weights, _ = _read_blocks(raw, positions=False)
+    return ids, weights
+
+
+def term_positions(reader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(document numbers, weights, (docnum << 32 | position) of every occurrence)
+    of a term in one segment; None if the field's positions are not `ArrayPositions`."""
+    if not isinstance(reader.schema[fieldname].format, ArrayPositions):
+        return None
+    raw = _raw_postings(reader, fieldname, tbytes)
+    if raw is None:
+        return None
+    return _read_blocks(raw, positions=True)
+
+
+def _raw_postings(reader, fieldname: str, tbytes: bytes) -> bytes | None:
+    """A term's whole posting list as bytes (b"" if absent); None where it is
+    not in `PfocrCodec` blocks (inlined, or another codec)."""
     if (fieldname, tbytes) not in reader:
-        return _EMPTY_IDS, _EMPTY_WEIGHTS
+        return b""
     terminfo = reader.term_info(fieldname, tbytes)
-    if terminfo.is_inlined():
-        ids, weights, _ = terminfo.inlined_postings()
-        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-    if not isinstance(reader.codec(), PfocrCodec):
-        return _matcher_postings(reader.postings(fieldname, tbytes))
+    if terminfo.is_inlined() or not isinstance(reader.codec(), PfocrCodec):
+        return None
     offset, length = terminfo.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct.unpack's tuple
         length = length[0]
-    return _read_blocks(reader._terms._postfile.get(offset, length))
+    return reader._terms._postfile.get(offset, length)
 
 
-def _read_blocks(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
+def _read_blocks(raw: bytes, positions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Decode a whole posting list: [magic] then blocks of [int length][info][data]."""
+    if not raw:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS, _EMPTY_IDS if positions else None
     stream = io.BytesIO(raw)
     stream.seek(4)
-    ids, weights = [], []
+    ids, weights, blobs, sizes = [], [], [], []
     end = len(raw)
     while stream.tell() < end:
         start = stream.tell()
@@ -184,12 +226,19 @@ def _read_blocks(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
             weights.append(np.full(count, 1.0 if w is None else w))
         else:
             weights.append(np.frombuffer(w, dtype="<f4"))
-    if len(ids) == 1:
-        return ids[0].astype(np.int64), weights[0].astype(np.float64)
-    return np.concatenate(ids).astype(np.int64), np.concatenate(weights).astype(np.float64)
+        if positions:
+            blobs.append(zlib.decompress(data[2][0]))
+            sizes.append(np.frombuffer(data[2][1], dtype="<u4"))
+    docs = np.concatenate(ids).astype(np.int64)
+    if not positions:
+        return docs, np.concatenate(weights).astype(np.float64), None
+    where = np.frombuffer(b"".join(blobs), dtype="<u4").astype(np.int64)
+    owners = np.repeat(docs, np.concatenate(sizes) // 4)
+    return docs, np.concatenate(weights).astype(np.float64), (owners << 32) | where
 
 
-def _matcher_postings(m) -> tuple[np.ndarray, np.ndarray]:
+def _matcher_postings(reader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
+    m = reader.postings(fieldname, tbytes)
     ids, weights = [], []
     while m.is_active():
         ids.append(m.id())

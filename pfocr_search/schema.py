@@ -18,6 +18,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .analysis import analyzer_for
 from .config import IndexConfig
 from .genes import normalize_symbol
+from .postings import ArrayPositions
 from .records import ORGANISM_NAMES, FigureRecord, organism_key
 
 #: Field holding the whole record (zlib-compressed JSON), for get() and hits.
@@ -87,6 +88,7 @@ def build_schema(config: IndexConfig) -> Schema:
         # spelling=True keeps a stemmed field's unstemmed words too, so "did you
         # mean" suggests words, not stems.
         fields[name] = TEXT(analyzer=analyzer_for(spec.analyzer), phrase=True, spelling=spec.spelling)
+        fields[name].format = ArrayPositions(field_boost=fields[name].format.field_boost)
     return Schema(**fields)
 
 

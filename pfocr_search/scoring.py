@@ -26,7 +26,7 @@ from whoosh.query import qcore
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
-from .postings import field_lengths, live_mask, term_postings
+from .postings import field_lengths, live_mask, term_positions, term_postings
 
 
 class ArrayBM25F(BM25F):
@@ -157,6 +157,38 @@ def _postings(s: _Scorer, fieldname: str, tbytes: bytes, boost: float = 1.0) -> 
     return out
 
 
+def _phrase(s: _Scorer, q: query.Phrase) -> Matches:
+    """Adjacent words (slop 1), scored as Whoosh's SpanNear2: the sum of the
+    words' scores, times the phrase's boost."""
+    schema = s.searcher.schema
+    if q.slop != 1 or q.fieldname not in schema or not q.words:
+        return _fallback(s, q)
+    try:
+        words = [schema[q.fieldname].to_bytes(w) for w in q.words]
+    except ValueError:
+        return s.empty()
+    out = s.empty()
+    for leaf, offset in s.reader.leaf_readers():
+        read = [term_positions(leaf, q.fieldname, w) for w in words]
+        if any(r is None for r in read):
+            return _fallback(s, q)
+        # Occurrences of the phrase so far, as docnum << 32 | position of its last word.
+        ends = read[0][2]
+        for _, _, occurrences in read[1:]:
+            ends = np.intersect1d(ends + 1, occurrences, assume_unique=True)
+        docs = np.unique(ends >> 32)
+        alive = live_mask(leaf)
+        if alive is not None:
+            docs = docs[alive[docs]]
+        out.mask[docs + offset] = True
+    if s.scored and out.mask.any():
+        for w in words:
+            out.scores += np.where(out.mask, _postings(s, q.fieldname, w).scores, 0.0)
+        if q.boost != 1.0:
+            out.scores *= q.boost
+    return out
+
+
 def _children(s: _Scorer, q: query.CompoundQuery) -> list[Matches]:
     return [s.run(sub) for sub in q.subqueries]
 
@@ -273,6 +305,7 @@ def _fallback(s: _Scorer, q: query.Query) -> Matches:
 # as its base unless listed).
 _HANDLERS = {
     query.Term: _term,
+    query.Phrase: _phrase,
     WordCoordOr: _or,
     query.Or: _or,
     query.And: _and,
