@@ -49,6 +49,8 @@ _SYMBOL_JUNK = re.compile(r"[\s\-_.\u2010-\u2015·']+")
 def fold_text(text: str) -> str:
     """Case-folded `text` with compatibility forms unified, accents dropped
     (ZÁP70 -> zap70) and Greek and Cyrillic look-alike letters as Latin ones."""
+    if text.isascii():  # most words: nothing to decompose or fold beyond case
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return bare.casefold().translate(_LETTER_FOLD)

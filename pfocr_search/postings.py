@@ -144,6 +144,12 @@ class PfocrCodec(W3Codec):
     `config.STRUCTURE_VERSION`, so old indexes are rebuilt rather than misread.
     """
 
+    # Blocks of 1024 postings, not Whoosh's 128: array reads pay a fixed
+    # cost per block (two unpickles, a decompress), measured at most of a
+    # query's time with 128; Whoosh's own matchers only skip less finely.
+    def __init__(self, blocklimit=1024, compression=3, inlinelimit=1):
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
     def postings_writer(self, dbfile, byteids=False):
         if byteids:  # term vectors (not used by our schema) keep Whoosh's blocks
             return super().postings_writer(dbfile, byteids=True)

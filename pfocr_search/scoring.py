@@ -128,18 +128,28 @@ class _Scorer:
 
 
 def _term(s: _Scorer, q: query.Term) -> Matches:
+    ids, scores = _term_hits(s, q)
+    out = s.empty()
+    out.mask[ids] = True
+    if s.scored:
+        out.scores[ids] = scores
+    return out
+
+
+def _term_hits(s: _Scorer, q: query.Term) -> tuple[np.ndarray, np.ndarray]:
+    """A term's live documents (global docnums, ascending) and their scores."""
     schema = s.searcher.schema
     if q.fieldname not in schema:
-        return s.empty()
+        return _NO_HITS
     try:
         tbytes = schema[q.fieldname].to_bytes(q.text)
     except ValueError:
-        return s.empty()
+        return _NO_HITS
     return _postings(s, q.fieldname, tbytes, q.boost)
 
 
-def _postings(s: _Scorer, fieldname: str, tbytes: bytes, boost: float = 1.0) -> Matches:
-    out = s.empty()
+def _postings(s: _Scorer, fieldname: str, tbytes: bytes, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    docs, scores = [], []
     for leaf, offset in s.reader.leaf_readers():
         ids, weights = term_postings(leaf, fieldname, tbytes)
         alive = live_mask(leaf)
@@ -148,13 +158,18 @@ def _postings(s: _Scorer, fieldname: str, tbytes: bytes, boost: float = 1.0) -> 
             ids, weights = ids[keep], weights[keep]
         if not ids.size:
             continue
-        out.mask[ids + offset] = True
+        docs.append(ids + offset)
         if s.scored:
             lengths = field_lengths(leaf, fieldname)[ids]
-            out.scores[ids + offset] = s.weighting.score_postings(s.searcher, fieldname, tbytes, weights, lengths)
-    if s.scored and boost != 1.0:
-        out.scores *= boost
-    return out
+            scores.append(s.weighting.score_postings(s.searcher, fieldname, tbytes, weights, lengths) * boost)
+    if not docs:
+        return _NO_HITS
+    if len(docs) == 1:
+        return docs[0], scores[0] if s.scored else _NO_HITS[1]
+    return np.concatenate(docs), np.concatenate(scores) if s.scored else _NO_HITS[1]
+
+
+_NO_HITS = (np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
 def _phrase(s: _Scorer, q: query.Phrase) -> Matches:
@@ -183,7 +198,8 @@ def _phrase(s: _Scorer, q: query.Phrase) -> Matches:
         out.mask[docs + offset] = True
     if s.scored and out.mask.any():
         for w in words:
-            out.scores += np.where(out.mask, _postings(s, q.fieldname, w).scores, 0.0)
+            ids, scores = _postings(s, q.fieldname, w)
+            out.scores[ids] += np.where(out.mask[ids], scores, 0.0)
         if q.boost != 1.0:
             out.scores *= q.boost
     return out
@@ -203,15 +219,30 @@ def _boosted(q: query.CompoundQuery, m: Matches) -> Matches:
 def _or(s: _Scorer, q: query.Or) -> Matches:
     if q.minmatch or q.scale:
         return _fallback(s, q)
-    parts = _children(s, q)
-    if not parts:
-        return s.empty()
-    mask = np.logical_or.reduce([p.mask for p in parts])
-    scores = np.add.reduce([p.scores for p in parts]) if s.scored else np.zeros(s.size)
-    if s.scored and isinstance(q, WordCoordOr) and len(parts) > 1:
-        matched = np.add.reduce([p.mask.astype(np.float64) for p in parts])
-        scores *= (matched / len(parts)) ** q.power
-    return _boosted(q, Matches(mask, scores))
+    out = s.empty()
+    coordinated = s.scored and isinstance(q, WordCoordOr) and len(q.subqueries) > 1
+    matched = np.zeros(s.size) if coordinated else None
+    for sub in q.subqueries:
+        # A term's postings are added where they fall: materialising each of
+        # a query's dozens of field terms as a dense vector cost more than
+        # reading them.
+        if type(sub) is query.Term:
+            ids, scores = _term_hits(s, sub)
+            out.mask[ids] = True
+            if s.scored:
+                out.scores[ids] += scores
+            if coordinated:
+                matched[ids] += 1
+            continue
+        part = s.run(sub)
+        out.mask |= part.mask
+        if s.scored:
+            out.scores += part.scores
+        if coordinated:
+            matched += part.mask
+    if coordinated:
+        out.scores *= (matched / len(q.subqueries)) ** q.power
+    return _boosted(q, out)
 
 
 def _and(s: _Scorer, q: query.And) -> Matches:
@@ -271,7 +302,7 @@ def _multi_term(s: _Scorer, q: query.Query) -> Matches:
         return _fallback(s, q)
     out = s.empty()
     for tbytes in terms:
-        out.mask |= _postings(s, q.field(), tbytes).mask
+        out.mask[_postings(s, q.field(), tbytes)[0]] = True
     return out
 
 
