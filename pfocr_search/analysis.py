@@ -27,7 +27,7 @@ from whoosh.analysis.analyzers import Analyzer
 from .genes import fold_greek_names, fold_text, normalize_symbol
 
 # A word, or words joined by hyphens/slashes/dashes (JAK-STAT, PI3K/AKT, NF-κB).
-_COMPOUND = r"\w+(?:[-/\u2010-\u2015]\w+)*"
+COMPOUND_WORD = r"\w+(?:[-/\u2010-\u2015]\w+)*"
 _DELIMS = "-/\u2010\u2011\u2012\u2013\u2014\u2015"
 
 
@@ -122,7 +122,7 @@ def text_analyzer(stem: bool) -> Analyzer:
     """Words for captions and titles.  Stop words go before folding so a Greek
     letter standing alone (TNF α -> 'a') is never taken for the article 'a';
     single characters are kept (minsize=1): in 'IL 6' or 'p 53' they matter."""
-    chain = RegexTokenizer(_COMPOUND) | LowercaseFilter() | StopFilter(minsize=1) | CompoundFilter() | FoldFilter()
+    chain = RegexTokenizer(COMPOUND_WORD) | LowercaseFilter() | StopFilter(minsize=1) | CompoundFilter() | FoldFilter()
     return chain | StemFilter() | BioStemFilter() if stem else chain
 
 
