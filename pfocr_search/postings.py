@@ -22,8 +22,8 @@ import zlib
 from array import array
 
 import numpy as np
-from whoosh.formats import Positions
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PerDocReader, W3PostingsWriter
+from whoosh.formats import Positions
 from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length
 

@@ -9,7 +9,6 @@ typo like ``gene:STAT3`` (for ``genes:``) is caught.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
@@ -18,12 +17,10 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
-from whoosh import highlight, qparser, query
-from whoosh.analysis import Token
+from whoosh import qparser, query
 from whoosh.fields import Schema
-from whoosh.searching import Results, Searcher
+from whoosh.searching import Searcher
 
-from .analysis import COMPOUND_WORD as _COMPOUND
 from .config import IndexConfig
 from .enrichment import benjamini_hochberg, hypergeom_log_sf, odds_ratio
 from .errors import QuerySyntaxError
@@ -43,9 +40,7 @@ from .schema import (
     unpack_record,
 )
 from .scoring import ArrayBM25F, WordCoordOr, matching, score
-
-_OPEN, _CLOSE = "\x02", "\x03"
-_MARKED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.S)
+from .snippets import Spans, excerpt, match_spans, opening, symbol_spans
 
 
 @dataclass(frozen=True)
@@ -326,74 +321,6 @@ def weighting(config: IndexConfig) -> ArrayBM25F:
     return ArrayBM25F(B=config.scoring.b, K1=config.scoring.k1, **per_field)
 
 
-class _WordHighlighter(highlight.Highlighter):
-    """Whoosh's highlighter, matching words without re-analysing the text.
-
-    Whoosh runs the field's analyzer over the whole caption of every hit,
-    measured at half of a text query's time at 100,000 figures.  Here the
-    caption is split into the analyzer tokenizer's words, and each distinct
-    word is analysed once (cached on the field) to the index terms it makes:
-    a word is matched when one of its terms is a query term, as before.
-    """
-
-    def highlight_hit(self, hitobj, fieldname, text=None, top=3, minscore=1, strict_phrase=False):
-        results = hitobj.results
-        field = results.searcher.schema[fieldname]
-        words = _query_words(results, fieldname)
-        if not words or not text:
-            return ""
-        cache = field.__dict__.setdefault("_pfocr_word_terms", {})
-        if len(cache) > 200_000:
-            cache.clear()
-        tokens = self._merge_matched_tokens(_word_tokens(text, field.analyzer, words, cache))
-        fragments = highlight.top_fragments(self.fragmenter.fragment_tokens(text, tokens), top, self.scorer,
-                                            self.order, minscore=minscore)
-        return self.formatter.format(fragments)
-
-
-def _query_words(results: Results, fieldname: str) -> frozenset[str]:
-    """The query's terms in a field (expanded: prefixes, wildcards), once per search."""
-    known = results.__dict__.setdefault("_pfocr_query_words", {})
-    if fieldname not in known:
-        field = results.searcher.schema[fieldname]
-        known[fieldname] = frozenset(field.from_bytes(term[1])
-                                     for term in results.query_terms(expand=True, fieldname=fieldname))
-    return known[fieldname]
-
-
-def _word_tokens(text: str, analyzer, words: frozenset[str], cache: dict):
-    def terms(word: str) -> frozenset[str]:
-        found = cache.get(word)
-        if found is None:
-            found = cache[word] = frozenset(t.text for t in analyzer(word, mode="index"))
-        return found
-
-    for match in _TOKEN_WORDS.finditer(text):
-        word, start = match.group(0), match.start()
-        parts = list(_WORD_PARTS.finditer(word))
-        # A compound's matching parts are marked (JAK in JAK-STAT); the whole
-        # compound when only its joined form matches (IL6 for IL-6).
-        if len(parts) > 1 and any(not terms(p.group(0)).isdisjoint(words) for p in parts):
-            for p in parts:
-                yield Token(text=p.group(0), startchar=start + p.start(), endchar=start + p.end(), chars=True,
-                            matched=not terms(p.group(0)).isdisjoint(words))
-        else:
-            yield Token(text=word, startchar=start, endchar=match.end(), chars=True,
-                        matched=not terms(word).isdisjoint(words))
-
-
-# The words of text_analyzer's tokenizer (compounds whole).
-_TOKEN_WORDS = re.compile(_COMPOUND, re.UNICODE)
-_WORD_PARTS = re.compile(r"\w+", re.UNICODE)
-
-
-class _MarkFormatter(highlight.Formatter):
-    between = " … "
-
-    def format_token(self, text, token, replace=False):
-        return _OPEN + highlight.get_text(text, token, replace) + _CLOSE
-
-
 def run_search(
     searcher: Searcher,
     q: query.Query,
@@ -411,16 +338,39 @@ def run_search(
     except query.QueryError as exc:
         raise QuerySyntaxError(f"cannot run query {text!r}: {exc}") from None
     top = matches.top(offset + limit if limit else 0)
-    results = Results(searcher, q, top, highlighter=_WordHighlighter())
-    results.fragmenter = highlight.ContextFragmenter(maxchars=config.search.snippet_chars, surround=60)
-    results.formatter = _MarkFormatter()
+    words = _snippet_words(searcher, q)
     hits = []
-    for i in range(offset, len(top)):
-        hit = results[i]
-        record = unpack_record(hit[RECORD])
-        snippet, spans = _snippet(hit, record, config.search.snippet_chars)
-        hits.append(_make_hit(i + 1, hit.score, record, snippet, spans))
+    for rank, (value, docnum) in enumerate(top[offset:], start=offset + 1):
+        record = unpack_record(searcher.stored_fields(docnum)[RECORD])
+        snippet, spans = _text_snippet(searcher, record, words, config.search.snippet_chars)
+        hits.append(_make_hit(rank, value, record, snippet, spans))
     return SearchResults(hits, query=text, total=matches.count, parsed=str(q))
+
+
+#: Where a text hit's snippet comes from, in order of preference.
+_SNIPPET_FIELDS = ("caption", "figtitle", "papertitle")
+
+
+def _snippet_words(searcher: Searcher, q: query.Query) -> dict[str, frozenset[str]]:
+    """The query's terms (prefixes and wildcards expanded) in each snippet field."""
+    reader = searcher.reader()
+    out = {}
+    for name in _SNIPPET_FIELDS:
+        if name in searcher.schema:
+            field = searcher.schema[name]
+            out[name] = frozenset(field.from_bytes(t) for _, t in q.existing_terms(reader, expand=True, fieldname=name))
+    return out
+
+
+def _text_snippet(searcher: Searcher, record: FigureRecord, words: dict[str, frozenset[str]],
+                  chars: int) -> tuple[str, Spans]:
+    """Excerpt around the matches in the caption, else the title or paper title."""
+    for name, field_words in words.items():
+        body = getattr(record, name)
+        spans = match_spans(body, searcher.schema[name], field_words)
+        if spans:
+            return excerpt(body, spans, chars)
+    return opening(record.caption or record.figtitle, chars), ()
 
 
 class GeneSearchResults(SearchResults):
@@ -505,7 +455,7 @@ def run_gene_search(
         docnum, size = int(docs[i]), int(sizes[i])
         overlap = [keys[k] for k, row in zip(key_list, shown[:, docnum]) if row]
         record = unpack_record(searcher.stored_fields(docnum)[RECORD])
-        snippet, spans = _gene_snippet(searcher, record, overlap, config)
+        snippet, spans = _gene_snippet(record, overlap, config.search.snippet_chars)
         lp = float(logp[i])
         base = _make_hit(rank, -lp / _LN10 if lp else 0.0, record, snippet, spans)
         hits.append(GeneHit(**{f: getattr(base, f) for f in Hit.__dataclass_fields__},
@@ -563,36 +513,9 @@ def _tie_break(searcher: Searcher, relevance: query.Query | None, docs: np.ndarr
 _LN10 = math.log(10.0)
 
 
-def _gene_snippet(searcher: Searcher, record: FigureRecord, symbols: Sequence[str],
-                  config: IndexConfig) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Caption excerpt around the first mention of a shared gene.
-
-    A plain case-insensitive search for the symbols, not Whoosh's highlighter:
-    re-analysing (stemming) every hit's caption made snippets most of a
-    gene-set query's time, and a symbol needs no stemming to be found."""
-    chars = config.search.snippet_chars
-    body = record.caption
-    pattern = _symbol_pattern(tuple(sorted(symbols, key=len, reverse=True)))
-    first = pattern.search(body) if body and symbols else None
-    if first is None:
-        return _opening(body or record.figtitle, chars), ()
-    start = max(0, body.rfind(" ", 0, max(0, first.start() - 60)) + 1) if first.start() > 60 else 0
-    end = min(len(body), start + chars)
-    if end < len(body):
-        end = body.rfind(" ", first.end(), end) if body.rfind(" ", first.end(), end) > 0 else end
-    window = body[start:end]
-    prefix = "… " if start > 0 else ""
-    spans = tuple((m.start() + len(prefix), m.end() + len(prefix)) for m in pattern.finditer(window))
-    return prefix + window + (" …" if end < len(body) else ""), spans
-
-
-@functools.lru_cache(maxsize=256)
-def _symbol_pattern(symbols: tuple[str, ...]) -> re.Pattern:
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in symbols) + r")(?![\w-])", re.I)
-
-
-def _opening(body: str, chars: int) -> str:
-    return body if len(body) <= chars else body[:chars].rsplit(" ", 1)[0] + " …"
+def _gene_snippet(record: FigureRecord, symbols: Sequence[str], chars: int) -> tuple[str, Spans]:
+    """Excerpt around the mentions of the shared genes in the caption."""
+    return excerpt(record.caption or record.figtitle, symbol_spans(record.caption, symbols), chars)
 
 
 _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
@@ -646,34 +569,6 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str |
             if best is None or frequency > best[0]:
                 best = (frequency, suggestion)
     return best[1] if best else None
-
-
-def _snippet(hit, record: FigureRecord, chars: int) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Caption excerpt around the matches, else the caption's opening."""
-    for name in ("caption", "figtitle", "papertitle"):
-        body = getattr(record, name)
-        if body and name in hit.searcher.schema:
-            marked = hit.highlights(name, text=body, top=1)
-            if marked:
-                return _unmark(marked, body)
-    return _opening(record.caption or record.figtitle, chars), ()
-
-
-def _unmark(marked: str, body: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    plain, spans, pos = [], [], 0
-    for match in _MARKED.finditer(marked):
-        plain.append(marked[pos:match.start()])
-        start = sum(map(len, plain))
-        plain.append(match.group(1))
-        spans.append((start, start + len(match.group(1))))
-        pos = match.end()
-    plain.append(marked[pos:])
-    snippet = "".join(plain)
-    if not body.startswith(snippet[:20]):
-        snippet, spans = "… " + snippet, [(a + 2, b + 2) for a, b in spans]
-    if not body.endswith(snippet[-20:]):
-        snippet += " …"
-    return snippet, tuple(spans)
 
 
 def _make_hit(rank: int, score: float, record: FigureRecord, snippet: str,

@@ -1,7 +1,7 @@
-"""Snippets mark the words Whoosh's own highlighter marks.
+"""Snippets mark the words Whoosh's own highlighter marks, in a window that holds them.
 
-Search highlights with `_WordHighlighter`, which analyses each distinct
-caption word once instead of re-analysing every hit's caption; these tests
+`snippets.match_spans` analyses each distinct word once instead of
+re-analysing every hit's caption as Whoosh's highlighter does; these tests
 compare the words it marks with Whoosh's highlighter on the same hits.
 """
 
@@ -10,15 +10,21 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh import highlight
 from whoosh.searching import Results
 
 from pfocr_search.schema import RECORD, unpack_record
 from pfocr_search.scoring import score
-from pfocr_search.search import _MarkFormatter, _WordHighlighter, build_parser, parse_query
+from pfocr_search.search import _snippet_words, build_parser, parse_query
+from pfocr_search.snippets import excerpt, match_spans
 from test_scoring import QUERIES, _searcher
 
-MARKED = re.compile("\x02(.*?)\x03")
+
+class _Marks(highlight.Formatter):
+    def format_token(self, text, token, replace=False):
+        return "\x02" + highlight.get_text(text, token, replace) + "\x03"
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +34,12 @@ def searcher(sample_index_path):
     searcher.close()
 
 
-def _marked(searcher, q, top, i, highlighter, field="caption") -> list[str]:
-    results = Results(searcher, q, top, highlighter=highlighter)
+def _whoosh_marked(searcher, q, top, i, body, field) -> list[str]:
+    results = Results(searcher, q, top)
     # One fragment as long as the text: every match is marked.
     results.fragmenter = highlight.ContextFragmenter(maxchars=10**6, surround=10**6)
-    results.formatter = _MarkFormatter()
-    body = getattr(unpack_record(searcher.stored_fields(top[i][1])[RECORD]), field)
-    return sorted(m.lower() for m in MARKED.findall(results[i].highlights(field, text=body, top=1)))
+    results.formatter = _Marks()
+    return sorted(m.lower() for m in re.findall("\x02(.*?)\x03", results[i].highlights(field, text=body, top=1)))
 
 
 @pytest.mark.parametrize("text", [q for q in QUERIES if "*" not in q]
@@ -42,16 +47,45 @@ def _marked(searcher, q, top, i, highlighter, field="caption") -> list[str]:
 def test_marks_the_words_whoosh_marks(searcher, text):
     searcher, parser = searcher
     q = parse_query(parser, text)
+    words = _snippet_words(searcher, q)
     top = score(searcher, q).top(10)
-    for i in range(len(top)):
+    marked_any = False
+    for i, (_, docnum) in enumerate(top):
+        record = unpack_record(searcher.stored_fields(docnum)[RECORD])
         for field in ("caption", "figtitle"):
-            assert _marked(searcher, q, top, i, _WordHighlighter(), field) == \
-                _marked(searcher, q, top, i, None, field), (text, i, field)
+            body = getattr(record, field)
+            ours = sorted(body[a:b].lower() for a, b in match_spans(body, searcher.schema[field], words[field]))
+            assert ours == _whoosh_marked(searcher, q, top, i, body, field), (text, i, field)
+            marked_any |= bool(ours)
+    assert marked_any or not top or text in NOT_IN_TEXT
+
+
+# Queries whose top hits match no caption or title words.
+NOT_IN_TEXT = {"genes:STAT3 genes:JAK1", "year:[2015 TO 2020]", "NOT pathway", "il6"}
 
 
 def test_compound_parts_are_marked_alone(searcher):
     searcher, parser = searcher
-    q = parse_query(parser, "stat")
-    top = score(searcher, q).top(10)
-    marked = [word for i in range(len(top)) for word in _marked(searcher, q, top, i, _WordHighlighter())]
-    assert "stat" in marked and not any("-" in word for word in marked)
+    field = searcher.schema["caption"]
+    body = "JAK-STAT signalling and IL-6 release"
+    assert [body[a:b] for a, b in match_spans(body, field, frozenset({"stat"}))] == ["STAT"]
+    assert [body[a:b] for a, b in match_spans(body, field, frozenset({"il6"}))] == ["IL-6"]
+
+
+def test_excerpt_holds_the_densest_run_of_matches():
+    body = ("The opening sentence says nothing relevant at all. " * 8 + "STAT3 and JAK1 drive it; "
+            + "filler words go here. " * 20 + "Late STAT3 mention.")
+    spans = [m.span() for m in re.finditer(r"STAT3|JAK1", body)]
+    snippet, shown = excerpt(body, spans, 120)
+    assert snippet.startswith("… ") and snippet.endswith(" …") and len(snippet) <= 124
+    assert [snippet[a:b] for a, b in shown] == ["STAT3", "JAK1"]
+    assert excerpt("short STAT3 text", [(6, 11)], 120) == ("short STAT3 text", ((6, 11),))
+
+
+@given(st.text(alphabet="ab STAT3-.,", min_size=1, max_size=400), st.integers(min_value=20, max_value=220))
+def test_excerpt_spans_point_at_the_matches(body, chars):
+    spans = [m.span() for m in re.finditer(r"STAT3", body)]
+    snippet, shown = excerpt(body, spans, chars)
+    assert all(snippet[a:b] == "STAT3" for a, b in shown)
+    if spans:
+        assert shown  # the densest run is always shown

@@ -1,0 +1,108 @@
+"""Snippets: a caption excerpt around what a query matched, and the spans to highlight.
+
+A word is matched when one of the index terms the field's analyzer makes of
+it is a query term, the test Whoosh's highlighter applies.  Whoosh's
+highlighter re-analyses every hit's whole caption and walks it token by token
+(half of a text query's time at 100,000 figures); here each distinct word of
+a field is analysed once (cached on the field), matched words are found with
+one regular expression, and the excerpt is the window holding most matches.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Sequence
+
+from .analysis import COMPOUND_WORD
+
+Spans = tuple[tuple[int, int], ...]
+
+#: Context kept before the first match of an excerpt, in characters.
+SURROUND = 60
+_WORDS = re.compile(COMPOUND_WORD, re.UNICODE)
+_PARTS = re.compile(r"\w+", re.UNICODE)
+_EDGE_BEFORE = r"(?<![\w\-/\u2010-\u2015])"
+_EDGE_AFTER = r"(?![\w\-/\u2010-\u2015])"
+_CACHE_LIMIT = 200_000
+
+
+def match_spans(body: str, field, words: frozenset[str]) -> list[tuple[int, int]]:
+    """Where `body` has words that `field`'s analyzer turns into one of `words`.
+
+    A compound's matching parts are marked alone (JAK in JAK-STAT); the whole
+    compound when only its joined form matches (IL6 for IL-6)."""
+    if not body or not words:
+        return []
+    cache = field.__dict__.setdefault("_pfocr_word_terms", {})
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    matched = [w for w in set(_WORDS.findall(body)) if not _analysed(field, w, cache)[0].isdisjoint(words)]
+    if not matched:
+        return []
+    pattern = re.compile(_EDGE_BEFORE + "(?:" + "|".join(map(re.escape, matched)) + ")" + _EDGE_AFTER)
+    spans = []
+    for hit in pattern.finditer(body):
+        _, parts = _analysed(field, hit.group(0), cache)
+        if any(not terms.isdisjoint(words) for terms in parts):
+            spans += [(hit.start() + p.start(), hit.start() + p.end())
+                      for p, terms in zip(_PARTS.finditer(hit.group(0)), parts) if not terms.isdisjoint(words)]
+        else:
+            spans.append(hit.span())
+    return spans
+
+
+def _analysed(field, word: str, cache: dict) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """The index terms of a word, and of each part of a compound word."""
+    found = cache.get(word)
+    if found is None:
+        parts = _PARTS.findall(word)
+        found = cache[word] = (_terms(field, word), tuple(_terms(field, p) for p in parts) if len(parts) > 1 else ())
+    return found
+
+
+def _terms(field, word: str) -> frozenset[str]:
+    return frozenset(t.text for t in field.analyzer(word, mode="index"))
+
+
+def symbol_spans(body: str, symbols: Sequence[str]) -> list[tuple[int, int]]:
+    """Case-insensitive mentions of gene symbols (no stemming: a symbol needs none)."""
+    if not body or not symbols:
+        return []
+    return [m.span() for m in _symbol_pattern(tuple(sorted(symbols, key=len, reverse=True))).finditer(body)]
+
+
+@functools.lru_cache(maxsize=256)
+def _symbol_pattern(symbols: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in symbols) + r")(?![\w-])", re.I)
+
+
+def excerpt(body: str, spans: Sequence[tuple[int, int]], chars: int) -> tuple[str, Spans]:
+    """Up to `chars` characters of `body` around the run of matches with the
+    most matches (the first such), "…" where cut, and the matches' spans in it."""
+    if not spans:
+        return opening(body, chars), ()
+    count, first, last = 0, 0, 0
+    j = 0
+    for i in range(len(spans)):
+        j = max(j, i)
+        while j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= chars:
+            j += 1
+        if j - i + 1 > count:
+            count, first, last = j - i + 1, i, j
+    start, stop = spans[first][0], spans[last][1]
+    if start > 0:
+        lead = max(0, start - min(SURROUND, max(0, chars - (stop - start)) // 2))
+        space = body.find(" ", lead, start)
+        start = space + 1 if lead > 0 and space >= 0 else lead
+    end = min(len(body), max(stop, start + chars))
+    if end < len(body):
+        space = body.rfind(" ", stop, end)
+        end = space if space > 0 else end
+    prefix = "… " if start > 0 else ""
+    shown = tuple((a - start + len(prefix), b - start + len(prefix)) for a, b in spans if a >= start and b <= end)
+    return prefix + body[start:end] + (" …" if end < len(body) else ""), shown
+
+
+def opening(body: str, chars: int) -> str:
+    return body if len(body) <= chars else body[:chars].rsplit(" ", 1)[0] + " …"
