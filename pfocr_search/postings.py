@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import io
 import pickle
+import struct
 import sys
 import zlib
 from array import array
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PerDocReader, W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PerDocReader, W3PostingsWriter
+from whoosh.compat import dumps
 from whoosh.formats import Positions
 from whoosh.system import unpack_int
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 #: Decoded field length for each of Whoosh's one-byte length codes.
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
@@ -53,70 +55,96 @@ class ArrayPositions(Positions):
         return len(valuestring) // 4
 
 
-class ArrayPostingsWriter(W3PostingsWriter):
-    """Writes each block's data as ``(ids, weights, positions, position sizes)``.
+# A block's data: weights mode (0: all 1, 1: all `const`, 2: float32 array),
+# const, value bytes, value-size bytes; then count uint32 ids, the weights
+# (mode 2), the values and their sizes.
+_BLOCK = struct.Struct("<BfII")
+_DYNAMIC = None  # a format's fixed_value_size() for variable-size values
 
-    Ids are little-endian uint32 (zlib), weights None (all 1), one float (all
-    equal) or float32 bytes, and variable-size values one zlib'd blob with
-    their sizes, so a reader that wants only ids and weights never unpickles
-    or decompresses positions.
-    """
+
+class ArrayPostingsWriter(W3PostingsWriter):
+    """Writes each block's data as raw regions: ids and weights as little-endian
+    uint32 and float32 (numpy reads them without a copy), then the values.
+    Variable-size values (positions) are one zlib'd blob plus their sizes, so
+    a reader that wants ids and weights never touches them."""
 
     def _write_block(self, last=False):
-        # The base class compresses the pickled tuple as a whole when
-        # _compression is set; here the parts compress themselves.
-        compression, self._compression = self._compression, 0
-        try:
-            super()._write_block(last)
-        finally:
-            self._compression = compression
-
-    def _mini_ids(self):
-        return zlib.compress(np.asarray(self._ids, dtype="<u4").tobytes(), 1)
-
-    def _mini_weights(self):
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        ids = self._ids
         weights = np.frombuffer(self._weights, dtype=np.float32)
-        if weights.size and (weights == 1.0).all():
-            return None
-        if weights.size and (weights == weights[0]).all():
-            return float(weights[0])
-        return weights.astype("<f4").tobytes()
+        if (weights == 1.0).all():
+            mode, const, weight_bytes = 0, 1.0, b""
+        elif (weights == weights[0]).all():
+            mode, const, weight_bytes = 1, float(weights[0]), b""
+        else:
+            mode, const, weight_bytes = 2, 0.0, weights.astype("<f4").tobytes()
+        values, sizes = self._pack_values()
+        data = b"".join((_BLOCK.pack(mode, const, len(values), len(sizes)),
+                         np.asarray(ids, dtype="<u4").tobytes(), weight_bytes, values, sizes))
+        info = dumps((len(ids), ids[-1], self._maxweight, 0, length_to_byte(self._minlength),
+                      length_to_byte(self._maxlength)), 2)
+        size = len(info) + len(data)
+        self._postfile.write_int(-size if last else size)
+        self._postfile.write(info)
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
 
-    def _mini_values(self):
+    def _pack_values(self) -> tuple[bytes, bytes]:
         fixedsize = self._format.fixed_value_size()
-        if fixedsize is not None and fixedsize >= 0:
-            return super()._mini_values()
-        sizes = np.fromiter((len(v) for v in self._values), dtype="<u4", count=len(self._values))
-        return zlib.compress(b"".join(self._values), 1), sizes.tobytes()
+        if fixedsize is _DYNAMIC or fixedsize < 0:
+            sizes = np.fromiter((len(v) for v in self._values), dtype="<u4", count=len(self._values))
+            return zlib.compress(b"".join(self._values), 1), sizes.tobytes()
+        return b"".join(self._values), b""
+
+
+def _split_block(data: bytes, count: int, offset: int = 0):
+    """(ids, weights, values, sizes) of one block's data starting at `offset`:
+    arrays over `data` (no copy) and byte strings."""
+    mode, const, nvalues, nsizes = _BLOCK.unpack_from(data, offset)
+    at = offset + _BLOCK.size
+    ids = np.frombuffer(data, dtype="<u4", count=count, offset=at)
+    at += 4 * count
+    if mode == 2:
+        weights = np.frombuffer(data, dtype="<f4", count=count, offset=at)
+        at += 4 * count
+    else:
+        weights = np.full(count, const, dtype=np.float32)
+    return ids, weights, data[at:at + nvalues], data[at + nvalues:at + nvalues + nsizes]
 
 
 class ArrayLeafMatcher(W3LeafMatcher):
     """Whoosh's block matcher over `ArrayPostingsWriter` blocks."""
 
+    def _read_data(self):
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        self._data = _split_block(data, self._blocklength)
+
     def _read_ids(self):
         if self._data is None:
             self._read_data()
-        self._ids = np.frombuffer(zlib.decompress(self._data[0]), dtype="<u4").tolist()
+        self._ids = self._data[0].tolist()
 
     def _read_weights(self):
         if self._data is None:
             self._read_data()
-        weights = self._data[1]
-        if weights is None or isinstance(weights, float):
-            self._weights = array("f", [1.0 if weights is None else weights]) * self._blocklength
-        else:
-            self._weights = array("f", np.frombuffer(weights, dtype="<f4").tolist())
+        self._weights = array("f", self._data[1].tolist())
 
     def _read_values(self):
         if self._data is None:
             self._read_data()
-        values = self._data[2]
-        if not isinstance(values, tuple):
-            return super()._read_values()
-        blob, sizes = zlib.decompress(values[0]), np.frombuffer(values[1], dtype="<u4")
-        ends = np.cumsum(sizes).tolist()
-        starts = [0, *ends[:-1]]
-        self._values = tuple(blob[a:b] for a, b in zip(starts, ends))
+        _, _, values, sizes = self._data
+        fixedsize = self.format.fixed_value_size()
+        if fixedsize is _DYNAMIC or fixedsize < 0:
+            blob = zlib.decompress(values)
+            ends = np.cumsum(np.frombuffer(sizes, dtype="<u4")).tolist()
+            self._values = tuple(blob[a:b] for a, b in zip([0, *ends[:-1]], ends))
+        elif fixedsize == 0:
+            self._values = (None,) * self._blocklength
+        else:
+            self._values = tuple(values[i:i + fixedsize] for i in range(0, len(values), fixedsize))
 
 
 class _ColumnCachingReader(W3PerDocReader):
@@ -224,17 +252,13 @@ def _read_blocks(raw: bytes, positions: bool) -> tuple[np.ndarray, np.ndarray, n
         start = stream.tell()
         size = abs(unpack_int(stream.read(4))[0])
         count = pickle.load(stream)[0]
-        data = pickle.loads(raw[stream.tell():start + 4 + size])
-        stream.seek(start + 4 + size)
-        ids.append(np.frombuffer(zlib.decompress(data[0]), dtype="<u4"))
-        w = data[1]
-        if w is None or isinstance(w, float):
-            weights.append(np.full(count, 1.0 if w is None else w))
-        else:
-            weights.append(np.frombuffer(w, dtype="<f4"))
+        block_ids, block_weights, values, value_sizes = _split_block(raw, count, stream.tell())
+        ids.append(block_ids)
+        weights.append(block_weights)
         if positions:
-            blobs.append(zlib.decompress(data[2][0]))
-            sizes.append(np.frombuffer(data[2][1], dtype="<u4"))
+            blobs.append(zlib.decompress(values))
+            sizes.append(np.frombuffer(value_sizes, dtype="<u4"))
+        stream.seek(start + 4 + size)
     docs = np.concatenate(ids).astype(np.int64)
     if not positions:
         return docs, np.concatenate(weights).astype(np.float64), None
