@@ -56,16 +56,22 @@ def odds_ratio(k: int, N: int, K: int, n: int) -> float:
     return (a * d) / (b * c)
 
 
-def benjamini_hochberg(log_pvalues: Sequence[float] | np.ndarray) -> np.ndarray:
-    """BH false discovery rates (as plain probabilities) for ln p-values, in input order."""
+def benjamini_hochberg(log_pvalues: Sequence[float] | np.ndarray,
+                       counts: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
+    """BH false discovery rates (as plain probabilities) for ln p-values, in input order.
+
+    `counts` says how many tests share each p-value (a gene-set query scores
+    tens of thousands of figures with a few hundred distinct p-values)."""
     logp = np.asarray(log_pvalues, dtype=np.float64)
-    m = logp.size
-    if not m:
+    if not logp.size:
         return np.zeros(0)
+    repeats = np.ones(logp.size, dtype=np.int64) if counts is None else np.asarray(counts, dtype=np.int64)
     order = np.argsort(logp, kind="stable")
-    adjusted = np.minimum(0.0, logp[order] + np.log(m / np.arange(1, m + 1)))
-    # Running minimum from the largest p down, in logs.
+    # Each value at the highest rank it holds; then the running minimum from
+    # the largest p down, in logs.
+    ranks = np.cumsum(repeats[order])
+    adjusted = np.minimum(0.0, logp[order] + np.log(ranks[-1] / ranks))
     adjusted = np.minimum.accumulate(adjusted[::-1])[::-1]
-    fdr = np.empty(m)
+    fdr = np.empty(logp.size)
     fdr[order] = np.exp(adjusted)
     return fdr

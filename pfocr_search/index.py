@@ -105,7 +105,9 @@ class FigureIndex:
         self.manifest = manifest
         self._manifest_stamp = _stamp(self.path)
         self._ix = ix
-        self._parser = build_parser(ix.schema, self.config, expand_gene=self._gene_family)
+        # Whoosh's FileIndex.schema re-reads the table of contents on every access.
+        self._schema = ix.schema
+        self._parser = build_parser(self._schema, self.config, expand_gene=self._gene_family)
         self._vocabulary: GeneVocabulary | None = None
         self._resolver: GeneResolver | None = None
         self._backgrounds: dict[str | None, int] = {}
@@ -293,7 +295,7 @@ class FigureIndex:
 
     def _gene_text_query(self, symbols: Sequence[str]) -> "query.Query | None":
         """The symbols as words in the text fields, for ranking figures that talk about them."""
-        schema = self._ix.schema
+        schema = self._schema
         terms = []
         for name in _RELEVANCE_FIELDS:
             spec = self.config.fields.get(name)

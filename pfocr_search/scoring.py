@@ -97,6 +97,11 @@ def matching(searcher: Searcher, q: query.Query) -> np.ndarray:
     return _Scorer(searcher, False).run(q).mask
 
 
+def term_docs(searcher: Searcher, fieldname: str, text: str) -> np.ndarray:
+    """The live documents holding a term, ascending."""
+    return _term_hits(_Scorer(searcher, False), query.Term(fieldname, text))[0]
+
+
 class _Scorer:
     def __init__(self, searcher: Searcher, scored: bool) -> None:
         self.searcher = searcher

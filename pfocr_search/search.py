@@ -39,7 +39,7 @@ from .schema import (
     organism_gene_term,
     unpack_record,
 )
-from .scoring import ArrayBM25F, WordCoordOr, matching, score
+from .scoring import ArrayBM25F, WordCoordOr, matching, score, term_docs
 from .snippets import Spans, excerpt, match_spans, opening, symbol_spans
 
 
@@ -430,41 +430,93 @@ def run_gene_search(
     keys = gq.keys()
     key_list = list(keys)
     field = ORGANISM_GENE_KEYS if gq.organism else GENE_KEYS
-    terms = [organism_gene_term(gq.organism, k) if gq.organism else k for k in key_list]
-    shown = np.zeros((len(terms), searcher.reader().doc_count_all()), dtype=bool)
-    for row, term in enumerate(terms):
-        shown[row] = matching(searcher, query.Term(field, term))
-    found = shown.sum(axis=0, dtype=np.int32)
+    size = searcher.reader().doc_count_all()
+    shown = [term_docs(searcher, field, organism_gene_term(gq.organism, k) if gq.organism else k) for k in key_list]
+    found = np.bincount(np.concatenate(shown), minlength=size) if shown else np.zeros(size, dtype=np.int64)
     candidate = found > 0
     for key in gq.required_keys():
-        candidate &= shown[key_list.index(key)]
+        has = np.zeros(size, dtype=bool)
+        has[shown[key_list.index(key)]] = True
+        candidate &= has
     restrict = [f for f in (filter, text_filter) if f is not None]
     if restrict:
         candidate &= matching(searcher, query.And(restrict) if len(restrict) > 1 else restrict[0])
     docs = np.flatnonzero(candidate)
     found = found[docs]
     sizes = np.maximum(_figure_sizes(searcher, gq.organism, docs), found)
-    logp, ratios = _enrichment(found, sizes, background, len(keys), len(gq.required_keys()))
-    fdrs = benjamini_hochberg(logp)
-    order = np.lexsort((docs, sizes, -found, logp))
-    scores = _tie_break(searcher, relevance, docs, order, logp, found, offset + limit)
-    if scores is not None:
-        order = np.lexsort((docs, sizes, -scores, -found, logp))
+    table = _EnrichmentTable.of(found, sizes, background, len(keys), len(gq.required_keys()))
+    page, scores = _page(searcher, relevance, docs, found, sizes, table, offset + limit)
     hits = []
-    for rank, i in enumerate(order[offset:offset + limit].tolist(), start=offset + 1):
-        docnum, size = int(docs[i]), int(sizes[i])
-        overlap = [keys[k] for k, row in zip(key_list, shown[:, docnum]) if row]
+    for rank, i in enumerate(page[offset:offset + limit].tolist(), start=offset + 1):
+        docnum, j = int(docs[i]), table.pair[i]
+        overlap = [keys[k] for k, d in zip(key_list, shown) if _holds(d, docnum)]
         record = unpack_record(searcher.stored_fields(docnum)[RECORD])
         snippet, spans = _gene_snippet(record, overlap, config.search.snippet_chars)
-        lp = float(logp[i])
+        lp = float(table.logp[j])
         base = _make_hit(rank, -lp / _LN10 if lp else 0.0, record, snippet, spans)
         hits.append(GeneHit(**{f: getattr(base, f) for f in Hit.__dataclass_fields__},
-                            overlap_genes=tuple(overlap), overlap=len(overlap), figure_genes=size,
-                            pvalue=math.exp(lp), log10_pvalue=lp / _LN10, fdr=float(fdrs[i]),
-                            odds_ratio=float(ratios[i]),
+                            overlap_genes=tuple(overlap), overlap=len(overlap), figure_genes=int(sizes[i]),
+                            pvalue=math.exp(lp), log10_pvalue=lp / _LN10, fdr=float(table.fdr[j]),
+                            odds_ratio=float(table.ratio[j]),
                             text_score=round(float(scores[i]), 4) if scores is not None else 0.0))
     return GeneSearchResults(hits, resolutions=[*gq.resolutions, *gq.required], background=background,
                              total=int(docs.size), query=" ".join(r.term for r in gq.resolutions))
+
+
+def _holds(sorted_docs: np.ndarray, docnum: int) -> bool:
+    at = int(np.searchsorted(sorted_docs, docnum))
+    return at < sorted_docs.size and int(sorted_docs[at]) == docnum
+
+
+@dataclass(frozen=True)
+class _EnrichmentTable:
+    """The statistics of each distinct (overlap, figure size) pair among the
+    candidates (a common gene's 60,000 candidates have a few hundred), and
+    which pair each candidate has."""
+
+    found: np.ndarray
+    logp: np.ndarray
+    ratio: np.ndarray
+    fdr: np.ndarray
+    #: Per candidate: its row in the arrays above.
+    pair: np.ndarray
+
+    @classmethod
+    def of(cls, found: np.ndarray, sizes: np.ndarray, background: int, n: int, r: int) -> "_EnrichmentTable":
+        keys, pair, counts = np.unique((found.astype(np.int64) << 32) | sizes, return_inverse=True,
+                                       return_counts=True)
+        pair_found, pair_size = keys >> 32, keys & 0xFFFFFFFF
+        logp, ratio = np.empty(keys.size), np.empty(keys.size)
+        for j, (k, size) in enumerate(zip(pair_found.tolist(), pair_size.tolist())):
+            N = max(background, size, n)
+            logp[j] = hypergeom_log_sf(k - r, N - r, size - r, n - r)
+            ratio[j] = odds_ratio(k - r, N - r, size - r, n - r)
+        return cls(pair_found, logp, ratio, benjamini_hochberg(logp, counts), pair.reshape(-1))
+
+
+def _page(searcher: Searcher, relevance: query.Query | None, docs: np.ndarray, found: np.ndarray,
+          sizes: np.ndarray, table: _EnrichmentTable, k: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Candidates (indices) in rank order, at least the first `k` of them:
+    by p-value, then overlap, then text relevance (computed only when figures
+    tie on the first two), then fewer genes, then index order."""
+    if not docs.size:
+        return np.zeros(0, dtype=np.int64), None
+    # Pairs in rank order; keep those up to the k-th candidate, with its ties.
+    ranked = np.lexsort((-table.found, table.logp))
+    counts = np.bincount(table.pair, minlength=table.logp.size)[ranked]
+    last = ranked[min(int(np.searchsorted(np.cumsum(counts), k)), ranked.size - 1)]
+    kept = (table.logp < table.logp[last]) | ((table.logp == table.logp[last]) & (table.found >= table.found[last]))
+    chosen = np.flatnonzero(kept[table.pair])
+    logp, overlap = table.logp[table.pair[chosen]], found[chosen]
+    pairs = np.flatnonzero(kept).tolist()
+    tied = chosen.size > len(pairs) or len({(table.logp[j], table.found[j]) for j in pairs}) < len(pairs)
+    scores = None
+    if relevance is not None and tied:
+        scores = score(searcher, relevance).scores[docs]
+        order = np.lexsort((docs[chosen], sizes[chosen], -scores[chosen], -overlap, logp))
+    else:
+        order = np.lexsort((docs[chosen], sizes[chosen], -overlap, logp))
+    return chosen[order], scores
 
 
 def _figure_sizes(searcher: Searcher, organism: str | None, docs: np.ndarray) -> np.ndarray:
@@ -478,36 +530,6 @@ def _figure_sizes(searcher: Searcher, organism: str | None, docs: np.ndarray) ->
         column = reader.column_reader(GENE_TOTAL)
         return np.array([column[d] for d in docs.tolist()], dtype=np.int64)
     return totals[docs].astype(np.int64)
-
-
-def _enrichment(found: np.ndarray, sizes: np.ndarray, background: int, n: int,
-                r: int) -> tuple[np.ndarray, np.ndarray]:
-    """ln p and odds ratio per figure, computed once per distinct (overlap, size)
-    (a common gene's 60,000 candidates have a few hundred)."""
-    if not found.size:
-        return np.zeros(0), np.zeros(0)
-    pairs, inverse = np.unique(np.stack([found, sizes]), axis=1, return_inverse=True)
-    logp, ratio = np.empty(pairs.shape[1]), np.empty(pairs.shape[1])
-    for j, (k, size) in enumerate(pairs.T.tolist()):
-        N = max(background, size, n)
-        logp[j] = hypergeom_log_sf(k - r, N - r, size - r, n - r)
-        ratio[j] = odds_ratio(k - r, N - r, size - r, n - r)
-    inverse = inverse.reshape(-1)
-    return logp[inverse], ratio[inverse]
-
-
-def _tie_break(searcher: Searcher, relevance: query.Query | None, docs: np.ndarray, order: np.ndarray,
-               logp: np.ndarray, found: np.ndarray, k: int) -> np.ndarray | None:
-    """Text relevance per candidate, when figures tie on the statistics within
-    the page (else None: nothing to break)."""
-    if relevance is None or not order.size:
-        return None
-    last = order[min(order.size, k) - 1]
-    upto = (logp < logp[last]) | ((logp == logp[last]) & (found >= found[last]))
-    keys = np.stack([logp[upto], found[upto]])
-    if np.unique(keys, axis=1).shape[1] == keys.shape[1]:
-        return None
-    return score(searcher, relevance).scores[docs]
 
 
 _LN10 = math.log(10.0)

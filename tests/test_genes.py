@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from hypothesis import given, settings
@@ -140,6 +141,13 @@ def test_odds_ratio_against_scipy():
                                                    .statistic)
 
 
+def test_benjamini_hochberg_with_repeated_pvalues_against_scipy():
+    pvalues, counts = [0.001, 0.01, 0.04, 0.3, 0.9], [3, 1, 40, 2, 100]
+    expected = scipy_stats.false_discovery_control(np.repeat(pvalues, counts), method="bh")
+    got = benjamini_hochberg([math.log(p) for p in pvalues], counts)
+    assert np.repeat(got, counts) == pytest.approx(expected, rel=1e-12)
+
+
 def test_benjamini_hochberg_against_scipy():
     pvalues = [0.01, 0.04, 0.03, 0.005, 0.5, 0.2]
     expected = scipy_stats.false_discovery_control(pvalues, method="bh")
@@ -216,3 +224,18 @@ def test_gene_search_by_organism_on_real_records(sample_index):
     human = sample_index.search_genes(["AKT1"], organism="human", limit=50)
     assert human.background < sample_index.background()
     assert all(h.overlap_genes == ("AKT1",) for h in human)
+
+
+@pytest.mark.parametrize("genes", [["STAT3"], ["STAT3", "JAK1", "IL6", "TNF", "AKT1"], ["TP53", "MDM2", "CDKN1A"],
+                                   ["MAPK1", "MAPK3", "RAF1", "KRAS", "EGFR", "GRB2", "SOS1", "BRAF"]])
+def test_gene_ranking_pages_and_order_are_consistent(sample_index, genes):
+    everything = sample_index.search_genes(genes, limit=1000)
+    assert everything.total == len(everything) > 0
+    keys = [(h.pvalue, -h.overlap) for h in everything]
+    assert keys == sorted(keys)
+    assert all(a.fdr <= b.fdr + 1e-15 for a, b in zip(everything, everything[1:]))
+    assert all(h.pvalue <= h.fdr <= 1.0 for h in everything)
+    for size in (1, 3, 4):
+        paged = [h.figid for offset in range(0, len(everything), size)
+                 for h in sample_index.search_genes(genes, limit=size, offset=offset)]
+        assert paged == [h.figid for h in everything]
