@@ -10,7 +10,6 @@ logs, so p-values far below the smallest double (1e-308) keep their size as
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -18,24 +17,52 @@ import numpy as np
 _LN10 = math.log(10.0)
 
 
-def _log_choose(n: int, k: int) -> float:
-    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-
-
-@lru_cache(maxsize=65536)
 def hypergeom_log_sf(k: int, N: int, K: int, n: int) -> float:
     """ln P(X >= k) for X ~ Hypergeometric(population N, successes K, draws n)."""
-    if not (0 <= K <= N and 0 <= n <= N):
-        raise ValueError(f"invalid hypergeometric parameters N={N} K={K} n={n}")
-    low, high = max(0, n + K - N), min(n, K)
-    if k <= low:
-        return 0.0
-    if k > high:
-        return -math.inf
-    log_total = _log_choose(N, n)
-    terms = [_log_choose(K, i) + _log_choose(N - K, n - i) - log_total for i in range(k, high + 1)]
-    top = max(terms)
-    return min(0.0, top + math.log(math.fsum(math.exp(t - top) for t in terms)))
+    return float(hypergeom_log_sf_array(k, N, K, n)[0])
+
+
+def hypergeom_log_sf_array(k, N, K, n) -> np.ndarray:
+    """`hypergeom_log_sf` over arrays (broadcast), for the many figures of one query."""
+    k, N, K, n = (a.ravel() for a in np.broadcast_arrays(*(np.asarray(x, dtype=np.int64) for x in (k, N, K, n))))
+    if ((K < 0) | (K > N) | (n < 0) | (n > N)).any():
+        bad = int(np.flatnonzero((K < 0) | (K > N) | (n < 0) | (n > N))[0])
+        raise ValueError(f"invalid hypergeometric parameters N={N[bad]} K={K[bad]} n={n[bad]}")
+    low, high = np.maximum(0, n + K - N), np.minimum(n, K)
+    out = np.where(k > high, -np.inf, 0.0)
+    rows = np.flatnonzero((k > low) & (k <= high))
+    if rows.size:
+        # Rows of terms i = k .. high, in chunks that keep the matrix small.
+        width = int((high[rows] - k[rows]).max()) + 1
+        for chunk in np.array_split(rows, rows.size * width // 1_000_000 + 1):
+            out[chunk] = _log_tail(k[chunk], N[chunk], K[chunk], n[chunk], high[chunk])
+    return out
+
+
+def _log_tail(k, N, K, n, high) -> np.ndarray:
+    width = int((high - k).max()) + 1
+    i = k[:, None] + np.arange(width)
+    valid = i <= high[:, None]
+    i = np.where(valid, i, high[:, None])
+    K, N, n = K[:, None], N[:, None], n[:, None]
+    lf = _LogFactorials(K, i, K - i, N - K, n - i, N - K - n + i, N, N - n, n)
+    terms = (lf(K) - lf(i) - lf(K - i) + lf(N - K) - lf(n - i) - lf(N - K - n + i)
+             - (lf(N) - lf(n) - lf(N - n)))
+    terms[~valid] = -np.inf
+    top = terms.max(axis=1)
+    return np.minimum(0.0, top + np.log(np.exp(terms - top[:, None]).sum(axis=1)))
+
+
+class _LogFactorials:
+    """ln(x!) for the integers a computation needs, by math.lgamma (exact to a
+    double, unlike a running sum of logs over large x)."""
+
+    def __init__(self, *arrays: np.ndarray) -> None:
+        self.values = np.unique(np.concatenate([np.ravel(a) for a in arrays]))
+        self.logs = np.array([math.lgamma(v + 1) for v in self.values.tolist()])
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.logs[np.searchsorted(self.values, x)]
 
 
 def hypergeom_pvalue(k: int, N: int, K: int, n: int) -> float:
@@ -49,11 +76,15 @@ def log10_pvalue(k: int, N: int, K: int, n: int) -> float:
 
 def odds_ratio(k: int, N: int, K: int, n: int) -> float:
     """Sample odds ratio of the 2x2 table, with Haldane's +0.5 when a cell is 0."""
-    a, b, c = k, n - k, K - k
-    d = N - K - n + k
-    if min(a, b, c, d) == 0:
-        a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5
-    return (a * d) / (b * c)
+    return float(odds_ratio_array(k, N, K, n)[0])
+
+
+def odds_ratio_array(k, N, K, n) -> np.ndarray:
+    """`odds_ratio` over arrays (broadcast)."""
+    k, N, K, n = (a.ravel().astype(np.float64) for a in np.broadcast_arrays(*(np.asarray(x) for x in (k, N, K, n))))
+    a, b, c, d = k, n - k, K - k, N - K - n + k
+    shift = np.where(np.minimum.reduce([a, b, c, d]) == 0, 0.5, 0.0)
+    return ((a + shift) * (d + shift)) / ((b + shift) * (c + shift))
 
 
 def benjamini_hochberg(log_pvalues: Sequence[float] | np.ndarray,

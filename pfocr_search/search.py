@@ -22,7 +22,7 @@ from whoosh.fields import Schema
 from whoosh.searching import Searcher
 
 from .config import IndexConfig
-from .enrichment import benjamini_hochberg, hypergeom_log_sf, odds_ratio
+from .enrichment import benjamini_hochberg, hypergeom_log_sf_array, odds_ratio_array
 from .errors import QuerySyntaxError
 from .genes import Resolution, normalize_symbol
 from .postings import cached, numeric_values
@@ -486,11 +486,9 @@ class _EnrichmentTable:
         keys, pair, counts = np.unique((found.astype(np.int64) << 32) | sizes, return_inverse=True,
                                        return_counts=True)
         pair_found, pair_size = keys >> 32, keys & 0xFFFFFFFF
-        logp, ratio = np.empty(keys.size), np.empty(keys.size)
-        for j, (k, size) in enumerate(zip(pair_found.tolist(), pair_size.tolist())):
-            N = max(background, size, n)
-            logp[j] = hypergeom_log_sf(k - r, N - r, size - r, n - r)
-            ratio[j] = odds_ratio(k - r, N - r, size - r, n - r)
+        N = np.maximum(np.maximum(background, pair_size), n)
+        logp = hypergeom_log_sf_array(pair_found - r, N - r, pair_size - r, n - r)
+        ratio = odds_ratio_array(pair_found - r, N - r, pair_size - r, n - r)
         return cls(pair_found, logp, ratio, benjamini_hochberg(logp, counts), pair.reshape(-1))
 
 
