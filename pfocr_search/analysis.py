@@ -15,6 +15,8 @@ apply exactly the same steps:
 
 from __future__ import annotations
 
+import re
+
 from whoosh.analysis import (
     Filter,
     LowercaseFilter,
@@ -29,6 +31,7 @@ from .genes import fold_greek_names, fold_text, normalize_symbol
 # A word, or words joined by hyphens/slashes/dashes (JAK-STAT, PI3K/AKT, NF-κB).
 COMPOUND_WORD = r"\w+(?:[-/\u2010-\u2015]\w+)*"
 _DELIMS = "-/\u2010\u2011\u2012\u2013\u2014\u2015"
+_HAS_DELIM = re.compile("[" + re.escape(_DELIMS) + "]").search
 
 
 class FoldFilter(Filter):
@@ -53,7 +56,7 @@ class CompoundFilter(Filter):
         pos_shift = 0
         for t in tokens:
             text = t.text
-            if not any(d in text for d in _DELIMS):
+            if not _HAS_DELIM(text):
                 if t.positions:
                     t.pos += pos_shift
                 yield t

@@ -31,6 +31,8 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 #: Decoded field length for each of Whoosh's one-byte length codes.
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
+# As W3PerDocReader.doc_field_length answers: None for a zero byte.
+_LENGTH_OR_NONE = [byte_to_length(i) if i else None for i in range(256)]
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _BIG_ENDIAN = sys.byteorder == "big"
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
@@ -68,21 +70,38 @@ class ArrayPostingsWriter(W3PostingsWriter):
     Variable-size values (positions) are one zlib'd blob plus their sizes, so
     a reader that wants ids and weights never touches them."""
 
+    # Whoosh's add_posting checks every argument's type; the writer's own
+    # pool is the only caller, and the checks were ~10% of writing postings.
+    def add_posting(self, id_, weight, vbytes, length=None):
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
     def _write_block(self, last=False):
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        ids = self._ids
-        weights = np.frombuffer(self._weights, dtype=np.float32)
-        if (weights == 1.0).all():
-            mode, const, weight_bytes = 0, 1.0, b""
-        elif (weights == weights[0]).all():
-            mode, const, weight_bytes = 1, float(weights[0]), b""
+        # array, not numpy: most blocks hold a handful of postings (rare
+        # terms), where numpy's per-call cost was most of writing them.
+        ids, weights = self._ids, self._weights
+        first = weights[0]
+        if weights.count(first) == len(weights):
+            mode, const, weight_bytes = (0 if first == 1.0 else 1), first, b""
         else:
-            mode, const, weight_bytes = 2, 0.0, weights.astype("<f4").tobytes()
+            mode, const, weight_bytes = 2, 0.0, _little_endian(weights)
         values, sizes = self._pack_values()
-        data = b"".join((_BLOCK.pack(mode, const, len(values), len(sizes)),
-                         np.asarray(ids, dtype="<u4").tobytes(), weight_bytes, values, sizes))
+        data = b"".join((_BLOCK.pack(mode, const, len(values), len(sizes)), _little_endian(ids), weight_bytes,
+                         values, sizes))
         info = dumps((len(ids), ids[-1], self._maxweight, 0, length_to_byte(self._minlength),
                       length_to_byte(self._maxlength)), 2)
         size = len(info) + len(data)
@@ -95,9 +114,15 @@ class ArrayPostingsWriter(W3PostingsWriter):
     def _pack_values(self) -> tuple[bytes, bytes]:
         fixedsize = self._format.fixed_value_size()
         if fixedsize is _DYNAMIC or fixedsize < 0:
-            sizes = np.fromiter((len(v) for v in self._values), dtype="<u4", count=len(self._values))
-            return zlib.compress(b"".join(self._values), 1), sizes.tobytes()
+            return zlib.compress(b"".join(self._values), 1), _little_endian(array("I", map(len, self._values)))
         return b"".join(self._values), b""
+
+
+def _little_endian(values: array) -> bytes:
+    if _BIG_ENDIAN:
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
 
 
 def _split_block(data: bytes, count: int, offset: int = 0):
@@ -162,6 +187,17 @@ class _ColumnCachingReader(W3PerDocReader):
         if fieldname not in known:
             known[fieldname] = super().has_column(fieldname)
         return known[fieldname]
+
+    # Writing a segment's postings asks for a document's field length once
+    # per posting (~20 million at 100,000 figures); a list per field answers
+    # without Whoosh's column read and byte decoding each time.
+    def doc_field_length(self, docnum, fieldname, default=0):
+        known = self.__dict__.setdefault("_length_lists", {})
+        lengths = known.get(fieldname)
+        if lengths is None:
+            codes = _read_numeric_column(self, f"_{fieldname}_len", "B", self._doccount)
+            lengths = known[fieldname] = False if codes is None else [_LENGTH_OR_NONE[c] for c in codes.tolist()]
+        return default if lengths is False else lengths[docnum]
 
 
 class PfocrCodec(W3Codec):
@@ -306,15 +342,18 @@ def numeric_values(top_reader, column: str, typecode: str) -> np.ndarray | None:
 
 
 def _read_numeric(reader, column: str, typecode: str) -> np.ndarray | None:
+    return _read_numeric_column(reader._perdoc, column, typecode, reader.doc_count_all())
+
+
+def _read_numeric_column(perdoc, column: str, typecode: str, doccount: int) -> np.ndarray | None:
     from whoosh.columns import NumericColumn
 
-    perdoc = reader._perdoc
     if not perdoc.has_column(column):
         return None
     col = perdoc.column_reader(column, NumericColumn(typecode))
-    count = min(col._count, reader.doc_count_all())
+    count = min(col._count, doccount)
     values = np.frombuffer(col._dbfile.get(col._basepos, count * col._fixedlen), dtype=">" + typecode)
-    out = np.full(reader.doc_count_all(), col._default, dtype=values.dtype.newbyteorder("="))
+    out = np.full(doccount, col._default, dtype=values.dtype.newbyteorder("="))
     out[:count] = values
     return out
 

@@ -21,6 +21,7 @@ that nothing downstream has to care.  A file that cannot be read becomes a
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import re
 from dataclasses import dataclass, replace
@@ -237,6 +238,7 @@ def _year(value: Any) -> int | None:
     return int(match.group(1)) if match else None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def clean_word(word: str) -> str:
     """An OCR word without the stray punctuation OCR leaves around it: '(STAT' -> 'STAT'."""
     return _EDGE_PUNCT.sub("", word.strip())
@@ -314,19 +316,36 @@ def _read_tsv(path: Path) -> list[dict[str, str]]:
         raise RecordError(f"cannot read {path.name}: {exc}") from None
 
 
+_TSV_GENE_COLUMNS = ("ncbigene_symbol", "organism_name", "word", "match", "source", "ncbigene_id")
+
+
 def _tsv_genes(path: Path) -> list[Gene]:
     genes = []
-    for row in _read_tsv(path):
-        symbol = (row.get("ncbigene_symbol") or "").strip()
+    organisms: dict[str, str | None] = {}  # a file names a few organisms many times
+    for symbol, organism, word, match, source, ident in _tsv_columns(path, _TSV_GENE_COLUMNS):
+        symbol = symbol.strip()
         if _missing(symbol):
             continue
-        organism = _text(row.get("organism_name"), "organism_name") or None
-        word = clean_word(row.get("word") or "")
-        words = _union((), (word, clean_word(row.get("match") or "")))
-        source = (row.get("source") or "").strip()
-        genes.append(Gene(symbol, _id(row.get("ncbigene_id")), organism, words,
+        if organism not in organisms:
+            organisms[organism] = _text(organism, "organism_name") or None
+        word, match = clean_word(word), clean_word(match)
+        words = (word, match) if word and match and word != match else (word or match,) if word or match else ()
+        source = source.strip()
+        genes.append(Gene(symbol, _id(ident), organisms[organism], words,
                           (source,) if source and not _missing(source) else ()))
     return genes
+
+
+def _tsv_columns(path: Path, names: Sequence[str]) -> list[tuple[str, ...]]:
+    """The named columns of a TSV's rows ("" where a column or cell is absent)."""
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = csv.reader(fh, delimiter="\t")
+            header = next(rows, [])
+            where = [header.index(name) if name in header else None for name in names]
+            return [tuple(row[i] if i is not None and i < len(row) else "" for i in where) for row in rows if row]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise RecordError(f"cannot read {path.name}: {exc}") from None
 
 
 def _inline_annotations(value: Any, key: str) -> list[Annotation]:
