@@ -27,7 +27,7 @@ from .changes import STATE, GroupState, SourceState, group_key, is_unchanged, st
 from .config import IndexConfig, load_config
 from .errors import BuildInterrupted, StrictModeError
 from .genes import VocabularyCounter
-from .postings import PfocrCodec
+from .postings import PfocrCodec, use_chunked_pool
 from .records import FigureRecord, ReadIssue, discover, group_files, read_group
 from .schema import RECORD, build_schema, to_document, unpack_record
 from .shards import build_in_shards
@@ -218,6 +218,7 @@ def _apply(generation: Path, plan: _Plan, old_state: SourceState, config: IndexC
     vocabulary.use_alias_file(config.genes.alias_file)
     searcher = ix.searcher()
     writer = ix.writer(limitmb=_WRITER_LIMIT_MB, codec=PfocrCodec())
+    use_chunked_pool(writer, _WRITER_LIMIT_MB)
     try:
         owners = {figid: key for key, g in plan.state.groups.items() for figid in g.figids}
         gone = {f for g in old_state.groups.values() for f in g.figids} - set(owners)

@@ -16,6 +16,7 @@ never change once written, and a reader lives as long as its searcher.
 from __future__ import annotations
 
 import io
+import marshal
 import pickle
 import struct
 import sys
@@ -28,6 +29,7 @@ from whoosh.compat import dumps
 from whoosh.formats import Positions
 from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import PostingPool
 
 #: Decoded field length for each of Whoosh's one-byte length codes.
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
@@ -228,6 +230,42 @@ class PfocrCodec(W3Codec):
 
     def per_document_reader(self, storage, segment):
         return _ColumnCachingReader(storage, segment)
+
+
+class ChunkedPostingPool(PostingPool):
+    """Whoosh's posting pool, spilling sorted runs in chunks.
+
+    When a segment's postings outgrow the writer's memory limit, Whoosh
+    writes them to a run file with one marshal.dump per posting and reads
+    them back one marshal.load at a time: at 20,000 figures that per-posting
+    Python made writing 40% slower than with no spill at all.  Runs here are
+    written and read 20,000 postings per call.
+    """
+
+    CHUNK = 20_000
+
+    def _write_run(self, f, items):
+        for start in range(0, len(items), self.CHUNK):
+            marshal.dump(items[start:start + self.CHUNK], f)
+        f.close()
+
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = marshal.load(f)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+def use_chunked_pool(writer, limitmb: int) -> None:
+    """Give a fresh Whoosh SegmentWriter a `ChunkedPostingPool` (before any document)."""
+    writer.pool = ChunkedPostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
 
 
 def _cache(reader) -> dict:

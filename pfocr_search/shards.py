@@ -32,7 +32,7 @@ from whoosh.writing import SegmentWriter
 from .changes import SourceState, group_key, state_for
 from .config import IndexConfig, parse_config
 from .genes import VocabularyCounter
-from .postings import PfocrCodec
+from .postings import PfocrCodec, use_chunked_pool
 from .records import FigureRecord, ReadIssue, read_group
 from .schema import RECORD, to_document, unpack_record
 from .storage import VOCABULARY
@@ -77,6 +77,7 @@ def _build_shard(args: tuple[str, list[list[Path]], dict, str]) -> _ShardResult:
     parent = os.getppid()
     ix = _ShardStorage(generation).open_index()
     writer = SegmentWriter(ix, _lk=False, codec=PfocrCodec(), limitmb=_WRITER_LIMIT_MB)
+    use_chunked_pool(writer, _WRITER_LIMIT_MB)
     result = _ShardResult(None, VocabularyCounter(), SourceState())
     try:
         for group in groups:
