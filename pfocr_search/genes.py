@@ -15,6 +15,7 @@ table), and last a fuzzy match with rapidfuzz; every answer says how.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 import unicodedata
@@ -76,6 +77,7 @@ def fold_greek_names(token: str) -> str:
     return pre + _GREEK_NAMES[name] + token[len(pre) + len(name):]
 
 
+@functools.lru_cache(maxsize=1 << 17)  # symbols repeat across figures; called per gene per record
 def normalize_symbol(text: str) -> str:
     """The key under which gene-symbol spellings meet: upper-case, Greek and
     Cyrillic folded to Latin (spelled-out letters too: GSK3beta = GSK3β = GSK3B),

@@ -46,8 +46,7 @@ from .storage import MANIFEST, VOCABULARY, Manifest, directory_size, resolve_ind
 # A text search with fewer hits than this also offers "did you mean" suggestions.
 _FEW_HITS = 3
 # Where a gene set's symbols are looked for as words, to break ties between
-# equally enriched figures: each (field, symbol) term costs Whoosh ~0.5 ms to
-# open, so only the two fields that say most about a figure.
+# equally enriched figures: the two fields that say most about a figure.
 _RELEVANCE_FIELDS = ("figtitle", "caption")
 
 YearRange = tuple["int | None", "int | None"]

@@ -68,6 +68,7 @@ ORGANISM_NAMES = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def organism_key(name: str) -> str:
     """The indexed term for an organism name as a user types it."""
     key = " ".join(name.split()).casefold()

@@ -146,7 +146,8 @@ def gene_counts(blob: bytes) -> dict[str, int]:
 
 
 def pack_record(record: FigureRecord) -> bytes:
-    return zlib.compress(json.dumps(record.to_dict(), separators=(",", ":"), ensure_ascii=False).encode(), 6)
+    # Level 1: level 6 took 1.5x as long for records 7% smaller.
+    return zlib.compress(json.dumps(record.to_dict(), separators=(",", ":"), ensure_ascii=False).encode(), 1)
 
 
 def unpack_record(blob: bytes) -> FigureRecord:
