@@ -6,11 +6,12 @@ field, and walking them cost 50 ms per term before any scoring.  Here the
 same segments are written by `PfocrCodec`, whose posting blocks keep ids,
 weights and positions as separate byte strings, so a whole posting list
 becomes two numpy arrays with one loop over blocks and no per-posting
-Python.  Whoosh's own matchers still read these blocks (phrases, merges,
-highlighting), through `ArrayLeafMatcher`.
+Python.  Whoosh's own matchers still read these blocks (segment merges,
+sloppy phrases, Whoosh's collectors), through `ArrayLeafMatcher`.
 
-Everything read here is cached on the segment reader it came from: segments
-never change once written, and a reader lives as long as its searcher.
+Field lengths, numeric columns and deletions are cached on the segment
+reader they came from: segments never change once written, and a reader
+lives as long as its searcher.  Postings are read anew for every query.
 """
 
 from __future__ import annotations

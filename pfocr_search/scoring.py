@@ -9,11 +9,14 @@ dense score vector, which puts the same query under 30 ms.
 
 The scores are Whoosh's own: `ArrayBM25F` is Whoosh's BM25F with an array
 form of the same formula, node semantics follow Whoosh's matchers (sums for
-OR/AND, max for DisjunctionMax, constant 1 for NOT), and query types this
-module does not know (phrases, wildcards, ranges, ...) are scored by
-Whoosh's matchers themselves and joined in as arrays.  `WordCoordOr`'s
-coordination (scores scaled by the share of query words matched) is applied
-here.
+OR/AND, max for DisjunctionMax, constant 1 for NOT, the words' sum for an
+exact phrase, matched by intersecting position arrays), and what this module
+has no array form for (sloppy phrases, scored wildcards and ranges, ...) is
+scored by Whoosh's matchers themselves, segment by segment, and joined in as
+arrays.  `WordCoordOr`'s coordination (scores scaled by the share of query
+words matched) is applied here.  Where Whoosh's AndNot and Not matchers
+return excluded documents (nested under an OR, or in a segment with
+deletions), these arrays do not.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ class WordCoordOr(query.Or):
     boosted title ("signaling") can outweigh a rare one that matters ("Wnt");
     scaling by the share of words matched (Lucene's classic coordination
     factor) puts figures that match all the words first.  Whoosh's matchers
-    score it as a plain OR; `score` applies the factor.
+    score it as a plain OR; `score()` applies the factor.
     """
 
     power = 1.0
@@ -126,9 +129,9 @@ class _Scorer:
     def live(self) -> np.ndarray:
         mask = np.ones(self.size, dtype=bool)
         for leaf, offset in self.reader.leaf_readers():
-            dead = live_mask(leaf)
-            if dead is not None:
-                mask[offset:offset + dead.size] &= dead
+            alive = live_mask(leaf)
+            if alive is not None:
+                mask[offset:offset + alive.size] &= alive
         return mask
 
 

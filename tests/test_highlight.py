@@ -12,6 +12,7 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_scoring import QUERIES, _searcher
 from whoosh import highlight
 from whoosh.searching import Results
 
@@ -19,7 +20,6 @@ from pfocr_search.schema import RECORD, unpack_record
 from pfocr_search.scoring import score
 from pfocr_search.search import _snippet_words, build_parser, parse_query
 from pfocr_search.snippets import excerpt, match_spans
-from test_scoring import QUERIES, _searcher
 
 
 class _Marks(highlight.Formatter):
