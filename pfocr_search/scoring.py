@@ -10,8 +10,9 @@ dense score vector, which puts the same query under 30 ms.
 The scores are Whoosh's own: `ArrayBM25F` is Whoosh's BM25F with an array
 form of the same formula, node semantics follow Whoosh's matchers (sums for
 OR/AND, max for DisjunctionMax, constant 1 for NOT, the words' sum for an
-exact phrase, matched by intersecting position arrays), and what this module
-has no array form for (sloppy phrases, scored wildcards and ranges, ...) is
+exact phrase, matched by intersecting position arrays; prefixes and
+wildcards score as the OR of their terms), and what this module has no
+array form for (sloppy phrases, spans, ...) is
 scored by Whoosh's matchers themselves, segment by segment, and joined in as
 arrays.  `WordCoordOr`'s coordination (scores scaled by the share of query
 words matched) is applied here.  Where Whoosh's AndNot and Not matchers
@@ -301,23 +302,31 @@ def _not(s: _Scorer, q: query.Not) -> Matches:
     return Matches(mask, mask.astype(np.float64) if s.scored else np.zeros(s.size))
 
 
-def _multi_term(s: _Scorer, q: query.Query) -> Matches:
-    """Prefixes, wildcards, ranges: unscored (filters), the union of their terms."""
-    if s.scored:
-        return _fallback(s, q)
-    terms = q._btexts(s.reader) if isinstance(q, query.MultiTerm) else None
-    if terms is None:
-        return _fallback(s, q)
+def _multi_term(s: _Scorer, q: query.MultiTerm) -> Matches:
+    """Prefixes, wildcards, term ranges, fuzzy terms: the OR of the terms they
+    expand to, each scored as a term, times the query's boost.
+
+    (Whoosh picks a matcher by index size and clause count, and scores the
+    same prefix that way on a large index but 1 for every match on a small
+    one; one rule here, whatever the size.)"""
     out = s.empty()
-    for tbytes in terms:
-        out.mask[_postings(s, q.field(), tbytes)[0]] = True
+    field = q.field()
+    for tbytes in q._btexts(s.reader):
+        ids, scores = _postings(s, field, tbytes, q.boost)
+        out.mask[ids] = True
+        if s.scored:
+            out.scores[ids] += scores
     return out
 
 
 def _numeric_range(s: _Scorer, q: query.NumericRange) -> Matches:
-    if s.scored:
-        return _fallback(s, q)
+    # Whoosh compiles a range to a constant-score OR of term ranges.
     return s.run(q._compile_query(s.reader))
+
+
+def _constant_score(s: _Scorer, q: query.ConstantScoreQuery) -> Matches:
+    mask = _Scorer(s.searcher, False).run(q.child).mask
+    return Matches(mask, np.where(mask, q.score, 0.0) if s.scored else np.zeros(s.size))
 
 
 def _fallback(s: _Scorer, q: query.Query) -> Matches:
@@ -354,5 +363,6 @@ _HANDLERS = {
     query.Require: _require,
     query.Not: _not,
     query.NumericRange: _numeric_range,
+    query.ConstantScoreQuery: _constant_score,
     query.MultiTerm: _multi_term,
 }

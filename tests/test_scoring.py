@@ -26,11 +26,11 @@ from pfocr_search.storage import Manifest
 
 QUERIES = [
     "signaling", "jak stat signaling", "wnt OR notch", "apoptosis AND caspase", "cancer NOT breast",
-    "stat3 -jak1", '"signaling pathway"', '"nf-kb signaling" inflammation', "sig*", "figtitle:pathway",
+    "stat3 -jak1", '"signaling pathway"', '"nf-kb signaling" inflammation', "figtitle:pathway",
     "genes:STAT3 genes:JAK1", "year:[2015 TO 2020]", "kinase^3 receptor", "(tgf OR smad) AND fibrosis",
     "NF-κB", "mapk erk", "genes:tp53 OR caption:p53", "NOT pathway", "insulin ANDMAYBE glucose",
     '"tumor necrosis factor"', '"jak stat signaling"', '"zzzunknown pathway"', '"jak stat"~3', 'caption:"cell death"',
-    '"pathway pathway"', '"nf-kb"',
+    '"pathway pathway"', '"nf-kb"', "signaling year:[2010 TO]", "year:[TO 2015] AND pathway",
 ]
 FINDS_NOTHING = {"(tgf OR smad) AND fibrosis", '"zzzunknown pathway"', '"pathway pathway"'}
 WORDS = ["signaling", "pathway", "stat3", "jak", "cancer", "cell", "apoptosis", "wnt", "kinase", "immune",
@@ -142,6 +142,20 @@ def test_random_word_queries_score_as_whoosh(single, segmented, words, operators
     text = " ".join(f"{op} {w}".strip() for op, w in zip(operators, words))
     _check(*single, text, may_find_nothing=True)
     _check(*segmented, text, may_find_nothing=True)
+
+
+@pytest.mark.parametrize("q", [query.Prefix("caption", "sig"), query.Wildcard("caption", "*kin*", boost=2.0),
+                               query.Prefix("genes", "STAT"), query.TermRange("caption", "apo", "apz")])
+def test_prefixes_and_wildcards_score_as_the_or_of_their_terms(single, q):
+    searcher, _ = single
+    terms = [query.Term(q.field(), searcher.schema[q.field()].from_bytes(t), boost=q.boost)
+             for t in q._btexts(searcher.reader())]
+    assert len(terms) > 1
+    expected = {hit.docnum: hit.score for hit in searcher.search(query.Or(terms), limit=None)}
+    got = score(searcher, q)
+    assert set(got.docnums().tolist()) == set(expected)
+    for doc, value in expected.items():
+        assert math.isclose(got.scores[doc], value, rel_tol=1e-9)
 
 
 def test_filters_restrict_like_whoosh(single):
