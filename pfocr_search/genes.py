@@ -15,7 +15,6 @@ table), and last a fuzzy match with rapidfuzz; every answer says how.
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import re
 import unicodedata
@@ -77,7 +76,7 @@ def fold_greek_names(token: str) -> str:
     return pre + _GREEK_NAMES[name] + token[len(pre) + len(name):]
 
 
-@functools.lru_cache(maxsize=1 << 17)  # symbols repeat across figures; called per gene per record
+@lru_cache(maxsize=1 << 17)  # symbols repeat across figures; called per gene per record
 def normalize_symbol(text: str) -> str:
     """The key under which gene-symbol spellings meet: upper-case, Greek and
     Cyrillic folded to Latin (spelled-out letters too: GSK3beta = GSK3β = GSK3B),
@@ -161,9 +160,10 @@ class VocabularyCounter:
             "aliases": self.aliases,
             "curated": self.curated,
         }
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), "utf-8")
-        tmp.replace(path)
+        _write_json(path, data)
+        vocabulary = self.vocabulary()
+        _write_json(path.with_name(ALIASES), {"format": 1, "aliases": vocabulary.aliases,
+                                              "curated": vocabulary.curated})
 
     @classmethod
     def load(cls, path: Path) -> "VocabularyCounter":
@@ -191,6 +191,50 @@ class VocabularyCounter:
             if present:
                 curated[key] = present
         return GeneVocabulary(entries, aliases, curated)
+
+
+#: The alias table alone, beside the vocabulary: what expanding a text
+#: query's words to gene families needs, a small part of the whole to load.
+ALIASES = "aliases.json"
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), "utf-8")
+    tmp.replace(path)
+
+
+class GeneFamilies:
+    """The genes a word names as an alias or family, from the index's own OCR
+    mappings and any curated table (JAK -> JAK1, JAK2, JAK3, TYK2)."""
+
+    def __init__(self, aliases: dict[str, dict[str, int]], curated: dict[str, tuple[str, ...]],
+                 min_share: float = 0.1) -> None:
+        self.aliases, self.curated, self.min_share = aliases, curated, min_share
+
+    @classmethod
+    def load(cls, path: Path, min_share: float = 0.1) -> "GeneFamilies":
+        data = json.loads(path.read_text("utf-8"))
+        return cls(data["aliases"], {k: tuple(v) for k, v in data["curated"].items()}, min_share)
+
+    def matches(self, key: str) -> list[GeneMatch]:
+        """Symbols mapped from `key`: each OCR mapping seen at least `min_share`
+        as often as the most frequent one (scored by its share), then curated ones."""
+        counts = self.aliases.get(key, {})
+        matches = []
+        if counts:
+            top = max(counts.values())
+            total = sum(counts.values())
+            matches = [GeneMatch(s, ALIAS, 100.0 * n / total) for s, n in
+                       sorted(counts.items(), key=lambda x: (-x[1], x[0])) if n >= self.min_share * top]
+        matches += [GeneMatch(s, ALIAS, 90.0) for s in self.curated.get(key, ())]
+        return matches
+
+    def family(self, key: str) -> list[str]:
+        """Keys of the genes an already-normalised word names; [] for short or unknown words."""
+        if len(key) < 3:
+            return []
+        return list(dict.fromkeys(normalize_symbol(m.symbol) for m in self.matches(key)))
 
 
 def _positive(counter: Counter[str] | None) -> tuple[str, ...]:
@@ -286,7 +330,7 @@ class GeneResolver:
     def __init__(self, vocabulary: GeneVocabulary, fuzzy: FuzzyConfig, alias_min_share: float = 0.1) -> None:
         self.vocabulary = vocabulary
         self.fuzzy = fuzzy
-        self.alias_min_share = alias_min_share
+        self.families = GeneFamilies(vocabulary.aliases, vocabulary.curated, alias_min_share)
         self._upper: dict[str, list[str]] = {}
         self._by_key: dict[str, list[str]] = {}
         self._by_id: dict[str, list[str]] = {}
@@ -318,13 +362,6 @@ class GeneResolver:
                 return Resolution(term, tuple(_dedupe(matches)))
         return Resolution(term, (), self.suggest(key, organism))
 
-    def family(self, key: str) -> list[str]:
-        """Keys of the genes an already-normalised word names as an alias or
-        family (JAK -> JAK1, JAK2, JAK3, TYK2); [] for short or unknown words."""
-        if len(key) < 3:
-            return []
-        return list(dict.fromkeys(normalize_symbol(m.symbol) for m in self._aliases(key)))
-
     def resolve_all(self, terms: Iterable[str], organism: str | None = None, *,
                     fuzzy: bool = True) -> list[Resolution]:
         return [self.resolve(t, organism, fuzzy=fuzzy) for t in split_terms(terms)]
@@ -352,15 +389,7 @@ class GeneResolver:
         return self._aliases(key)
 
     def _aliases(self, key: str) -> list[GeneMatch]:
-        counts = self.vocabulary.aliases.get(key, {})
-        matches = []
-        if counts:
-            top = max(counts.values())
-            total = sum(counts.values())
-            matches = [GeneMatch(s, ALIAS, 100.0 * n / total) for s, n in
-                       sorted(counts.items(), key=lambda x: (-x[1], x[0])) if n >= self.alias_min_share * top]
-        matches += [GeneMatch(s, ALIAS, 90.0) for s in self.vocabulary.curated.get(key, ())]
-        return matches
+        return self.families.matches(key)
 
     def _fuzzy(self, key: str, organism: str | None) -> list[GeneMatch]:
         edits = self.fuzzy.max_edits(len(key))

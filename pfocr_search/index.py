@@ -21,7 +21,17 @@ from whoosh.searching import Searcher
 
 from .config import IndexConfig, load_config
 from .errors import IndexNotFoundError, QuerySyntaxError, UnknownFigureError
-from .genes import GeneEntry, GeneMatch, GeneResolver, GeneVocabulary, Resolution, VocabularyCounter, normalize_symbol
+from .genes import (
+    ALIASES,
+    GeneEntry,
+    GeneFamilies,
+    GeneMatch,
+    GeneResolver,
+    GeneVocabulary,
+    Resolution,
+    VocabularyCounter,
+    normalize_symbol,
+)
 from .indexer import ProgressCallback, UpdateReport, update
 from .records import FigureRecord, organism_key
 from .schema import RECORD, unpack_record
@@ -108,6 +118,7 @@ class FigureIndex:
         self._schema = ix.schema
         self._parser = build_parser(self._schema, self.config, expand_gene=self._gene_family)
         self._vocabulary: GeneVocabulary | None = None
+        self._families: GeneFamilies | None = None
         self._resolver: GeneResolver | None = None
         self._backgrounds: dict[str | None, int] = {}
 
@@ -307,7 +318,17 @@ class FigureIndex:
         return query.Or(terms) if terms else None
 
     def _gene_family(self, key: str) -> list[str]:
-        return self.resolver.family(key)
+        return self.families.family(key)
+
+    @property
+    def families(self) -> GeneFamilies:
+        """What words name gene families; loaded alone (not the whole
+        vocabulary) for text queries, which need only this."""
+        if self._families is None:
+            path = self.path / self.manifest.generation / ALIASES
+            self._families = GeneFamilies.load(path, self.config.genes.alias_min_share) if path.is_file() \
+                else self.resolver.families
+        return self._families
 
     @property
     def resolver(self) -> GeneResolver:

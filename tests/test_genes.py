@@ -262,3 +262,22 @@ def test_gene_ranking_pages_and_order_are_consistent(sample_index, genes):
         paged = [h.figid for offset in range(0, len(everything), size)
                  for h in sample_index.search_genes(genes, limit=size, offset=offset)]
         assert paged == [h.figid for h in everything]
+
+
+def test_text_search_expands_families_without_loading_the_vocabulary(sample_index_path, monkeypatch):
+    with FigureIndex.open(sample_index_path) as ix:
+        resolver = ix.resolver
+    with FigureIndex.open(sample_index_path) as ix:
+        families = ix.families  # read from the index's alias table
+        keys = [*resolver.vocabulary.aliases, *resolver.vocabulary.curated]
+        assert keys and any(families.family(k) for k in keys)
+        assert all(families.family(k) == resolver.families.family(k) for k in keys)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a text search built the whole gene vocabulary")
+
+    monkeypatch.setattr("pfocr_search.index.GeneResolver", refuse)
+    monkeypatch.setattr("pfocr_search.index.VocabularyCounter.load", refuse)
+    with FigureIndex.open(sample_index_path) as ix:
+        hits = ix.search("JAK STAT signaling")
+        assert hits and "genes:JAK1" in hits.parsed  # the family expansion happened

@@ -34,8 +34,10 @@ def snapshot(ix: FigureIndex) -> dict[str, list[str]]:
 
 def vocabulary_view(ix: FigureIndex):
     v = ix.vocabulary
+    families = ix.families  # the alias table stored beside the vocabulary
     return ({s: (sorted(e.ids), sorted(e.organisms), e.figures) for s, e in v.entries.items()},
-            {k: dict(c) for k, c in v.aliases.items()})
+            {k: dict(c) for k, c in v.aliases.items()},
+            {k: dict(c) for k, c in families.aliases.items()}, families.curated)
 
 
 @pytest.fixture()
