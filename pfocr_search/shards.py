@@ -76,7 +76,7 @@ def _build_shard(args: tuple[str, list[list[Path]], dict, str]) -> _ShardResult:
     config = parse_config(config_data, source=source)
     parent = os.getppid()
     ix = _ShardStorage(generation).open_index()
-    writer = SegmentWriter(ix, _lk=False, codec=PfocrCodec(), limitmb=_WRITER_LIMIT_MB)
+    writer = SegmentWriter(ix, _lk=False, codec=PfocrCodec(), limitmb=_WRITER_LIMIT_MB, compound=False)
     use_chunked_pool(writer, _WRITER_LIMIT_MB)
     result = _ShardResult(None, VocabularyCounter(), SourceState())
     try:
@@ -173,7 +173,7 @@ def _settle_clashes(generation: Path, results: list[_ShardResult], state: Source
     if not losers:
         return
     ix = whoosh_index.open_dir(str(generation))
-    with ix.searcher() as searcher, ix.writer(codec=PfocrCodec()) as writer:
+    with ix.searcher() as searcher, ix.writer(codec=PfocrCodec(), compound=False) as writer:
         for figid, paths in losers.items():
             for docnum in searcher.document_numbers(figid=figid):
                 record = unpack_record(searcher.stored_fields(docnum)[RECORD])
