@@ -51,7 +51,7 @@ from .search import (
     spelling_suggestions,
     weighting,
 )
-from .storage import MANIFEST, VOCABULARY, Manifest, directory_size, resolve_index_path
+from .storage import MANIFEST, VOCABULARY, Manifest, directory_size, open_generation, resolve_index_path
 
 # A text search with fewer hits than this also offers "did you mean" suggestions.
 _FEW_HITS = 3
@@ -108,7 +108,7 @@ class FigureIndex:
     def _load(self, manifest: Manifest) -> None:
         """(Re)open the generation `manifest` names."""
         try:
-            ix = whoosh_index.open_dir(str(self.path / manifest.generation))
+            ix = open_generation(self.path / manifest.generation)
         except (OSError, whoosh_index.EmptyIndexError) as exc:
             raise IndexNotFoundError(f"index at {self.path} is damaged ({exc}); rebuild it with --rebuild") from None
         self.manifest = manifest

@@ -13,12 +13,16 @@ so a killed writer never blocks the next one.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 
 from .config import IndexConfig, parse_config
 from .errors import ConfigMismatchError, IndexLockedError, IndexNotFoundError
@@ -100,6 +104,28 @@ class Manifest:
             raise IndexNotFoundError(f"index at {root} has format {manifest.format}; "
                                      f"this pfocr-search reads format {FORMAT}: rebuild it with --rebuild")
         return manifest
+
+
+class MappedStorage(FileStorage):
+    """An index folder whose files are opened as read-only memory maps.
+
+    Segments are written as separate files (see indexer), which Whoosh reads
+    with a seek and a read system call each time: scoring a query makes
+    hundreds of small reads (term lookups, posting lists), measured at a
+    quarter of a query's time that way.  A map makes each one a memory copy.
+    """
+
+    def open_file(self, name, **kwargs):
+        with open(self._fpath(name), "rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:  # empty files cannot be mapped
+                return super().open_file(name, **kwargs)
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        return StructFile(mapped, name=name, **kwargs)
+
+
+def open_generation(path: Path):
+    """The Whoosh index of one generation, for searching."""
+    return MappedStorage(str(path)).open_index()
 
 
 def new_generation(root: Path) -> Path:
