@@ -111,8 +111,8 @@ class MappedStorage(FileStorage):
 
     Segments are written as separate files (see indexer), which Whoosh reads
     with a seek and a read system call each time: scoring a query makes
-    hundreds of small reads (term lookups, posting lists), measured at a
-    quarter of a query's time that way.  A map makes each one a memory copy.
+    hundreds of small reads (term lookups, posting lists).  A map makes each
+    one a memory copy: text queries ~6% faster at 100,000 figures.
     """
 
     def open_file(self, name, **kwargs):
