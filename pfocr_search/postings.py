@@ -26,6 +26,7 @@ from array import array
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PerDocReader, W3PostingsWriter
+from whoosh.columns import NumericColumn
 from whoosh.compat import dumps
 from whoosh.formats import Positions
 from whoosh.system import unpack_int
@@ -48,10 +49,7 @@ class ArrayPositions(Positions):
     array for phrase matching (`term_positions`)."""
 
     def encode(self, poslist):
-        packed = array("I", poslist)
-        if _BIG_ENDIAN:
-            packed.byteswap()
-        return packed.tobytes()
+        return _little_endian(array("I", poslist))
 
     def decode_positions(self, valuestring):
         return np.frombuffer(valuestring, dtype="<u4").tolist()
@@ -64,7 +62,12 @@ class ArrayPositions(Positions):
 # const, value bytes, value-size bytes; then count uint32 ids, the weights
 # (mode 2), the values and their sizes.
 _BLOCK = struct.Struct("<BfII")
-_DYNAMIC = None  # a format's fixed_value_size() for variable-size values
+
+
+def _variable_size(format_) -> bool:
+    """Whether a format's posting values vary in size (positions do)."""
+    fixedsize = format_.fixed_value_size()
+    return fixedsize is None or fixedsize < 0
 
 
 class ArrayPostingsWriter(W3PostingsWriter):
@@ -115,8 +118,7 @@ class ArrayPostingsWriter(W3PostingsWriter):
         self._new_block()
 
     def _pack_values(self) -> tuple[bytes, bytes]:
-        fixedsize = self._format.fixed_value_size()
-        if fixedsize is _DYNAMIC or fixedsize < 0:
+        if _variable_size(self._format):
             return zlib.compress(b"".join(self._values), 1), _little_endian(array("I", map(len, self._values)))
         return b"".join(self._values), b""
 
@@ -165,7 +167,7 @@ class ArrayLeafMatcher(W3LeafMatcher):
             self._read_data()
         _, _, values, sizes = self._data
         fixedsize = self.format.fixed_value_size()
-        if fixedsize is _DYNAMIC or fixedsize < 0:
+        if _variable_size(self.format):
             blob = zlib.decompress(values)
             ends = np.cumsum(np.frombuffer(sizes, dtype="<u4")).tolist()
             self._values = tuple(blob[a:b] for a, b in zip([0, *ends[:-1]], ends))
@@ -212,8 +214,8 @@ class PfocrCodec(W3Codec):
     """
 
     # Blocks of 1024 postings, not Whoosh's 128: array reads pay a fixed
-    # cost per block (two unpickles, a decompress), measured at most of a
-    # query's time with 128; Whoosh's own matchers only skip less finely.
+    # cost per block (length, pickled block info, header), measured at most
+    # of a query's time with 128; Whoosh's own matchers only skip less finely.
     def __init__(self, blocklimit=1024, compression=3, inlinelimit=1):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 
@@ -278,13 +280,9 @@ def use_chunked_pool(writer, limitmb: int) -> None:
     writer.pool = ChunkedPostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
 
 
-def _cache(reader) -> dict:
-    return reader.__dict__.setdefault("_pfocr_arrays", {})
-
-
 def cached(reader, key: str, build):
     """`build()`, computed once per reader (readers see a fixed set of segments)."""
-    cache = _cache(reader)
+    cache = reader.__dict__.setdefault("_pfocr_arrays", {})
     if key not in cache:
         cache[key] = build()
     return cache[key]
@@ -364,21 +362,17 @@ def _matcher_postings(reader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray
 def field_lengths(reader, fieldname: str) -> np.ndarray:
     """Each document's length of a field in one segment, as Whoosh scores it
     (decoded from its one-byte code, so equal to ``doc_field_length``)."""
-    key = ("lengths", fieldname)
-    cache = _cache(reader)
-    if key not in cache:
+    def read() -> np.ndarray:
         codes = numeric_column(reader, f"_{fieldname}_len", "B")
-        cache[key] = _LENGTH_OF_BYTE[codes] if codes is not None else np.ones(reader.doc_count_all())
-    return cache[key]
+        return _LENGTH_OF_BYTE[codes] if codes is not None else np.ones(reader.doc_count_all())
+
+    return cached(reader, f"lengths:{fieldname}", read)
 
 
 def numeric_column(reader, column: str, typecode: str) -> np.ndarray | None:
     """A fixed-width numeric column of one segment as an array (None if absent)."""
-    key = ("column", column)
-    cache = _cache(reader)
-    if key not in cache:
-        cache[key] = _read_numeric(reader, column, typecode)
-    return cache[key]
+    return cached(reader, f"column:{column}",
+                  lambda: _read_numeric_column(reader._perdoc, column, typecode, reader.doc_count_all()))
 
 
 def numeric_values(top_reader, column: str, typecode: str) -> np.ndarray | None:
@@ -389,13 +383,7 @@ def numeric_values(top_reader, column: str, typecode: str) -> np.ndarray | None:
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-def _read_numeric(reader, column: str, typecode: str) -> np.ndarray | None:
-    return _read_numeric_column(reader._perdoc, column, typecode, reader.doc_count_all())
-
-
 def _read_numeric_column(perdoc, column: str, typecode: str, doccount: int) -> np.ndarray | None:
-    from whoosh.columns import NumericColumn
-
     if not perdoc.has_column(column):
         return None
     col = perdoc.column_reader(column, NumericColumn(typecode))
@@ -410,9 +398,10 @@ def live_mask(reader) -> np.ndarray | None:
     """Which documents of one segment are not deleted (None: none are)."""
     if not reader.has_deletions():
         return None
-    cache = _cache(reader)
-    if "live" not in cache:
+
+    def read() -> np.ndarray:
         live = np.ones(reader.doc_count_all(), dtype=bool)
         live[list(reader.deleted_docs_set)] = False
-        cache["live"] = live
-    return cache["live"]
+        return live
+
+    return cached(reader, "live", read)
