@@ -87,7 +87,9 @@ class Matches:
             kth = np.partition(scores, docs.size - k)[docs.size - k]
             keep = scores >= kth
             docs, scores = docs[keep], scores[keep]
-        order = np.lexsort((docs, -scores))[:k] if k else np.lexsort((docs, -scores))
+        order = np.lexsort((docs, -scores))
+        if k:
+            order = order[:k]
         return [(float(scores[i]), int(docs[i])) for i in order]
 
 
@@ -354,7 +356,6 @@ def _fallback(s: _Scorer, q: query.Query) -> Matches:
 _HANDLERS = {
     query.Term: _term,
     query.Phrase: _phrase,
-    WordCoordOr: _or,
     query.Or: _or,
     query.And: _and,
     query.DisjunctionMax: _dismax,
