@@ -329,8 +329,7 @@ def _tsv_genes(path: Path) -> list[Gene]:
             continue
         if organism not in organisms:
             organisms[organism] = _text(organism, "organism_name") or None
-        word, match = clean_word(word), clean_word(match)
-        words = (word, match) if word and match and word != match else (word or match,) if word or match else ()
+        words = _union((), (clean_word(word), clean_word(match)))
         source = source.strip()
         genes.append(Gene(symbol, _id(ident), organisms[organism], words,
                           (source,) if source and not _missing(source) else ()))
