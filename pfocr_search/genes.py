@@ -161,9 +161,8 @@ class VocabularyCounter:
             "curated": self.curated,
         }
         _write_json(path, data)
-        vocabulary = self.vocabulary()
-        _write_json(path.with_name(ALIASES), {"format": 1, "aliases": vocabulary.aliases,
-                                              "curated": vocabulary.curated})
+        _write_json(path.with_name(ALIASES), {"format": 1, "aliases": self._alias_table(),
+                                              "curated": self._curated_table()})
 
     @classmethod
     def load(cls, path: Path) -> "VocabularyCounter":
@@ -180,17 +179,25 @@ class VocabularyCounter:
             s: GeneEntry(s, _positive(self.ids.get(s)), _positive(self.organisms.get(s)), n)
             for s, n in self.figures.items() if n > 0
         }
+        return GeneVocabulary(entries, self._alias_table(), self._curated_table())
+
+    def _alias_table(self) -> dict[str, dict[str, int]]:
+        """OCR word -> symbols with a positive count, most frequent first."""
         aliases = {}
         for key, counts in self.aliases.items():
             kept = {s: n for s, n in counts.most_common() if n > 0}
             if kept:
                 aliases[key] = kept
+        return aliases
+
+    def _curated_table(self) -> dict[str, tuple[str, ...]]:
+        """Curated aliases, keeping the symbols the index has."""
         curated = {}
         for key, symbols in self.curated.items():
-            present = tuple(s for s in symbols if s in entries)
+            present = tuple(s for s in symbols if self.figures[s] > 0)
             if present:
                 curated[key] = present
-        return GeneVocabulary(entries, aliases, curated)
+        return curated
 
 
 #: The alias table alone, beside the vocabulary: what expanding a text
