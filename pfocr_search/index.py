@@ -13,7 +13,7 @@ import os
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh import query
@@ -60,6 +60,7 @@ _FEW_HITS = 3
 _RELEVANCE_FIELDS = ("figtitle", "caption")
 
 YearRange = tuple["int | None", "int | None"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -326,8 +327,8 @@ class FigureIndex:
         vocabulary) for text queries, which need only this."""
         if self._families is None:
             path = self.path / self.manifest.generation / ALIASES
-            self._families = GeneFamilies.load(path, self.config.genes.alias_min_share) if path.is_file() \
-                else self.resolver.families
+            self._families = _read_stored(path, lambda: GeneFamilies.load(path, self.config.genes.alias_min_share)) \
+                if path.is_file() else self.resolver.families
         return self._families
 
     @property
@@ -363,7 +364,8 @@ class FigureIndex:
         """The gene vocabulary stored with the index."""
         if self._vocabulary is None:
             path = self.path / self.manifest.generation / VOCABULARY
-            self._vocabulary = VocabularyCounter.load(path).vocabulary() if path.is_file() else GeneVocabulary()
+            self._vocabulary = _read_stored(path, lambda: VocabularyCounter.load(path).vocabulary()) \
+                if path.is_file() else GeneVocabulary()
         return self._vocabulary
 
     def stats(self, top: int = 10) -> IndexStats:
@@ -448,6 +450,16 @@ def _then_text(by_genes: GeneSearchResults, by_text: Sequence[Hit], limit: int, 
     hits = [replace(h, rank=i) for i, h in enumerate(merged, start=offset + 1)]
     return GeneSearchResults(hits, resolutions=[], background=by_genes.background, query=label,
                              total=by_genes.total + len(rest))
+
+
+def _read_stored(path: Path, load: Callable[[], T]) -> T:
+    """`load()` of a file stored with the index; a damaged one is an
+    IndexNotFoundError that says to rebuild, not an internal error."""
+    try:
+        return load()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise IndexNotFoundError(f"{path} is damaged ({type(exc).__name__}: {exc}); "
+                                 "rebuild the index with --rebuild") from None
 
 
 def _stamp(root: Path) -> tuple[int, int] | None:

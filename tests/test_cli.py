@@ -290,3 +290,13 @@ def test_facets_and_journal_filter(run, sample_index_path):
     narrowed = run("search", "autophagy", "-i", str(sample_index_path), "-f", "tsv", "--journal",
                    "frontiers in immunology").stdout.splitlines()
     assert [line.split("\t")[1] for line in narrowed[1:]] == ["PMC10033547__fimmu-14-1063018-g008"]
+
+
+@pytest.mark.parametrize("stored, command", [("aliases.json", ("search", "JAK STAT")),
+                                             ("genes.json", ("genes", "STAT3"))])
+def test_damaged_gene_tables_say_rebuild(run, tmp_path, stored, command):
+    path = tmp_path / "ix"
+    assert run("index", "--sample", "--index", str(path)).exit_code == 0
+    generation = next(path.glob("gen-*"))
+    (generation / stored).write_text('{"format": 1, "aliases": [')
+    assert_one_line_error(run(*command, "--index", str(path)), 2, "rebuild")
