@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE))
 import corpus as synthetic  # noqa: E402
 
 from pfocr_search import FigureIndex, FigureRecord, read_records  # noqa: E402
-from pfocr_search.indexer import build as pfocr_build  # noqa: E402
+from pfocr_search.build.indexer import build as pfocr_build  # noqa: E402
 
 KINDS = ("one_word", "multi_word", "phrase", "single_gene", "gene_set_10", "gene_set_50", "fuzzy_gene")
 TEXT_FIELDS = ("figtitle", "caption", "papertitle", "keywords", "genes", "reftext")

@@ -1,9 +1,11 @@
 """The `pfocr-search` command: argument parsing and printing only.
 
 Every command is a thin call into the library (`FigureIndex`), so the CLI
-and the Python API behave the same.  Errors the user can cause end in one
-line on stderr and exit code 2 (1 for a --strict build failure); anything
-unexpected prints one line and points at --debug for the traceback.
+and the Python API behave the same.  The library raises; this module alone
+decides what the user sees and the exit code: errors the user can cause end
+in one line on stderr and exit code 2 (1 for a --strict build failure), Ctrl-C
+in one line and 130, anything unexpected in one line pointing at --debug.
+The library is imported when a command runs, not when the CLI starts.
 """
 
 from __future__ import annotations
@@ -13,22 +15,23 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, Callable, List, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import __version__, sample_corpus
-from . import output as render
-from .errors import PfocrSearchError
-from .genes import split_terms
-from .index import FigureIndex
-from .indexer import UpdateReport
-from .output import Output
-from .search import SearchResults
-from .storage import ENV_VAR
+from .errors import PfocrSearchError, StrictModeError
+from .version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .build.session import UpdateReport
+    from .index import FigureIndex
+    from .query.filters import Filters
+    from .query.results import SearchResults
+
+ENV_VAR = "PFOCR_SEARCH_INDEX"  # as engine.storage reads it
 
 app = typer.Typer(
     name="pfocr-search",
@@ -49,8 +52,14 @@ def _err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def exit_code(exc: PfocrSearchError) -> int:
+    """The exit code for an error the user can cause."""
+    return 1 if isinstance(exc, StrictModeError) else 2
+
+
 def handle_errors(func: F) -> F:
-    """User errors -> one line and their exit code; bugs -> one line unless --debug."""
+    """User errors -> one line and their exit code; Ctrl-C -> one line and 130;
+    bugs -> one line unless --debug."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -58,12 +67,16 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except PfocrSearchError as exc:
             _err().print(f"error: {escape(str(exc))}")
-            raise typer.Exit(exc.exit_code) from None
+            raise typer.Exit(exit_code(exc)) from None
+        except KeyboardInterrupt:
+            note = ": nothing was written, the previous index is unchanged" if func.__name__ == "index" else ""
+            _err().print(f"interrupted{note}")
+            raise typer.Exit(130) from None
         except BrokenPipeError:
             # The reader went away (| head): stop quietly, as Unix tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(0) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if _state["debug"]:
@@ -102,6 +115,36 @@ def parse_years(text: str | None) -> tuple[int | None, int | None] | None:
     return low, high
 
 
+def _filters(organism: str | None, year: str | None, journal: str | None) -> "Filters":
+    from .query.filters import Filters
+
+    return Filters(organism, parse_years(year), journal)
+
+
+def _open(index_path: Path | None) -> "FigureIndex":
+    from .index import FigureIndex
+
+    return FigureIndex.open(index_path)
+
+
+def _output(fmt: str, path: Path | None, fields: str | None = None):
+    from .output import Output
+
+    return Output(fmt, path, fields)
+
+
+def _render():
+    from . import output
+
+    return output
+
+
+def _split_terms(text: str | None) -> list[str]:
+    from .genes.resolve import split_terms
+
+    return split_terms([text]) if text else []
+
+
 # -- index -------------------------------------------------------------------
 
 
@@ -125,6 +168,9 @@ def index(
 
     Example: pfocr-search index pfocr-database/_figures pfocr-database/_data --index ./pfocr-index
     """
+    from . import sample_corpus
+    from .index import FigureIndex
+
     paths: list[Path] = list(sources or [])
     if sample:
         paths.append(sample_corpus())
@@ -176,7 +222,8 @@ FormatOption = typer.Option("table", "--format", "-f",
                             help="table (plain text when piped), json (one object per line), tsv or gmt.")
 FieldsOption = typer.Option(None, "--fields", help="Columns for json/tsv, comma-separated (e.g. figid,score,genes).")
 OutputOption = typer.Option(None, "--output", help="Write to FILE instead of standard output.")
-LimitOption = typer.Option(10, "--limit", "-n", min=1, help="Hits to show.")
+LimitOption = typer.Option(None, "--limit", "-n", min=1, show_default=False,
+                           help="Hits to show [default: the index config's search.limit, 10].")
 OffsetOption = typer.Option(0, "--offset", min=0, help="Skip this many hits first (paging).")
 OrganismOption = typer.Option(None, "--organism", "-o", help="Only this organism (scientific or common name).")
 YearOption = typer.Option(None, "--year", "-y", help="Years FROM:TO (either end may be left open).")
@@ -189,7 +236,7 @@ FacetsOption = typer.Option(False, "--facets", help="Also count all matches by o
 def search(
     query: str = typer.Argument(..., help="Words, \"phrases\", AND/OR/NOT, field:value, wildcards."),
     index_path: Optional[Path] = IndexOption,
-    limit: int = LimitOption,
+    limit: Optional[int] = LimitOption,
     offset: int = OffsetOption,
     organism: Optional[str] = OrganismOption,
     year: Optional[str] = YearOption,
@@ -205,15 +252,14 @@ def search(
 
     Example: pfocr-search search 'JAK STAT signaling' --organism human --year 2015:
     """
-    years = parse_years(year)
-    gene_terms = split_terms([genes]) if genes else None
-    with Output(fmt, output, fields) as out, FigureIndex.open(index_path) as ix:
-        results = ix.search(query, limit=limit, offset=offset, organism=organism, years=years, journal=journal,
-                            genes=gene_terms)
+    flt = _filters(organism, year, journal)
+    gene_terms = _split_terms(genes) or None
+    render = _render()
+    with _output(fmt, output, fields) as out, _open(index_path) as ix:
+        results = ix.search(query, limit=limit, offset=offset, filters=flt, genes=gene_terms)
         render.hits(out, results)  # while open: a table counts all matches
         if facets:
-            render.facets(out, ix.facets(results.query, genes=gene_terms, organism=organism, years=years,
-                                         journal=journal))
+            render.facets(out, ix.facets(results.query, genes=gene_terms, filters=flt))
     _print_suggestions(results)
 
 
@@ -230,7 +276,7 @@ def _print_suggestions(results: SearchResults) -> None:
 def genes(
     terms: List[str] = typer.Argument(..., help="Gene symbols, aliases, NCBI Gene ids; loose spellings are fine."),
     index_path: Optional[Path] = IndexOption,
-    limit: int = LimitOption,
+    limit: Optional[int] = LimitOption,
     offset: int = OffsetOption,
     organism: Optional[str] = OrganismOption,
     year: Optional[str] = YearOption,
@@ -247,14 +293,14 @@ def genes(
 
     Example: pfocr-search genes STAT3 JAK1 IL6R --organism human --limit 5
     """
-    years = parse_years(year)
-    with Output(fmt, output, fields) as out, FigureIndex.open(index_path) as ix:
-        results = ix.search_genes(terms, limit, offset=offset, organism=organism, years=years, journal=journal,
-                                  fuzzy=not no_fuzzy, require=split_terms([require]) if require else (),
-                                  require_all=require_all)
+    flt = _filters(organism, year, journal)
+    render = _render()
+    with _output(fmt, output, fields) as out, _open(index_path) as ix:
+        results = ix.search_genes(terms, limit, offset=offset, filters=flt, fuzzy=not no_fuzzy,
+                                  require=_split_terms(require), require_all=require_all)
         render.gene_hits(out, results)
         if facets:
-            render.facets(out, ix.facets(genes=terms, organism=organism, years=years, journal=journal))
+            render.facets(out, ix.facets(genes=terms, filters=flt))
 
 
 @app.command()
@@ -262,7 +308,7 @@ def genes(
 def similar(
     figid: str = typer.Argument(..., help="Figure id, e.g. PMC7176449__cm9-133-0959-g001"),
     index_path: Optional[Path] = IndexOption,
-    limit: int = LimitOption,
+    limit: Optional[int] = LimitOption,
     offset: int = OffsetOption,
     organism: Optional[str] = OrganismOption,
     year: Optional[str] = YearOption,
@@ -275,9 +321,9 @@ def similar(
 
     Example: pfocr-search similar PMC7176449__cm9-133-0959-g001 --limit 5
     """
-    years = parse_years(year)
-    with Output(fmt, output, fields) as out, FigureIndex.open(index_path) as ix:
-        render.hits(out, ix.similar(figid, limit, offset=offset, organism=organism, years=years, journal=journal))
+    flt = _filters(organism, year, journal)
+    with _output(fmt, output, fields) as out, _open(index_path) as ix:
+        _render().hits(out, ix.similar(figid, limit, offset=offset, filters=flt))
 
 
 # -- show / stats ------------------------------------------------------------
@@ -295,8 +341,8 @@ def show(
 
     Example: pfocr-search show PMC7176449__cm9-133-0959-g001 --format json
     """
-    with Output(fmt, output) as out, FigureIndex.open(index_path) as ix:
-        render.record(out, ix.get(figid))
+    with _output(fmt, output) as out, _open(index_path) as ix:
+        _render().record(out, ix.get(figid))
 
 
 @app.command()
@@ -313,8 +359,8 @@ def stats(
     """
     if fmt == "gmt":
         raise PfocrSearchError("stats has no gmt format (use table, json or tsv)")
-    with Output(fmt, output) as out, FigureIndex.open(index_path) as ix:
-        render.stats(out, ix.stats(top=top))
+    with _output(fmt, output) as out, _open(index_path) as ix:
+        _render().stats(out, ix.stats(top=top))
 
 
 def main() -> None:

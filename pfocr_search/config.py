@@ -35,7 +35,7 @@ TEXT_FIELDS = (
 ANALYZERS = ("stemmed", "text", "gene")
 #: Version of the fixed (structural) part of the schema; part of the fingerprint,
 #: so an index built before a structural change asks to be rebuilt.
-STRUCTURE_VERSION = 5
+STRUCTURE_VERSION = 6
 OPERATORS = ("and", "or")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -122,9 +122,6 @@ class IndexConfig:
             "scoring": scoring,
             "genes": asdict(self.genes),
         }
-
-    def to_yaml(self) -> str:
-        return yaml.safe_dump(self.to_dict(), sort_keys=False)
 
 
 def _fail(path: str, message: str) -> ConfigError:

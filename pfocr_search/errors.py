@@ -1,7 +1,8 @@
 """Errors a user can cause.
 
-Every error here carries a one-line message meant for the user and the exit
-code the CLI ends with; anything else reaching the CLI is a bug.
+Each carries a one-line message meant for the user.  The library only
+raises; the command line (and any other interface) decides how to show them
+and with which exit code.  Anything else escaping the library is a bug.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 
 class PfocrSearchError(Exception):
     """Base class: a problem the user can fix, told in one line."""
-
-    exit_code = 2
 
 
 class ConfigError(PfocrSearchError):
@@ -22,7 +21,7 @@ class SourceError(PfocrSearchError):
 
 
 class IndexNotFoundError(PfocrSearchError):
-    """No index at the given path."""
+    """No index at the given path, or one too damaged to open."""
 
 
 class IndexLockedError(PfocrSearchError):
@@ -47,10 +46,6 @@ class UnknownFigureError(PfocrSearchError, KeyError):
 class StrictModeError(PfocrSearchError):
     """--strict and some records could not be read: nothing was written."""
 
-    exit_code = 1
 
-
-class BuildInterrupted(PfocrSearchError):
-    """The build was interrupted (Ctrl-C); the previous index is intact."""
-
-    exit_code = 130
+class EngineError(PfocrSearchError, ImportError):
+    """The installed Whoosh lacks what pfocr-search relies on."""

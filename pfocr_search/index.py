@@ -1,100 +1,54 @@
-"""`FigureIndex`: the Python API, and the one engine the CLI drives.
+"""`FigureIndex`: the Python API, and the one engine every interface drives.
 
     from pfocr_search import FigureIndex
 
     with FigureIndex.build(["records/"], "my-index") as ix:
         for hit in ix.search("JAK STAT signaling", limit=5):
             print(hit.rank, hit.figid, hit.score, hit.figtitle)
+
+`FigureIndex` holds an index's life cycle (building, opening, following
+updates to the current generation, closing) and hands each request to the
+module that owns it: `query.text`, `query.genesets`, `query.similar`,
+`query.facets`, `genes.resolve`.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Sequence
 
 from whoosh import index as whoosh_index
 from whoosh import query
 from whoosh.searching import Searcher
 
+from .build.indexer import ProgressCallback, update
+from .build.session import UpdateReport
 from .config import IndexConfig, load_config
+from .engine.schema import RECORD, unpack_record
+from .engine.storage import MANIFEST, Manifest, open_generation, resolve_index_path
+from .engine.weighting import ArrayBM25F
 from .errors import IndexNotFoundError, QuerySyntaxError, UnknownFigureError
-from .genes import (
-    ALIASES,
-    GeneEntry,
-    GeneFamilies,
-    GeneMatch,
-    GeneResolver,
-    GeneVocabulary,
-    Resolution,
-    VocabularyCounter,
-    normalize_symbol,
-)
-from .indexer import ProgressCallback, UpdateReport, update
-from .records import FigureRecord, organism_key
-from .schema import RECORD, unpack_record
-from .search import (
-    Facets,
-    GeneHit,
-    GeneQuery,
-    GeneSearchResults,
-    Hit,
-    SearchResults,
-    build_parser,
-    count_facets,
-    make_filter,
-    parse_query,
-    run_gene_search,
-    run_search,
-    spelling_suggestions,
-    weighting,
-)
-from .storage import MANIFEST, VOCABULARY, Manifest, directory_size, open_generation, resolve_index_path
-
-# A text search with fewer hits than this also offers "did you mean" suggestions.
-_FEW_HITS = 3
-# Where a gene set's symbols are looked for as words, to break ties between
-# equally enriched figures: the two fields that say most about a figure.
-_RELEVANCE_FIELDS = ("figtitle", "caption")
-
-YearRange = tuple["int | None", "int | None"]
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    """What an index holds."""
-
-    path: str
-    records: int
-    genes: int
-    top_genes: list[GeneEntry]
-    organisms: list[tuple[str, int]]
-    years: tuple[int | None, int | None]
-    size_bytes: int
-    built_at: float
-    config: IndexConfig
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "records": self.records,
-            "genes": self.genes,
-            "top_genes": [{"symbol": g.symbol, "figures": g.figures} for g in self.top_genes],
-            "organisms": [{"organism": o, "figures": n} for o, n in self.organisms],
-            "years": list(self.years),
-            "size_bytes": self.size_bytes,
-            "built_at": self.built_at,
-            "config": self.config.to_dict(),
-        }
+from .genes.resolve import GeneFamilies, GeneResolver, Resolution
+from .genes.tables import GeneTables
+from .genes.vocabulary import GeneVocabulary
+from .query.facets import Facets, count_facets
+from .query.filters import Filters, YearRange
+from .query.genesets import search_genes
+from .query.parser import build_parser, parse_query
+from .query.results import GeneSearchResults, SearchResults
+from .query.similar import similar_figures
+from .query.text import search_text
+from .sources.model import FigureRecord
+from .stats import IndexStats, index_stats
+from .textkeys import normalize_symbol
 
 
 class FigureIndex:
-    """An opened pfocr-search index.  Use `build` or `open`; close it (or use
-    `with`) to release its searcher.  Searching from several threads at once
-    is safe."""
+    """An opened pfocr-search index.  Use `build`, `sync` or `open`; close it
+    (or use `with`) to release its searcher.  Searching from several threads
+    at once is safe, and every call sees the index's current generation."""
 
     def __init__(self, root: Path, manifest: Manifest, config: IndexConfig, explicit_config: bool = False) -> None:
         self.path = root
@@ -108,8 +62,9 @@ class FigureIndex:
 
     def _load(self, manifest: Manifest) -> None:
         """(Re)open the generation `manifest` names."""
+        folder = self.path / manifest.generation
         try:
-            ix = open_generation(self.path / manifest.generation)
+            ix = open_generation(folder)
         except (OSError, whoosh_index.EmptyIndexError) as exc:
             raise IndexNotFoundError(f"index at {self.path} is damaged ({exc}); rebuild it with --rebuild") from None
         self.manifest = manifest
@@ -117,11 +72,8 @@ class FigureIndex:
         self._ix = ix
         # Whoosh's FileIndex.schema re-reads the table of contents on every access.
         self._schema = ix.schema
-        self._parser = build_parser(self._schema, self.config, expand_gene=self._gene_family)
-        self._vocabulary: GeneVocabulary | None = None
-        self._families: GeneFamilies | None = None
-        self._resolver: GeneResolver | None = None
-        self._backgrounds: dict[str | None, int] = {}
+        self.genes = GeneTables(folder, self.config)
+        self._parser = build_parser(self._schema, self.config, expand_gene=self.genes.family)
 
     # -- opening -----------------------------------------------------------
 
@@ -181,54 +133,35 @@ class FigureIndex:
 
     def search(self, text: str, limit: int | None = None, *, offset: int = 0, organism: str | None = None,
                years: YearRange | None = None, journal: str | None = None,
-               genes: Sequence[str] | None = None) -> SearchResults:
+               genes: Sequence[str] | None = None, filters: Filters | None = None) -> SearchResults:
         """Ranked figures for a query in Whoosh's query language.
 
-        `organism` takes a scientific or common name ("Homo sapiens", "mouse");
-        `years` is an inclusive (from, to) range, either end None for open;
-        `journal` a journal's full name.  With `genes`, only figures matching
-        the text that show some of the genes are returned, ranked as by
-        `search_genes`.
+        Filter by `organism` (scientific or common name), `years` (inclusive
+        (from, to), either end None) and `journal` (full name), or pass them
+        together as `filters`.  With `genes`, only figures matching the text
+        that show some of the genes are returned, ranked as by `search_genes`.
         """
-        q = parse_query(self._parser, text)
-        if genes:
-            return self.search_genes(genes, limit, offset=offset, organism=organism, years=years, journal=journal,
-                                     text_query=q)
-        limit = self.config.search.limit if limit is None else limit
+        flt = _filters(filters, organism, years, journal)
         with self._lock:
-            searcher = self._current_searcher()
-            results = run_search(searcher, q, self.config, text=text, limit=limit,
-                                 offset=offset, filter=make_filter(organism, years, journal))
-            if len(results) < _FEW_HITS and offset == 0:
-                results.suggestions = spelling_suggestions(searcher, self.config, text, self._gene_suggestion)
-            if not results and results.suggestions:
-                # Nothing matched as typed: show what the likeliest correction finds.
-                corrected = run_search(searcher, parse_query(self._parser, results.suggestions[0]), self.config,
-                                       text=results.suggestions[0], limit=limit,
-                                       filter=make_filter(organism, years, journal))
-                if corrected:
-                    corrected.suggestions = results.suggestions
-                    corrected.corrected_from = text
-                    return corrected
-        return results
-
-    def _gene_suggestion(self, word: str) -> str | None:
-        """A word that resolves to one gene symbol (loosely typed) -> that symbol."""
-        resolution = self.resolver.resolve(word)
-        if resolution.how in ("normalised", "fuzzy") and len(resolution.symbols) == 1:
-            return resolution.symbols[0]
-        return None
+            self._refresh()
+            q = parse_query(self._parser, text)
+            if genes:
+                return self.search_genes(genes, limit, offset=offset, filters=flt, text_query=q)
+            return search_text(self._current_searcher(), self._parser, self.config, text, q,
+                               limit=self._limit(limit), offset=offset, filters=flt,
+                               spelled_symbol=self.genes.spelled_symbol)
 
     def resolve(self, terms: Sequence[str], organism: str | None = None, *, fuzzy: bool = True) -> list[Resolution]:
         """How each gene term is understood: symbols, how (exact, id, normalised,
         alias, fuzzy, unknown), scores, and suggestions for unknown terms."""
-        return self.resolver.resolve_all(terms, organism, fuzzy=fuzzy)
+        with self._lock:
+            self._refresh()
+            return self.genes.resolver.resolve_all(terms, organism, fuzzy=fuzzy)
 
     def search_genes(self, terms: Sequence[str], limit: int | None = None, *, offset: int = 0,
                      organism: str | None = None, years: YearRange | None = None, journal: str | None = None,
-                     fuzzy: bool = True,
-                     require: Sequence[str] = (), require_all: bool = False,
-                     text_query: "query.Query | None" = None) -> GeneSearchResults:
+                     fuzzy: bool = True, require: Sequence[str] = (), require_all: bool = False,
+                     text_query: "query.Query | None" = None, filters: Filters | None = None) -> GeneSearchResults:
         """Figures ranked by how strongly they share the given genes.
 
         Terms are resolved loosely (see `resolve`); figures are ranked by a
@@ -237,111 +170,41 @@ class FigureIndex:
         hit.  `require` keeps only figures with those genes (and scores the
         rest of the set given them); `require_all` demands every query gene.
         """
-        limit = self.config.search.limit if limit is None else limit
-        gq = GeneQuery(self.resolve(terms, organism, fuzzy=fuzzy),
-                       self.resolve(require, organism, fuzzy=fuzzy) if require else (),
-                       require_all, organism)
-        symbols = list(gq.keys().values())
-        relevance = text_query if text_query is not None else self._gene_text_query(symbols)
+        flt = _filters(filters, organism, years, journal)
         with self._lock:
-            return run_gene_search(self._current_searcher(), gq, self.config,
-                                   background=self.background(organism), relevance=relevance,
-                                   text_filter=text_query, limit=limit, offset=offset,
-                                   # organism-qualified gene terms already keep to the organism
-                                   filter=make_filter(None, years, journal))
+            return search_genes(self._current_searcher(), self.genes, self.config, terms, limit=self._limit(limit),
+                                offset=offset, filters=flt, fuzzy=fuzzy, require=require, require_all=require_all,
+                                text_query=text_query)
 
     def facets(self, text: str | None = None, *, genes: Sequence[str] | None = None, organism: str | None = None,
-               years: YearRange | None = None, journal: str | None = None, top: int = 10) -> Facets:
+               years: YearRange | None = None, journal: str | None = None, top: int = 10,
+               filters: Filters | None = None) -> Facets:
         """How the figures a query matches (all of them, not a page) spread over
         organisms, decades, years and journals.  Give `text`, `genes` or both."""
-        parts = [parse_query(self._parser, text)] if text else []
-        if genes:
-            keys = {normalize_symbol(s) for r in self.resolve(genes, organism) for s in r.symbols}
-            parts.append(query.Or([query.Term("genes", k) for k in sorted(keys)]) if keys else query.NullQuery)
-        if not parts:
-            raise QuerySyntaxError("facets need a text query or genes")
-        q = parts[0] if len(parts) == 1 else query.And(parts)
+        flt = _filters(filters, organism, years, journal)
         with self._lock:
-            return count_facets(self._current_searcher(), q, make_filter(organism, years, journal), top)
+            searcher = self._current_searcher()
+            parts = [parse_query(self._parser, text)] if text else []
+            if genes:
+                keys = {normalize_symbol(s) for r in self.genes.resolver.resolve_all(genes, flt.organism)
+                        for s in r.symbols}
+                parts.append(query.Or([query.Term("genes", k) for k in sorted(keys)]) if keys else query.NullQuery)
+            if not parts:
+                raise QuerySyntaxError("facets need a text query or genes")
+            return count_facets(searcher, parts[0] if len(parts) == 1 else query.And(parts), flt.query(), top)
 
     def similar(self, figid: str, limit: int | None = None, *, offset: int = 0, organism: str | None = None,
-                years: YearRange | None = None, journal: str | None = None) -> SearchResults:
+                years: YearRange | None = None, journal: str | None = None,
+                filters: Filters | None = None) -> SearchResults:
         """Figures most like `figid`: sharing its genes first (ranked by enrichment,
         shared genes on every hit), then its title and caption words.  A figure
         with no genes gets the text alone (plain `Hit`s)."""
-        record = self.get(figid)
-        limit = self.config.search.limit if limit is None else limit
-        keys = sorted({normalize_symbol(g.symbol) for g in record.genes
-                       if not organism or (g.organism and organism_key(g.organism) == organism_key(organism))})
+        flt = _filters(filters, organism, years, journal)
         with self._lock:
-            searcher = self._current_searcher()
-            text_q = self._key_terms_query(searcher, record)
-            exclude = query.Not(query.Term("figid", figid))
-            extra = make_filter(organism, years, journal)
-            flt = exclude if extra is None else query.And([exclude, extra])
-            label = f"similar to {figid}"
-            if not keys:
-                if text_q is None:
-                    return SearchResults(query=label)
-                return run_search(searcher, text_q, self.config, text=label, limit=limit, offset=offset, filter=flt)
-            gq = GeneQuery([Resolution(figid, tuple(GeneMatch(k, "exact", 100.0) for k in keys))], organism=organism)
-            by_genes = run_gene_search(searcher, gq, self.config, background=self.background(organism),
-                                       relevance=text_q, text_filter=None, limit=limit + offset, filter=flt)
-            by_text: Sequence[Hit] = []
-            if len(by_genes) < limit + offset and text_q is not None:
-                # Enough word-alike figures to fill the page even if all of the
-                # gene-sharing ones are among them.
-                by_text = run_search(searcher, text_q, self.config, text=label, limit=2 * (limit + offset),
-                                     filter=flt)
-            return _then_text(by_genes, by_text, limit, offset, label)
-
-    def _key_terms_query(self, searcher: Searcher, record: FigureRecord) -> "query.Query | None":
-        """The figure's most distinctive title and caption words, as an OR query."""
-        subqueries = []
-        for name, text, count in (("figtitle", record.figtitle, 6), ("caption", record.caption, 10)):
-            if text and name in searcher.schema:
-                for term, _weight in searcher.key_terms_from_text(name, text, numterms=count):
-                    subqueries.append(query.Term(name, term, boost=self.config.fields[name].boost))
-        return query.Or(subqueries) if subqueries else None
-
-    def _gene_text_query(self, symbols: Sequence[str]) -> "query.Query | None":
-        """The symbols as words in the text fields, for ranking figures that talk about them."""
-        schema = self._schema
-        terms = []
-        for name in _RELEVANCE_FIELDS:
-            spec = self.config.fields.get(name)
-            if spec is None or name not in schema:
-                continue
-            for symbol in symbols:  # built directly: parsing 50 quoted symbols cost more than the search
-                tokens = list(schema[name].process_text(symbol, mode="query"))
-                if len(tokens) == 1:
-                    terms.append(query.Term(name, tokens[0], boost=spec.boost))
-        return query.Or(terms) if terms else None
-
-    def _gene_family(self, key: str) -> list[str]:
-        return self.families.family(key)
-
-    @property
-    def families(self) -> GeneFamilies:
-        """What words name gene families; loaded alone (not the whole
-        vocabulary) for text queries, which need only this."""
-        if self._families is None:
-            path = self.path / self.manifest.generation / ALIASES
-            self._families = _read_stored(path, lambda: GeneFamilies.load(path, self.config.genes.alias_min_share)) \
-                if path.is_file() else self.resolver.families
-        return self._families
-
-    @property
-    def resolver(self) -> GeneResolver:
-        if self._resolver is None:
-            self._resolver = GeneResolver(self.vocabulary, self.config.genes.fuzzy, self.config.genes.alias_min_share)
-        return self._resolver
-
-    def background(self, organism: str | None = None) -> int:
-        """Distinct genes in the index (or one organism): the enrichment population."""
-        if organism not in self._backgrounds:
-            self._backgrounds[organism] = len(self.vocabulary.keys_of(organism))
-        return self._backgrounds[organism]
+            record = self.get(figid)
+            return similar_figures(self._current_searcher(), self.config, record,
+                                   background=self.genes.background(flt.organism), limit=self._limit(limit),
+                                   offset=offset, filters=flt)
 
     def get(self, figid: str) -> FigureRecord:
         """The whole record of one figure; `UnknownFigureError` if absent."""
@@ -359,49 +222,51 @@ class FigureIndex:
         with self._lock:
             return self._current_searcher().doc_count()
 
-    @property
-    def vocabulary(self) -> GeneVocabulary:
-        """The gene vocabulary stored with the index."""
-        if self._vocabulary is None:
-            path = self.path / self.manifest.generation / VOCABULARY
-            self._vocabulary = _read_stored(path, lambda: VocabularyCounter.load(path).vocabulary()) \
-                if path.is_file() else GeneVocabulary()
-        return self._vocabulary
-
     def stats(self, top: int = 10) -> IndexStats:
         """Records, distinct gene symbols and the `top` most frequent, organisms,
         year range, size on disk and the configuration in force."""
         with self._lock:
-            searcher = self._current_searcher()
-            reader = searcher.reader()
-            organisms = sorted(((_display_organism(t.decode()), reader.doc_frequency("organism", t))
-                                for t in reader.lexicon("organism")), key=lambda x: (-x[1], x[0]))
-            year_field = searcher.schema["year"]
-            years = [year_field.from_bytes(t) for t in year_field.sortable_terms(reader, "year")]
-            records = searcher.doc_count()
-        vocabulary = self.vocabulary
-        return IndexStats(
-            path=str(self.path),
-            records=records,
-            genes=len(vocabulary.entries),
-            top_genes=vocabulary.top(top),
-            organisms=organisms,
-            years=(min(years), max(years)) if years else (None, None),
-            size_bytes=directory_size(self.path / self.manifest.generation),
-            built_at=self.manifest.built_at,
-            config=self.config,
-        )
+            return index_stats(self._current_searcher(), self.genes, self.manifest, str(self.path), self.config, top)
 
     def every_figid(self) -> list[str]:
         with self._lock:
             return sorted(f["figid"] for f in self._current_searcher().documents())
 
+    @property
+    def vocabulary(self) -> GeneVocabulary:
+        """The gene vocabulary stored with the index."""
+        with self._lock:
+            self._refresh()
+            return self.genes.vocabulary
+
+    @property
+    def families(self) -> GeneFamilies:
+        """Which words name gene families, from the index's own OCR mappings."""
+        with self._lock:
+            self._refresh()
+            return self.genes.families
+
+    @property
+    def resolver(self) -> GeneResolver:
+        with self._lock:
+            self._refresh()
+            return self.genes.resolver
+
+    def background(self, organism: str | None = None) -> int:
+        """Distinct genes in the index (or one organism): the gene-set statistics' population."""
+        with self._lock:
+            self._refresh()
+            return self.genes.background(organism)
+
     # -- lifetime ----------------------------------------------------------
+
+    def _limit(self, limit: int | None) -> int:
+        return self.config.search.limit if limit is None else limit
 
     def _current_searcher(self) -> Searcher:
         self._refresh()
         if self._searcher is None:
-            self._searcher = self._ix.searcher(weighting=weighting(self.config))
+            self._searcher = self._ix.searcher(weighting=ArrayBM25F.from_config(self.config))
         return self._searcher
 
     def _refresh(self, force: bool = False) -> None:
@@ -440,26 +305,14 @@ class FigureIndex:
         return f"FigureIndex({str(self.path)!r}, generation={self.manifest.generation!r})"
 
 
-def _then_text(by_genes: GeneSearchResults, by_text: Sequence[Hit], limit: int, offset: int,
-               label: str) -> GeneSearchResults:
-    """Figures sharing genes first, then figures alike in words only."""
-    shown = {h.figid for h in by_genes}
-    rest = [GeneHit(**{f: getattr(h, f) for f in Hit.__dataclass_fields__}, figure_genes=len(h.genes))
-            for h in by_text if h.figid not in shown]
-    merged = [*by_genes, *rest][offset:offset + limit]
-    hits = [replace(h, rank=i) for i, h in enumerate(merged, start=offset + 1)]
-    return GeneSearchResults(hits, resolutions=[], background=by_genes.background, query=label,
-                             total=by_genes.total + len(rest))
-
-
-def _read_stored(path: Path, load: Callable[[], T]) -> T:
-    """`load()` of a file stored with the index; a damaged one is an
-    IndexNotFoundError that says to rebuild, not an internal error."""
-    try:
-        return load()
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise IndexNotFoundError(f"{path} is damaged ({type(exc).__name__}: {exc}); "
-                                 "rebuild the index with --rebuild") from None
+def _filters(filters: Filters | None, organism: str | None, years: YearRange | None,
+             journal: str | None) -> Filters:
+    """`filters`, or the keyword filters as one (giving both is an error)."""
+    if filters is None:
+        return Filters(organism, years, journal)
+    if organism or years or journal:
+        raise TypeError("give filters= or organism/years/journal, not both")
+    return filters
 
 
 def _stamp(root: Path) -> tuple[int, int] | None:
@@ -472,8 +325,3 @@ def _stamp(root: Path) -> tuple[int, int] | None:
 
 def _as_config(config: IndexConfig | str | os.PathLike[str]) -> IndexConfig:
     return config if isinstance(config, IndexConfig) else load_config(config)
-
-
-def _display_organism(term: str) -> str:
-    # Organism terms are case-folded in the index; scientific names start upper-case.
-    return term[:1].upper() + term[1:]

@@ -21,10 +21,11 @@ from rich.table import Table
 from rich.text import Text
 
 from .errors import PfocrSearchError
-from .genes import Resolution
-from .index import IndexStats
-from .records import FigureRecord
-from .search import Facets, GeneHit, GeneSearchResults, Hit, SearchResults
+from .genes.resolve import Resolution
+from .query.facets import Facets
+from .query.results import GeneHit, GeneSearchResults, Hit, SearchResults
+from .sources.model import FigureRecord, pfocr_url
+from .stats import IndexStats
 
 FORMATS = ("table", "json", "tsv", "gmt")
 HIT_COLUMNS = ("rank", "figid", "score", "year", "figtitle", "pmcid", "organisms", "genes", "figlink", "snippet")
@@ -233,7 +234,7 @@ def gmt(out: Output, results: Iterable[Hit]) -> None:
 
 def gmt_line(figid: str, title: str, genes: Sequence[str]) -> str:
     name = " ".join(f"{title or figid}%PFOCR%{figid}".split()).replace("\t", " ")
-    return "\t".join([name, f"https://pfocr.wikipathways.org/figures/{figid}.html", *dict.fromkeys(genes)])
+    return "\t".join([name, pfocr_url(figid), *dict.fromkeys(genes)])
 
 
 # -- records, facets, stats ---------------------------------------------------------
@@ -304,16 +305,22 @@ def stats(out: Output, info: IndexStats) -> None:
         return
     for key, value in rows:
         out.line(f"{key}: {cell(value).replace(';', ', ')}")
-    out.line("config:")
-    out.line(info.config.to_yaml().rstrip())
+    out.line(f"config: {info.config.source} (the whole of it: --format json)")
+
+
+#: Organisms a stats table names before counting the rest.
+TOP_ORGANISMS = 10
 
 
 def stats_rows(info: IndexStats) -> Iterable[tuple[str, Any]]:
     low, high = info.years
+    shown = [f"{o} ({n})" for o, n in info.organisms[:TOP_ORGANISMS]]
+    if len(info.organisms) > TOP_ORGANISMS:
+        shown.append(f"and {len(info.organisms) - TOP_ORGANISMS} more")
     yield "index", info.path
     yield "records", info.records
     yield "gene symbols", info.genes
     yield "top genes", [f"{g.symbol} ({g.figures})" for g in info.top_genes]
-    yield "organisms", [f"{o} ({n})" for o, n in info.organisms]
+    yield "organisms", shown
     yield "years", f"{low}-{high}" if low is not None else "none"
     yield "size", f"{info.size_bytes / 1e6:.1f} MB"

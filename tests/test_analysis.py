@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pfocr_search.analysis import gene_analyzer, text_analyzer
-from pfocr_search.genes import normalize_symbol
+from pfocr_search.engine.analysis import gene_analyzer, text_analyzer
+from pfocr_search.textkeys import normalize_symbol
 
 
 def terms(text: str, mode: str = "index", stem: bool = True) -> list[str]:

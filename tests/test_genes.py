@@ -12,14 +12,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pfocr_search import FigureIndex
-from pfocr_search.enrichment import (
-    benjamini_hochberg,
-    hypergeom_log_sf,
-    hypergeom_log_sf_array,
-    hypergeom_pvalue,
-    odds_ratio,
-    odds_ratio_array,
-)
+from pfocr_search.query.enrichment import benjamini_hochberg, hypergeom_log_sf_array, odds_ratio_array
+
+
+def hypergeom_log_sf(k, N, K, n) -> float:
+    return float(hypergeom_log_sf_array(k, N, K, n)[0])
+
+
+def hypergeom_pvalue(k, N, K, n) -> float:
+    return math.exp(hypergeom_log_sf(k, N, K, n))
+
+
+def odds_ratio(k, N, K, n) -> float:
+    return float(odds_ratio_array(k, N, K, n)[0])
 
 scipy_stats = pytest.importorskip("scipy.stats")
 
@@ -125,7 +130,7 @@ def test_pvalues_match_scipy(k, N, K, n):
     assert hypergeom_pvalue(k, N, K, n) == pytest.approx(expected, rel=1e-9, abs=1e-300)
 
 
-def test_array_statistics_equal_the_scalar_ones_against_scipy():
+def test_statistics_over_arrays_equal_one_at_a_time_and_scipy():
     rng = np.random.default_rng(7)
     N = rng.integers(50, 30000, 400)
     K = (rng.random(400) * N * 0.2).astype(np.int64)
@@ -277,7 +282,7 @@ def test_text_search_expands_families_without_loading_the_vocabulary(sample_inde
         raise AssertionError("a text search built the whole gene vocabulary")
 
     monkeypatch.setattr("pfocr_search.index.GeneResolver", refuse)
-    monkeypatch.setattr("pfocr_search.index.VocabularyCounter.load", refuse)
+    monkeypatch.setattr("pfocr_search.genes.tables.VocabularyCounter.load", refuse)
     with FigureIndex.open(sample_index_path) as ix:
         hits = ix.search("JAK STAT signaling")
         assert hits and "genes:JAK1" in hits.parsed  # the family expansion happened

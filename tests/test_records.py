@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from pfocr_search import FigureRecord, ReadIssue, read_figure_file, read_records
 from pfocr_search.errors import SourceError
-from pfocr_search.records import RecordError, clean_word, split_front_matter
+from pfocr_search.sources.parse import split_front_matter
+from pfocr_search.sources.values import RecordError, clean_word
 
 
 def records_of(*sources) -> tuple[dict[str, FigureRecord], list[ReadIssue]]:

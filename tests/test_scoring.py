@@ -1,6 +1,6 @@
 """Array scoring gives Whoosh's own answers.
 
-`pfocr_search.scoring` scores parsed queries over whole posting arrays
+`pfocr_search.engine.evaluation` scores parsed queries over whole posting arrays
 instead of Whoosh's per-document matchers.  These tests run the same parsed
 queries through Whoosh's collector on the same index and require the same
 matching figures with the same scores, on a single-segment index and on one
@@ -20,9 +20,11 @@ from whoosh import index as whoosh_index
 from whoosh import query
 
 from pfocr_search import FigureIndex
-from pfocr_search.scoring import WordCoordOr, matching, score
-from pfocr_search.search import build_parser, make_filter, parse_query, weighting
-from pfocr_search.storage import Manifest
+from pfocr_search.engine.evaluation import WordCoordOr, matching, score
+from pfocr_search.engine.weighting import ArrayBM25F
+from pfocr_search.query.filters import Filters
+from pfocr_search.query.parser import build_parser, parse_query
+from pfocr_search.engine.storage import Manifest
 
 QUERIES = [
     "signaling", "jak stat signaling", "wnt OR notch", "apoptosis AND caspase", "cancer NOT breast",
@@ -43,7 +45,7 @@ def _searcher(path):
     ix.close()
     manifest = Manifest.load(path)
     wix = whoosh_index.open_dir(str(path / manifest.generation))
-    return wix.searcher(weighting=weighting(config)), config
+    return wix.searcher(weighting=ArrayBM25F.from_config(config)), config
 
 
 def _plain(config):
@@ -160,8 +162,8 @@ def test_prefixes_and_wildcards_score_as_the_or_of_their_terms(single, q):
 
 def test_filters_restrict_like_whoosh(single):
     searcher, _ = single
-    for flt in (make_filter(organism="human"), make_filter(years=(2010, 2019)),
-                make_filter(organism="mouse", years=(None, 2022)), query.Prefix("caption", "sig")):
+    for flt in (Filters(organism="human").query(), Filters(years=(2010, 2019)).query(),
+                Filters(organism="mouse", years=(None, 2022)).query(), query.Prefix("caption", "sig")):
         assert set(matching(searcher, flt).nonzero()[0].tolist()) == set(searcher.docs_for_query(flt))
 
 

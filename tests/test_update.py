@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from pfocr_search import ConfigMismatchError, FigureIndex, IndexLockedError, StrictModeError, load_config
-from pfocr_search import records as records_module
+from pfocr_search.sources import parse as parse_module
 from pfocr_search.config import parse_config
-from pfocr_search.storage import Manifest, WriteLock
+from pfocr_search.engine.storage import Manifest, WriteLock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import corpus as synthetic  # noqa: E402
@@ -51,8 +51,8 @@ def indexed(tmp_path, corpus_copy):
 def test_no_change_run_reads_no_yaml(indexed, monkeypatch):
     corpus, path, ix = indexed
     calls = []
-    real = records_module._load_front_matter
-    monkeypatch.setattr(records_module, "_load_front_matter", lambda p: calls.append(p) or real(p))
+    real = parse_module.load_front_matter
+    monkeypatch.setattr(parse_module, "load_front_matter", lambda p: calls.append(p) or real(p))
     report = ix.update([corpus])
     assert calls == [] and report.files_read == 0
     assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 50)
@@ -230,7 +230,7 @@ def test_stale_lock_from_a_dead_process_is_recovered(indexed):
     corpus, path, ix = indexed
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    (path / "write.lock").write_text(str(dead.pid))
+    (path / "writer.pid").write_text(str(dead.pid))  # what a writer that died leaves
     report = ix.update([corpus])
     assert report.recovered_lock_from == dead.pid
 
@@ -316,7 +316,7 @@ def test_a_file_whose_figid_changes_drops_the_old_figid(indexed):
 
 
 def test_sharded_parallel_build_equals_a_serial_build(tmp_path, big_corpus, monkeypatch, sample_dir):
-    from pfocr_search import indexer
+    from pfocr_search.build import indexer, shards
 
     corpus = tmp_path / "corpus"
     shutil.copytree(big_corpus, corpus)
@@ -325,9 +325,8 @@ def test_sharded_parallel_build_equals_a_serial_build(tmp_path, big_corpus, monk
     (corpus / "aaa" / "first.md").write_text(seed)   # first shard: wins the figid
     (corpus / "zzz").mkdir()
     (corpus / "zzz" / "second.md").write_text(seed)  # last shard: loses it
-    monkeypatch.setattr(indexer, "_SHARD_MIN_FILES", 200)
-    from pfocr_search import shards
-    monkeypatch.setattr(shards, "_WRITER_LIMIT_MB", 1)  # spill posting runs to disk, as large builds do
+    monkeypatch.setattr(shards, "SHARD_MIN_FILES", 200)
+    monkeypatch.setattr(shards, "WRITER_LIMIT_MB", 1)  # spill posting runs to disk, as large builds do
     seen = []
     sharded = indexer.build([corpus], tmp_path / "sharded", workers=2, progress=lambda d, t: seen.append((d, t)))
     serial = indexer.build([corpus], tmp_path / "serial", workers=1)

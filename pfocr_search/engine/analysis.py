@@ -10,12 +10,17 @@ apply exactly the same steps:
 * `CompoundFilter`: ``IL-6``, ``JAK/STAT`` and ``NF-κB`` are indexed as their
   parts *and* as the joined word, so ``IL6``, ``IL-6`` and ``IL 6`` all find
   ``IL-6``; queries keep the parts only, which the index always has.
-* `GeneSymbolFilter`: the gene-symbol key of `genes.normalize_symbol`.
+* `GeneSymbolFilter`: the gene-symbol key of `textkeys.normalize_symbol`.
+* `KeyFilter`: a whole value (organism, journal) as the one term its
+  `textkeys` key function makes, the same function filters use at query time.
+
+The folding itself is defined in `textkeys`; these filters apply it.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from whoosh.analysis import (
     Filter,
@@ -26,7 +31,7 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import Analyzer
 
-from .genes import fold_greek_names, fold_text, normalize_symbol
+from ..textkeys import fold_greek_names, fold_text, journal_key, normalize_symbol, organism_key
 
 # A word, or words joined by hyphens/slashes/dashes (JAK-STAT, PI3K/AKT, NF-κB).
 COMPOUND_WORD = r"\w+(?:[-/\u2010-\u2015]\w+)*"
@@ -132,6 +137,32 @@ def text_analyzer(stem: bool) -> Analyzer:
 def gene_analyzer() -> Analyzer:
     """Gene symbols, one per whitespace-separated token, never stemmed."""
     return RegexTokenizer(r"[^\s,;]+") | GeneSymbolFilter()
+
+
+class KeyFilter(Filter):
+    """Each token as `key(token)`: whole names indexed as the terms filters look up."""
+
+    def __init__(self, key: Callable[[str], str]) -> None:
+        self.key = key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeyFilter) and other.key is self.key
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = self.key(t.text)
+            if t.text:
+                yield t
+
+
+def organism_analyzer() -> Analyzer:
+    """One term per organism (values are separated by '|' in the document)."""
+    return RegexTokenizer(r"[^|]+") | KeyFilter(organism_key)
+
+
+def journal_analyzer() -> Analyzer:
+    """The journal's whole name as one term."""
+    return RegexTokenizer(r".+") | KeyFilter(journal_key)
 
 
 def analyzer_for(name: str) -> Analyzer:

@@ -4,7 +4,7 @@ A word is matched when one of the index terms the field's analyzer makes of
 it is a query term, the test Whoosh's highlighter applies.  Whoosh's
 highlighter re-analyses every hit's whole caption and walks it token by token
 (half of a text query's time at 100,000 figures); here each distinct word of
-a field is analysed once (cached on the field), matched words are found with
+a field is analysed once (cached per field), matched words are found with
 one regular expression, and the excerpt is the window holding most matches.
 """
 
@@ -14,7 +14,8 @@ import functools
 import re
 from typing import Sequence
 
-from .analysis import COMPOUND_WORD
+from ..engine.analysis import COMPOUND_WORD
+from ..engine.arrays import cached
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -34,7 +35,7 @@ def match_spans(body: str, field, words: frozenset[str]) -> list[tuple[int, int]
     compound when only its joined form matches (IL6 for IL-6)."""
     if not body or not words:
         return []
-    cache = field.__dict__.setdefault("_pfocr_word_terms", {})
+    cache = cached(field, "snippet words", dict)
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
     matched = [w for w in set(_WORDS.findall(body)) if not _analysed(field, w, cache)[0].isdisjoint(words)]

@@ -1,11 +1,12 @@
 """What changed in the sources since an index last saw them.
 
-An index remembers, per group of figure files (the files sharing a name stem,
-see `records.group_files`), every file that went into it (Markdown and
-`_data` TSVs) with its size, modification time and a content digest, the
-figids it produced and the problems it had.  A rerun compares size and mtime
-only (one stat per file, no YAML parsed); where they differ it compares
-digests, so a file that was touched but not changed is not re-indexed.
+An index remembers, per group of figure files (see `discovery.group_files`),
+every file that went into it (Markdown and `_data` TSVs) with its size,
+modification time and a content digest, the figids it produced (with the
+file that claims each) and the problems it had.  A rerun compares size and
+mtime only (one stat per file, no YAML parsed); where they differ it
+compares digests, so a file that was touched but not changed is not
+re-indexed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .records import DATA_KINDS, FigureRecord, ReadIssue, data_candidates
+from ..fileio import write_json
+from .claims import Claims
+from .model import FigureRecord, Item, ReadIssue
+from .parse import DATA_KINDS, data_candidates
 
 STATE = "sources.json"
 
@@ -44,7 +48,8 @@ class GroupState:
 
     #: path -> [size, mtime_ns, digest] of every file the group was read from.
     files: dict[str, list] = field(default_factory=dict)
-    figids: list[str] = field(default_factory=list)
+    #: figid -> the file that claims it (see `claims`).
+    figids: dict[str, str] = field(default_factory=dict)
     #: [path, reason, kind] of files that could not be indexed.
     issues: list[list[str]] = field(default_factory=list)
 
@@ -54,14 +59,10 @@ class GroupState:
     def conflicts(self) -> bool:
         return any(kind == "conflict" for _, _, kind in self.issues)
 
-    def first_path(self) -> str:
-        """The group's first figure file in sorted order (the one that wins clashes)."""
-        return min((p for p in self.files if p.endswith(".md")), default="")
-
-    def lose(self, figid: str, winner: str) -> None:
+    def lose(self, issue: ReadIssue, figid: str) -> None:
         """Another file took `figid` from this group."""
-        self.figids.remove(figid)
-        self.issues.append([self.first_path(), f"figid {figid} is also in {winner} (kept that one)", "conflict"])
+        del self.figids[figid]
+        self.issues.append([issue.path, issue.reason, issue.kind])
 
 
 @dataclass
@@ -69,25 +70,23 @@ class SourceState:
     groups: dict[str, GroupState] = field(default_factory=dict)
 
     def save(self, path: Path) -> None:
-        data = {"format": 1, "groups": {k: [g.files, g.figids, g.issues] for k, g in self.groups.items()}}
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), "utf-8")
-        tmp.replace(path)
+        write_json(path, {"format": 2, "groups": {k: [g.files, g.figids, g.issues] for k, g in self.groups.items()}})
 
     @classmethod
     def load(cls, path: Path) -> "SourceState":
         if not path.is_file():
             return cls()
         data = json.loads(path.read_text("utf-8"))
+        if data.get("format") != 2:  # an older index: every group is read again
+            return cls()
         return cls({k: GroupState(files, figids, issues) for k, (files, figids, issues) in data["groups"].items()})
 
-    def owners(self) -> dict[str, str]:
-        """figid -> key of the group that holds it."""
-        return {figid: key for key, group in self.groups.items() for figid in group.figids}
+    def claims(self) -> Claims:
+        """Who holds each figid now."""
+        return Claims({figid: path for g in self.groups.values() for figid, path in g.figids.items()})
 
-
-def group_key(group: Sequence[Path]) -> str:
-    return group[0].stem
+    def figids(self) -> set[str]:
+        return {figid for g in self.groups.values() for figid in g.figids}
 
 
 def watched_paths(group: Sequence[Path], extra: Iterable[str] = (), data_files: set[str] | None = None) -> list[str]:
@@ -141,12 +140,11 @@ def is_unchanged(group: Sequence[Path], old: GroupState,
     return True, now
 
 
-def state_for(group: Sequence[Path], items: Sequence[FigureRecord | ReadIssue],
-              data_files: set[str] | None = None) -> GroupState:
+def state_for(group: Sequence[Path], items: Sequence[Item], data_files: set[str] | None = None) -> GroupState:
     """The state to remember for a group just read."""
     used = [s for item in items if isinstance(item, FigureRecord) for s in item.sources]
     return GroupState(
         files=signatures(watched_paths(group, used, data_files), with_digest=True),
-        figids=[item.figid for item in items if isinstance(item, FigureRecord)],
+        figids={item.figid: item.first_file for item in items if isinstance(item, FigureRecord)},
         issues=[[i.path, i.reason, i.kind] for i in items if isinstance(i, ReadIssue)],
     )

@@ -1,4 +1,4 @@
-"""Ranking: BM25F over whole posting arrays.
+"""Evaluating parsed queries over whole posting arrays.
 
 Whoosh scores a query by walking a tree of matcher objects one document at a
 time in Python; an OR of three words over eight fields at 100,000 figures
@@ -7,8 +7,8 @@ a time: each term's postings are read as arrays (`postings`), scored by the
 weighting model in one numpy expression, and combined per query node over a
 dense score vector, which puts the same query under 30 ms.
 
-The scores are Whoosh's own: `ArrayBM25F` is Whoosh's BM25F with an array
-form of the same formula, node semantics follow Whoosh's matchers (sums for
+The scores are Whoosh's own: `weighting.ArrayBM25F` is Whoosh's BM25F with
+an array form of the same formula, node semantics follow Whoosh's matchers (sums for
 OR/AND, max for DisjunctionMax, constant 1 for NOT, the words' sum for an
 exact phrase, matched by intersecting position arrays; prefixes and
 wildcards score as the OR of their terms), and what this module has no
@@ -26,28 +26,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query
-from whoosh.query import qcore
-from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
-from .postings import field_lengths, live_mask, term_positions, term_postings
+from .arrays import field_lengths, live_mask, term_positions, term_postings
+from .weighting import ArrayBM25F
+from .whoosh_internals import compiled_range, expanded_terms
 
-
-class ArrayBM25F(BM25F):
-    """Whoosh's BM25F, also scoring a whole posting list at once."""
-
-    def field_b(self, fieldname: str) -> float:
-        return self._field_B.get(fieldname, self.B)
-
-    def score_postings(self, searcher: Searcher, fieldname: str, tbytes: bytes,
-                       weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """`bm25(idf, tf, fl, avgfl, B, K1)` for every posting of a term."""
-        if not searcher.schema[fieldname].scorable:
-            return weights  # Whoosh's WeightScorer for unscorable fields
-        idf = searcher.idf(fieldname, tbytes)
-        avgfl = searcher.avg_field_length(fieldname) or 1
-        b, k1 = self.field_b(fieldname), self.K1
-        return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+_NULL = type(query.NullQuery)
 
 
 class WordCoordOr(query.Or):
@@ -122,7 +107,7 @@ class _Scorer:
         return Matches(np.zeros(self.size, dtype=bool), np.zeros(self.size))
 
     def run(self, q: query.Query) -> Matches:
-        if q is qcore.NullQuery or isinstance(q, qcore._NullQuery):
+        if isinstance(q, _NULL):
             return self.empty()
         handler = _HANDLERS.get(type(q))
         if handler is None:
@@ -313,7 +298,7 @@ def _multi_term(s: _Scorer, q: query.MultiTerm) -> Matches:
     one; one rule here, whatever the size.)"""
     out = s.empty()
     field = q.field()
-    for tbytes in q._btexts(s.reader):
+    for tbytes in expanded_terms(q, s.reader):
         ids, scores = _postings(s, field, tbytes, q.boost)
         out.mask[ids] = True
         if s.scored:
@@ -323,7 +308,7 @@ def _multi_term(s: _Scorer, q: query.MultiTerm) -> Matches:
 
 def _numeric_range(s: _Scorer, q: query.NumericRange) -> Matches:
     # Whoosh compiles a range to a constant-score OR of term ranges.
-    return s.run(q._compile_query(s.reader))
+    return s.run(compiled_range(q, s.reader))
 
 
 def _constant_score(s: _Scorer, q: query.ConstantScoreQuery) -> Matches:

@@ -14,16 +14,9 @@ from typing import Sequence
 
 import numpy as np
 
-_LN10 = math.log(10.0)
-
-
-def hypergeom_log_sf(k: int, N: int, K: int, n: int) -> float:
-    """ln P(X >= k) for X ~ Hypergeometric(population N, successes K, draws n)."""
-    return float(hypergeom_log_sf_array(k, N, K, n)[0])
-
-
 def hypergeom_log_sf_array(k, N, K, n) -> np.ndarray:
-    """`hypergeom_log_sf` over arrays (broadcast), for the many figures of one query."""
+    """ln P(X >= k) for X ~ Hypergeometric(population N, successes K, draws n),
+    over arrays (broadcast), for the many figures of one query."""
     k, N, K, n = (a.ravel() for a in np.broadcast_arrays(*(np.asarray(x, dtype=np.int64) for x in (k, N, K, n))))
     if ((K < 0) | (K > N) | (n < 0) | (n > N)).any():
         bad = int(np.flatnonzero((K < 0) | (K > N) | (n < 0) | (n > N))[0])
@@ -65,22 +58,9 @@ class _LogFactorials:
         return self.logs[np.searchsorted(self.values, x)]
 
 
-def hypergeom_pvalue(k: int, N: int, K: int, n: int) -> float:
-    """P(X >= k): the chance of sharing at least k genes by luck."""
-    return math.exp(hypergeom_log_sf(k, N, K, n))
-
-
-def log10_pvalue(k: int, N: int, K: int, n: int) -> float:
-    return hypergeom_log_sf(k, N, K, n) / _LN10
-
-
-def odds_ratio(k: int, N: int, K: int, n: int) -> float:
-    """Sample odds ratio of the 2x2 table, with Haldane's +0.5 when a cell is 0."""
-    return float(odds_ratio_array(k, N, K, n)[0])
-
-
 def odds_ratio_array(k, N, K, n) -> np.ndarray:
-    """`odds_ratio` over arrays (broadcast)."""
+    """Sample odds ratio of each 2x2 table, with Haldane's +0.5 when a cell is 0
+    (arrays, broadcast)."""
     k, N, K, n = (a.ravel().astype(np.float64) for a in np.broadcast_arrays(*(np.asarray(x) for x in (k, N, K, n))))
     a, b, c, d = k, n - k, K - k, N - K - n + k
     shift = np.where(np.minimum.reduce([a, b, c, d]) == 0, 0.5, 0.0)

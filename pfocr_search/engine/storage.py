@@ -6,8 +6,9 @@ current one.  A build writes a new generation beside the old and then
 replaces the manifest with one atomic rename, so a reader sees the old state
 or the new one, never a half-written one, and a build killed at any moment
 leaves the previous index searchable.  One writer at a time holds an
-advisory lock (``write.lock``); the kernel releases it when its process dies,
-so a killed writer never blocks the next one.
+operating-system lock on ``write.lock`` (Whoosh's own: fcntl, or msvcrt on
+Windows); the system releases it when its process dies, so a killed writer
+never blocks the next one.
 """
 
 from __future__ import annotations
@@ -23,17 +24,16 @@ from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
+from whoosh.util.filelock import FileLock
 
-from .config import IndexConfig, parse_config
-from .errors import ConfigMismatchError, IndexLockedError, IndexNotFoundError
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+from ..config import IndexConfig, parse_config
+from ..errors import ConfigMismatchError, IndexLockedError, IndexNotFoundError
+from ..fileio import write_json
 
 MANIFEST = "pfocr-index.json"
 LOCK = "write.lock"
+#: The pid of the process holding the lock; left behind only by a writer that died.
+WRITER = "writer.pid"
 VOCABULARY = "genes.json"
 FORMAT = 1
 ENV_VAR = "PFOCR_SEARCH_INDEX"
@@ -79,12 +79,7 @@ class Manifest:
         return config
 
     def save(self, root: Path) -> None:
-        tmp = root / f".{MANIFEST}.{os.getpid()}.tmp"
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(asdict(self), fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, root / MANIFEST)
+        write_json(root / MANIFEST, asdict(self), indent=1)
 
     @classmethod
     def load(cls, root: Path) -> "Manifest":
@@ -116,7 +111,7 @@ class MappedStorage(FileStorage):
     """
 
     def open_file(self, name, **kwargs):
-        with open(self._fpath(name), "rb") as fh:
+        with open(os.path.join(self.folder, name), "rb") as fh:
             if os.fstat(fh.fileno()).st_size == 0:  # empty files cannot be mapped
                 return super().open_file(name, **kwargs)
             mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
@@ -159,62 +154,47 @@ def remove_stale_generations(root: Path, keep: set[str]) -> None:
 
 
 class WriteLock:
-    """Exclusive writer lock on an index folder (flock: released if the process dies)."""
+    """Exclusive writer lock on an index folder, released if its process dies.
+
+    The holder's pid goes in ``writer.pid`` and is removed on release: a pid
+    file found there by the next holder was left by a writer that died
+    (the lock itself was free), which `recovered_from` reports."""
 
     def __init__(self, root: Path, wait: float = 0.0) -> None:
         self.root = root
         self.wait = wait
-        self._fh: Any = None
+        self._lock: FileLock | None = None
         self.recovered_from: int | None = None
 
     def __enter__(self) -> "WriteLock":
         self.root.mkdir(parents=True, exist_ok=True)
-        fh = open(self.root / LOCK, "a+", encoding="utf-8")
+        lock = FileLock(str(self.root / LOCK))
         deadline = time.monotonic() + self.wait
-        while fcntl is not None:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError:
-                if time.monotonic() >= deadline:
-                    holder = _read_pid(fh)
-                    fh.close()
-                    who = f" (pid {holder})" if holder else ""
-                    raise IndexLockedError(f"index at {self.root} is being updated by another process{who}; "
-                                           "try again later or pass --wait SECONDS") from None
-                time.sleep(0.1)
-        previous = _read_pid(fh)
-        if previous and previous != os.getpid() and not _alive(previous):
-            self.recovered_from = previous
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
-        self._fh = fh
+        while not lock.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                holder = _read_pid(self.root / WRITER)
+                who = f" (pid {holder})" if holder else ""
+                raise IndexLockedError(f"index at {self.root} is being updated by another process{who}; "
+                                       "try again later or pass --wait SECONDS")
+            time.sleep(0.1)
+        self._lock = lock
+        self.recovered_from = _read_pid(self.root / WRITER)
+        (self.root / WRITER).write_text(str(os.getpid()), "utf-8")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._fh is not None:
-            self._fh.seek(0)
-            self._fh.truncate()
-            self._fh.close()
-            self._fh = None
+        if self._lock is not None:
+            (self.root / WRITER).unlink(missing_ok=True)
+            self._lock.release()
+            self._lock = None
 
 
-def _read_pid(fh: Any) -> int | None:
-    fh.seek(0)
-    text = fh.read().strip()
-    return int(text) if text.isdigit() else None
-
-
-def _alive(pid: int) -> bool:
+def _read_pid(path: Path) -> int | None:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        text = path.read_text("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() else None
 
 
 def directory_size(path: Path) -> int:

@@ -11,15 +11,14 @@ import json
 import zlib
 from typing import Any
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import analyzer_for
-from .config import IndexConfig
-from .genes import normalize_symbol
-from .postings import ArrayPositions
-from .records import ORGANISM_NAMES, FigureRecord, organism_key
+from ..config import IndexConfig
+from ..sources.model import FigureRecord
+from ..textkeys import normalize_symbol, organism_key
+from .analysis import analyzer_for, journal_analyzer, organism_analyzer
+from .codec import ArrayPositions
 
 #: Field holding the whole record (zlib-compressed JSON), for get() and hits.
 RECORD = "record"
@@ -36,42 +35,11 @@ GENE_TOTAL = "genetotal"
 FACETS = "facets"
 
 
-class OrganismNameFilter(Filter):
-    """Common organism names (human, mouse, fly) to the scientific names indexed."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = ORGANISM_NAMES.get(t.text, t.text)
-            yield t
-
-
-def _organism_analyzer():
-    # One term per organism: values are separated by '|' in the document.
-    return RegexTokenizer(r"[^|]+") | LowercaseFilter() | _StripFilter() | OrganismNameFilter()
-
-
-def _whole_value_analyzer():
-    return RegexTokenizer(r".+") | LowercaseFilter() | _StripFilter()
-
-
-def journal_key(name: str) -> str:
-    """The indexed term for a journal name as a user types it."""
-    return " ".join(name.split()).casefold()
-
-
-class _StripFilter(Filter):
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = " ".join(t.text.split())
-            if t.text:
-                yield t
-
-
 def build_schema(config: IndexConfig) -> Schema:
     fields: dict[str, Any] = {
         "figid": ID(unique=True, stored=True),
         "year": NUMERIC(int, bits=32, stored=False, signed=False),
-        "organism": TEXT(analyzer=_organism_analyzer(), phrase=False, field_boost=1.0),
+        "organism": TEXT(analyzer=organism_analyzer(), phrase=False, field_boost=1.0),
         "ncbigene": KEYWORD(scorable=False),
         "pmcid": KEYWORD(lowercase=True, scorable=False),
         "doi": KEYWORD(lowercase=True, scorable=False),
@@ -81,7 +49,7 @@ def build_schema(config: IndexConfig) -> Schema:
         GENE_COUNTS: COLUMN(VarBytesColumn()),
         GENE_TOTAL: NUMERIC(int, bits=32, signed=False, sortable=True),
         FACETS: COLUMN(VarBytesColumn()),
-        "journal_name": TEXT(analyzer=_whole_value_analyzer(), phrase=False),
+        "journal_name": TEXT(analyzer=journal_analyzer(), phrase=False),
     }
     for name, spec in config.fields.items():
         # Positions on every field, genes too: a "quoted phrase" runs across all fields.

@@ -1,0 +1,201 @@
+"""Building and updating an index from PFOCR record files.
+
+Every run, full or incremental, writes a new *generation* and publishes it
+with one atomic rename (see `engine.storage`).  An incremental run starts the
+new generation as hard links to the current one (Whoosh never rewrites a
+segment file, so sharing them is safe and costs no copying), re-reads only
+the groups of files that changed (see `sources.changes`), and deletes the
+figures whose files are gone.  Whatever goes wrong before publishing (a
+`--strict` failure, Ctrl-C, a full disk, SIGKILL) leaves the previous index
+exactly as it was; Ctrl-C reaches the caller as KeyboardInterrupt.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..config import IndexConfig, load_config
+from ..engine.storage import Manifest, WriteLock, link_generation, new_generation, remove_stale_generations
+from ..engine.writer import RecordWriter, create_index
+from ..errors import StrictModeError
+from ..genes.vocabulary import VOCABULARY, VocabularyCounter
+from ..sources.changes import STATE, GroupState, SourceState, is_unchanged
+from ..sources.discovery import discover, group_files, group_key
+from ..version import __version__
+from .session import UpdateReport, WriteSession, settle
+from .shards import build_in_shards, shard_count
+from .workers import group_reader
+
+#: Called as progress(files_done, files_total).
+ProgressCallback = Callable[[int, int], None]
+
+# Whoosh's in-memory posting buffer before it spills to disk, for serial
+# builds and updates (parallel builds: see shards).  Profiles put the cost in
+# analysis and posting writes, not in spills, so this only bounds memory.
+_WRITER_LIMIT_MB = 256
+
+
+def update(
+    sources: Sequence[str | os.PathLike[str]],
+    path: str | os.PathLike[str],
+    config: IndexConfig | None = None,
+    *,
+    rebuild: bool = False,
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+    wait: float = 0.0,
+    workers: int | None = None,
+) -> UpdateReport:
+    """Make the index at `path` mirror the records under `sources`.
+
+    A new or `rebuild` index is built from scratch; otherwise only what
+    changed is re-read.  `config` must match the index's schema unless
+    rebuilding (`ConfigMismatchError`).  With `strict`, any unreadable record
+    fails the run (`StrictModeError`) and the index is left untouched.
+    """
+    started = time.perf_counter()
+    root = Path(path)
+    data_files: set[str] = set()
+    groups = group_files(discover(sources, data_files))
+    with WriteLock(root, wait) as lock:
+        existing = _current_manifest(root)
+        current = None if rebuild else existing
+        config = _config_for(root, current, config)
+        report = UpdateReport(path=str(root), files=sum(map(len, groups)), rebuilt=current is None,
+                              recovered_lock_from=lock.recovered_from)
+        old_state = SourceState.load(root / current.generation / STATE) if current else SourceState()
+        plan = _plan(groups, old_state, report, data_files)
+        if current is not None and not plan.to_read and not plan.removed_figids(old_state):
+            _check_strict(strict, report)
+            # Nothing to write: keep the generation; remember touched files' new times.
+            if plan.touched:
+                plan.state.save(root / current.generation / STATE)
+            report.elapsed = time.perf_counter() - started
+            return report
+        generation = new_generation(root)
+        try:
+            _write_generation(generation, current and root / current.generation, plan, old_state, config,
+                              report, progress, workers)
+            _check_strict(strict, report)
+            plan.state.save(generation / STATE)
+            report.elapsed = time.perf_counter() - started
+            Manifest(generation=generation.name, schema=config.schema_fingerprint(), config=config.to_dict(),
+                     records=report.indexed, pfocr_search=__version__).save(root)
+        except BaseException:  # Ctrl-C included: the previous index stays as it was
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        # The generation just replaced stays for searches that opened it a moment ago.
+        remove_stale_generations(root, {generation.name} | ({existing.generation} if existing else set()))
+    return report
+
+
+def build(sources: Sequence[str | os.PathLike[str]], path: str | os.PathLike[str],
+          config: IndexConfig | None = None, **kwargs) -> UpdateReport:
+    """A fresh index of every record under `sources` (see `update`)."""
+    return update(sources, path, config, rebuild=True, **kwargs)
+
+
+def _check_strict(strict: bool, report: UpdateReport) -> None:
+    if strict and report.skipped:
+        raise StrictModeError(f"--strict: {len(report.skipped)} record(s) could not be read, index left "
+                              f"unchanged (first: {report.skipped[0]})")
+
+
+@dataclass
+class _Plan:
+    """Groups to re-read, and the state of the groups that stay as they are."""
+
+    to_read: list[list[Path]]
+    state: SourceState
+    #: Every TSV the walk of the sources saw (see changes.watched_paths).
+    data_files: set[str] | None = None
+    #: Whether some unchanged file has a new modification time to remember.
+    touched: bool = False
+
+    def removed_figids(self, old: SourceState) -> set[str]:
+        """Figids of groups that are gone (when nothing is to be re-read)."""
+        return old.figids() - self.state.figids()
+
+
+def _plan(groups: list[list[Path]], old_state: SourceState, report: UpdateReport,
+          data_files: set[str] | None = None) -> _Plan:
+    plan = _Plan([], SourceState(), data_files)
+    for group in groups:
+        key = group_key(group)
+        old = old_state.groups.get(key)
+        # A group that lost a figid clash is re-read every run: the winner may be gone.
+        unchanged, files = is_unchanged(group, old, data_files) if old and not old.conflicts() else (False, {})
+        if unchanged:
+            plan.touched |= files != old.files
+            plan.state.groups[key] = GroupState(files, old.figids, old.issues)
+            report.count_issues(old.read_issues())
+            report.unchanged += len(old.figids)
+        else:
+            plan.to_read.append(group)
+    return plan
+
+
+def _current_manifest(root: Path) -> Manifest | None:
+    try:
+        return Manifest.load(root)
+    except Exception:  # no index yet, or a damaged one: the run builds a new one
+        return None
+
+
+def _config_for(root: Path, current: Manifest | None, config: IndexConfig | None) -> IndexConfig:
+    if current is None:
+        return config or load_config()
+    return current.built_config(root) if config is None else current.accept(root, config)
+
+
+def _write_generation(generation: Path, current: Path | None, plan: _Plan, old_state: SourceState,
+                      config: IndexConfig, report: UpdateReport, progress: ProgressCallback | None,
+                      workers: int | None) -> None:
+    """Fill `generation`: from scratch (in shards when it pays), or from `current` plus the plan."""
+    if current is None:
+        create_index(generation, config)
+        shards = shard_count(plan.to_read, workers)
+        if shards > 1:
+            vocabulary = build_in_shards(generation, plan.to_read, plan.state, config, report, progress, shards)
+            vocabulary.save(generation / VOCABULARY)
+            return
+    else:
+        link_generation(current, generation)
+    _apply(generation, plan, old_state, config, report, progress, workers)
+
+
+def _apply(generation: Path, plan: _Plan, old_state: SourceState, config: IndexConfig, report: UpdateReport,
+           progress: ProgressCallback | None, workers: int | None) -> None:
+    """Bring the Whoosh index and gene vocabulary in `generation` up to date with `plan`."""
+    vocabulary = VocabularyCounter.load(generation / VOCABULARY) if (generation / VOCABULARY).is_file() \
+        else VocabularyCounter()
+    vocabulary.use_alias_file(config.genes.alias_file)
+    writer = RecordWriter.open(generation, config, _WRITER_LIMIT_MB)
+    try:
+        session = WriteSession(writer, vocabulary, plan.state, report, plan.data_files)
+        total, done = sum(map(len, plan.to_read)), 0
+        if progress:
+            progress(0, total)
+        with group_reader(plan.to_read, workers) as results:
+            for group, items in zip(plan.to_read, results):
+                session.write_group(group, items)
+                done += len(group)
+                if progress:
+                    progress(done, total)
+        for figid in sorted(old_state.figids() - plan.state.figids() - set(session.written)):
+            old = writer.stored(figid)
+            if old is not None:
+                vocabulary.remove(old)
+            writer.delete(figid)
+            report.removed += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    settle(generation, config, session.displaced, vocabulary, _WRITER_LIMIT_MB)
+    vocabulary.save(generation / VOCABULARY)

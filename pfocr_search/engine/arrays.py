@@ -1,0 +1,127 @@
+"""Posting lists, field lengths, numeric columns and deletions as numpy arrays.
+
+What `evaluation` scores and `query` counts with.  Field lengths, columns and
+deletions are computed once per segment reader (segments never change once
+written, and a reader lives as long as its searcher) and kept in a
+weak-keyed cache, so they go when the reader goes.  Postings are read anew
+for every query.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import weakref
+import zlib
+from typing import Any, Callable
+
+import numpy as np
+from whoosh.system import unpack_int
+from whoosh.util.numeric import byte_to_length
+
+from .codec import ArrayPositions, read_numeric_column, split_block
+from .whoosh_internals import raw_postings, segment_perdoc
+
+#: Decoded field length for each of Whoosh's one-byte length codes.
+_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
+
+# Keyed by id, dropped when the owner is collected: Whoosh's readers and
+# fields define __eq__ without __hash__, so a WeakKeyDictionary cannot hold them.
+_CACHE: dict[int, dict[str, Any]] = {}
+
+
+def cached(owner, key: str, build: Callable[[], Any]) -> Any:
+    """`build()`, computed once per `owner` (a reader, a field) while it lives."""
+    cache = _CACHE.get(id(owner))
+    if cache is None:
+        cache = _CACHE[id(owner)] = {}
+        weakref.finalize(owner, _CACHE.pop, id(owner), None)
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
+def term_postings(reader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a term in one segment, deleted documents included."""
+    ids, weights, _ = _read_blocks(_postings_bytes(reader, fieldname, tbytes), positions=False)
+    return ids, weights
+
+
+def term_positions(reader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(document numbers, weights, (docnum << 32 | position) of every occurrence)
+    of a term in one segment; None if the field's positions are not `ArrayPositions`."""
+    if not isinstance(reader.schema[fieldname].format, ArrayPositions):
+        return None
+    return _read_blocks(_postings_bytes(reader, fieldname, tbytes), positions=True)
+
+
+def _postings_bytes(reader, fieldname: str, tbytes: bytes) -> bytes:
+    if (fieldname, tbytes) not in reader:
+        return b""
+    return raw_postings(reader, reader.term_info(fieldname, tbytes))
+
+
+def _read_blocks(raw: bytes, positions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Decode a whole posting list: [magic] then blocks of [int length][info][data]."""
+    if not raw:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS, _EMPTY_IDS if positions else None
+    stream = io.BytesIO(raw)
+    stream.seek(4)
+    ids, weights, blobs, sizes = [], [], [], []
+    end = len(raw)
+    while stream.tell() < end:
+        start = stream.tell()
+        size = abs(unpack_int(stream.read(4))[0])
+        count = pickle.load(stream)[0]
+        block_ids, block_weights, values, value_sizes = split_block(raw, count, stream.tell())
+        ids.append(block_ids)
+        weights.append(block_weights)
+        if positions:
+            blobs.append(zlib.decompress(values))
+            sizes.append(np.frombuffer(value_sizes, dtype="<u4"))
+        stream.seek(start + 4 + size)
+    docs = np.concatenate(ids).astype(np.int64)
+    if not positions:
+        return docs, np.concatenate(weights).astype(np.float64), None
+    where = np.frombuffer(b"".join(blobs), dtype="<u4").astype(np.int64)
+    owners = np.repeat(docs, np.concatenate(sizes) // 4)
+    return docs, np.concatenate(weights).astype(np.float64), (owners << 32) | where
+
+
+def field_lengths(reader, fieldname: str) -> np.ndarray:
+    """Each document's length of a field in one segment, as Whoosh scores it
+    (decoded from its one-byte code, so equal to ``doc_field_length``)."""
+    def read() -> np.ndarray:
+        codes = numeric_column(reader, f"_{fieldname}_len", "B")
+        return _LENGTH_OF_BYTE[codes] if codes is not None else np.ones(reader.doc_count_all())
+
+    return cached(reader, f"lengths:{fieldname}", read)
+
+
+def numeric_column(reader, column: str, typecode: str) -> np.ndarray | None:
+    """A fixed-width numeric column of one segment as an array (None if absent)."""
+    return cached(reader, f"column:{column}",
+                  lambda: read_numeric_column(segment_perdoc(reader), column, typecode, reader.doc_count_all()))
+
+
+def numeric_values(top_reader, column: str, typecode: str) -> np.ndarray | None:
+    """A numeric column over every segment of a reader, by global docnum."""
+    parts = [numeric_column(leaf, column, typecode) for leaf, _ in top_reader.leaf_readers()]
+    if any(part is None for part in parts):
+        return None
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def live_mask(reader) -> np.ndarray | None:
+    """Which documents of one segment are not deleted (None: none are)."""
+    if not reader.has_deletions():
+        return None
+
+    def read() -> np.ndarray:
+        live = np.ones(reader.doc_count_all(), dtype=bool)
+        live[list(reader.deleted_docs_set)] = False
+        return live
+
+    return cached(reader, "live", read)

@@ -1,0 +1,292 @@
+"""The one wall between pfocr-search and Whoosh's private members.
+
+pfocr-search extends Whoosh the Whoosh way (a codec, a weighting model,
+analysis filters, parser plugins), but a few of those extension points are
+only reachable through private members: the posting block writer and reader,
+the posting pool's spill runs, the segment writer used by parallel builds,
+raw column and posting bytes, BM25F's per-field B, and multi-term expansion.
+Every such access is here and nowhere else, and `check()` runs at import: a
+Whoosh release that renamed one of them fails at once, with one line naming
+the Whoosh version, instead of mid-query far from the cause.
+
+Tested with whoosh-reloaded 2.7.5 (`TESTED`, pinned in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import marshal
+from array import array
+from typing import Any, Callable, Iterator
+
+import whoosh
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PerDocReader, W3PostingsWriter
+from whoosh.codec.whoosh3 import W3TermsReader
+from whoosh.columns import FixedBytesColumn
+from whoosh.compat import dumps
+from whoosh.externalsort import SortingPool
+from whoosh.index import TOC
+from whoosh.query import MultiTerm, NumericRange
+from whoosh.reading import SegmentReader
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import length_to_byte
+from whoosh.writing import PostingPool, SegmentWriter
+
+from ..errors import EngineError
+
+#: The whoosh-reloaded releases the test suite ran against.
+TESTED = ("2.7.5",)
+VERSION = ".".join(map(str, whoosh.__version__))
+
+# What this module relies on: methods by class, and attributes by the
+# function that assigns them (a rename shows in that function's code).
+_METHODS: tuple[tuple[type, str], ...] = (
+    (W3PostingsWriter, "_new_block"), (W3PostingsWriter, "_write_block"),
+    (W3LeafMatcher, "_read_data"), (W3LeafMatcher, "_read_ids"), (W3LeafMatcher, "_read_weights"),
+    (W3LeafMatcher, "_read_values"),
+    (SortingPool, "_write_run"), (SortingPool, "_read_run"), (SortingPool, "_open_run"),
+    (SortingPool, "_remove_run"),
+    (SegmentWriter, "_finalize_segment"), (SegmentWriter, "_close_segment"),
+    (MultiTerm, "_btexts"), (NumericRange, "_compile_query"),
+)
+_ATTRIBUTES: tuple[tuple[Callable, str], ...] = (
+    (W3PostingsWriter.__init__, "_postfile _blocklimit _compression _inlinelimit _blockcount _terminfo"),
+    (W3PostingsWriter.start_postings, "_format"),
+    (W3PostingsWriter._new_block, "_ids _weights _values _minlength _maxlength _maxweight"),
+    (W3LeafMatcher.__init__, "_postfile"),
+    (W3LeafMatcher._goto, "_data _ids _weights _values _nextoffset _dataoffset _blocklength"),
+    (W3Codec.__init__, "_blocklimit _compression _inlinelimit"),
+    (W3PerDocReader.__init__, "_doccount"),
+    (W3TermsReader.__init__, "_postfile"),
+    (SegmentReader.__init__, "_terms _perdoc"),
+    (SegmentWriter.__init__, "_tempstorage"),
+    (FixedBytesColumn.Reader.__init__, "_dbfile _basepos _fixedlen _default _count"),
+    (BM25F.__init__, "_field_B"),
+)
+
+
+def check() -> None:
+    """Raise `EngineError` (one line) if this Whoosh lacks what pfocr-search relies on."""
+    missing = [f"{cls.__name__}.{name}" for cls, name in _METHODS if not callable(getattr(cls, name, None))]
+    for function, names in _ATTRIBUTES:
+        assigned = set(function.__code__.co_names)
+        missing += [f"{function.__qualname__}: self.{n}" for n in names.split() if n not in assigned]
+    if missing:
+        raise EngineError(f"whoosh-reloaded {VERSION} lacks what pfocr-search relies on ({', '.join(missing)}); "
+                          f"install a tested release: {', '.join(TESTED)}")
+
+
+check()
+
+
+# -- posting blocks ------------------------------------------------------------
+
+
+class BlockPostingsWriter(W3PostingsWriter):
+    """Whoosh's posting writer with the block's bytes made by `encode_block`.
+
+    Each block is [int size][pickled block info][data], as Whoosh's own; the
+    data is whatever `encode_block(ids, weights, values)` returns."""
+
+    def encode_block(self, ids, weights, values: list[bytes], variable: bool) -> bytes:
+        raise NotImplementedError
+
+    # Whoosh's add_posting checks every argument's type; the writer's own
+    # pool is the only caller, and the checks were ~10% of writing postings.
+    def add_posting(self, id_, weight, vbytes, length=None):
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    def _write_block(self, last=False):
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        data = self.encode_block(self._ids, self._weights, self._values, variable_size(self._format))
+        info = dumps((len(self._ids), self._ids[-1], self._maxweight, 0, length_to_byte(self._minlength),
+                      length_to_byte(self._maxlength)), 2)
+        size = len(info) + len(data)
+        self._postfile.write_int(-size if last else size)
+        self._postfile.write(info)
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+
+def variable_size(format_) -> bool:
+    """Whether a format's posting values vary in size (positions do)."""
+    fixedsize = format_.fixed_value_size()
+    return fixedsize is None or fixedsize < 0
+
+
+class BlockLeafMatcher(W3LeafMatcher):
+    """Whoosh's block matcher over blocks that `decode_block(data, count)`
+    splits into (ids array, weights array, values) (see `BlockPostingsWriter`)."""
+
+    def decode_block(self, data: bytes, count: int):
+        raise NotImplementedError
+
+    def decode_values(self, values, count: int) -> tuple:
+        raise NotImplementedError
+
+    def _read_data(self):
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        self._data = self.decode_block(data, self._blocklength)
+
+    def _read_ids(self):
+        if self._data is None:
+            self._read_data()
+        self._ids = self._data[0].tolist()
+
+    def _read_weights(self):
+        if self._data is None:
+            self._read_data()
+        self._weights = array("f", self._data[1].tolist())
+
+    def _read_values(self):
+        if self._data is None:
+            self._read_data()
+        self._values = self.decode_values(self._data[2], self._blocklength)
+
+
+class BlockCodec(W3Codec):
+    """Whoosh's W3 codec writing and reading blocks with `writer_class` and `matcher_class`."""
+
+    writer_class: type[BlockPostingsWriter]
+    matcher_class: type[BlockLeafMatcher]
+    perdoc_class: type[W3PerDocReader] = W3PerDocReader
+
+    def postings_writer(self, dbfile, byteids=False):
+        return self.writer_class(dbfile, blocklimit=self._blocklimit, compression=self._compression,
+                                 inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        offset, length = terminfo.extent()
+        return self.matcher_class(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+    def per_document_reader(self, storage, segment):
+        return self.perdoc_class(storage, segment)
+
+
+def perdoc_doc_count(perdoc: W3PerDocReader) -> int:
+    return perdoc._doccount
+
+
+def segment_perdoc(reader: SegmentReader) -> W3PerDocReader:
+    """The per-document reader (lengths, columns, deletions) of one segment."""
+    return reader._perdoc
+
+
+def raw_postings(reader: SegmentReader, terminfo) -> bytes:
+    """A term's whole posting list as stored: [magic] then blocks."""
+    offset, length = terminfo.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct.unpack's tuple
+        length = length[0]
+    return reader._terms._postfile.get(offset, length)
+
+
+def fixed_column_bytes(column_reader: FixedBytesColumn.Reader, doccount: int) -> tuple[bytes, int, bytes]:
+    """(the values of a fixed-width column, how many it stores, its default value)."""
+    count = min(column_reader._count, doccount)
+    raw = column_reader._dbfile.get(column_reader._basepos, count * column_reader._fixedlen)
+    return raw, count, column_reader._default
+
+
+# -- spilled posting runs ------------------------------------------------------------
+
+
+class ChunkedPostingPool(PostingPool):
+    """Whoosh's posting pool, spilling sorted runs in chunks.
+
+    When a segment's postings outgrow the writer's memory limit, Whoosh
+    writes them to a run file with one marshal.dump per posting and reads
+    them back one marshal.load at a time: at 20,000 figures that per-posting
+    Python made writing 40% slower than with no spill at all.  Runs here are
+    written and read 20,000 postings per call.
+    """
+
+    CHUNK = 20_000
+
+    # Whoosh's add() asserts types and sizes every posting by its parts; the
+    # same estimate, without the checks, once per posting of every document.
+    def add(self, item):
+        self.fieldnames.add(item[0])
+        self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
+
+    def _write_run(self, f, items):
+        for start in range(0, len(items), self.CHUNK):
+            marshal.dump(items[start:start + self.CHUNK], f)
+        f.close()
+
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = marshal.load(f)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+def use_chunked_pool(writer: SegmentWriter, limitmb: int) -> None:
+    """Give a fresh Whoosh SegmentWriter a `ChunkedPostingPool` (before any document)."""
+    writer.pool = ChunkedPostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
+
+
+# -- segments written by parallel workers -----------------------------------------------
+
+
+def segment_writer(ix, **kwargs) -> SegmentWriter:
+    """A writer of one new segment that takes no lock and commits no table
+    of contents: a worker process's share of a parallel build."""
+    return SegmentWriter(ix, _lk=False, **kwargs)
+
+
+def finish_segment(writer: SegmentWriter):
+    """Write the segment's files; returns the segment, for `publish_segments`."""
+    return writer._finalize_segment()
+
+
+def discard_segment_writer(writer: SegmentWriter) -> None:
+    """Close a segment writer's files and remove its temporary folder."""
+    writer._close_segment()
+    writer._tempstorage.destroy()
+
+
+def publish_segments(ix, segments: list) -> None:
+    """List `segments` as the whole of the (empty) index `ix`."""
+    TOC(ix.schema, segments, 1).write(ix.storage, ix.indexname)
+
+
+# -- queries and scoring ------------------------------------------------------------
+
+
+def expanded_terms(q: MultiTerm, reader) -> Iterator[bytes]:
+    """The indexed terms a prefix, wildcard, range or fuzzy term stands for, in index order."""
+    return q._btexts(reader)
+
+
+def compiled_range(q: NumericRange, reader) -> Any:
+    """A numeric range as the constant-score OR of term ranges Whoosh searches."""
+    return q._compile_query(reader)
+
+
+def field_b(weighting: BM25F, fieldname: str) -> float:
+    """BM25F's B for one field (per-field values given as `<field>_B`)."""
+    return weighting._field_B.get(fieldname, weighting.B)

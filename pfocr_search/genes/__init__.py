@@ -1,0 +1,1 @@
+"""Genes: the vocabulary an index is built with, and resolving typed gene terms against it."""

@@ -1,0 +1,234 @@
+"""Resolving what people type to the gene symbols an index holds.
+
+Each term is tried in order, stopping at the first step that finds
+something: exact symbol or NCBI Gene id, normalised form (`textkeys`), alias
+(the OCR words the records map to symbols, and an optional HGNC table: see
+`GeneFamilies`), and last a fuzzy match with rapidfuzz.  Every answer says
+how it was found.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from ..config import FuzzyConfig
+from ..textkeys import normalize_symbol, organism_key
+from .vocabulary import GeneVocabulary
+
+EXACT, IDENTIFIER, NORMALISED, ALIAS, FUZZY, UNKNOWN = "exact", "id", "normalised", "alias", "fuzzy", "unknown"
+_GENE_ID = re.compile(r"^(?:ncbigene:|entrez:|geneid:)?(\d+)$", re.I)
+
+
+@dataclass(frozen=True)
+class GeneMatch:
+    """One symbol a term resolved to, how, and how well (0-100)."""
+
+    symbol: str
+    how: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a typed gene term was understood as."""
+
+    term: str
+    matches: tuple[GeneMatch, ...] = ()
+    #: Closest symbols, for a term that resolved to nothing.
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        return tuple(m.symbol for m in self.matches)
+
+    @property
+    def how(self) -> str:
+        return self.matches[0].how if self.matches else UNKNOWN
+
+    @property
+    def ambiguous(self) -> bool:
+        """A fuzzy match with several equally close, different genes (orthologs
+        spelled alike, IL6 and il6, count as one)."""
+        return self.how == FUZZY and len({normalize_symbol(m.symbol) for m in self.matches}) > 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "term": self.term,
+            "how": self.how,
+            "symbols": list(self.symbols),
+            "scores": [round(m.score, 1) for m in self.matches],
+            "ambiguous": self.ambiguous,
+            "suggestions": list(self.suggestions),
+        }
+
+
+class GeneFamilies:
+    """The genes a word names as an alias or family, from the index's own OCR
+    mappings and any curated table (JAK -> JAK1, JAK2, JAK3, TYK2)."""
+
+    def __init__(self, aliases: dict[str, dict[str, int]], curated: dict[str, tuple[str, ...]],
+                 min_share: float = 0.1) -> None:
+        self.aliases, self.curated, self.min_share = aliases, curated, min_share
+
+    @classmethod
+    def load(cls, path: Path, min_share: float = 0.1) -> "GeneFamilies":
+        data = json.loads(path.read_text("utf-8"))
+        return cls(data["aliases"], {k: tuple(v) for k, v in data["curated"].items()}, min_share)
+
+    def matches(self, key: str) -> list[GeneMatch]:
+        """Symbols mapped from `key`: each OCR mapping seen at least `min_share`
+        as often as the most frequent one (scored by its share), then curated ones."""
+        counts = self.aliases.get(key, {})
+        matches = []
+        if counts:
+            top = max(counts.values())
+            total = sum(counts.values())
+            matches = [GeneMatch(s, ALIAS, 100.0 * n / total) for s, n in
+                       sorted(counts.items(), key=lambda x: (-x[1], x[0])) if n >= self.min_share * top]
+        matches += [GeneMatch(s, ALIAS, 90.0) for s in self.curated.get(key, ())]
+        return matches
+
+    def family(self, key: str) -> list[str]:
+        """Keys of the genes an already-normalised word names; [] for short or unknown words."""
+        if len(key) < 3:
+            return []
+        return list(dict.fromkeys(normalize_symbol(m.symbol) for m in self.matches(key)))
+
+
+class GeneResolver:
+    """Resolves typed gene terms against one index's vocabulary.
+
+    Lookups are dictionary hits except the last, fuzzy, step, which runs
+    rapidfuzz's optimal-string-alignment distance (a swap of two letters is
+    one edit: STTA5A -> STAT5A) over the normalised keys, in C.
+    """
+
+    def __init__(self, vocabulary: GeneVocabulary, fuzzy: FuzzyConfig, alias_min_share: float = 0.1) -> None:
+        self.vocabulary = vocabulary
+        self.fuzzy = fuzzy
+        self.families = GeneFamilies(vocabulary.aliases, vocabulary.curated, alias_min_share)
+        self._upper: dict[str, list[str]] = {}
+        self._by_key: dict[str, list[str]] = {}
+        self._by_id: dict[str, list[str]] = {}
+        for symbol, entry in vocabulary.entries.items():
+            self._upper.setdefault(symbol.upper(), []).append(symbol)
+            self._by_key.setdefault(normalize_symbol(symbol), []).append(symbol)
+            for ident in entry.ids:
+                self._by_id.setdefault(ident, []).append(symbol)
+        # Fuzzy candidates: symbol keys and alias keys, each pointing at symbols.
+        self._fuzzy_targets: dict[str, list[str]] = {k: list(v) for k, v in self._by_key.items()}
+        for key in (*vocabulary.aliases, *vocabulary.curated):
+            self._fuzzy_targets.setdefault(key, [])
+        self._fuzzy_keys = list(self._fuzzy_targets)
+
+    def resolve(self, term: str, organism: str | None = None, *, fuzzy: bool = True) -> Resolution:
+        """Resolve one term; `organism` keeps only symbols seen in that organism."""
+        term = term.strip()
+        key = normalize_symbol(term)
+        if not key:
+            return Resolution(term)
+        keep = self._organism_filter(organism)
+        for step in (self._exact_or_alias, self._normalised_or_alias, self._alias_only):
+            matches = [m for m in step(term, key) if keep(m.symbol)]
+            if matches:
+                return Resolution(term, tuple(_dedupe(matches)))
+        if fuzzy:
+            matches = [m for m in self._fuzzy(key, organism) if keep(m.symbol)]
+            if matches:
+                return Resolution(term, tuple(_dedupe(matches)))
+        return Resolution(term, (), self.suggest(key, organism))
+
+    def resolve_all(self, terms: Iterable[str], organism: str | None = None, *,
+                    fuzzy: bool = True) -> list[Resolution]:
+        return [self.resolve(t, organism, fuzzy=fuzzy) for t in split_terms(terms)]
+
+    # Each dictionary step adds the alias expansions of the same key: "AKT"
+    # is a fly symbol (Akt) but people typing it mean the family AKT1-3, and
+    # "p53" is a fly symbol too, while its figures say TP53 and Trp53.
+
+    def _exact_or_alias(self, term: str, key: str) -> list[GeneMatch]:
+        ident = _GENE_ID.match(term)
+        if ident:
+            return [GeneMatch(s, IDENTIFIER, 100.0) for s in self._by_id.get(ident.group(1), [])]
+        exact = self._upper.get(term.upper(), [])
+        if not exact:
+            return []
+        return [GeneMatch(s, EXACT, 100.0) for s in exact] + self._aliases(key)
+
+    def _normalised_or_alias(self, term: str, key: str) -> list[GeneMatch]:
+        found = self._by_key.get(key, [])
+        if not found:
+            return []
+        return [GeneMatch(s, NORMALISED, 95.0) for s in found] + self._aliases(key)
+
+    def _alias_only(self, term: str, key: str) -> list[GeneMatch]:
+        return self._aliases(key)
+
+    def _aliases(self, key: str) -> list[GeneMatch]:
+        return self.families.matches(key)
+
+    def _fuzzy(self, key: str, organism: str | None) -> list[GeneMatch]:
+        edits = self.fuzzy.max_edits(len(key))
+        if edits == 0:
+            return []
+        found = process.extract(key, self._fuzzy_keys, scorer=OSA.distance, score_cutoff=edits,
+                                limit=self.fuzzy.max_candidates * 4)
+        best: list[GeneMatch] = []
+        best_distance = None
+        keep = self._organism_filter(organism)
+        for candidate, distance, _ in sorted(found, key=lambda x: (x[1], x[0])):
+            score = fuzz.ratio(key, candidate)
+            if score < self.fuzzy.min_score:
+                continue
+            symbols = [s for s in self._targets(candidate) if keep(s)]
+            if not symbols:
+                continue
+            if best_distance is None:
+                best_distance = distance
+            if distance > best_distance:
+                break
+            best += [GeneMatch(s, FUZZY, score) for s in symbols]
+        return best[: self.fuzzy.max_candidates]
+
+    def _targets(self, key: str) -> list[str]:
+        direct = self._fuzzy_targets.get(key) or []
+        return direct or [m.symbol for m in self._aliases(key)]
+
+    def suggest(self, key: str, organism: str | None = None, limit: int = 3) -> tuple[str, ...]:
+        """The symbols closest to `key`, however far (for 'did you mean')."""
+        keep = self._organism_filter(organism)
+        out: list[str] = []
+        for candidate, _, _ in process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, limit=limit * 4):
+            out += [s for s in self._targets(candidate) if keep(s) and s not in out]
+            if len(out) >= limit:
+                break
+        return tuple(out[:limit])
+
+    def _organism_filter(self, organism: str | None):
+        if not organism:
+            return lambda symbol: True
+        folded = organism_key(organism)
+        entries = self.vocabulary.entries
+        return lambda symbol: symbol in entries and any(organism_key(o) == folded for o in entries[symbol].organisms)
+
+
+def _dedupe(matches: Iterable[GeneMatch]) -> list[GeneMatch]:
+    seen: dict[str, GeneMatch] = {}
+    for m in matches:
+        seen.setdefault(m.symbol, m)
+    return list(seen.values())
+
+
+def split_terms(terms: Iterable[str]) -> list[str]:
+    """Gene terms as given on a command line or in a list: 'A,B C' -> [A, B, C]."""
+    out = []
+    for item in terms:
+        out.extend(t for t in re.split(r"[,;\s]+", item) if t)
+    return out

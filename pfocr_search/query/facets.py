@@ -1,0 +1,86 @@
+"""Facet counts: how all the figures a query matches spread over organisms,
+decades, years and journals."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from whoosh import query
+from whoosh.searching import Searcher
+
+from ..engine.arrays import cached
+from ..engine.evaluation import matching
+from ..engine.schema import FACETS
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts of all the figures a query matches, by organism, decade, year and journal."""
+
+    total: int
+    organisms: list[tuple[str, int]]
+    decades: list[tuple[str, int]]
+    years: list[tuple[int, int]]
+    journals: list[tuple[str, int]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, **{name: [list(pair) for pair in getattr(self, name)]
+                                        for name in ("organisms", "decades", "years", "journals")}}
+
+
+def count_facets(searcher: Searcher, q: query.Query, filter: query.Query | None, top: int = 10) -> Facets:
+    """Facet counts over every match."""
+    mask = matching(searcher, q)
+    if filter is not None:
+        mask &= matching(searcher, filter)
+    table = cached(searcher.reader(), "facets", lambda: _FacetTable.read(searcher.reader()))
+    docs = np.flatnonzero(mask)
+    years = table.years[docs]
+    year_values, year_counts = np.unique(years[years > 0], return_counts=True)
+    by_year = list(zip(year_values.tolist(), year_counts.tolist()))
+    decades: Counter[str] = Counter()
+    for year, n in by_year:
+        decades[f"{year // 10 * 10}s"] += n
+    organisms = _most_common(table.organism_names, table.organism_codes[mask[table.organism_docs]], top)
+    journals = _most_common(table.journal_names, table.journals[docs], top)
+    return Facets(int(docs.size), organisms, sorted(decades.items()), by_year, journals)
+
+
+def _most_common(names: list[str], codes: np.ndarray, top: int) -> list[tuple[str, int]]:
+    counts = np.bincount(codes, minlength=len(names))
+    ranked = sorted((-n, names[i]) for i, n in enumerate(counts.tolist()) if n)
+    return [(name, -n) for n, name in ranked[:top]]
+
+
+@dataclass(frozen=True)
+class _FacetTable:
+    """What facets count, for every document, as arrays (read once per reader)."""
+
+    years: np.ndarray
+    journals: np.ndarray
+    journal_names: list[str]
+    #: One row per (document, organism) pair.
+    organism_docs: np.ndarray
+    organism_codes: np.ndarray
+    organism_names: list[str]
+
+    @classmethod
+    def read(cls, reader) -> "_FacetTable":
+        column = reader.column_reader(FACETS)
+        years, journals, organism_docs, organism_codes = [], [], [], []
+        journal_codes: dict[str, int] = {}
+        organism_index: dict[str, int] = {}
+        for docnum in range(reader.doc_count_all()):
+            data = json.loads(column[docnum] or b"{}")
+            years.append(data.get("y") or 0)
+            journals.append(journal_codes.setdefault(data.get("j") or "(unknown)", len(journal_codes)))
+            for name in data.get("o") or ["(none)"]:
+                organism_docs.append(docnum)
+                organism_codes.append(organism_index.setdefault(name, len(organism_index)))
+        return cls(np.array(years, dtype=np.int64), np.array(journals, dtype=np.int64), list(journal_codes),
+                   np.array(organism_docs, dtype=np.int64), np.array(organism_codes, dtype=np.int64),
+                   list(organism_index))

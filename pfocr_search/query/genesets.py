@@ -1,0 +1,228 @@
+"""Gene-set ranking: figures by over-representation of the query genes.
+
+Figures are ranked as Enrichr and PFOCRummage rank them: a one-sided
+hypergeometric p-value against the index's distinct genes (or one
+organism's), Benjamini-Hochberg FDR and the odds ratio (`enrichment`),
+computed once per distinct (overlap, figure size) pair over posting arrays.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from whoosh import query
+from whoosh.searching import Searcher
+
+from ..config import IndexConfig
+from ..engine.arrays import numeric_values
+from ..engine.evaluation import matching, score, term_docs
+from ..engine.schema import (
+    GENE_COUNTS,
+    GENE_KEYS,
+    GENE_TOTAL,
+    ORGANISM_GENE_KEYS,
+    RECORD,
+    gene_counts,
+    organism_gene_term,
+    unpack_record,
+)
+from ..genes.resolve import Resolution
+from ..genes.tables import GeneTables
+from ..sources.model import FigureRecord
+from ..textkeys import normalize_symbol, organism_key
+from .enrichment import benjamini_hochberg, hypergeom_log_sf_array, odds_ratio_array
+from .filters import Filters
+from .results import GeneHit, GeneSearchResults
+from .snippets import Spans, excerpt, symbol_spans
+
+
+# Where a gene set's symbols are looked for as words, to break ties between
+# equally enriched figures: the two fields that say most about a figure.
+_RELEVANCE_FIELDS = ("figtitle", "caption")
+
+
+def search_genes(searcher: Searcher, tables: GeneTables, config: IndexConfig, terms: Sequence[str], *,
+                 limit: int, offset: int, filters: Filters, fuzzy: bool = True, require: Sequence[str] = (),
+                 require_all: bool = False, text_query: query.Query | None = None) -> GeneSearchResults:
+    """Figures ranked by how strongly they share the genes `terms` resolve to
+    (see `FigureIndex.search_genes`)."""
+    organism = filters.organism
+    resolve = tables.resolver.resolve_all
+    gq = GeneQuery(resolve(terms, organism, fuzzy=fuzzy),
+                   resolve(require, organism, fuzzy=fuzzy) if require else (), require_all, organism)
+    relevance = text_query if text_query is not None else \
+        gene_text_query(searcher.schema, config, list(gq.keys().values()))
+    # organism-qualified gene terms already keep to the organism
+    return run_gene_search(searcher, gq, config, background=tables.background(organism), relevance=relevance,
+                           text_filter=text_query, limit=limit, offset=offset,
+                           filter=filters.without_organism().query())
+
+
+def gene_text_query(schema, config: IndexConfig, symbols: Sequence[str]) -> query.Query | None:
+    """The symbols as words in the text fields, for ranking figures that talk about them."""
+    terms = []
+    for name in _RELEVANCE_FIELDS:
+        spec = config.fields.get(name)
+        if spec is None or name not in schema:
+            continue
+        for symbol in symbols:  # built directly: parsing 50 quoted symbols cost more than the search
+            tokens = list(schema[name].process_text(symbol, mode="query"))
+            if len(tokens) == 1:
+                terms.append(query.Term(name, tokens[0], boost=spec.boost))
+    return query.Or(terms) if terms else None
+
+
+@dataclass(frozen=True)
+class GeneQuery:
+    """A resolved gene-set query."""
+
+    resolutions: Sequence[Resolution]
+    required: Sequence[Resolution] = ()
+    require_all: bool = False
+    organism: str | None = None
+
+    def keys(self) -> dict[str, str]:
+        """Query gene keys -> display symbol (required genes included)."""
+        out: dict[str, str] = {}
+        for resolution in (*self.resolutions, *self.required):
+            for symbol in resolution.symbols:
+                key = normalize_symbol(symbol)
+                # Show the human (all upper-case) spelling when orthologs share a key.
+                if key not in out or (symbol.isupper() and not out[key].isupper()):
+                    out[key] = symbol
+        return out
+
+    def required_keys(self) -> set[str]:
+        if self.require_all:
+            return set(self.keys())
+        return {normalize_symbol(s) for r in self.required for s in r.symbols}
+
+
+def run_gene_search(
+    searcher: Searcher,
+    gq: GeneQuery,
+    config: IndexConfig,
+    *,
+    background: int,
+    relevance: query.Query | None,
+    text_filter: query.Query | None,
+    limit: int,
+    offset: int = 0,
+    filter: query.Query | None = None,
+) -> GeneSearchResults:
+    """Rank figures by over-representation of the query genes.
+
+    `relevance` scores figures for tie-breaks (the gene symbols as text, or a
+    text query); `text_filter`, when given, must also match.
+    """
+    keys = gq.keys()
+    key_list = list(keys)
+    field = ORGANISM_GENE_KEYS if gq.organism else GENE_KEYS
+    size = searcher.reader().doc_count_all()
+    shown = [term_docs(searcher, field, organism_gene_term(gq.organism, k) if gq.organism else k) for k in key_list]
+    found = np.bincount(np.concatenate(shown), minlength=size) if shown else np.zeros(size, dtype=np.int64)
+    candidate = found > 0
+    for key in gq.required_keys():
+        has = np.zeros(size, dtype=bool)
+        has[shown[key_list.index(key)]] = True
+        candidate &= has
+    restrict = [f for f in (filter, text_filter) if f is not None]
+    if restrict:
+        candidate &= matching(searcher, query.And(restrict) if len(restrict) > 1 else restrict[0])
+    docs = np.flatnonzero(candidate)
+    found = found[docs]
+    sizes = np.maximum(_figure_sizes(searcher, gq.organism, docs), found)
+    table = _EnrichmentTable.of(found, sizes, background, len(keys), len(gq.required_keys()))
+    page, scores = _page(searcher, relevance, docs, found, sizes, table, offset + limit)
+    hits = []
+    for rank, i in enumerate(page[offset:offset + limit].tolist(), start=offset + 1):
+        docnum, j = int(docs[i]), table.pair[i]
+        overlap = [keys[k] for k, d in zip(key_list, shown) if _holds(d, docnum)]
+        record = unpack_record(searcher.stored_fields(docnum)[RECORD])
+        snippet, spans = _gene_snippet(record, overlap, config.search.snippet_chars)
+        lp = float(table.logp[j])
+        hits.append(GeneHit.of(rank, -lp / _LN10 if lp else 0.0, record, snippet, spans,
+                               overlap_genes=tuple(overlap), overlap=len(overlap), figure_genes=int(sizes[i]),
+                               pvalue=math.exp(lp), log10_pvalue=lp / _LN10, fdr=float(table.fdr[j]),
+                               odds_ratio=float(table.ratio[j]),
+                               text_score=round(float(scores[i]), 4) if scores is not None else 0.0))
+    return GeneSearchResults(hits, resolutions=[*gq.resolutions, *gq.required], background=background,
+                             total=int(docs.size), query=" ".join(r.term for r in gq.resolutions))
+
+
+def _holds(sorted_docs: np.ndarray, docnum: int) -> bool:
+    at = int(np.searchsorted(sorted_docs, docnum))
+    return at < sorted_docs.size and int(sorted_docs[at]) == docnum
+
+
+@dataclass(frozen=True)
+class _EnrichmentTable:
+    """The statistics of each distinct (overlap, figure size) pair among the
+    candidates (a common gene's 60,000 candidates have a few hundred), and
+    which pair each candidate has."""
+
+    found: np.ndarray
+    logp: np.ndarray
+    ratio: np.ndarray
+    fdr: np.ndarray
+    #: Per candidate: its row in the arrays above.
+    pair: np.ndarray
+
+    @classmethod
+    def of(cls, found: np.ndarray, sizes: np.ndarray, background: int, n: int, r: int) -> "_EnrichmentTable":
+        keys, pair, counts = np.unique((found.astype(np.int64) << 32) | sizes, return_inverse=True,
+                                       return_counts=True)
+        pair_found, pair_size = keys >> 32, keys & 0xFFFFFFFF
+        N = np.maximum(np.maximum(background, pair_size), n)
+        logp = hypergeom_log_sf_array(pair_found - r, N - r, pair_size - r, n - r)
+        ratio = odds_ratio_array(pair_found - r, N - r, pair_size - r, n - r)
+        return cls(pair_found, logp, ratio, benjamini_hochberg(logp, counts), pair.reshape(-1))
+
+
+def _page(searcher: Searcher, relevance: query.Query | None, docs: np.ndarray, found: np.ndarray,
+          sizes: np.ndarray, table: _EnrichmentTable, k: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Candidates (indices) in rank order, at least the first `k` of them:
+    by p-value, then overlap, then text relevance (computed only when figures
+    tie on the first two), then fewer genes, then index order."""
+    if not docs.size:
+        return np.zeros(0, dtype=np.int64), None
+    # Pairs in rank order; keep those up to the k-th candidate, with its ties.
+    ranked = np.lexsort((-table.found, table.logp))
+    counts = np.bincount(table.pair, minlength=table.logp.size)[ranked]
+    last = ranked[min(int(np.searchsorted(np.cumsum(counts), k)), ranked.size - 1)]
+    kept = (table.logp < table.logp[last]) | ((table.logp == table.logp[last]) & (table.found >= table.found[last]))
+    chosen = np.flatnonzero(kept[table.pair])
+    logp, overlap = table.logp[table.pair[chosen]], found[chosen]
+    pairs = np.flatnonzero(kept).tolist()
+    tied = chosen.size > len(pairs) or len({(table.logp[j], table.found[j]) for j in pairs}) < len(pairs)
+    scores = None
+    if relevance is not None and tied:
+        scores = score(searcher, relevance).scores[docs]
+        order = np.lexsort((docs[chosen], sizes[chosen], -scores[chosen], -overlap, logp))
+    else:
+        order = np.lexsort((docs[chosen], sizes[chosen], -overlap, logp))
+    return chosen[order], scores
+
+
+def _figure_sizes(searcher: Searcher, organism: str | None, docs: np.ndarray) -> np.ndarray:
+    """How many genes each figure shows (of one organism, if given)."""
+    reader = searcher.reader()
+    if organism:
+        column, key = reader.column_reader(GENE_COUNTS), organism_key(organism)
+        return np.array([gene_counts(column[d]).get(key, 0) for d in docs.tolist()], dtype=np.int64)
+    totals = numeric_values(reader, GENE_TOTAL, "I")
+    if totals is None:
+        column = reader.column_reader(GENE_TOTAL)
+        return np.array([column[d] for d in docs.tolist()], dtype=np.int64)
+    return totals[docs].astype(np.int64)
+
+
+_LN10 = math.log(10.0)
+
+
+def _gene_snippet(record: FigureRecord, symbols: Sequence[str], chars: int) -> tuple[str, Spans]:
+    """Excerpt around the mentions of the shared genes in the caption."""
+    return excerpt(record.caption or record.figtitle, symbol_spans(record.caption, symbols), chars)

@@ -1,0 +1,96 @@
+"""The typed results of a search: hits and the lists that carry them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Sequence
+
+from ..genes.resolve import Resolution
+from ..sources.model import FigureRecord
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked figure."""
+
+    rank: int
+    figid: str
+    score: float
+    figtitle: str
+    year: int | None
+    organisms: tuple[str, ...]
+    genes: tuple[str, ...]
+    pmcid: str
+    figlink: str
+    url: str
+    papertitle: str
+    journal: str
+    #: A short caption excerpt around the matched terms.
+    snippet: str
+    #: (start, end) character spans of matched terms within `snippet`.
+    highlights: tuple[tuple[int, int], ...] = ()
+
+    @classmethod
+    def of(cls, rank: int, score: float, record: FigureRecord, snippet: str,
+           spans: tuple[tuple[int, int], ...], **extra: Any) -> "Hit":
+        """The hit for `record` (a `GeneHit` takes its statistics as `extra`)."""
+        return cls(rank=rank, figid=record.figid, score=round(score, 4), figtitle=record.figtitle,
+                   year=record.year, organisms=record.organisms, genes=record.gene_symbols, pmcid=record.pmcid,
+                   figlink=record.figlink, url=record.url, papertitle=record.papertitle, journal=record.journal,
+                   snippet=snippet, highlights=spans, **extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["highlights"] = [list(span) for span in self.highlights]
+        return data
+
+
+@dataclass(frozen=True)
+class GeneHit(Hit):
+    """A figure ranked for a gene set: `score` is -log10 of the p-value."""
+
+    #: Query genes the figure shows, how many, and the figure's gene count.
+    overlap_genes: tuple[str, ...] = ()
+    overlap: int = 0
+    figure_genes: int = 0
+    #: One-sided hypergeometric p-value, its log10 (exact where p underflows),
+    #: Benjamini-Hochberg FDR over the figures scored, and the odds ratio.
+    pvalue: float = 1.0
+    log10_pvalue: float = 0.0
+    fdr: float = 1.0
+    odds_ratio: float = 1.0
+    #: BM25F relevance of the figure's text to the genes (or to the text query).
+    text_score: float = 0.0
+
+    @classmethod
+    def from_hit(cls, hit: Hit, **extra: Any) -> "GeneHit":
+        return cls(**{f.name: getattr(hit, f.name) for f in fields(Hit)}, **extra)
+
+
+class SearchResults(list):
+    """The hits of one search (a list of `Hit`), with what the search found overall."""
+
+    def __init__(self, hits: Sequence[Hit] = (), *, query: str = "", total: int = 0,
+                 parsed: str = "", suggestions: Sequence[str] = ()) -> None:
+        super().__init__(hits)
+        self.query = query
+        #: Matching figures in the index, not just this page.
+        self.total = total
+        #: The query as Whoosh understood it.
+        self.parsed = parsed
+        #: "Did you mean" alternatives when the query found little.
+        self.suggestions = list(suggestions)
+        #: The query as typed, when it found nothing and these are the hits of
+        #: its likeliest correction (`query`) instead.
+        self.corrected_from: str | None = None
+
+
+class GeneSearchResults(SearchResults):
+    """Gene-set hits (`GeneHit`), with how each query term was resolved."""
+
+    def __init__(self, hits: Sequence[GeneHit] = (), *, resolutions: Sequence[Resolution] = (),
+                 background: int = 0, **kwargs: Any) -> None:
+        super().__init__(hits, **kwargs)
+        self.resolutions = list(resolutions)
+        #: Distinct genes in the index (or organism): the statistics' population.
+        self.background = background

@@ -1,0 +1,67 @@
+"""Figures like a given figure: sharing its genes first, then its words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+from whoosh import query
+from whoosh.searching import Searcher
+
+from ..config import IndexConfig
+from ..genes.resolve import GeneMatch, Resolution
+from ..sources.model import FigureRecord
+from ..textkeys import normalize_symbol, organism_key
+from .filters import Filters
+from .genesets import GeneQuery, run_gene_search
+from .results import GeneHit, GeneSearchResults, Hit, SearchResults
+from .text import run_search
+
+
+def similar_figures(searcher: Searcher, config: IndexConfig, record: FigureRecord, *, background: int,
+                    limit: int, offset: int, filters: Filters) -> SearchResults:
+    """Figures most like `record`: sharing its genes first (ranked by
+    enrichment, shared genes on every hit), then its title and caption words.
+    A figure with no genes gets the text alone (plain `Hit`s)."""
+    organism = filters.organism
+    keys = sorted({normalize_symbol(g.symbol) for g in record.genes
+                   if not organism or (g.organism and organism_key(g.organism) == organism_key(organism))})
+    text_q = _key_terms_query(searcher, config, record)
+    exclude = query.Not(query.Term("figid", record.figid))
+    extra = filters.query()
+    flt = exclude if extra is None else query.And([exclude, extra])
+    label = f"similar to {record.figid}"
+    if not keys:
+        if text_q is None:
+            return SearchResults(query=label)
+        return run_search(searcher, text_q, config, text=label, limit=limit, offset=offset, filter=flt)
+    gq = GeneQuery([Resolution(record.figid, tuple(GeneMatch(k, "exact", 100.0) for k in keys))], organism=organism)
+    by_genes = run_gene_search(searcher, gq, config, background=background, relevance=text_q, text_filter=None,
+                               limit=limit + offset, filter=flt)
+    by_text: Sequence[Hit] = []
+    if len(by_genes) < limit + offset and text_q is not None:
+        # Enough word-alike figures to fill the page even if all of the
+        # gene-sharing ones are among them.
+        by_text = run_search(searcher, text_q, config, text=label, limit=2 * (limit + offset), filter=flt)
+    return _then_text(by_genes, by_text, limit, offset, label)
+
+
+def _key_terms_query(searcher: Searcher, config: IndexConfig, record: FigureRecord) -> query.Query | None:
+    """The figure's most distinctive title and caption words, as an OR query."""
+    subqueries = []
+    for name, text, count in (("figtitle", record.figtitle, 6), ("caption", record.caption, 10)):
+        if text and name in searcher.schema:
+            for term, _weight in searcher.key_terms_from_text(name, text, numterms=count):
+                subqueries.append(query.Term(name, term, boost=config.fields[name].boost))
+    return query.Or(subqueries) if subqueries else None
+
+
+def _then_text(by_genes: GeneSearchResults, by_text: Sequence[Hit], limit: int, offset: int,
+               label: str) -> GeneSearchResults:
+    """Figures sharing genes first, then figures alike in words only."""
+    shown = {h.figid for h in by_genes}
+    rest = [GeneHit.from_hit(h, figure_genes=len(h.genes)) for h in by_text if h.figid not in shown]
+    merged = [*by_genes, *rest][offset:offset + limit]
+    hits = [replace(h, rank=i) for i, h in enumerate(merged, start=offset + 1)]
+    return GeneSearchResults(hits, resolutions=[], background=by_genes.background, query=label,
+                             total=by_genes.total + len(rest))

@@ -1,0 +1,95 @@
+"""Text ranking: BM25F (with word coordination) over the configured fields,
+filters applied, each hit with a caption snippet around what matched."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from whoosh import query
+from whoosh.searching import Searcher
+
+from ..config import IndexConfig
+from ..engine.evaluation import matching, score
+from ..engine.schema import RECORD, unpack_record
+from ..errors import QuerySyntaxError
+from ..sources.model import FigureRecord
+from .filters import Filters
+from .parser import parse_query
+from .results import Hit, SearchResults
+from .snippets import Spans, excerpt, match_spans, opening
+from .spelling import spelling_suggestions
+
+
+# A text search with fewer hits than this also offers "did you mean" suggestions.
+FEW_HITS = 3
+
+
+def search_text(searcher: Searcher, parser, config: IndexConfig, text: str, q: query.Query, *, limit: int,
+                offset: int, filters: Filters, spelled_symbol: Callable[[str], str | None]) -> SearchResults:
+    """Ranked figures for query `text` (parsed as `q`); one that finds little
+    also gets "did you mean" suggestions, and one that finds nothing is
+    searched again as its likeliest correction (`corrected_from` says so)."""
+    flt = filters.query()
+    results = run_search(searcher, q, config, text=text, limit=limit, offset=offset, filter=flt)
+    if len(results) < FEW_HITS and offset == 0:
+        results.suggestions = spelling_suggestions(searcher, config, text, spelled_symbol)
+    if not results and results.suggestions:
+        corrected = run_search(searcher, parse_query(parser, results.suggestions[0]), config,
+                               text=results.suggestions[0], limit=limit, filter=flt)
+        if corrected:
+            corrected.suggestions = results.suggestions
+            corrected.corrected_from = text
+            return corrected
+    return results
+
+
+def run_search(
+    searcher: Searcher,
+    q: query.Query,
+    config: IndexConfig,
+    *,
+    text: str,
+    limit: int,
+    offset: int = 0,
+    filter: query.Query | None = None,
+) -> SearchResults:
+    try:
+        matches = score(searcher, q)
+        if filter is not None:
+            matches.mask &= matching(searcher, filter)
+    except query.QueryError as exc:
+        raise QuerySyntaxError(f"cannot run query {text!r}: {exc}") from None
+    top = matches.top(offset + limit if limit else 0)
+    words = _snippet_words(searcher, q)
+    hits = []
+    for rank, (value, docnum) in enumerate(top[offset:], start=offset + 1):
+        record = unpack_record(searcher.stored_fields(docnum)[RECORD])
+        snippet, spans = _text_snippet(searcher, record, words, config.search.snippet_chars)
+        hits.append(Hit.of(rank, value, record, snippet, spans))
+    return SearchResults(hits, query=text, total=matches.count, parsed=str(q))
+
+
+#: Where a text hit's snippet comes from, in order of preference.
+_SNIPPET_FIELDS = ("caption", "figtitle", "papertitle")
+
+
+def _snippet_words(searcher: Searcher, q: query.Query) -> dict[str, frozenset[str]]:
+    """The query's terms (prefixes and wildcards expanded) in each snippet field."""
+    reader = searcher.reader()
+    out = {}
+    for name in _SNIPPET_FIELDS:
+        if name in searcher.schema:
+            field = searcher.schema[name]
+            out[name] = frozenset(field.from_bytes(t) for _, t in q.existing_terms(reader, expand=True, fieldname=name))
+    return out
+
+
+def _text_snippet(searcher: Searcher, record: FigureRecord, words: dict[str, frozenset[str]],
+                  chars: int) -> tuple[str, Spans]:
+    """Excerpt around the matches in the caption, else the title or paper title."""
+    for name, field_words in words.items():
+        body = getattr(record, name)
+        spans = match_spans(body, searcher.schema[name], field_words)
+        if spans:
+            return excerpt(body, spans, chars)
+    return opening(record.caption or record.figtitle, chars), ()

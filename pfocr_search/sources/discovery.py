@@ -1,0 +1,95 @@
+"""Finding figure files under the sources given, and reading them group by group.
+
+PFOCR names every figure file ``<figid>.md``, so files sharing a name stem
+form a *group*: the two layouts of one figure land in one group and merge.
+A group is the unit of reading, of change detection and of parallel work.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from ..errors import SourceError
+from .claims import Claims
+from .model import FigureRecord, Item, ReadIssue
+from .parse import can_merge, merge_records, read_figure_file
+from .values import RecordError
+
+
+def discover(sources: Sequence[str | Path], data_files: set[str] | None = None) -> list[Path]:
+    """Every figure Markdown file under `sources`, sorted and without repeats.
+
+    Directories are searched recursively without following symlinked
+    directories (so a symlink loop cannot hang the walk); hidden folders are
+    skipped.  A source that does not exist is a `SourceError`.  Given a set
+    as `data_files`, every `.tsv` seen on the way is added to it, so callers
+    can tell which `_data` files exist without a stat() each.
+    """
+    found: dict[Path, None] = {}
+    for source in sources:
+        # Absolute, so an index updated from another working folder sees the same files.
+        root = Path(source).absolute()
+        if root.is_file():
+            found[root] = None
+        elif root.is_dir():
+            for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                found.update((Path(dirpath) / f, None) for f in sorted(filenames) if f.endswith(".md"))
+                if data_files is not None:
+                    data_files.update(os.path.join(dirpath, f) for f in filenames if f.endswith(".tsv"))
+        elif root.exists() or root.is_symlink():
+            raise SourceError(f"source is neither a file nor a folder: {root}")
+        else:
+            raise SourceError(f"source does not exist: {root}")
+    return sorted(found)
+
+
+def group_files(paths: Iterable[Path]) -> list[list[Path]]:
+    """Files grouped by name stem, each group sorted, groups in the order of their first file."""
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(paths):
+        groups.setdefault(path.stem, []).append(path)
+    return list(groups.values())
+
+
+def group_key(group: Sequence[Path]) -> str:
+    return group[0].stem
+
+
+def read_group(paths: Sequence[Path]) -> list[Item]:
+    """Read the files of one group, merging the two layouts of a figid."""
+    out: list[Item] = []
+    at: dict[str, int] = {}
+    claims = Claims()
+    for path in paths:
+        try:
+            record = read_figure_file(path)
+        except RecordError as exc:
+            out.append(ReadIssue(str(path), str(exc)))
+            continue
+        kept = out[at[record.figid]] if record.figid in at else None
+        if isinstance(kept, FigureRecord) and can_merge(kept, record):
+            out[at[record.figid]] = merge_records(kept, record)
+        elif claims.claim(record.figid, str(path)) == str(path):  # paths come sorted: a clash loses
+            out.append(claims.issue(record.figid, str(path)))
+        else:
+            at[record.figid] = len(out)
+            out.append(record)
+    return out
+
+
+def read_records(sources: Sequence[str | Path]) -> Iterator[Item]:
+    """Every record under `sources`, in sorted path order, with issues
+    interleaved; of records sharing a figid, the one `Claims` keeps."""
+    items = [item for group in group_files(discover(sources)) for item in read_group(group)]
+    claims = Claims()
+    for item in items:
+        if isinstance(item, FigureRecord):
+            claims.claim(item.figid, item.first_file)
+    for item in items:
+        if isinstance(item, FigureRecord) and claims.holders[item.figid] != item.first_file:
+            yield claims.issue(item.figid, item.first_file)
+        else:
+            yield item

@@ -1,0 +1,268 @@
+"""Reading one PFOCR figure file, in either layout, into a `FigureRecord`.
+
+Two layouts exist in the wild and a folder may mix them:
+
+* *inline*: one Markdown file per figure whose YAML front matter lists the
+  genes (``genes:`` with ``word``/``symbol``/``source``/``hgnc_symbol``/
+  ``entrez``), as in earlier releases;
+* *pfocr-database*: ``_figures/<figid>.md`` with no genes in the front matter,
+  plus ``_data/<figid>-genes.tsv`` (one row per organism, OCR word and gene) and
+  optionally ``-chemicals.tsv`` / ``-diseases.tsv``.
+
+The layout is told by content (a ``genes`` key), never by folder name, since
+older inline records also sit in ``_figures/`` folders.  The same figid in
+both layouts becomes one record (`merge_records`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from . import values as v
+from .model import DATABASE, INLINE, MERGED, Annotation, FigureRecord, Gene, union
+from .tsv import TableError, read_table
+from .values import RecordError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Files larger than this are not figure records (a record is a few KB).
+MAX_RECORD_BYTES = 8 * 1024 * 1024
+#: Inline gene rows name human genes (HGNC symbols).
+HGNC_ORGANISM = "Homo sapiens"
+DATA_KINDS = ("genes", "chemicals", "diseases")
+
+
+def split_front_matter(text: str) -> str:
+    """The YAML between the first two ``---`` lines; raises RecordError if absent."""
+    lines = text.lstrip("\ufeff").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None:
+        raise RecordError("empty file")
+    if lines[start].rstrip() != "---":
+        raise RecordError("no YAML front matter (file does not start with '---')")
+    for end in range(start + 1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            return "\n".join(lines[start + 1 : end])
+    raise RecordError("front matter is not closed by a second '---' line")
+
+
+def load_front_matter(path: Path) -> dict[str, Any]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            raise RecordError(f"too large for a figure record ({size / 1e6:.1f} MB)")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RecordError(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
+    try:
+        data = yaml.load(split_front_matter(text), Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise RecordError(f"bad YAML front matter{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise RecordError(f"front matter is not a mapping (got {type(data).__name__})")
+    return data
+
+
+def _inline_genes(value: Any) -> list[Gene]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f"'genes' should be a list, got {type(value).__name__}")
+    genes = []
+    for row in value:
+        if not isinstance(row, dict):
+            continue
+        symbol = v.text(row.get("hgnc_symbol"), "genes.hgnc_symbol")
+        if not symbol or v.missing(symbol):
+            continue
+        word = v.clean_word(v.text(row.get("word"), "genes.word"))
+        source = v.text(row.get("source"), "genes.source")
+        genes.append(Gene(symbol, v.identifier(row.get("entrez")), HGNC_ORGANISM,
+                          (word,) if word else (), (source,) if source else ()))
+    return genes
+
+
+_TSV_GENE_COLUMNS = ("ncbigene_symbol", "organism_name", "word", "match", "source", "ncbigene_id")
+
+
+def _table(path: Path):
+    try:
+        return read_table(path)
+    except TableError as exc:
+        raise RecordError(str(exc)) from None
+
+
+def _tsv_genes(path: Path) -> list[Gene]:
+    genes = []
+    organisms: dict[str, str | None] = {}  # a file names a few organisms many times
+    for symbol, organism, word, match, source, ident in _table(path).columns(_TSV_GENE_COLUMNS):
+        symbol = symbol.strip()
+        if v.missing(symbol):
+            continue
+        if organism not in organisms:
+            organisms[organism] = v.text(organism, "organism_name") or None
+        words = union((), (v.clean_word(word), v.clean_word(match)))
+        source = source.strip()
+        genes.append(Gene(symbol, v.identifier(ident), organisms[organism], words,
+                          (source,) if source and not v.missing(source) else ()))
+    return genes
+
+
+def _inline_annotations(value: Any, key: str) -> list[Annotation]:
+    if not isinstance(value, list):
+        return []
+    out = []
+    for row in value:
+        if isinstance(row, str) and not v.missing(row):
+            out.append(Annotation(v.text(row, key)))
+        elif isinstance(row, dict):
+            name = v.text(row.get("name"), key) or v.text(row.get("word"), key)
+            ident = v.identifier(row.get("identifier"))
+            source = v.text(row.get("source"), key).lower()
+            if name:
+                out.append(Annotation(name, (f"{source}:{ident}" if source else ident,) if ident else ()))
+    return out
+
+
+def _tsv_annotations(path: Path) -> list[Annotation]:
+    out = []
+    for row in _table(path).records():
+        name = row.get("name") or ""
+        name = name if not v.missing(name) else (row.get("word") or "")
+        if v.missing(name):
+            continue
+        ids = []
+        for column, value in row.items():
+            if column in ("word", "match", "name") or v.missing(value):
+                continue
+            value = value.strip()
+            ids.append(value if ":" in value else f"{column}:{value}")
+        out.append(Annotation(v.text(name, "name"), tuple(ids)))
+    return out
+
+
+def _merge_genes(genes: Iterable[Gene]) -> tuple[Gene, ...]:
+    merged: dict[tuple[str, str | None], Gene] = {}
+    for gene in genes:
+        key = (gene.symbol, gene.organism)
+        merged[key] = merged[key].merged(gene) if key in merged else gene
+    return tuple(merged.values())
+
+
+def _merge_annotations(items: Iterable[Annotation]) -> tuple[Annotation, ...]:
+    merged: dict[str, Annotation] = {}
+    for item in items:
+        key = item.name.casefold()
+        if key in merged:
+            merged[key] = Annotation(merged[key].name, union(merged[key].ids, item.ids))
+        else:
+            merged[key] = item
+    return tuple(merged.values())
+
+
+def data_candidates(md: str | Path, figid: str, kind: str) -> tuple[str, str, str]:
+    """Where the `<figid>-<kind>.tsv` of figure file `md` may be, in order:
+    `_data/` beside `_figures/` (pfocr-database), `_data/` below, or beside it.
+    (Plain strings: a no-change update asks this nine times per figure.)"""
+    name = f"{figid}-{kind}.tsv"
+    folder = os.path.dirname(os.path.abspath(md))
+    parent = os.path.dirname(folder)
+    sep = os.sep
+    return (f"{parent}{sep}_data{sep}{name}", f"{folder}{sep}_data{sep}{name}", f"{folder}{sep}{name}")
+
+
+def _data_file(md: Path, figid: str, kind: str) -> Path | None:
+    return next((Path(c) for c in data_candidates(md, figid, kind) if os.path.isfile(c)), None)
+
+
+def _keywords(data: dict[str, Any]) -> tuple[str, ...]:
+    jsonld = data.get("schema-jsonld")
+    from_jsonld = v.text_list(jsonld.get("keywords"), "schema-jsonld.keywords") if isinstance(jsonld, dict) else ()
+    return union(v.text_list(data.get("keywords"), "keywords"), from_jsonld)
+
+
+def read_figure_file(path: str | Path) -> FigureRecord:
+    """Read one figure Markdown file (either layout) into a record.
+
+    Raises `RecordError` with the reason when the file is not a readable record.
+    """
+    path = Path(path)
+    data = load_front_matter(path)
+    figid = v.text(data.get("figid"), "figid")
+    if not figid:
+        raise RecordError("no figid in front matter")
+    layout = INLINE if "genes" in data else DATABASE
+    genes = _inline_genes(data.get("genes"))
+    chemicals = _inline_annotations(data.get("chemicals"), "chemicals")
+    diseases = _inline_annotations(data.get("diseases"), "diseases")
+    sources = [str(path)]
+    for kind, bucket, reader in zip(DATA_KINDS, (genes, chemicals, diseases),
+                                    (_tsv_genes, _tsv_annotations, _tsv_annotations)):
+        tsv = _data_file(path, figid, kind)
+        if tsv is not None:
+            bucket.extend(reader(tsv))
+            sources.append(str(tsv))
+    genes_t = _merge_genes(genes)
+    organisms = union(v.text_list(data.get("organisms"), "organisms"), (g.organism for g in genes_t if g.organism))
+    return FigureRecord(
+        figid=figid,
+        figtitle=v.text(data.get("figtitle"), "figtitle"),
+        caption=v.text(data.get("caption"), "caption"),
+        papertitle=v.text(data.get("papertitle"), "papertitle"),
+        reftext=v.text(data.get("reftext"), "reftext"),
+        year=v.year(data.get("year")),
+        pmcid=v.text(data.get("pmcid"), "pmcid"),
+        doi=v.text(data.get("doi"), "doi"),
+        journal=v.text(data.get("journal_title"), "journal_title") or v.text(data.get("journal_nlm_ta"), "journal"),
+        organisms=organisms,
+        keywords=_keywords(data),
+        genes=genes_t,
+        chemicals=_merge_annotations(chemicals),
+        diseases=_merge_annotations(diseases),
+        figlink=v.text(data.get("figlink"), "figlink"),
+        filename=v.text(data.get("filename"), "filename"),
+        figtype=v.text(data.get("figtype"), "figtype"),
+        number=v.text(data.get("number"), "number"),
+        layout=layout,
+        sources=tuple(sources),
+    )
+
+
+def can_merge(a: FigureRecord, b: FigureRecord) -> bool:
+    """Whether two records of one figid are its two layouts (else they clash)."""
+    return a.layout != b.layout and MERGED not in (a.layout, b.layout)
+
+
+def merge_records(first: FigureRecord, second: FigureRecord) -> FigureRecord:
+    """One record from the same figid in both layouts.
+
+    Text fields come from the pfocr-database record (the current release);
+    genes, chemicals, diseases, keywords and organisms from both.
+    """
+    base, other = (second, first) if second.layout == DATABASE and first.layout != DATABASE else (first, second)
+    return replace(
+        base,
+        year=base.year or other.year,
+        **{name: getattr(base, name) or getattr(other, name)
+           for name in ("figtitle", "caption", "papertitle", "reftext", "pmcid", "doi", "journal",
+                        "figlink", "filename", "figtype", "number")},
+        organisms=union(base.organisms, other.organisms),
+        keywords=union(base.keywords, other.keywords),
+        genes=_merge_genes((*base.genes, *other.genes)),
+        chemicals=_merge_annotations((*base.chemicals, *other.chemicals)),
+        diseases=_merge_annotations((*base.diseases, *other.diseases)),
+        layout=MERGED,
+        sources=union(base.sources, other.sources),
+    )

@@ -1,0 +1,64 @@
+"""What an index holds: records, genes, organisms, years, size, configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.searching import Searcher
+
+from .config import IndexConfig
+from .engine.storage import Manifest, directory_size
+from .genes.tables import GeneTables
+from .genes.vocabulary import GeneEntry
+from .textkeys import display_organism
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What an index holds."""
+
+    path: str
+    records: int
+    genes: int
+    top_genes: list[GeneEntry]
+    #: Every organism with its figure count, most figures first.
+    organisms: list[tuple[str, int]]
+    years: tuple[int | None, int | None]
+    size_bytes: int
+    built_at: float
+    config: IndexConfig
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "records": self.records,
+            "genes": self.genes,
+            "top_genes": [{"symbol": g.symbol, "figures": g.figures} for g in self.top_genes],
+            "organisms": [{"organism": o, "figures": n} for o, n in self.organisms],
+            "years": list(self.years),
+            "size_bytes": self.size_bytes,
+            "built_at": self.built_at,
+            "config": self.config.to_dict(),
+        }
+
+
+def index_stats(searcher: Searcher, tables: GeneTables, manifest: Manifest, path: str, config: IndexConfig,
+                top: int) -> IndexStats:
+    reader = searcher.reader()
+    organisms = sorted(((display_organism(t.decode()), reader.doc_frequency("organism", t))
+                        for t in reader.lexicon("organism")), key=lambda x: (-x[1], x[0]))
+    year_field = searcher.schema["year"]
+    years = [year_field.from_bytes(t) for t in year_field.sortable_terms(reader, "year")]
+    vocabulary = tables.vocabulary
+    return IndexStats(
+        path=path,
+        records=searcher.doc_count(),
+        genes=len(vocabulary.entries),
+        top_genes=vocabulary.top(top),
+        organisms=organisms,
+        years=(min(years), max(years)) if years else (None, None),
+        size_bytes=directory_size(tables.folder),
+        built_at=manifest.built_at,
+        config=config,
+    )
