@@ -60,8 +60,18 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs  # noqa: F401
     from .build.session import UpdateReport
     from .config import IndexConfig, load_config
-    from .errors import (ConfigError, ConfigMismatchError, EngineError, IndexLockedError, IndexNotFoundError,
-                         PfocrSearchError, QuerySyntaxError, SourceError, StrictModeError, UnknownFigureError)
+    from .errors import (
+        ConfigError,
+        ConfigMismatchError,
+        EngineError,
+        IndexLockedError,
+        IndexNotFoundError,
+        PfocrSearchError,
+        QuerySyntaxError,
+        SourceError,
+        StrictModeError,
+        UnknownFigureError,
+    )
     from .genes.resolve import GeneMatch, Resolution
     from .genes.vocabulary import GeneEntry
     from .index import FigureIndex

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, List, Optional, TypeVar
@@ -20,18 +19,30 @@ from typing import TYPE_CHECKING, Any, Callable, List, Optional, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from .errors import PfocrSearchError, StrictModeError
+from .options import (
+    FormatOption,
+    IndexOption,
+    Listing,
+    OutputOption,
+    listing,
+    open_index,
+    open_output,
+)
 from .version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build.session import UpdateReport
-    from .index import FigureIndex
-    from .query.filters import Filters
     from .query.results import SearchResults
 
-ENV_VAR = "PFOCR_SEARCH_INDEX"  # as engine.storage reads it
 
 app = typer.Typer(
     name="pfocr-search",
@@ -43,10 +54,6 @@ app = typer.Typer(
 
 _state = {"debug": False}
 F = TypeVar("F", bound=Callable[..., Any])
-
-IndexOption = typer.Option(None, "--index", "-i", help=f"Index folder [default: ${ENV_VAR}, else ./pfocr-index].",
-                           show_default=False)
-
 
 def _err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
@@ -99,38 +106,6 @@ def main_options(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     _state["debug"] = debug
-
-
-def parse_years(text: str | None) -> tuple[int | None, int | None] | None:
-    """'2010:2020', '2010:', ':2020' or '2015' -> an inclusive range."""
-    if not text:
-        return None
-    match = re.fullmatch(r"\s*(\d{4})?\s*(?::\s*(\d{4})?)?\s*", text)
-    if not match or not (match.group(1) or match.group(2)):
-        raise PfocrSearchError(f"--year must be FROM:TO, FROM:, :TO or a single year (e.g. 2010:2020), not {text!r}")
-    low = int(match.group(1)) if match.group(1) else None
-    high = int(match.group(2)) if match.group(2) else (low if ":" not in text else None)
-    if low is not None and high is not None and low > high:
-        raise PfocrSearchError(f"--year {text}: FROM is after TO")
-    return low, high
-
-
-def _filters(organism: str | None, year: str | None, journal: str | None) -> "Filters":
-    from .query.filters import Filters
-
-    return Filters(organism, parse_years(year), journal)
-
-
-def _open(index_path: Path | None) -> "FigureIndex":
-    from .index import FigureIndex
-
-    return FigureIndex.open(index_path)
-
-
-def _output(fmt: str, path: Path | None, fields: str | None = None):
-    from .output import Output
-
-    return Output(fmt, path, fields)
 
 
 def _render():
@@ -218,48 +193,32 @@ def _print_build_report(report: UpdateReport | None, err: Console) -> None:
 
 # -- search, genes, similar -----------------------------------------------------
 
-FormatOption = typer.Option("table", "--format", "-f",
-                            help="table (plain text when piped), json (one object per line), tsv or gmt.")
-FieldsOption = typer.Option(None, "--fields", help="Columns for json/tsv, comma-separated (e.g. figid,score,genes).")
-OutputOption = typer.Option(None, "--output", help="Write to FILE instead of standard output.")
-LimitOption = typer.Option(None, "--limit", "-n", min=1, show_default=False,
-                           help="Hits to show [default: the index config's search.limit, 10].")
-OffsetOption = typer.Option(0, "--offset", min=0, help="Skip this many hits first (paging).")
-OrganismOption = typer.Option(None, "--organism", "-o", help="Only this organism (scientific or common name).")
-YearOption = typer.Option(None, "--year", "-y", help="Years FROM:TO (either end may be left open).")
-JournalOption = typer.Option(None, "--journal", help="Only figures from this journal (full name).")
 FacetsOption = typer.Option(False, "--facets", help="Also count all matches by organism, decade and journal.")
 
 
 @app.command()
 @handle_errors
+@listing
 def search(
     query: str = typer.Argument(..., help="Words, \"phrases\", AND/OR/NOT, field:value, wildcards."),
-    index_path: Optional[Path] = IndexOption,
-    limit: Optional[int] = LimitOption,
-    offset: int = OffsetOption,
-    organism: Optional[str] = OrganismOption,
-    year: Optional[str] = YearOption,
-    journal: Optional[str] = JournalOption,
     genes: Optional[str] = typer.Option(None, "--genes", "-g", help="Also require some of these genes "
                                                                     "(A,B,C) and rank by their enrichment."),
     facets: bool = FacetsOption,
-    fmt: str = FormatOption,
-    fields: Optional[str] = FieldsOption,
-    output: Optional[Path] = OutputOption,
+    *,
+    listing: Listing,
 ) -> None:
     """Search figures by text and gene symbols, ranked by BM25F.
 
     Example: pfocr-search search 'JAK STAT signaling' --organism human --year 2015:
     """
-    flt = _filters(organism, year, journal)
     gene_terms = _split_terms(genes) or None
     render = _render()
-    with _output(fmt, output, fields) as out, _open(index_path) as ix:
-        results = ix.search(query, limit=limit, offset=offset, filters=flt, genes=gene_terms)
+    with listing.out() as out, listing.open() as ix:
+        results = ix.search(query, limit=listing.limit, offset=listing.offset, filters=listing.filters,
+                            genes=gene_terms)
         render.hits(out, results)  # while open: a table counts all matches
         if facets:
-            render.facets(out, ix.facets(results.query, genes=gene_terms, filters=flt))
+            render.facets(out, ix.facets(results.query, genes=gene_terms, filters=listing.filters))
     _print_suggestions(results)
 
 
@@ -273,57 +232,43 @@ def _print_suggestions(results: SearchResults) -> None:
 
 @app.command()
 @handle_errors
+@listing
 def genes(
     terms: List[str] = typer.Argument(..., help="Gene symbols, aliases, NCBI Gene ids; loose spellings are fine."),
-    index_path: Optional[Path] = IndexOption,
-    limit: Optional[int] = LimitOption,
-    offset: int = OffsetOption,
-    organism: Optional[str] = OrganismOption,
-    year: Optional[str] = YearOption,
-    journal: Optional[str] = JournalOption,
     require: Optional[str] = typer.Option(None, "--require", help="Keep only figures with these genes (A,B)."),
     require_all: bool = typer.Option(False, "--all", help="Keep only figures with every query gene."),
     no_fuzzy: bool = typer.Option(False, "--no-fuzzy", help="No typo-tolerant matching of gene terms."),
     facets: bool = FacetsOption,
-    fmt: str = FormatOption,
-    fields: Optional[str] = FieldsOption,
-    output: Optional[Path] = OutputOption,
+    *,
+    listing: Listing,
 ) -> None:
     """Figures that show a set of genes, ranked by enrichment (hypergeometric p, FDR).
 
     Example: pfocr-search genes STAT3 JAK1 IL6R --organism human --limit 5
     """
-    flt = _filters(organism, year, journal)
     render = _render()
-    with _output(fmt, output, fields) as out, _open(index_path) as ix:
-        results = ix.search_genes(terms, limit, offset=offset, filters=flt, fuzzy=not no_fuzzy,
-                                  require=_split_terms(require), require_all=require_all)
+    with listing.out() as out, listing.open() as ix:
+        results = ix.search_genes(terms, listing.limit, offset=listing.offset, filters=listing.filters,
+                                  fuzzy=not no_fuzzy, require=_split_terms(require), require_all=require_all)
         render.gene_hits(out, results)
         if facets:
-            render.facets(out, ix.facets(genes=terms, filters=flt))
+            render.facets(out, ix.facets(genes=terms, filters=listing.filters))
 
 
 @app.command()
 @handle_errors
+@listing
 def similar(
     figid: str = typer.Argument(..., help="Figure id, e.g. PMC7176449__cm9-133-0959-g001"),
-    index_path: Optional[Path] = IndexOption,
-    limit: Optional[int] = LimitOption,
-    offset: int = OffsetOption,
-    organism: Optional[str] = OrganismOption,
-    year: Optional[str] = YearOption,
-    journal: Optional[str] = JournalOption,
-    fmt: str = FormatOption,
-    fields: Optional[str] = FieldsOption,
-    output: Optional[Path] = OutputOption,
+    *,
+    listing: Listing,
 ) -> None:
     """Figures most like one figure: shared genes first, then title and caption words.
 
     Example: pfocr-search similar PMC7176449__cm9-133-0959-g001 --limit 5
     """
-    flt = _filters(organism, year, journal)
-    with _output(fmt, output, fields) as out, _open(index_path) as ix:
-        _render().hits(out, ix.similar(figid, limit, offset=offset, filters=flt))
+    with listing.out() as out, listing.open() as ix:
+        _render().hits(out, ix.similar(figid, listing.limit, offset=listing.offset, filters=listing.filters))
 
 
 # -- show / stats ------------------------------------------------------------
@@ -341,7 +286,7 @@ def show(
 
     Example: pfocr-search show PMC7176449__cm9-133-0959-g001 --format json
     """
-    with _output(fmt, output) as out, _open(index_path) as ix:
+    with open_output(fmt, output) as out, open_index(index_path) as ix:
         _render().record(out, ix.get(figid))
 
 
@@ -359,7 +304,7 @@ def stats(
     """
     if fmt == "gmt":
         raise PfocrSearchError("stats has no gmt format (use table, json or tsv)")
-    with _output(fmt, output) as out, _open(index_path) as ix:
+    with open_output(fmt, output) as out, open_index(index_path) as ix:
         _render().stats(out, ix.stats(top=top))
 
 

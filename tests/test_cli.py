@@ -8,8 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from pfocr_search import FigureIndex, __version__
-from pfocr_search.cli import app, parse_years
+from pfocr_search.cli import app
 from pfocr_search.errors import PfocrSearchError
+from pfocr_search.options import parse_years
 
 
 @pytest.fixture()

@@ -12,7 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pfocr_search import FigureIndex
-from pfocr_search.query.enrichment import benjamini_hochberg, hypergeom_log_sf_array, odds_ratio_array
+from pfocr_search.query.enrichment import (
+    benjamini_hochberg,
+    hypergeom_log_sf_array,
+    odds_ratio_array,
+)
 
 
 def hypergeom_log_sf(k, N, K, n) -> float:

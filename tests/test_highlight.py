@@ -16,11 +16,11 @@ from test_scoring import QUERIES, _searcher
 from whoosh import highlight
 from whoosh.searching import Results
 
-from pfocr_search.engine.schema import RECORD, unpack_record
 from pfocr_search.engine.evaluation import score
+from pfocr_search.engine.schema import RECORD, unpack_record
 from pfocr_search.query.parser import build_parser, parse_query
-from pfocr_search.query.text import _snippet_words
 from pfocr_search.query.snippets import excerpt, match_spans
+from pfocr_search.query.text import _snippet_words
 
 
 class _Marks(highlight.Formatter):

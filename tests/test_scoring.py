@@ -13,6 +13,7 @@ import dataclasses
 import math
 import shutil
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,10 +22,10 @@ from whoosh import query
 
 from pfocr_search import FigureIndex
 from pfocr_search.engine.evaluation import WordCoordOr, matching, score
+from pfocr_search.engine.storage import Manifest
 from pfocr_search.engine.weighting import ArrayBM25F
 from pfocr_search.query.filters import Filters
 from pfocr_search.query.parser import build_parser, parse_query
-from pfocr_search.engine.storage import Manifest
 
 QUERIES = [
     "signaling", "jak stat signaling", "wnt OR notch", "apoptosis AND caspase", "cancer NOT breast",
@@ -90,7 +91,7 @@ def _check(searcher, config, text: str, may_find_nothing: bool = False) -> None:
     q = parse_query(build_parser(searcher.schema, _plain(config)), text)
     expected = _whoosh(searcher, q)
     got = score(searcher, q)
-    assert set(got.docnums().tolist()) == set(expected), text
+    assert set(np.flatnonzero(got.mask).tolist()) == set(expected), text
     for doc, value in expected.items():
         assert math.isclose(got.scores[doc], value, rel_tol=1e-9, abs_tol=1e-12), (text, doc)
     assert got.count > 0 or may_find_nothing or text in FINDS_NOTHING, text
@@ -155,7 +156,7 @@ def test_prefixes_and_wildcards_score_as_the_or_of_their_terms(single, q):
     assert len(terms) > 1
     expected = {hit.docnum: hit.score for hit in searcher.search(query.Or(terms), limit=None)}
     got = score(searcher, q)
-    assert set(got.docnums().tolist()) == set(expected)
+    assert set(np.flatnonzero(got.mask).tolist()) == set(expected)
     for doc, value in expected.items():
         assert math.isclose(got.scores[doc], value, rel_tol=1e-9)
 
@@ -189,7 +190,7 @@ def test_coordination_scales_by_share_of_words_matched(single, text):
     words = [set(searcher.docs_for_query(sub)) for sub in q.subqueries]
     assert coordinated.count == plain.count > 0
     shares = set()
-    for doc in plain.docnums().tolist():
+    for doc in np.flatnonzero(plain.mask).tolist():
         share = sum(doc in w for w in words) / len(words)
         shares.add(share)
         assert math.isclose(coordinated.scores[doc], plain.scores[doc] * share ** 2, rel_tol=1e-12)

@@ -13,10 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from pfocr_search import ConfigMismatchError, FigureIndex, IndexLockedError, StrictModeError, load_config
-from pfocr_search.sources import parse as parse_module
+from pfocr_search import (
+    ConfigMismatchError,
+    FigureIndex,
+    IndexLockedError,
+    StrictModeError,
+    load_config,
+)
 from pfocr_search.config import parse_config
 from pfocr_search.engine.storage import Manifest, WriteLock
+from pfocr_search.sources import parse as parse_module
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import corpus as synthetic  # noqa: E402
@@ -274,13 +280,16 @@ def big_corpus(tmp_path_factory) -> Path:
 
 
 def _start_and_wait_for_work(path: Path, corpus: Path) -> subprocess.Popen:
+    """Start an update and return once it is writing: its Whoosh writer's
+    temporary folder exists in the new generation (records are being read
+    and indexed from then on)."""
     before = set(path.glob("gen-*"))
     proc = subprocess.Popen(_cli("index", str(corpus), "--index", str(path), "-q"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (set(path.glob("gen-*")) - before):
-        time.sleep(0.02)
-    time.sleep(1.0)  # well into reading and writing
+    while time.monotonic() < deadline and proc.poll() is None and \
+            not any((g / "MAIN.tmp").is_dir() for g in set(path.glob("gen-*")) - before):
+        time.sleep(0.01)
     assert proc.poll() is None, "the run finished before it could be interrupted"
     return proc
 
@@ -306,6 +315,23 @@ def test_killed_or_interrupted_run_keeps_the_previous_index(indexed, big_corpus,
         assert len(after) == 1200 and "PMC7176449__cm9-133-0959-g001" not in after
 
 
+def test_ctrl_c_in_a_library_call_raises_keyboard_interrupt_and_keeps_the_index(indexed, big_corpus):
+    corpus, path, ix = indexed
+    before = snapshot(ix)
+    generation = Manifest.load(path).generation
+
+    def progress(done: int, total: int) -> None:
+        if done >= 100:  # well into reading and writing: Ctrl-C, as a terminal sends it
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        ix.update([big_corpus], progress=progress)
+    assert Manifest.load(path).generation == generation
+    assert [g.name for g in path.glob("gen-*")] == [generation]  # nothing half-written is left
+    assert snapshot(ix) == before
+    assert ix.update([corpus]).unchanged == 50  # and the writer lock was released
+
+
 def test_a_file_whose_figid_changes_drops_the_old_figid(indexed):
     corpus, _, ix = indexed
     seed = corpus / "seed" / "PMC7176449__cm9-133-0959-g001.md"
@@ -315,32 +341,60 @@ def test_a_file_whose_figid_changes_drops_the_old_figid(indexed):
     assert "PMC7176449__renamed" in ix and "PMC7176449__cm9-133-0959-g001" not in ix and len(ix) == 50
 
 
-def test_sharded_parallel_build_equals_a_serial_build(tmp_path, big_corpus, monkeypatch, sample_dir):
-    from pfocr_search.build import indexer, shards
+SEED = "PMC7176449__cm9-133-0959-g001"
+OTHER = "PMC2631308__JCI0938420.f1"
 
+
+def _clashing_corpus(tmp_path: Path, big_corpus: Path, sample_dir: Path) -> Path:
+    """The synthetic corpus plus figid clashes that cross shards both ways.
+
+    * SEED in AAA/first.md (first shard: upper case sorts before the corpus's
+      _figures/) and zzz/second.md (last shard): the later shard's copy loses.
+    * OTHER in group "dup" (AAB/dup.md, read early, in the first shard) from
+      zzy/dup.md, and in zzx/other.md (last shard): zzx sorts before zzy, so
+      the copy written first loses to one written later, and must be deleted.
+    """
     corpus = tmp_path / "corpus"
     shutil.copytree(big_corpus, corpus)
-    seed = (sample_dir / "seed" / "PMC7176449__cm9-133-0959-g001.md").read_text()
-    (corpus / "aaa").mkdir()
-    (corpus / "aaa" / "first.md").write_text(seed)   # first shard: wins the figid
-    (corpus / "zzz").mkdir()
-    (corpus / "zzz" / "second.md").write_text(seed)  # last shard: loses it
+    seed = (sample_dir / "seed" / f"{SEED}.md").read_text()
+    other = (sample_dir / "old" / f"{OTHER}.md").read_text()
+    for path, text in (("AAA/first.md", seed), ("zzz/second.md", seed),
+                       ("AAB/dup.md", (sample_dir / "old" / "PMC1451216__JCI0628535.f1.md").read_text()),
+                       ("zzy/dup.md", other), ("zzx/other.md", other)):
+        (corpus / path).parent.mkdir(exist_ok=True)
+        (corpus / path).write_text(text)
+    return corpus
+
+
+def test_figid_clashes_across_shards_are_settled_as_a_serial_build_settles_them(tmp_path, big_corpus,
+                                                                                monkeypatch, sample_dir):
+    from pfocr_search.build import indexer, shards
+
+    corpus = _clashing_corpus(tmp_path, big_corpus, sample_dir)
     monkeypatch.setattr(shards, "SHARD_MIN_FILES", 200)
     monkeypatch.setattr(shards, "WRITER_LIMIT_MB", 1)  # spill posting runs to disk, as large builds do
     seen = []
     sharded = indexer.build([corpus], tmp_path / "sharded", workers=2, progress=lambda d, t: seen.append((d, t)))
     serial = indexer.build([corpus], tmp_path / "serial", workers=1)
     assert seen[-1][0] == seen[-1][1] == sharded.files
-    assert (sharded.added, len(sharded.conflicts)) == (serial.added, len(serial.conflicts)) == (1201, 1)
-    assert sharded.conflicts[0].path == serial.conflicts[0].path == str(corpus / "zzz" / "second.md")
+    losers = sorted([str(corpus / "zzz" / "second.md"), str(corpus / "zzy" / "dup.md")])
+    for report in (sharded, serial):
+        assert report.added == 1203 and sorted(c.path for c in report.conflicts) == losers
     with FigureIndex.open(tmp_path / "sharded") as a, FigureIndex.open(tmp_path / "serial") as b:
-        assert len(a._ix.reader().leaf_readers()) == 2  # one segment per shard
-        assert a.get("PMC7176449__cm9-133-0959-g001").path == str(corpus / "aaa" / "first.md")
+        segments = [leaf for leaf, _ in a._ix.reader().leaf_readers()]
+        # One segment per shard, and each lost a copy it wrote: the clashes did cross shards.
+        assert len(segments) == 2 and all(leaf.has_deletions() for leaf in segments)
+        for ix in (a, b):
+            assert ix.get(SEED).path == str(corpus / "AAA" / "first.md")
+            assert ix.get(OTHER).path == str(corpus / "zzx" / "other.md")
+            assert len(ix) == 1203
         assert sorted(a.every_figid()) == sorted(b.every_figid())
         assert vocabulary_view(a) == vocabulary_view(b)
         assert [h.figid for h in a.search("signaling", limit=20)] == [h.figid for h in b.search("signaling", limit=20)]
-        # Its source state is complete: only the clash loser is re-read (as every run does).
-        assert a.update([corpus]).files_read == 1
+        # The source state is complete: only the groups that lost a clash are re-read.
+        again = a.update([corpus])
+        assert again.files_read == 3 and (again.added, again.updated, again.removed) == (0, 1, 0)
+        assert a.get(OTHER).path == str(corpus / "zzx" / "other.md") and len(a) == 1203
 
 
 def test_index_from_another_layout_version_asks_for_a_rebuild(indexed):

@@ -31,7 +31,13 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import Analyzer
 
-from ..textkeys import fold_greek_names, fold_text, journal_key, normalize_symbol, organism_key
+from ..textkeys import (
+    fold_greek_names,
+    fold_text,
+    journal_key,
+    normalize_symbol,
+    organism_key,
+)
 
 # A word, or words joined by hyphens/slashes/dashes (JAK-STAT, PI3K/AKT, NF-κB).
 COMPOUND_WORD = r"\w+(?:[-/\u2010-\u2015]\w+)*"

@@ -22,7 +22,13 @@ from whoosh.columns import NumericColumn
 from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length
 
-from .whoosh_internals import BlockCodec, BlockLeafMatcher, BlockPostingsWriter, fixed_column_bytes, perdoc_doc_count
+from .whoosh_internals import (
+    BlockCodec,
+    BlockLeafMatcher,
+    BlockPostingsWriter,
+    fixed_column_bytes,
+    perdoc_doc_count,
+)
 
 _BIG_ENDIAN = sys.byteorder == "big"
 # As W3PerDocReader.doc_field_length answers: None for a zero byte.
@@ -138,19 +144,19 @@ class LengthCachingReader(W3PerDocReader):
 
     def __init__(self, storage, segment):
         super().__init__(storage, segment)
-        self._has_column: dict[str, bool] = {}
-        self._length_lists: dict[str, list | bool] = {}
+        self.known_columns: dict[str, bool] = {}
+        self.field_length_lists: dict[str, list | bool] = {}
 
     def has_column(self, fieldname):
-        if fieldname not in self._has_column:
-            self._has_column[fieldname] = super().has_column(fieldname)
-        return self._has_column[fieldname]
+        if fieldname not in self.known_columns:
+            self.known_columns[fieldname] = super().has_column(fieldname)
+        return self.known_columns[fieldname]
 
     def doc_field_length(self, docnum, fieldname, default=0):
-        lengths = self._length_lists.get(fieldname)
+        lengths = self.field_length_lists.get(fieldname)
         if lengths is None:
             codes = read_numeric_column(self, f"_{fieldname}_len", "B", perdoc_doc_count(self))
-            lengths = self._length_lists[fieldname] = False if codes is None else \
+            lengths = self.field_length_lists[fieldname] = False if codes is None else \
                 [_LENGTH_OR_NONE[c] for c in codes.tolist()]
         return default if lengths is False else lengths[docnum]
 

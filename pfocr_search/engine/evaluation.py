@@ -60,9 +60,6 @@ class Matches:
     def count(self) -> int:
         return int(np.count_nonzero(self.mask))
 
-    def docnums(self) -> np.ndarray:
-        return np.flatnonzero(self.mask)
-
     def top(self, k: int) -> list[tuple[float, int]]:
         """The `k` best (score, docnum) pairs, best first; ties by docnum, as Whoosh orders them."""
         docs = np.flatnonzero(self.mask)

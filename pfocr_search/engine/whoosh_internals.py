@@ -19,8 +19,14 @@ from array import array
 from typing import Any, Callable, Iterator
 
 import whoosh
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PerDocReader, W3PostingsWriter
-from whoosh.codec.whoosh3 import W3TermsReader
+from whoosh.codec.whoosh3 import (
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3LeafMatcher,
+    W3PerDocReader,
+    W3PostingsWriter,
+    W3TermsReader,
+)
 from whoosh.columns import FixedBytesColumn
 from whoosh.compat import dumps
 from whoosh.externalsort import SortingPool

@@ -14,6 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
+
 def hypergeom_log_sf_array(k, N, K, n) -> np.ndarray:
     """ln P(X >= k) for X ~ Hypergeometric(population N, successes K, draws n),
     over arrays (broadcast), for the many figures of one query."""

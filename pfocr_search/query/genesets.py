@@ -38,7 +38,6 @@ from .filters import Filters
 from .results import GeneHit, GeneSearchResults
 from .snippets import Spans, excerpt, symbol_spans
 
-
 # Where a gene set's symbols are looked for as words, to break ties between
 # equally enriched figures: the two fields that say most about a figure.
 _RELEVANCE_FIELDS = ("figtitle", "caption")

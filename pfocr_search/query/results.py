@@ -49,10 +49,10 @@ class Hit:
 class GeneHit(Hit):
     """A figure ranked for a gene set: `score` is -log10 of the p-value."""
 
-    #: Query genes the figure shows, how many, and the figure's gene count.
-    overlap_genes: tuple[str, ...] = ()
+    #: How many query genes the figure shows, its own gene count, and which genes.
     overlap: int = 0
     figure_genes: int = 0
+    overlap_genes: tuple[str, ...] = ()
     #: One-sided hypergeometric p-value, its log10 (exact where p underflows),
     #: Benjamini-Hochberg FDR over the figures scored, and the odds ratio.
     pvalue: float = 1.0

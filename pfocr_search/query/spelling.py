@@ -9,7 +9,6 @@ from whoosh.searching import Searcher
 
 from ..config import IndexConfig
 
-
 _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 # Digits or two capitals: STTA5A, MPAK1, TGFb (spell these as genes first).

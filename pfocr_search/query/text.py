@@ -19,7 +19,6 @@ from .results import Hit, SearchResults
 from .snippets import Spans, excerpt, match_spans, opening
 from .spelling import spelling_suggestions
 
-
 # A text search with fewer hits than this also offers "did you mean" suggestions.
 FEW_HITS = 3
 

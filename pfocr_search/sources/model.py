@@ -95,10 +95,6 @@ class FigureRecord:
             return ""
         return "https://www.ncbi.nlm.nih.gov/" + self.figlink.lstrip("/")
 
-    @property
-    def pfocr_url(self) -> str:
-        return pfocr_url(self.figid)
-
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (genes and annotations as lists of dicts)."""
         # Hand-rolled rather than dataclasses.asdict, whose deep copies made
