@@ -317,7 +317,8 @@ def pfocr_updates(corpus: Path, index: Path, seed: int) -> dict:
         moved.append((target, p))
     added_dir = corpus / "bench-added"
     added_dir.mkdir(exist_ok=True)
-    for i, p in enumerate(figures[:k]):
+    kept = [p for p in figures if p not in set(removed)]  # copy figures that are still there
+    for i, p in enumerate(kept[:k]):
         text = p.read_text(encoding="utf-8")
         figid = re.search(r"^figid: (.+)$", text, re.M).group(1)
         (added_dir / f"{figid}-new{i}.md").write_text(text.replace(figid, f"{figid}-new{i}"), encoding="utf-8")

@@ -397,6 +397,27 @@ def test_figid_clashes_across_shards_are_settled_as_a_serial_build_settles_them(
         assert a.get(OTHER).path == str(corpus / "zzx" / "other.md") and len(a) == 1203
 
 
+def test_a_program_running_threads_builds_with_fresh_worker_processes(tmp_path, big_corpus, monkeypatch):
+    """Forking a process that runs other threads can copy a lock one of them
+    holds into the child; builds started then use fresh processes instead."""
+    from pfocr_search.build import shards, workers
+
+    assert workers.context().get_start_method() == "fork"  # pytest's main thread only
+    stop = threading.Event()
+    busy = threading.Thread(target=stop.wait)
+    busy.start()
+    try:
+        assert workers.context().get_start_method() in ("forkserver", "spawn")
+        monkeypatch.setattr(shards, "SHARD_MIN_FILES", 400)
+        report = FigureIndex.build([big_corpus], tmp_path / "ix").report
+    finally:
+        stop.set()
+        busy.join()
+    assert report.added == 1200 and not report.skipped
+    with FigureIndex.open(tmp_path / "ix") as ix:
+        assert len([leaf for leaf, _ in ix._ix.reader().leaf_readers()]) == 2 and len(ix) == 1200
+
+
 def test_index_from_another_layout_version_asks_for_a_rebuild(indexed):
     import json as _json
 
