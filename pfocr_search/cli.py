@@ -188,6 +188,8 @@ def _print_build_report(report: UpdateReport | None, err: Console) -> None:
         err.print(f"skipped {escape(str(issue))}")
     for issue in report.conflicts:
         err.print(f"conflict {escape(str(issue))}")
+    for issue in report.warnings:
+        err.print(f"warning {escape(str(issue))}")
     typer.echo(report.summary())
 
 
@@ -286,7 +288,7 @@ def show(
 
     Example: pfocr-search show PMC7176449__cm9-133-0959-g001 --format json
     """
-    with open_output(fmt, output) as out, open_index(index_path) as ix:
+    with open_output(fmt, output, index_path=index_path) as out, open_index(index_path) as ix:
         _render().record(out, ix.get(figid))
 
 
@@ -304,7 +306,7 @@ def stats(
     """
     if fmt == "gmt":
         raise PfocrSearchError("stats has no gmt format (use table, json or tsv)")
-    with open_output(fmt, output) as out, open_index(index_path) as ix:
+    with open_output(fmt, output, index_path=index_path) as out, open_index(index_path) as ix:
         _render().stats(out, ix.stats(top=top))
 
 

@@ -274,6 +274,8 @@ def parse_config_text(text: str, source: str = "<memory>", folder: Path | None =
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise ConfigError(f"index config: {source}: not valid YAML ({_one_line(exc)})") from None
+    except Exception as exc:  # noqa: BLE001 - a value its tag cannot build: !!int abc, a date 2023-02-30
+        raise _fail(_bad_value_path(text) or "(top level)", f"cannot read the value ({_one_line(exc)})") from None
     return parse_config(_anchor_alias_file(data, folder) if folder else data, source)
 
 
@@ -290,6 +292,26 @@ def load_config(path: str | Path | None = None) -> IndexConfig:
     except UnicodeDecodeError:
         raise ConfigError(f"index config: {path} is not UTF-8 text") from None
     return parse_config_text(text, str(path), folder=path.parent)
+
+
+def _bad_value_path(text: str) -> str | None:
+    """The key path of the first value YAML can parse but not build."""
+    def leaves(node: yaml.Node, path: str):
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                yield from leaves(value, f"{path}.{key.value}" if path else str(key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, value in enumerate(node.value):
+                yield from leaves(value, f"{path}[{i}]")
+        else:
+            yield path, node
+
+    for path, node in leaves(yaml.compose(text, Loader=_Loader), ""):
+        try:
+            yaml.load(yaml.serialize(node), Loader=_Loader)
+        except Exception:  # noqa: BLE001 - any failure marks the culprit
+            return path
+    return None
 
 
 def _one_line(exc: Exception) -> str:

@@ -28,6 +28,14 @@ class IndexLockedError(PfocrSearchError):
     """Another process is updating the index."""
 
 
+class IndexWriteError(PfocrSearchError):
+    """The index folder cannot be written (full disk, read-only, permissions)."""
+
+
+class UnsafeIndexError(IndexNotFoundError):
+    """An index file holds something pfocr-search refuses to load (a tampered index)."""
+
+
 class ConfigMismatchError(PfocrSearchError):
     """The index was built with a different schema than the config asks for."""
 

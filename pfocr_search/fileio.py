@@ -1,9 +1,11 @@
-"""Writing files so that a reader sees the old content or the new, never half."""
+"""Files in and out safely: sources read with a type check and a byte limit,
+index files written so that a reader sees the old content or the new, never half."""
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -21,3 +23,26 @@ def write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+class UnreadableFile(ValueError):
+    """A file cannot be read as a source; the message says why (in one line)."""
+
+
+def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes.
+
+    The type is checked before opening (a FIFO would block the open, a
+    device such as /dev/zero never ends), and at most `limit` + 1 bytes are
+    read whatever the size the file claims."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnreadableFile("not a regular file (a pipe, device or socket)")
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise UnreadableFile(f"larger than {limit / 1e6:g} MB, too large for this kind of file")
+    return data

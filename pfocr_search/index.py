@@ -281,12 +281,13 @@ class FigureIndex:
             # Rebuilt with other fields: keep a config the caller chose if it fits.
             self.config = (manifest.accept(self.path, self.config) if self._explicit_config
                            else manifest.built_config(self.path))
-        old_searcher, old_ix = self._searcher, self._ix
+        old_searcher, old_ix, old_genes = self._searcher, self._ix, self.genes
         self._searcher = None
         self._load(manifest)
         if old_searcher is not None:
             old_searcher.close()
         old_ix.close()
+        old_genes.close()
 
     def close(self) -> None:
         with self._lock:
@@ -294,6 +295,7 @@ class FigureIndex:
                 self._searcher.close()
                 self._searcher = None
             self._ix.close()
+            self.genes.close()
 
     def __enter__(self) -> "FigureIndex":
         return self

@@ -56,10 +56,11 @@ def open_index(index_path: Path | None) -> "FigureIndex":
     return FigureIndex.open(index_path)
 
 
-def open_output(fmt: str, path: Path | None, fields: str | None = None):
+def open_output(fmt: str, path: Path | None, fields: str | None = None, index_path: Path | None = None) -> "Output":
+    from .engine.storage import resolve_index_path
     from .output import Output
 
-    return Output(fmt, path, fields)
+    return Output(fmt, path, fields, index=resolve_index_path(index_path))
 
 
 FormatOption = typer.Option("table", "--format", "-f",
@@ -99,7 +100,7 @@ class Listing:
         return open_index(self.index_path)
 
     def out(self) -> "Output":
-        return open_output(self.fmt, self.output, self.fields)
+        return open_output(self.fmt, self.output, self.fields, self.index_path)
 
 
 def listing(func: F) -> F:

@@ -10,6 +10,7 @@ enrichment tools.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
@@ -34,34 +35,62 @@ GENE_HIT_COLUMNS = ("rank", "figid", "overlap", "figure_genes", "pvalue", "fdr",
 
 
 class Output:
-    """Where a command writes (stdout or --output FILE) and how richly."""
+    """Where a command writes (stdout or --output FILE) and how richly.
 
-    def __init__(self, fmt: str, path: Path | None = None, fields: str | None = None) -> None:
+    A file is written beside its destination and moved into place only when
+    the command succeeds: a mistyped --index or a bad query never empties
+    the file a user already has."""
+
+    def __init__(self, fmt: str, path: Path | None = None, fields: str | None = None, *,
+                 index: Path | None = None) -> None:
         if fmt not in FORMATS:
             raise PfocrSearchError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
         self.format = fmt
         self.fields = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-        try:
-            self._file: IO[str] | None = open(path, "w", encoding="utf-8") if path else None
-        except OSError as exc:
-            raise PfocrSearchError(f"cannot write {path}: {exc.strerror or exc}") from None
+        self.path = path
+        self._tmp: Path | None = None
+        self._file: IO[str] | None = None
+        if path is not None:
+            self._file = self._open_beside(path, index)
         self.console = Console(file=self._file or sys.stdout, highlight=False, soft_wrap=False)
         self.rich = self._file is None and self.console.is_terminal
+
+    def _open_beside(self, path: Path, index: Path | None) -> IO[str]:
+        target = path.resolve()
+        if index is not None and target.is_relative_to(index.resolve()):
+            raise PfocrSearchError(f"--output {path} is inside the index folder {index}; write it elsewhere")
+        if target.is_dir():
+            raise PfocrSearchError(f"--output {path} is a folder; give a file name")
+        self._tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            return open(self._tmp, "w", encoding="utf-8")
+        except OSError as exc:
+            raise PfocrSearchError(f"cannot write {path}: {exc.strerror or exc}") from None
 
     def line(self, text: str = "") -> None:
         (self._file or sys.stdout).write(text + "\n")
 
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-        else:
+    def close(self, ok: bool = True) -> None:
+        """Finish: move the file into place if `ok`, else drop it."""
+        if self._file is None:
             sys.stdout.flush()
+            return
+        self._file.close()
+        assert self.path is not None and self._tmp is not None
+        if not ok:
+            self._tmp.unlink(missing_ok=True)
+            return
+        try:
+            os.replace(self._tmp, self.path.resolve())
+        except OSError as exc:
+            self._tmp.unlink(missing_ok=True)
+            raise PfocrSearchError(f"cannot write {self.path}: {exc.strerror or exc}") from None
 
     def __enter__(self) -> "Output":
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.close(ok=exc_type is None)
 
     def columns(self, default: Sequence[str], available: Iterable[str]) -> list[str]:
         """--fields, checked against what the rows have, else `default`."""

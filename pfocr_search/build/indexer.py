@@ -20,12 +20,20 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..config import IndexConfig, load_config
-from ..engine.storage import Manifest, WriteLock, link_generation, new_generation, remove_stale_generations
+from ..engine.storage import (
+    Manifest,
+    WriteLock,
+    check_index_folder,
+    link_generation,
+    new_generation,
+    remove_stale_generations,
+)
 from ..engine.writer import RecordWriter, create_index
-from ..errors import StrictModeError
+from ..errors import IndexWriteError, StrictModeError
 from ..genes.vocabulary import VOCABULARY, VocabularyCounter
 from ..sources.changes import STATE, GroupState, SourceState, is_unchanged
-from ..sources.discovery import discover, group_files, group_key
+from ..sources.discovery import discover, group_files, group_key, orphan_tables
+from ..sources.model import ReadIssue
 from ..version import __version__
 from .session import UpdateReport, WriteSession, settle
 from .shards import build_in_shards, shard_count
@@ -58,10 +66,21 @@ def update(
     rebuilding (`ConfigMismatchError`).  With `strict`, any unreadable record
     fails the run (`StrictModeError`) and the index is left untouched.
     """
-    started = time.perf_counter()
     root = Path(path)
+    try:
+        return _update(sources, root, config, rebuild, strict, progress, wait, workers)
+    except OSError as exc:  # the index's side: reading sources never raises this far
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise IndexWriteError(f"cannot write the index at {root}: {exc.strerror or exc}{where}") from None
+
+
+def _update(sources: Sequence[str | os.PathLike[str]], root: Path, config: IndexConfig | None, rebuild: bool,
+            strict: bool, progress: ProgressCallback | None, wait: float, workers: int | None) -> UpdateReport:
+    started = time.perf_counter()
+    check_index_folder(root)
     data_files: set[str] = set()
-    groups = group_files(discover(sources, data_files))
+    problems: list[ReadIssue] = []
+    groups = group_files(discover(sources, data_files, problems))
     with WriteLock(root, wait) as lock:
         existing = _current_manifest(root)
         current = None if rebuild else existing
@@ -69,8 +88,10 @@ def update(
         report = UpdateReport(path=str(root), files=sum(map(len, groups)), rebuilt=current is None,
                               recovered_lock_from=lock.recovered_from)
         old_state = SourceState.load(root / current.generation / STATE) if current else SourceState()
+        report.warnings += problems
         plan = _plan(groups, old_state, report, data_files)
         if current is not None and not plan.to_read and not plan.removed_figids(old_state):
+            _report_orphans(report, plan.state, data_files)
             _check_strict(strict, report)
             # Nothing to write: keep the generation; remember touched files' new times.
             if plan.touched:
@@ -81,6 +102,7 @@ def update(
         try:
             _write_generation(generation, current and root / current.generation, plan, old_state, config,
                               report, progress, workers)
+            _report_orphans(report, plan.state, data_files)
             _check_strict(strict, report)
             plan.state.save(generation / STATE)
             report.elapsed = time.perf_counter() - started
@@ -98,6 +120,10 @@ def build(sources: Sequence[str | os.PathLike[str]], path: str | os.PathLike[str
           config: IndexConfig | None = None, **kwargs) -> UpdateReport:
     """A fresh index of every record under `sources` (see `update`)."""
     return update(sources, path, config, rebuild=True, **kwargs)
+
+
+def _report_orphans(report: UpdateReport, state: SourceState, data_files: set[str]) -> None:
+    report.warnings += orphan_tables(data_files, (p for g in state.groups.values() for p in g.files))
 
 
 def _check_strict(strict: bool, report: UpdateReport) -> None:

@@ -29,7 +29,7 @@ from ..genes.vocabulary import VocabularyCounter
 from ..sources.changes import SourceState
 from ..sources.discovery import read_group
 from .session import Ledger, UpdateReport, WriteSession, settle
-from .workers import context, worker_count
+from .workers import context, ignore_interrupts, worker_count
 
 # A fresh build gives each worker process a shard of at least this many files.
 SHARD_MIN_FILES = 2000
@@ -56,6 +56,7 @@ def shard_count(groups: list[list[Path]], workers: int | None) -> int:
 
 def _init_worker(counter) -> None:
     global _progress_counter
+    ignore_interrupts()
     _progress_counter = counter
 
 
@@ -129,3 +130,4 @@ def _count(report: UpdateReport, shard: UpdateReport) -> None:
     report.files_read += shard.files_read
     report.skipped += shard.skipped
     report.conflicts += shard.conflicts
+    report.warnings += shard.warnings

@@ -10,7 +10,6 @@ for every query.
 from __future__ import annotations
 
 import io
-import pickle
 import weakref
 import zlib
 from typing import Any, Callable
@@ -20,7 +19,7 @@ from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length
 
 from .codec import ArrayPositions, read_numeric_column, split_block
-from .whoosh_internals import raw_postings, segment_perdoc
+from .whoosh_internals import raw_postings, safe_load, segment_perdoc
 
 #: Decoded field length for each of Whoosh's one-byte length codes.
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
@@ -74,7 +73,7 @@ def _read_blocks(raw: bytes, positions: bool) -> tuple[np.ndarray, np.ndarray, n
     while stream.tell() < end:
         start = stream.tell()
         size = abs(unpack_int(stream.read(4))[0])
-        count = pickle.load(stream)[0]
+        count = safe_load(stream)[0]
         block_ids, block_weights, values, value_sizes = split_block(raw, count, stream.tell())
         ids.append(block_ids)
         weights.append(block_weights)

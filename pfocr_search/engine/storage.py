@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import re
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -98,6 +99,9 @@ class Manifest:
         if manifest.format != FORMAT:
             raise IndexNotFoundError(f"index at {root} has format {manifest.format}; "
                                      f"this pfocr-search reads format {FORMAT}: rebuild it with --rebuild")
+        if not isinstance(manifest.generation, str) or not _GENERATION.fullmatch(manifest.generation):
+            raise IndexNotFoundError(f"{path} names a generation outside the index ({manifest.generation!r}); "
+                                     "refusing to open it")
         return manifest
 
 
@@ -121,6 +125,27 @@ class MappedStorage(FileStorage):
 def open_generation(path: Path):
     """The Whoosh index of one generation, for searching."""
     return MappedStorage(str(path)).open_index()
+
+
+#: How this package names generations; nothing else in a folder is ever deleted.
+_GENERATION = re.compile(r"gen-\d{8}T\d{6}-\d+-\d{6}")
+#: What an index folder holds besides generations (and a manifest being replaced).
+_OWN_FILES = re.compile("|".join([*map(re.escape, (MANIFEST, LOCK, WRITER)), rf"\.{re.escape(MANIFEST)}\.\d+\.tmp"]))
+
+
+def check_index_folder(root: Path) -> None:
+    """Refuse to make an index in a file, or in a folder holding anything else
+    (someone's own gen-* folders included): an index only ever writes and
+    deletes its own files."""
+    if root.exists() and not root.is_dir():
+        raise IndexNotFoundError(f"{root} is a file, not an index folder; give a new or empty folder as --index")
+    if not root.is_dir() or (root / MANIFEST).is_file():
+        return
+    foreign = sorted(p.name for p in root.iterdir()
+                     if not (_OWN_FILES.fullmatch(p.name) or (_GENERATION.fullmatch(p.name) and p.is_dir())))
+    if foreign:
+        raise IndexNotFoundError(f"{root} is not a pfocr-search index and holds other files ({', '.join(foreign[:3])}"
+                                 f"{', ...' if len(foreign) > 3 else ''}); give a new or empty folder as --index")
 
 
 def new_generation(root: Path) -> Path:
@@ -148,8 +173,9 @@ def remove_stale_generations(root: Path, keep: set[str]) -> None:
     The generation just replaced is kept by callers, so searches that opened
     it a moment ago can finish; anything older, or left by a killed build, goes.
     """
-    for child in root.glob("gen-*"):
-        if child.name not in keep and child.is_dir():
+    for child in root.iterdir():
+        if child.name not in keep and _GENERATION.fullmatch(child.name) and child.is_dir() \
+                and not child.is_symlink():
             shutil.rmtree(child, ignore_errors=True)
 
 
@@ -168,6 +194,9 @@ class WriteLock:
 
     def __enter__(self) -> "WriteLock":
         self.root.mkdir(parents=True, exist_ok=True)
+        for name in (LOCK, WRITER):  # never write through a link into someone else's file
+            if (self.root / name).is_symlink():
+                raise IndexLockedError(f"{self.root / name} is a symbolic link; remove it to update this index")
         lock = FileLock(str(self.root / LOCK))
         deadline = time.monotonic() + self.wait
         while not lock.acquire(blocking=False):
@@ -179,7 +208,13 @@ class WriteLock:
             time.sleep(0.1)
         self._lock = lock
         self.recovered_from = _read_pid(self.root / WRITER)
-        (self.root / WRITER).write_text(str(os.getpid()), "utf-8")
+        try:
+            fd = os.open(self.root / WRITER, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(str(os.getpid()))
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterable
 
 from rapidfuzz import fuzz, process
@@ -78,8 +77,8 @@ class GeneFamilies:
         self.aliases, self.curated, self.min_share = aliases, curated, min_share
 
     @classmethod
-    def load(cls, path: Path, min_share: float = 0.1) -> "GeneFamilies":
-        data = json.loads(path.read_text("utf-8"))
+    def from_json(cls, text: bytes | str, min_share: float = 0.1) -> "GeneFamilies":
+        data = json.loads(text)
         return cls(data["aliases"], {k: tuple(v) for k, v in data["curated"].items()}, min_share)
 
     def matches(self, key: str) -> list[GeneMatch]:

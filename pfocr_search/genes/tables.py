@@ -2,13 +2,15 @@
 
 A text query needs only the alias table (which words name gene families),
 a small part of the whole; gene queries need the vocabulary and a resolver
-built over it.  Each is read once per generation.
+built over it.  Each is read once per generation, from a file opened when the
+generation was: another process's updates may delete the generation's
+folder meanwhile, and an open file still reads what it held.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import BinaryIO, Callable, TypeVar
 
 from ..config import IndexConfig
 from ..errors import IndexNotFoundError
@@ -23,6 +25,7 @@ class GeneTables:
 
     def __init__(self, folder: Path, config: IndexConfig) -> None:
         self.folder, self.config = folder, config
+        self._files = {name: _open(folder / name) for name in (VOCABULARY, ALIASES)}
         self._vocabulary: GeneVocabulary | None = None
         self._families: GeneFamilies | None = None
         self._resolver: GeneResolver | None = None
@@ -31,19 +34,33 @@ class GeneTables:
     @property
     def vocabulary(self) -> GeneVocabulary:
         if self._vocabulary is None:
-            path = self.folder / VOCABULARY
-            self._vocabulary = _read_stored(path, lambda: VocabularyCounter.load(path).vocabulary()) \
-                if path.is_file() else GeneVocabulary()
+            self._vocabulary = self._read(VOCABULARY, lambda text: VocabularyCounter.from_json(text).vocabulary()) \
+                if self._files[VOCABULARY] else GeneVocabulary()
         return self._vocabulary
 
     @property
     def families(self) -> GeneFamilies:
         if self._families is None:
-            path = self.folder / ALIASES
             share = self.config.genes.alias_min_share
-            self._families = _read_stored(path, lambda: GeneFamilies.load(path, share)) \
-                if path.is_file() else self.resolver.families
+            self._families = self._read(ALIASES, lambda text: GeneFamilies.from_json(text, share)) \
+                if self._files[ALIASES] else self.resolver.families
         return self._families
+
+    def _read(self, name: str, load: Callable[[bytes], T]) -> T:
+        """`load()` of a file stored with the index; a damaged one is an
+        IndexNotFoundError that says to rebuild, not an internal error."""
+        fh = self._files[name]
+        try:
+            fh.seek(0)
+            return load(fh.read())
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise IndexNotFoundError(f"{self.folder / name} is damaged ({type(exc).__name__}: {exc}); "
+                                     "rebuild the index with --rebuild") from None
+
+    def close(self) -> None:
+        for fh in self._files.values():
+            if fh is not None:
+                fh.close()
 
     @property
     def resolver(self) -> GeneResolver:
@@ -70,11 +87,8 @@ class GeneTables:
         return None
 
 
-def _read_stored(path: Path, load: Callable[[], T]) -> T:
-    """`load()` of a file stored with the index; a damaged one is an
-    IndexNotFoundError that says to rebuild, not an internal error."""
+def _open(path: Path) -> BinaryIO | None:
     try:
-        return load()
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise IndexNotFoundError(f"{path} is damaged ({type(exc).__name__}: {exc}); "
-                                 "rebuild the index with --rebuild") from None
+        return open(path, "rb")
+    except FileNotFoundError:
+        return None

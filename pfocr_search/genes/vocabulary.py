@@ -118,7 +118,11 @@ class VocabularyCounter:
 
     @classmethod
     def load(cls, path: Path) -> "VocabularyCounter":
-        data = json.loads(path.read_text("utf-8"))
+        return cls.from_json(path.read_bytes())
+
+    @classmethod
+    def from_json(cls, text: bytes | str) -> "VocabularyCounter":
+        data = json.loads(text)
         counter = cls()
         counter.figures = Counter(data["figures"])
         for name in ("ids", "organisms", "aliases"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -27,9 +28,16 @@ STATE = "sources.json"
 
 
 def digest(path: str) -> str | None:
+    """A regular file's content digest (None for anything else: a pipe would
+    block, a device never end)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        hasher = hashlib.blake2b(digest_size=16)
         with open(path, "rb") as fh:
-            return hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                hasher.update(chunk)
+        return hasher.hexdigest()
     except OSError:
         return None
 

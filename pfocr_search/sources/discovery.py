@@ -14,33 +14,40 @@ from typing import Iterable, Iterator, Sequence
 from ..errors import SourceError
 from .claims import Claims
 from .model import FigureRecord, Item, ReadIssue
-from .parse import can_merge, merge_records, read_figure_file
+from .parse import DATA_KINDS, can_merge, merge_records, read_figure_file
 from .values import RecordError
 
 
-def discover(sources: Sequence[str | Path], data_files: set[str] | None = None) -> list[Path]:
+def discover(sources: Sequence[str | Path], data_files: set[str] | None = None,
+             problems: list[ReadIssue] | None = None) -> list[Path]:
     """Every figure Markdown file under `sources`, sorted and without repeats.
 
     Directories are searched recursively without following symlinked
     directories (so a symlink loop cannot hang the walk); hidden folders are
-    skipped.  A source that does not exist is a `SourceError`.  Given a set
-    as `data_files`, every `.tsv` seen on the way is added to it, so callers
-    can tell which `_data` files exist without a stat() each.
+    skipped, and a folder that cannot be read is reported in `problems`.  A
+    source that does not exist is a `SourceError`.  Given a set as
+    `data_files`, every `.tsv` seen on the way is added to it, so callers can
+    tell which `_data` files exist without a stat() each.
     """
     found: dict[Path, None] = {}
+    unreadable = problems if problems is not None else []
+
+    def report(error: OSError) -> None:
+        unreadable.append(ReadIssue(str(error.filename), f"folder not read: {error.strerror or error}", "warning"))
+
     for source in sources:
         # Absolute, so an index updated from another working folder sees the same files.
         root = Path(source).absolute()
-        if root.is_file():
-            found[root] = None
+        if root.is_file() or (root.exists() and not root.is_dir()):
+            found[root] = None  # a pipe or device given by name is reported when read
         elif root.is_dir():
-            for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+            for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=report):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 found.update((Path(dirpath) / f, None) for f in sorted(filenames) if f.endswith(".md"))
                 if data_files is not None:
                     data_files.update(os.path.join(dirpath, f) for f in filenames if f.endswith(".tsv"))
-        elif root.exists() or root.is_symlink():
-            raise SourceError(f"source is neither a file nor a folder: {root}")
+        elif root.is_symlink():
+            raise SourceError(f"source is a broken or looping link: {root}")
         else:
             raise SourceError(f"source does not exist: {root}")
     return sorted(found)
@@ -64,11 +71,16 @@ def read_group(paths: Sequence[Path]) -> list[Item]:
     at: dict[str, int] = {}
     claims = Claims()
     for path in paths:
+        warnings: list[ReadIssue] = []
         try:
-            record = read_figure_file(path)
+            record = read_figure_file(path, warnings)
         except RecordError as exc:
             out.append(ReadIssue(str(path), str(exc)))
             continue
+        except Exception as exc:  # noqa: BLE001 - whatever one file does is that file's problem, not the build's
+            out.append(ReadIssue(str(path), f"cannot read: {type(exc).__name__}: {' '.join(str(exc).split())}"))
+            continue
+        out.extend(warnings)
         kept = out[at[record.figid]] if record.figid in at else None
         if isinstance(kept, FigureRecord) and can_merge(kept, record):
             out[at[record.figid]] = merge_records(kept, record)
@@ -78,6 +90,17 @@ def read_group(paths: Sequence[Path]) -> list[Item]:
             at[record.figid] = len(out)
             out.append(record)
     return out
+
+
+#: `_data` tables a figure file reads, by the end of their names.
+DATA_SUFFIXES = tuple(f"-{kind}.tsv" for kind in DATA_KINDS)
+
+
+def orphan_tables(data_files: Iterable[str], used: Iterable[str]) -> list[ReadIssue]:
+    """`_data` tables (by name) that no figure file read: a figure file missing, or misnamed."""
+    unused = set(data_files) - set(used)
+    return [ReadIssue(path, "not used: no figure file <figid>.md for this table", "warning")
+            for path in sorted(unused) if path.endswith(DATA_SUFFIXES)]
 
 
 def read_records(sources: Sequence[str | Path]) -> Iterator[Item]:

@@ -17,15 +17,17 @@ both layouts becomes one record (`merge_records`).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
+from ..fileio import UnreadableFile, read_limited
 from . import values as v
-from .model import DATABASE, INLINE, MERGED, Annotation, FigureRecord, Gene, union
-from .tsv import TableError, read_table
+from .model import DATABASE, INLINE, MERGED, Annotation, FigureRecord, Gene, ReadIssue, union
+from .tsv import Table, TableError, read_table
 from .values import RecordError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -53,12 +55,9 @@ def split_front_matter(text: str) -> str:
 
 def load_front_matter(path: Path) -> dict[str, Any]:
     try:
-        size = path.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            raise RecordError(f"too large for a figure record ({size / 1e6:.1f} MB)")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RecordError(f"cannot read: {exc.strerror or exc}") from None
+        raw = read_limited(path, MAX_RECORD_BYTES)
+    except UnreadableFile as exc:
+        raise RecordError(str(exc)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -70,9 +69,16 @@ def load_front_matter(path: Path) -> dict[str, Any]:
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "syntax error"
         raise RecordError(f"bad YAML front matter{where}: {problem}") from None
+    except Exception as exc:  # noqa: BLE001 - a value its tag cannot build: !!int abc, a date 2023-02-30
+        raise RecordError(f"bad YAML front matter: {type(exc).__name__}: {_one_line(exc)}") from None
     if not isinstance(data, dict):
         raise RecordError(f"front matter is not a mapping (got {type(data).__name__})")
+    v.check_expansion(data)
     return data
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]
 
 
 def _inline_genes(value: Any) -> list[Gene]:
@@ -97,24 +103,17 @@ def _inline_genes(value: Any) -> list[Gene]:
 _TSV_GENE_COLUMNS = ("ncbigene_symbol", "organism_name", "word", "match", "source", "ncbigene_id")
 
 
-def _table(path: Path):
-    try:
-        return read_table(path)
-    except TableError as exc:
-        raise RecordError(str(exc)) from None
-
-
-def _tsv_genes(path: Path) -> list[Gene]:
+def _tsv_genes(table: Table) -> list[Gene]:
     genes = []
     organisms: dict[str, str | None] = {}  # a file names a few organisms many times
-    for symbol, organism, word, match, source, ident in _table(path).columns(_TSV_GENE_COLUMNS):
-        symbol = symbol.strip()
+    for symbol, organism, word, match, source, ident in table.columns(_TSV_GENE_COLUMNS):
+        symbol = v.text(symbol, "ncbigene_symbol")
         if v.missing(symbol):
             continue
         if organism not in organisms:
             organisms[organism] = v.text(organism, "organism_name") or None
-        words = union((), (v.clean_word(word), v.clean_word(match)))
-        source = source.strip()
+        words = union((), (v.clean_word(v.text(word, "word")), v.clean_word(v.text(match, "match"))))
+        source = v.text(source, "source")
         genes.append(Gene(symbol, v.identifier(ident), organisms[organism], words,
                           (source,) if source and not v.missing(source) else ()))
     return genes
@@ -136,9 +135,9 @@ def _inline_annotations(value: Any, key: str) -> list[Annotation]:
     return out
 
 
-def _tsv_annotations(path: Path) -> list[Annotation]:
+def _tsv_annotations(table: Table) -> list[Annotation]:
     out = []
-    for row in _table(path).records():
+    for row in table.records():
         name = row.get("name") or ""
         name = name if not v.missing(name) else (row.get("word") or "")
         if v.missing(name):
@@ -147,7 +146,7 @@ def _tsv_annotations(path: Path) -> list[Annotation]:
         for column, value in row.items():
             if column in ("word", "match", "name") or v.missing(value):
                 continue
-            value = value.strip()
+            value = v.text(value, column)
             ids.append(value if ":" in value else f"{column}:{value}")
         out.append(Annotation(v.text(name, "name"), tuple(ids)))
     return out
@@ -193,26 +192,36 @@ def _keywords(data: dict[str, Any]) -> tuple[str, ...]:
     return union(v.text_list(data.get("keywords"), "keywords"), from_jsonld)
 
 
-def read_figure_file(path: str | Path) -> FigureRecord:
+# Figids name files (<figid>.md, <figid>-genes.tsv): no separators, no "..".
+_BAD_FIGID = re.compile(r"[/\\\x00-\x1f]|\.\.|^\.")
+
+
+def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None) -> FigureRecord:
     """Read one figure Markdown file (either layout) into a record.
 
-    Raises `RecordError` with the reason when the file is not a readable record.
+    Raises `RecordError` with the reason when the file is not a readable
+    record.  A `_data` TSV that cannot be read, or has rows that do not fit
+    its header, is reported in `warnings` (kind "warning"); the record is
+    read without what it could not use.
     """
     path = Path(path)
     data = load_front_matter(path)
     figid = v.text(data.get("figid"), "figid")
     if not figid:
         raise RecordError("no figid in front matter")
+    if _BAD_FIGID.search(figid):
+        raise RecordError(f"figid {figid!r} is not an identifier (it has path characters)")
     layout = INLINE if "genes" in data else DATABASE
     genes = _inline_genes(data.get("genes"))
     chemicals = _inline_annotations(data.get("chemicals"), "chemicals")
     diseases = _inline_annotations(data.get("diseases"), "diseases")
     sources = [str(path)]
-    for kind, bucket, reader in zip(DATA_KINDS, (genes, chemicals, diseases),
-                                    (_tsv_genes, _tsv_annotations, _tsv_annotations)):
+    readers: tuple[Callable[[Table], list], ...] = (_tsv_genes, _tsv_annotations, _tsv_annotations)
+    for kind, bucket, reader in zip(DATA_KINDS, (genes, chemicals, diseases), readers):
         tsv = _data_file(path, figid, kind)
-        if tsv is not None:
-            bucket.extend(reader(tsv))
+        table = _data_table(tsv, warnings) if tsv is not None else None
+        if table is not None:
+            bucket.extend(reader(table))
             sources.append(str(tsv))
     genes_t = _merge_genes(genes)
     organisms = union(v.text_list(data.get("organisms"), "organisms"), (g.organism for g in genes_t if g.organism))
@@ -238,6 +247,21 @@ def read_figure_file(path: str | Path) -> FigureRecord:
         layout=layout,
         sources=tuple(sources),
     )
+
+
+def _data_table(path: Path, warnings: list[ReadIssue] | None) -> Table | None:
+    """A `_data` TSV, or None (with a warning) if it cannot be read."""
+    problems = warnings if warnings is not None else []
+    try:
+        table = read_table(path)
+    except TableError as exc:
+        problems.append(ReadIssue(str(path), f"not used: {exc}", "warning"))
+        return None
+    if table.misfits:
+        lines = ", ".join(map(str, table.misfits[:5])) + (" ..." if len(table.misfits) > 5 else "")
+        problems.append(ReadIssue(str(path), f"{len(table.misfits)} row(s) with another number of cells "
+                                             f"than the header of {len(table.header)} (line {lines})", "warning"))
+    return table
 
 
 def can_merge(a: FigureRecord, b: FigureRecord) -> bool:

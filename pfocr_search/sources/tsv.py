@@ -7,9 +7,14 @@ rest of the file.  So a table is read as plain lines split on tabs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
+
+from ..fileio import UnreadableFile, read_limited
+
+#: A PFOCR `_data` table is a few KB; one this large is not one.
+MAX_TABLE_BYTES = 16 * 1024 * 1024
 
 
 class TableError(ValueError):
@@ -20,6 +25,8 @@ class TableError(ValueError):
 class Table:
     header: list[str]
     rows: list[list[str]]
+    #: Line numbers of rows with another number of cells than the header.
+    misfits: list[int] = field(default_factory=list)
 
     def columns(self, names: Sequence[str]) -> list[tuple[str, ...]]:
         """The named columns of every row ("" where a column or cell is absent)."""
@@ -31,18 +38,20 @@ class Table:
         return [dict(zip(self.header, row)) for row in self.rows]
 
 
-def read_table(path: str | Path, *, header: bool = True) -> Table:
-    """A TSV's header (when `header`) and non-blank rows, split on tabs."""
+def read_table(path: str | Path, *, header: bool = True, limit: int | None = None) -> Table:
+    """A TSV's header (when `header`) and non-blank rows, split on tabs; at
+    most `limit` bytes (default `MAX_TABLE_BYTES`)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise TableError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+        text = read_limited(path, MAX_TABLE_BYTES if limit is None else limit).decode("utf-8-sig")
+    except UnreadableFile as exc:
+        raise TableError(f"{path.name}: {exc}") from None
     except UnicodeDecodeError as exc:
-        raise TableError(f"cannot read {path.name}: not UTF-8 (bad byte at offset {exc.start})") from None
+        raise TableError(f"{path.name}: not UTF-8 (bad byte at offset {exc.start})") from None
     # split("\n"), not splitlines(): that also breaks lines at form feeds and
     # Unicode separators, which may stand inside a cell.
-    rows = [line.rstrip("\r").split("\t") for line in text.split("\n") if line.strip()]
+    lines = [(n, line.rstrip("\r").split("\t")) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
     if not header:
-        return Table([], rows)
-    return Table(rows[0] if rows else [], rows[1:])
+        return Table([], [row for _, row in lines])
+    head = lines[0][1] if lines else []
+    return Table(head, [row for _, row in lines[1:]], [n for n, row in lines[1:] if len(row) != len(head)])

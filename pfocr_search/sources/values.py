@@ -24,7 +24,48 @@ _MISSING = {"", "na", "n/a", "nan", "none", "null", ".na", ".na.character", "na_
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 _LIST_SPLIT = re.compile(r"\s*[|;]\s*")
 _YEAR = re.compile(r"^\s*(\d{4})")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Terminal escape sequences (CSI, OSC) whole, then any other C0/C1 control:
+# text from records reaches terminals and every output format.
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: What one record's front matter may expand to, in characters of text: real
+#: records hold a few KB; YAML aliases can make a few hundred bytes expand to
+#: gigabytes (an "alias bomb").
+MAX_EXPANDED_CHARS = 2_000_000
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters and terminal escape sequences."""
+    return _CONTROL.sub(" ", text)
+
+
+def check_expansion(data: Any, limit: int = MAX_EXPANDED_CHARS) -> None:
+    """Raise RecordError if `data` (as loaded, aliases shared) holds more than
+    `limit` characters of text once every alias is expanded.  Counted with
+    each shared node's size remembered, so a bomb costs a walk over its few
+    distinct nodes, not over its expansion."""
+    sizes: dict[int, int] = {}
+
+    def size(value: Any, depth: int) -> int:
+        if isinstance(value, str):
+            return len(value)
+        if not isinstance(value, (list, dict)):
+            return 8
+        known = sizes.get(id(value))
+        if known is not None:
+            return known
+        if depth > 100:
+            raise RecordError("front matter nests more than 100 levels deep")
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        total = 0
+        for key, item in items:
+            total += size(key, depth + 1) + size(item, depth + 1)
+            if total > limit:
+                break
+        sizes[id(value)] = total
+        return total
+
+    if size(data, 0) > limit:
+        raise RecordError(f"front matter expands to more than {limit:,} characters (YAML aliases?)")
 
 
 def missing(value: Any) -> bool:
@@ -39,7 +80,7 @@ def text(value: Any, key: str) -> str:
         raise RecordError(f"'{key}' should be text, got a mapping")
     if missing(value) or isinstance(value, bool):
         return ""
-    return " ".join(_CONTROL.sub(" ", str(value)).split())
+    return " ".join(strip_controls(str(value)).split())
 
 
 def text_list(value: Any, key: str) -> tuple[str, ...]:
