@@ -1,0 +1,56 @@
+"""Reading file groups in worker processes, when there are enough to pay for them."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..sources.discovery import read_group
+
+# Below this many files to read a process pool costs more than it saves.
+PARALLEL_MIN_FILES = 2000
+
+
+def worker_count(workers: int | None) -> int:
+    """Worker processes to use; none inside a daemonic process, which may not start any."""
+    if multiprocessing.current_process().daemon:
+        return 1
+    return workers if workers is not None else (os.cpu_count() or 1)
+
+
+def context() -> multiprocessing.context.BaseContext:
+    """'fork' only while this process has one thread: forking a process with
+    others (a server, an application embedding the API) can copy a lock some
+    other thread holds, and deadlock the child.  Otherwise a fresh process."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def ignore_interrupts() -> None:
+    """In a worker process: leave Ctrl-C to the parent.  A terminal sends
+    SIGINT to the whole process group; workers that took it too printed
+    tracebacks, and a pool whose workers died that way could hang the
+    parent.  The parent, interrupted, terminates them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def group_reader(groups: list[list[Path]], workers: int | None) -> Iterator[Iterable[list]]:
+    """Read groups in parallel when it pays: YAML parsing is a third of a build."""
+    workers = worker_count(workers)
+    if workers <= 1 or sum(map(len, groups)) < PARALLEL_MIN_FILES:
+        yield map(read_group, groups)
+        return
+    pool = context().Pool(workers, initializer=ignore_interrupts)
+    try:
+        yield pool.imap(read_group, groups, chunksize=32)
+    finally:
+        pool.terminate()
+        pool.join()
