@@ -345,3 +345,34 @@ def test_a_tampered_index_runs_nothing_and_says_so_in_one_line(tmp_path, corpus)
     assert "refusing" in str(info.value) and "\n" not in str(info.value) and not marker.exists()
     result = CliRunner().invoke(app, ["search", "autophagy", "-i", str(path)])
     assert result.exit_code == 2 and "refusing" in result.stderr and not marker.exists()
+
+
+def test_one_figid_in_both_layouts_under_other_names_is_one_merged_record(tmp_path, sample_dir):
+    merged = "PMC5466160__AnnalsATS.201507-450MG_f1"
+    root = tmp_path / "corpus"
+    (root / "_figures").mkdir(parents=True)
+    (root / "_data").mkdir()
+    shutil.copy(sample_dir / "new" / "_figures" / f"{merged}.md", root / "_figures")
+    for tsv in (sample_dir / "new" / "_data").glob(f"{merged}-*.tsv"):
+        shutil.copy(tsv, root / "_data")
+    inline = root / "older" / "renamed-copy.md"
+    inline.parent.mkdir()
+    shutil.copy(sample_dir / "old" / f"{merged}.md", inline)
+    expected = next(r for r in read_records([sample_dir]) if isinstance(r, FigureRecord) and r.figid == merged)
+
+    def genes(record):
+        return sorted((g.symbol, g.organism) for g in record.genes)
+
+    listed = [r for r in read_records([root]) if isinstance(r, FigureRecord)]
+    assert len(listed) == 1 and listed[0].layout == "merged" and genes(listed[0]) == genes(expected)
+    with FigureIndex.build([root], tmp_path / "ix") as ix:
+        assert not ix.report.conflicts and len(ix) == 1
+        assert ix.get(merged).layout == "merged" and genes(ix.get(merged)) == genes(expected)
+        assert ix.update([root]).conflicts == [] and genes(ix.get(merged)) == genes(expected)
+        inline.write_text(inline.read_text("utf-8").replace("hgnc_symbol: ATG10", "hgnc_symbol: ATG10ZZ"), "utf-8")
+        ix.update([root])
+        assert "ATG10ZZ" in ix.get(merged).gene_symbols and len(ix) == 1
+        inline.unlink()  # the other layout alone is left
+        ix.update([root])
+        assert ix.get(merged).layout == "pfocr-database" and "ATG10ZZ" not in ix.get(merged).gene_symbols
+        assert "ATG10ZZ" not in ix.vocabulary.entries

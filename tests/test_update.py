@@ -353,6 +353,8 @@ def _clashing_corpus(tmp_path: Path, big_corpus: Path, sample_dir: Path) -> Path
     * OTHER in group "dup" (AAB/dup.md, read early, in the first shard) from
       zzy/dup.md, and in zzx/other.md (last shard): zzx sorts before zzy, so
       the copy written first loses to one written later, and must be deleted.
+    * MERGED in the pfocr-database layout (AAC/, first shard) and inline under
+      another name (zzw/renamed.md, last shard): one merged record.
     """
     corpus = tmp_path / "corpus"
     shutil.copytree(big_corpus, corpus)
@@ -363,6 +365,13 @@ def _clashing_corpus(tmp_path: Path, big_corpus: Path, sample_dir: Path) -> Path
                        ("zzy/dup.md", other), ("zzx/other.md", other)):
         (corpus / path).parent.mkdir(exist_ok=True)
         (corpus / path).write_text(text)
+    (corpus / "AAC" / "_figures").mkdir(parents=True)
+    (corpus / "AAC" / "_data").mkdir()
+    shutil.copy(sample_dir / NEW / f"{MERGED}.md", corpus / "AAC" / "_figures")
+    for tsv in (sample_dir / DATA).glob(f"{MERGED}-*.tsv"):
+        shutil.copy(tsv, corpus / "AAC" / "_data")
+    (corpus / "zzw").mkdir()
+    shutil.copy(sample_dir / "old" / f"{MERGED}.md", corpus / "zzw" / "renamed.md")
     return corpus
 
 
@@ -379,22 +388,25 @@ def test_figid_clashes_across_shards_are_settled_as_a_serial_build_settles_them(
     assert seen[-1][0] == seen[-1][1] == sharded.files
     losers = sorted([str(corpus / "zzz" / "second.md"), str(corpus / "zzy" / "dup.md")])
     for report in (sharded, serial):
-        assert report.added == 1203 and sorted(c.path for c in report.conflicts) == losers
+        assert report.added == 1204 and sorted(c.path for c in report.conflicts) == losers
     with FigureIndex.open(tmp_path / "sharded") as a, FigureIndex.open(tmp_path / "serial") as b:
         segments = [leaf for leaf, _ in a._ix.reader().leaf_readers()]
-        # One segment per shard, and each lost a copy it wrote: the clashes did cross shards.
-        assert len(segments) == 2 and all(leaf.has_deletions() for leaf in segments)
+        # One segment per shard, each of which lost a copy it wrote (the clashes
+        # did cross shards), and one for the merged record written after them.
+        assert len(segments) == 3 and all(leaf.has_deletions() for leaf in segments[:2])
         for ix in (a, b):
             assert ix.get(SEED).path == str(corpus / "AAA" / "first.md")
             assert ix.get(OTHER).path == str(corpus / "zzx" / "other.md")
-            assert len(ix) == 1203
+            assert ix.get(MERGED).layout == "merged" and len(ix) == 1204
         assert sorted(a.every_figid()) == sorted(b.every_figid())
         assert vocabulary_view(a) == vocabulary_view(b)
         assert [h.figid for h in a.search("signaling", limit=20)] == [h.figid for h in b.search("signaling", limit=20)]
         # The source state is complete: only the groups that lost a clash are re-read.
         again = a.update([corpus])
-        assert again.files_read == 3 and (again.added, again.updated, again.removed) == (0, 1, 0)
-        assert a.get(OTHER).path == str(corpus / "zzx" / "other.md") and len(a) == 1203
+        # (and the two files of the merged figure, which are read together every run)
+        assert again.files_read == 5 and (again.added, again.updated, again.removed) == (0, 2, 0)
+        assert a.get(OTHER).path == str(corpus / "zzx" / "other.md") and len(a) == 1204
+        assert a.get(MERGED).layout == "merged"
 
 
 def test_a_program_running_threads_builds_with_fresh_worker_processes(tmp_path, big_corpus, monkeypatch):

@@ -155,7 +155,7 @@ def _plan(groups: list[list[Path]], old_state: SourceState, report: UpdateReport
         key = group_key(group)
         old = old_state.groups.get(key)
         # A group that lost a figid clash is re-read every run: the winner may be gone.
-        unchanged, files = is_unchanged(group, old, data_files) if old and not old.conflicts() else (False, {})
+        unchanged, files = is_unchanged(group, old, data_files) if old and not old.reread() else (False, {})
         if unchanged:
             plan.touched |= files != old.files
             plan.state.groups[key] = GroupState(files, old.figids, old.issues)
@@ -223,5 +223,5 @@ def _apply(generation: Path, plan: _Plan, old_state: SourceState, config: IndexC
         writer.cancel()
         raise
     writer.commit()
-    settle(generation, config, session.displaced, vocabulary, _WRITER_LIMIT_MB)
+    settle(generation, config, session.displaced, vocabulary, _WRITER_LIMIT_MB, session.ledger.merges)
     vocabulary.save(generation / VOCABULARY)

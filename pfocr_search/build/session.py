@@ -19,7 +19,8 @@ from ..engine.writer import RecordWriter
 from ..genes.vocabulary import VocabularyCounter
 from ..sources.changes import SourceState, state_for
 from ..sources.discovery import group_key
-from ..sources.model import FigureRecord, Item, ReadIssue
+from ..sources.model import MERGED, FigureRecord, Item, ReadIssue
+from ..sources.parse import can_merge, merge_records, read_figure_file
 
 
 @dataclass
@@ -48,7 +49,7 @@ class UpdateReport:
         return self.added + self.updated + self.unchanged
 
     def count_issues(self, issues: Iterable[ReadIssue]) -> None:
-        lists = {"conflict": self.conflicts, "warning": self.warnings}
+        lists = {"conflict": self.conflicts, "warning": self.warnings, MERGED: []}  # a merge costs nothing
         for issue in issues:
             lists.get(issue.kind, self.skipped).append(issue)
 
@@ -63,29 +64,72 @@ class UpdateReport:
         return f"{kind} {self.path}: {self.indexed} figures ({', '.join(parts)}) in {self.elapsed:.1f}s"
 
 
+def merged_copies(figid: str, held: str, other: str) -> FigureRecord | None:
+    """The one record of `figid` from two files in the two layouts (under
+    different names), read again from disk; None if they are not that."""
+    try:
+        a, b = read_figure_file(held), read_figure_file(other)
+    except Exception:  # noqa: BLE001 - unreadable now: they stay a conflict
+        return None
+    if a.figid != figid or b.figid != figid or not can_merge(a, b):
+        return None
+    return merge_records(a, b)
+
+
+@dataclass
+class Verdict:
+    """What claiming a figid did: the claimant's conflict, a copy it displaced,
+    or the record of the two copies merged."""
+
+    issue: ReadIssue | None = None
+    displaced: str | None = None
+    merged: FigureRecord | None = None
+
+
 class Ledger:
     """Who holds each figid across all groups, and what losing one does to a
-    group's state and to the report (see `sources.claims` for the rule)."""
+    group's state and to the report (see `sources.claims` for the rule).
 
-    def __init__(self, state: SourceState, report: UpdateReport) -> None:
-        self.state, self.report = state, report
+    Two files of one figid in the two layouts merge, as in one group; under
+    different names they are in different groups, so both groups are then
+    marked to be read again on every run (as for a conflict), and the merged
+    record is written by `settle`."""
+
+    def __init__(self, state: SourceState, report: UpdateReport, vocabulary: VocabularyCounter) -> None:
+        self.state, self.report, self.vocabulary = state, report, vocabulary
         self.claims = state.claims()
         self.held_by = {figid: key for key, g in state.groups.items() for figid in g.figids}
+        #: figid -> the record merged from copies in the two layouts, for `settle`.
+        self.merges: dict[str, FigureRecord] = {}
 
-    def claim(self, figid: str, first_file: str, key: str) -> tuple[ReadIssue | None, str | None]:
-        """Group `key`'s file claims `figid`: (its conflict if it loses, else None;
-        the first file of a copy it displaced, if any)."""
+    def claim(self, figid: str, first_file: str, key: str) -> Verdict:
+        """Group `key`'s file claims `figid`."""
+        held = self.claims.holders.get(figid)
+        merged = merged_copies(figid, held, first_file) if held and held != first_file \
+            and figid not in self.merges else None
+        if merged is not None:
+            return self._merge(figid, held, first_file, key, merged)
         loser = self.claims.claim(figid, first_file)
         if loser == first_file:
             issue = self.claims.issue(figid, loser)
             self.report.conflicts.append(issue)
-            return issue, None
+            return Verdict(issue=issue)
         if loser is not None:
             issue = self.claims.issue(figid, loser)
             self.state.groups[self.held_by[figid]].lose(issue, figid)
             self.report.conflicts.append(issue)
         self.held_by[figid] = key
-        return None, loser
+        return Verdict(displaced=loser)
+
+    def _merge(self, figid: str, held: str, other: str, key: str, merged: FigureRecord) -> Verdict:
+        self.merges[figid] = merged
+        self.claims.claim(figid, other)
+        holder = self.state.groups[self.held_by[figid]]
+        holder.figids[figid] = merged.first_file
+        holder.issues.append([held, f"figid {figid} merged with {other}", MERGED])
+        self.vocabulary.remove(read_figure_file(held))
+        self.vocabulary.add(merged)
+        return Verdict(issue=ReadIssue(other, f"figid {figid} merged with {held}", MERGED), merged=merged)
 
     def adopt(self, shard: SourceState, holders: dict[str, str]) -> list[tuple[str, str]]:
         """Take in one shard's groups and claims, shards in path order; returns
@@ -94,12 +138,18 @@ class Ledger:
         self.state.groups.update(shard.groups)
         displaced = []
         for figid, first_file in holders.items():
-            issue, loser = self.claim(figid, first_file, keys[figid])
-            if issue is not None:
-                self.state.groups[keys[figid]].lose(issue, figid)
-                loser = first_file
-            if loser is not None:
-                displaced.append((figid, loser))
+            verdict = self.claim(figid, first_file, keys[figid])
+            if verdict.merged is not None:  # the shard wrote and counted this copy too
+                self.vocabulary.remove(read_figure_file(first_file))
+                del self.state.groups[keys[figid]].figids[figid]
+                self.state.groups[keys[figid]].issues.append([verdict.issue.path, verdict.issue.reason, MERGED])
+                self.report.added -= 1
+                continue
+            if verdict.issue is not None:
+                self.state.groups[keys[figid]].lose(verdict.issue, figid)
+                verdict.displaced = first_file
+            if verdict.displaced is not None:
+                displaced.append((figid, verdict.displaced))
                 self.report.added -= 1
         return displaced
 
@@ -120,7 +170,7 @@ class WriteSession:
     written: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.ledger = Ledger(self.state, self.report)
+        self.ledger = Ledger(self.state, self.report, self.vocabulary)
 
     def write_group(self, group: Sequence[Path], items: Sequence[Item]) -> None:
         key = group_key(group)
@@ -133,17 +183,19 @@ class WriteSession:
         self.report.files_read += len(group)
 
     def _claimed(self, record: FigureRecord, key: str) -> Item:
-        """`record`, or the conflict it loses."""
-        issue, loser = self.ledger.claim(record.figid, record.first_file, key)
-        if issue is not None:
-            return issue
-        if loser is not None:
+        """`record`, or the conflict it loses (or the note that it merged)."""
+        verdict = self.ledger.claim(record.figid, record.first_file, key)
+        if verdict.merged is not None and record.figid not in self.written:  # merged into an unchanged group's
+            self.report.unchanged -= 1
+            self.report.updated += 1
+        if verdict.issue is not None:
+            return verdict.issue
+        if verdict.displaced is not None:
             if record.figid in self.written:  # a copy this run wrote: it goes after the commit
-                self.displaced.append((record.figid, loser))
+                self.displaced.append((record.figid, verdict.displaced))
             else:  # an unchanged group's copy, replaced below
                 self.report.unchanged -= 1
         return record
-
     def _write(self, record: FigureRecord) -> None:
         old = self.writer.stored(record.figid)
         if old is None:
@@ -163,11 +215,12 @@ class WriteSession:
 
 
 def settle(generation: Path, config: IndexConfig, displaced: Iterable[tuple[str, str]],
-           vocabulary: VocabularyCounter, limitmb: int) -> None:
-    """Delete the copies a run wrote and then gave to another file (a Whoosh
-    writer cannot delete documents it has not committed)."""
-    displaced = list(displaced)
-    if not displaced:
+           vocabulary: VocabularyCounter, limitmb: int, merges: dict[str, FigureRecord] | None = None) -> None:
+    """Delete the copies a run wrote and then gave to another file, and write
+    each merged record in place of its copies (a Whoosh writer cannot delete
+    documents it has not committed)."""
+    displaced, merges = list(displaced), merges or {}
+    if not displaced and not merges:
         return
     writer = RecordWriter.open(generation, config, limitmb)
     try:
@@ -175,6 +228,9 @@ def settle(generation: Path, config: IndexConfig, displaced: Iterable[tuple[str,
             record = writer.delete_copy(figid, first_file)
             if record is not None:
                 vocabulary.remove(record)
+        for figid, record in merges.items():
+            writer.delete(figid)
+            writer.add(record)
     except BaseException:
         writer.cancel()
         raise

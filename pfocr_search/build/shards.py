@@ -28,6 +28,7 @@ from ..engine.writer import RecordWriter, publish
 from ..genes.vocabulary import VocabularyCounter
 from ..sources.changes import SourceState
 from ..sources.discovery import read_group
+from ..sources.model import FigureRecord
 from .session import Ledger, UpdateReport, WriteSession, settle
 from .workers import context, ignore_interrupts, worker_count
 
@@ -48,6 +49,7 @@ class _ShardResult:
     #: figid -> the file that holds it in this shard, in the order met.
     holders: dict[str, str]
     displaced: list[tuple[str, str]]
+    merges: dict[str, FigureRecord]
 
 
 def shard_count(groups: list[list[Path]], workers: int | None) -> int:
@@ -78,7 +80,7 @@ def _build_shard(args: tuple[str, list[list[Path]], dict, str, int]) -> _ShardRe
         raise
     segment = writer.finish_segment()
     return _ShardResult(segment, session.vocabulary, session.state, session.report, session.ledger.claims.holders,
-                        session.displaced)
+                        session.displaced, session.ledger.merges)
 
 
 def _split(groups: list[list[Path]], shards: int) -> list[list[list[Path]]]:
@@ -115,13 +117,15 @@ def build_in_shards(generation: Path, groups: list[list[Path]], state: SourceSta
     publish(generation, [r.segment for r in results])
     vocabulary = VocabularyCounter()
     vocabulary.use_alias_file(config.genes.alias_file)
-    ledger = Ledger(state, report)
-    displaced = [pair for r in results for pair in r.displaced]
     for r in results:
         vocabulary.merge(r.vocabulary)
+    ledger = Ledger(state, report, vocabulary)
+    displaced = [pair for r in results for pair in r.displaced]
+    merges = {figid: record for r in results for figid, record in r.merges.items()}
+    for r in results:
         _count(report, r.report)
         displaced += ledger.adopt(r.state, r.holders)
-    settle(generation, config, displaced, vocabulary, WRITER_LIMIT_MB)
+    settle(generation, config, displaced, vocabulary, WRITER_LIMIT_MB, {**merges, **ledger.merges})
     return vocabulary
 
 

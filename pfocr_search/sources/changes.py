@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 
 from ..fileio import write_json
 from .claims import Claims
-from .model import FigureRecord, Item, ReadIssue
+from .model import MERGED, FigureRecord, Item, ReadIssue
 from .parse import DATA_KINDS, data_candidates
 
 STATE = "sources.json"
@@ -64,8 +64,10 @@ class GroupState:
     def read_issues(self) -> list[ReadIssue]:
         return [ReadIssue(path, reason, kind) for path, reason, kind in self.issues]
 
-    def conflicts(self) -> bool:
-        return any(kind == "conflict" for _, _, kind in self.issues)
+    def reread(self) -> bool:
+        """Whether the group must be read on every run: it lost a figid (the
+        winner may go) or merged one with another group's file (either may change)."""
+        return any(kind in ("conflict", MERGED) for _, _, kind in self.issues)
 
     def lose(self, issue: ReadIssue, figid: str) -> None:
         """Another file took `figid` from this group."""

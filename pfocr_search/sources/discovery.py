@@ -105,14 +105,21 @@ def orphan_tables(data_files: Iterable[str], used: Iterable[str]) -> list[ReadIs
 
 def read_records(sources: Sequence[str | Path]) -> Iterator[Item]:
     """Every record under `sources`, in sorted path order, with issues
-    interleaved; of records sharing a figid, the one `Claims` keeps."""
+    interleaved; of records sharing a figid, the one `Claims` keeps (merged
+    with a copy in the other layout, whatever the two files are called)."""
     items = [item for group in group_files(discover(sources)) for item in read_group(group)]
     claims = Claims()
     for item in items:
         if isinstance(item, FigureRecord):
             claims.claim(item.figid, item.first_file)
-    for item in items:
-        if isinstance(item, FigureRecord) and claims.holders[item.figid] != item.first_file:
-            yield claims.issue(item.figid, item.first_file)
+    kept = {item.figid: i for i, item in enumerate(items)
+            if isinstance(item, FigureRecord) and claims.holders[item.figid] == item.first_file}
+    for i, item in enumerate(items):
+        if not isinstance(item, FigureRecord) or kept[item.figid] == i:
+            continue
+        holder = items[kept[item.figid]]
+        if isinstance(holder, FigureRecord) and can_merge(holder, item):
+            items[kept[item.figid]], items[i] = merge_records(holder, item), None  # type: ignore[call-overload]
         else:
-            yield item
+            items[i] = claims.issue(item.figid, item.first_file)
+    yield from (item for item in items if item is not None)
