@@ -162,9 +162,9 @@ def index(
 class _progress:
     """A rich progress bar on stderr that the library drives through a callback."""
 
-    def __init__(self, console: Console, enabled: bool) -> None:
+    def __init__(self, console: Console, enabled: bool, what: str = "indexing") -> None:
         self.enabled = enabled
-        self.bar = Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        self.bar = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             console=console, transient=True, disable=not enabled)
         self.task = self.bar.add_task("files", total=None)
 
@@ -236,7 +236,14 @@ def _print_suggestions(results: SearchResults) -> None:
 @handle_errors
 @listing
 def genes(
-    terms: List[str] = typer.Argument(..., help="Gene symbols, aliases, NCBI Gene ids; loose spellings are fine."),
+    terms: Optional[List[str]] = typer.Argument(None, help="Gene symbols, aliases, NCBI Gene ids; loose spellings "
+                                                           "are fine; - reads them from standard input."),
+    file: Optional[Path] = typer.Option(None, "--file", "-F", help="Read the genes from FILE: one a line, or "
+                                                                   "separated by commas, tabs or spaces."),
+    column: Optional[str] = typer.Option(None, "--column", help="The genes are this column of a TSV/CSV table "
+                                                                "(a DE result)."),
+    background: Optional[Path] = typer.Option(None, "--background", help="Only these genes count (the genes "
+                                                                         "measured), from FILE as --file reads."),
     require: Optional[str] = typer.Option(None, "--require", help="Keep only figures with these genes (A,B)."),
     require_all: bool = typer.Option(False, "--all", help="Keep only figures with every query gene."),
     no_fuzzy: bool = typer.Option(False, "--no-fuzzy", help="No typo-tolerant matching of gene terms."),
@@ -246,15 +253,80 @@ def genes(
 ) -> None:
     """Figures that show a set of genes, ranked by enrichment (hypergeometric p, FDR).
 
-    Example: pfocr-search genes STAT3 JAK1 IL6R --organism human --limit 5
+    Example: pfocr-search genes STAT3 JAK1 IL6R --organism human --limit 5;
+    pfocr-search genes --file de.tsv --column symbol --background measured.txt
     """
+    from .genes.lists import read_gene_list
+
+    query = _gene_terms(terms, file, column)
+    universe = read_gene_list(background) if background else None
     render = _render()
     with listing.out() as out, listing.open() as ix:
-        results = ix.search_genes(terms, listing.limit, offset=listing.offset, filters=listing.filters,
-                                  fuzzy=not no_fuzzy, require=_split_terms(require), require_all=require_all)
+        results = ix.search_genes(query, listing.limit, offset=listing.offset, filters=listing.filters,
+                                  fuzzy=not no_fuzzy, require=_split_terms(require), require_all=require_all,
+                                  background=universe)
         render.gene_hits(out, results)
         if facets:
-            render.facets(out, ix.facets(genes=terms, filters=listing.filters))
+            render.facets(out, ix.facets(genes=query, filters=listing.filters))
+
+
+def _gene_terms(terms: list[str] | None, file: Path | None, column: str | None) -> list[str]:
+    """The query's gene terms: arguments, a file, or standard input (``-``)."""
+    from .genes.lists import read_gene_list
+
+    terms = list(terms or [])
+    sources = ([file] if file else []) + (["-"] if "-" in terms else [])
+    if column and not sources:
+        raise PfocrSearchError("--column needs --file FILE or - (standard input)")
+    found = [t for t in terms if t != "-"]
+    for source in sources:
+        found += read_gene_list(source, column)
+    if not found:
+        raise PfocrSearchError("give gene terms, --file FILE, or - to read them from standard input")
+    return found
+
+
+@app.command()
+@handle_errors
+def enrich(
+    sets: Path = typer.Argument(..., help="A GMT file of gene sets (name, description, genes); - for standard "
+                                          "input."),
+    index_path: Optional[Path] = IndexOption,
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Figures per set (default: the index "
+                                                                          "config's search.limit, 10)."),
+    max_fdr: Optional[float] = typer.Option(None, "--max-fdr", min=0.0, max=1.0, help="Only figures with an FDR "
+                                                                                      "this low."),
+    organism: Optional[str] = typer.Option(None, "--organism", "-o", help="Only this organism's genes."),
+    background: Optional[Path] = typer.Option(None, "--background", help="Only these genes count (the genes "
+                                                                         "measured), from FILE."),
+    no_fuzzy: bool = typer.Option(False, "--no-fuzzy", help="No typo-tolerant matching of gene terms."),
+    fmt: str = typer.Option("tsv", "--format", "-f", help="tsv (a header, one row per set and figure) or json "
+                                                          "(one object per line)."),
+    output: Optional[Path] = OutputOption,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Every gene set of a GMT file against the index, in one run: one row per
+    (set, figure) with overlap, sizes, p, FDR and odds ratio.
+
+    Example: pfocr-search enrich signatures.gmt --background measured.txt --max-fdr 0.05 > enriched.tsv
+    """
+    from .genes.lists import read_gene_list, read_gmt
+
+    if fmt not in ("tsv", "json"):
+        raise PfocrSearchError(f"--format must be tsv or json for enrich, not {fmt!r}")
+    batch = read_gmt(sets)
+    universe = read_gene_list(background) if background else None
+    err = _err()
+    for note in batch.notes:
+        err.print(f"note: {escape(note)}")
+    render = _render()
+    with open_output("json" if fmt == "json" else "tsv", output, index_path=index_path) as out, \
+            open_index(index_path) as ix, _progress(err, not quiet and err.is_terminal, "sets") as update:
+        results = ix.enrich(batch.sets, limit, max_fdr=max_fdr, organism=organism, background=universe,
+                            fuzzy=not no_fuzzy, progress=update)
+        render.enrichment(out, results)
+    for note in render.enrichment_notes(results):
+        err.print(f"note: {escape(note)}")
 
 
 @app.command()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Mapping, Sequence
 
 from whoosh import index as whoosh_index
 from whoosh import query
@@ -30,12 +30,14 @@ from .engine.schema import RECORD, unpack_record
 from .engine.storage import MANIFEST, Manifest, open_generation, resolve_index_path
 from .engine.weighting import ArrayBM25F
 from .errors import IndexNotFoundError, QuerySyntaxError, UnknownFigureError
+from .genes.background import Background
+from .genes.lists import GeneSet
 from .genes.resolve import GeneFamilies, GeneResolver, Resolution
 from .genes.tables import GeneTables
 from .genes.vocabulary import GeneVocabulary
 from .query.facets import Facets, count_facets
 from .query.filters import Filters, YearRange
-from .query.genesets import search_genes
+from .query.genesets import SetEnrichment, enrich_set, search_genes
 from .query.parser import build_parser, parse_query
 from .query.results import GeneSearchResults, SearchResults
 from .query.similar import similar_figures
@@ -161,20 +163,46 @@ class FigureIndex:
     def search_genes(self, terms: Sequence[str], limit: int | None = None, *, offset: int = 0,
                      organism: str | None = None, years: YearRange | None = None, journal: str | None = None,
                      fuzzy: bool = True, require: Sequence[str] = (), require_all: bool = False,
-                     text_query: "query.Query | None" = None, filters: Filters | None = None) -> GeneSearchResults:
+                     text_query: "query.Query | None" = None, filters: Filters | None = None,
+                     background: "Iterable[str] | Background | None" = None) -> GeneSearchResults:
         """Figures ranked by how strongly they share the given genes.
 
         Terms are resolved loosely (see `resolve`); figures are ranked by a
-        one-sided hypergeometric p-value against the index's distinct genes,
-        with Benjamini-Hochberg FDR, odds ratio and the shared genes on every
-        hit.  `require` keeps only figures with those genes (and scores the
-        rest of the set given them); `require_all` demands every query gene.
+        one-sided hypergeometric p-value against the index's distinct genes
+        (or the organism's, or the `background` genes given: then only those
+        count, in the query and in each figure), with Benjamini-Hochberg FDR,
+        odds ratio and the shared genes on every hit; the results carry the
+        population and query size every p-value came from.  `require` keeps
+        only figures with those genes (and scores the rest of the set given
+        them); `require_all` demands every query gene.
         """
         flt = _filters(filters, organism, years, journal)
         with self._lock:
             return search_genes(self._current_searcher(), self.genes, self.config, terms, limit=self._limit(limit),
                                 offset=offset, filters=flt, fuzzy=fuzzy, require=require, require_all=require_all,
-                                text_query=text_query)
+                                text_query=text_query, background=_background(background))
+
+    def enrich(self, sets: "Iterable[GeneSet] | Mapping[str, Sequence[str]]", limit: int | None = None, *,
+               max_fdr: float | None = None, organism: str | None = None,
+               background: "Iterable[str] | Background | None" = None, fuzzy: bool = True,
+               progress: ProgressCallback | None = None) -> list[SetEnrichment]:
+        """Every gene set (a `GeneSet` list, as `genes.lists.read_gmt` gives,
+        or name -> terms) against the index, as `search_genes` ranks one, with
+        one opened index, vocabulary and background for the whole batch; at
+        most `limit` figures a set, none above `max_fdr`.  A set none of whose
+        genes resolve (or are in the background) comes back with no hits and
+        `query_size` 0, not an error."""
+        batch = [GeneSet(name, list(terms)) for name, terms in sets.items()] if isinstance(sets, Mapping) \
+            else list(sets)
+        universe, flt, out = _background(background), Filters(organism), []
+        for done, gene_set in enumerate(batch, 1):
+            with self._lock:  # set by set: other threads' searches are not held up by a batch
+                out.append(enrich_set(self._current_searcher(), self.genes, self.config, gene_set,
+                                      limit=self._limit(limit), max_fdr=max_fdr, filters=flt, background=universe,
+                                      fuzzy=fuzzy))
+            if progress:
+                progress(done, len(batch))
+        return out
 
     def facets(self, text: str | None = None, *, genes: Sequence[str] | None = None, organism: str | None = None,
                years: YearRange | None = None, journal: str | None = None, top: int = 10,
@@ -315,6 +343,12 @@ def _filters(filters: Filters | None, organism: str | None, years: YearRange | N
     if organism or years or journal:
         raise TypeError("give filters= or organism/years/journal, not both")
     return filters
+
+
+def _background(genes: "Iterable[str] | Background | None") -> Background | None:
+    if genes is None or isinstance(genes, Background):
+        return genes
+    return Background.of(genes)
 
 
 def _stamp(root: Path) -> tuple[int, int] | None:

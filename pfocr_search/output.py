@@ -24,6 +24,7 @@ from rich.text import Text
 from .errors import PfocrSearchError
 from .genes.resolve import Resolution
 from .query.facets import Facets
+from .query.genesets import SetEnrichment
 from .query.results import GeneHit, GeneSearchResults, Hit, SearchResults
 from .sources.model import FigureRecord, pfocr_url
 from .stats import IndexStats
@@ -176,7 +177,7 @@ def gene_hits(out: Output, results: GeneSearchResults) -> None:
     if out.format == "gmt":
         return gmt(out, results)
     if out.format == "json":
-        out.line(json.dumps({"type": "resolution", "background": results.background,
+        out.line(json.dumps({"type": "resolution", **results.statistics(),
                              "terms": [r.to_dict() for r in results.resolutions]}, ensure_ascii=False))
         cols = out.columns(keys, keys)
         for hit in results:
@@ -184,12 +185,21 @@ def gene_hits(out: Output, results: GeneSearchResults) -> None:
             out.line(json.dumps({"type": "hit", **{k: data[k] for k in cols}}, ensure_ascii=False))
     elif out.format == "tsv":
         err = Console(stderr=True, highlight=False, soft_wrap=True)
-        for r in results.resolutions:
-            err.print(f"# {escape(resolution_line(r))}")
+        notes = resolution_summary(results.resolutions) if len(results.resolutions) > LONG_LIST else \
+            [resolution_line(r) for r in results.resolutions]
+        for line in [*notes, population_note(results)]:
+            err.print(f"# {escape(line)}")
         cols = out.columns(GENE_HIT_COLUMNS, keys)
         out.line("\t".join(cols))
         for hit in results:
             out.line("\t".join(cell(getattr(hit, c)) for c in cols))
+    elif len(results.resolutions) > LONG_LIST:
+        for line in resolution_summary(results.resolutions):
+            out.line(line)
+        if out.rich:
+            _rich_gene_hits(out, results)
+        else:
+            _plain_gene_hits(out, results)
     elif out.rich:
         _rich_resolutions(out, results.resolutions)
         _rich_gene_hits(out, results)
@@ -199,6 +209,35 @@ def gene_hits(out: Output, results: GeneSearchResults) -> None:
         for r in results.resolutions:
             out.line(f"  {resolution_line(r)}")
         _plain_gene_hits(out, results)
+
+
+def population_note(results: GeneSearchResults) -> str:
+    """Where the p-values come from, in words: the query's genes and the population."""
+    note = f"{results.query_size} query gene(s) against {results.population} genes"
+    if results.background is None:
+        return note + " of the index"
+    outside = len(results.outside_background)
+    return (note + f" of the background given ({results.background_known} of them known to the index"
+            + (f"; {outside} query gene(s) outside it, not counted" if outside else "") + ")")
+
+
+#: Longer than this, a resolution table is summarised (the whole of it: --format json).
+LONG_LIST = 25
+
+
+def resolution_summary(resolutions: Sequence[Resolution]) -> list[str]:
+    """Counts per kind of resolution, then the terms that need a look."""
+    counts: dict[str, int] = {}
+    for r in resolutions:
+        counts[r.how] = counts.get(r.how, 0) + 1
+    lines = [f"{len(resolutions)} gene terms: " + ", ".join(f"{n} {how}" for how, n in sorted(counts.items()))]
+    unknown = [r.term for r in resolutions if not r.matches]
+    ambiguous = [f"{r.term} ({', '.join(r.symbols)})" for r in resolutions if r.ambiguous]
+    if unknown:
+        lines.append(f"not found ({len(unknown)}): {', '.join(unknown)}")
+    if ambiguous:
+        lines.append(f"ambiguous ({len(ambiguous)}): {'; '.join(ambiguous)}")
+    return lines
 
 
 def resolution_line(r: Resolution) -> str:
@@ -231,7 +270,7 @@ def _rich_gene_hits(out: Output, results: GeneSearchResults) -> None:
         out.console.print("no figures show these genes")
         return
     table = Table(title=f"{results.total} figure(s) share genes with the query "
-                        f"(background {results.background} genes)", title_justify="left")
+                        f"({population_note(results)})", title_justify="left")
     for column, justify in (("#", "right"), ("shared", "right"), ("p", "right"), ("FDR", "right"),
                             ("year", "right"), ("figure", "left")):
         table.add_column(column, justify=justify, **({"ratio": 1, "overflow": "fold"} if column == "figure" else {}))
@@ -248,7 +287,7 @@ def _plain_gene_hits(out: Output, results: GeneSearchResults) -> None:
     if not results:
         out.line("no figures show these genes")
         return
-    out.line(f"{results.total} figure(s) share genes with the query (background {results.background} genes)")
+    out.line(f"{results.total} figure(s) share genes with the query ({population_note(results)})")
     for hit in results:
         out.line(f"{hit.rank:>3}. {hit.figtitle or '(untitled)'} ({hit.year or 'n.d.'})  shared {hit.overlap}/"
                  f"{hit.figure_genes}  p={hit.pvalue:.2g}  FDR={hit.fdr:.2g}")
@@ -353,3 +392,49 @@ def stats_rows(info: IndexStats) -> Iterable[tuple[str, Any]]:
     yield "organisms", shown
     yield "years", f"{low}-{high}" if low is not None else "none"
     yield "size", f"{info.size_bytes / 1e6:.1f} MB"
+
+
+# -- gene-set batches -------------------------------------------------------------------
+
+
+def enrichment(out: Output, batch: Sequence[SetEnrichment]) -> None:
+    """One row per (set, figure): TSV with a header, or JSON lines after one
+    object per set saying what its statistics counted."""
+    rows = [_with_background(row, item.results) for item in batch for row in item.rows()]
+    if out.format == "json":
+        for item in batch:
+            out.line(json.dumps({"type": "set", "set": item.name, "terms": item.terms, "figures": item.results.total,
+                                 **item.results.statistics()}, ensure_ascii=False))
+        for row in rows:
+            out.line(json.dumps({"type": "hit", **row}, ensure_ascii=False))
+        return
+    columns = list(rows[0]) if rows else list(ENRICH_COLUMNS)
+    out.line("\t".join(columns))
+    for row in rows:
+        out.line("\t".join(cell(row[c]) for c in columns))
+
+
+ENRICH_COLUMNS = ("set", "rank", "figid", "figtitle", "overlap", "set_size", "figure_genes", "population", "pvalue",
+                  "log10_pvalue", "fdr", "odds_ratio", "overlap_genes")
+
+
+def _with_background(row: dict[str, Any], results: GeneSearchResults) -> dict[str, Any]:
+    if results.background is None:
+        return row
+    return {**row, "background_given": len(results.background), "background_known": results.background_known,
+            "outside_background": len(results.outside_background)}
+
+
+def enrichment_notes(batch: Sequence[SetEnrichment]) -> list[str]:
+    """What a batch's reader should know: sets that counted nothing, and the background."""
+    notes = [f"set {item.name!r}: none of its {item.terms} gene term(s) resolved"
+             + (" to a gene of the background" if item.results.background is not None else "")
+             for item in batch if item.results.query_size == 0]
+    with_background = [item.results for item in batch if item.results.background is not None]
+    if with_background:
+        first = with_background[0]
+        outside = sum(len(r.outside_background) for r in with_background)
+        notes.append(f"background: {len(first.background)} genes given, {first.background_known} of them known to "
+                     f"the index; {outside} query gene(s) across {len(batch)} set(s) fell outside it and were not "
+                     "counted")
+    return notes

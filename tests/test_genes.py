@@ -220,7 +220,7 @@ def test_gene_set_ranking_hand_checked(hand_index):
     a, b, c, d = results
     assert (a.overlap, a.figure_genes) == (3, 3) and set(a.overlap_genes) == {"STAT3", "JAK1", "IL6"}
     assert (b.overlap, b.figure_genes, c.overlap, d.figure_genes) == (2, 30, 1, 300)
-    N = results.background
+    N = results.population
     assert N == len({"STAT3", "JAK1", "IL6", "TP53", "MDM2", "CDKN1A"}) + 28 + 299
     for hit in results:
         expected = scipy_stats.hypergeom.sf(hit.overlap - 1, N, hit.figure_genes, 3)
@@ -254,7 +254,7 @@ def test_gene_search_by_organism_on_real_records(sample_index):
     fly = sample_index.search_genes(["Akt"], organism="fly", limit=50)
     assert fly and all("Drosophila melanogaster" in h.organisms for h in fly)
     human = sample_index.search_genes(["AKT1"], organism="human", limit=50)
-    assert human.background < sample_index.background()
+    assert human.population < sample_index.background()
     assert all(h.overlap_genes == ("AKT1",) for h in human)
 
 

@@ -29,7 +29,7 @@ class GeneTables:
         self._vocabulary: GeneVocabulary | None = None
         self._families: GeneFamilies | None = None
         self._resolver: GeneResolver | None = None
-        self._backgrounds: dict[str | None, int] = {}
+        self._keys: dict[str | None, set[str]] = {}
 
     @property
     def vocabulary(self) -> GeneVocabulary:
@@ -72,11 +72,15 @@ class GeneTables:
         """Gene keys a normalised word names as a family or alias (for text queries)."""
         return self.families.family(key)
 
+    def keys(self, organism: str | None = None) -> set[str]:
+        """The distinct gene keys of the index (or one organism)."""
+        if organism not in self._keys:
+            self._keys[organism] = self.vocabulary.keys_of(organism)
+        return self._keys[organism]
+
     def background(self, organism: str | None = None) -> int:
         """Distinct genes in the index (or one organism): the enrichment population."""
-        if organism not in self._backgrounds:
-            self._backgrounds[organism] = len(self.vocabulary.keys_of(organism))
-        return self._backgrounds[organism]
+        return len(self.keys(organism))
 
     def spelled_symbol(self, word: str) -> str | None:
         """A word that resolves to one gene symbol only loosely (normalised,

@@ -17,7 +17,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
-from ..engine.arrays import numeric_values
+from ..engine.arrays import cached, numeric_values
 from ..engine.evaluation import matching, score, term_docs
 from ..engine.schema import (
     GENE_COUNTS,
@@ -29,6 +29,8 @@ from ..engine.schema import (
     organism_gene_term,
     unpack_record,
 )
+from ..genes.background import Background, Universe
+from ..genes.lists import GeneSet
 from ..genes.resolve import Resolution
 from ..genes.tables import GeneTables
 from ..sources.model import FigureRecord
@@ -45,19 +47,61 @@ _RELEVANCE_FIELDS = ("figtitle", "caption")
 
 def search_genes(searcher: Searcher, tables: GeneTables, config: IndexConfig, terms: Sequence[str], *,
                  limit: int, offset: int, filters: Filters, fuzzy: bool = True, require: Sequence[str] = (),
-                 require_all: bool = False, text_query: query.Query | None = None) -> GeneSearchResults:
+                 require_all: bool = False, text_query: query.Query | None = None,
+                 background: Background | None = None, text_ties: bool = True) -> GeneSearchResults:
     """Figures ranked by how strongly they share the genes `terms` resolve to
-    (see `FigureIndex.search_genes`)."""
+    (see `FigureIndex.search_genes`); `text_ties=False` leaves figures tied on
+    p-value and overlap in index order rather than scoring their text."""
     organism = filters.organism
     resolve = tables.resolver.resolve_all
     gq = GeneQuery(resolve(terms, organism, fuzzy=fuzzy),
                    resolve(require, organism, fuzzy=fuzzy) if require else (), require_all, organism)
-    relevance = text_query if text_query is not None else \
+    relevance = text_query if text_query is not None or not text_ties else \
         gene_text_query(searcher.schema, config, list(gq.keys().values()))
     # organism-qualified gene terms already keep to the organism
-    return run_gene_search(searcher, gq, config, background=tables.background(organism), relevance=relevance,
-                           text_filter=text_query, limit=limit, offset=offset,
+    return run_gene_search(searcher, gq, config, universe=universe(searcher, tables, organism, background),
+                           relevance=relevance, text_filter=text_query, limit=limit, offset=offset,
                            filter=filters.without_organism().query())
+
+
+@dataclass(frozen=True)
+class SetEnrichment:
+    """One gene set of a batch, against the index."""
+
+    name: str
+    description: str
+    #: Terms the set gave, before resolution.
+    terms: int
+    results: GeneSearchResults
+
+    def rows(self) -> list[dict]:
+        """One JSON-ready row per figure: the set, the figure and its statistics."""
+        return [{"set": self.name, "rank": h.rank, "figid": h.figid, "figtitle": h.figtitle, "overlap": h.overlap,
+                 "set_size": self.results.query_size, "figure_genes": h.figure_genes,
+                 "population": self.results.population, "pvalue": h.pvalue, "log10_pvalue": h.log10_pvalue,
+                 "fdr": h.fdr, "odds_ratio": h.odds_ratio, "overlap_genes": list(h.overlap_genes)}
+                for h in self.results]
+
+
+def enrich_set(searcher: Searcher, tables: GeneTables, config: IndexConfig, gene_set: GeneSet, *, limit: int,
+               max_fdr: float | None, filters: Filters, background: Background | None,
+               fuzzy: bool = True) -> SetEnrichment:
+    """One set of a batch: ranked as `search_genes` ranks, ties left in index
+    order (scoring text for each of hundreds of sets costs more than it tells),
+    hits above `max_fdr` dropped."""
+    results = search_genes(searcher, tables, config, gene_set.terms, limit=limit, offset=0, filters=filters,
+                           fuzzy=fuzzy, background=background, text_ties=False)
+    if max_fdr is not None:
+        results[:] = [h for h in results if h.fdr <= max_fdr]
+    return SetEnrichment(gene_set.name, gene_set.description, len(gene_set.terms), results)
+
+
+def universe(searcher: Searcher, tables: GeneTables, organism: str | None,
+             background: Background | None) -> Universe:
+    """The index's genes (or one organism's), or the background given."""
+    if background is None:
+        return Universe(tables.background(organism))
+    return Universe(len(background), background, len(background.keys & tables.keys(organism)))
 
 
 def gene_text_query(schema, config: IndexConfig, symbols: Sequence[str]) -> query.Query | None:
@@ -105,7 +149,7 @@ def run_gene_search(
     gq: GeneQuery,
     config: IndexConfig,
     *,
-    background: int,
+    universe: Universe,
     relevance: query.Query | None,
     text_filter: query.Query | None,
     limit: int,
@@ -115,16 +159,22 @@ def run_gene_search(
     """Rank figures by over-representation of the query genes.
 
     `relevance` scores figures for tie-breaks (the gene symbols as text, or a
-    text query); `text_filter`, when given, must also match.
+    text query); `text_filter`, when given, must also match.  With a
+    background, only its genes count: in the query, in each figure, and as
+    the population.
     """
-    keys = gq.keys()
+    keys, outside = gq.keys(), []
+    if universe.background is not None:
+        outside = [symbol for key, symbol in keys.items() if key not in universe.background.keys]
+        keys = {key: symbol for key, symbol in keys.items() if key in universe.background.keys}
+    required = gq.required_keys() & set(keys)
     key_list = list(keys)
     field = ORGANISM_GENE_KEYS if gq.organism else GENE_KEYS
     size = searcher.reader().doc_count_all()
     shown = [term_docs(searcher, field, organism_gene_term(gq.organism, k) if gq.organism else k) for k in key_list]
     found = np.bincount(np.concatenate(shown), minlength=size) if shown else np.zeros(size, dtype=np.int64)
     candidate = found > 0
-    for key in gq.required_keys():
+    for key in required:
         has = np.zeros(size, dtype=bool)
         has[shown[key_list.index(key)]] = True
         candidate &= has
@@ -133,8 +183,8 @@ def run_gene_search(
         candidate &= matching(searcher, query.And(restrict) if len(restrict) > 1 else restrict[0])
     docs = np.flatnonzero(candidate)
     found = found[docs]
-    sizes = np.maximum(_figure_sizes(searcher, gq.organism, docs), found)
-    table = _EnrichmentTable.of(found, sizes, background, len(keys), len(gq.required_keys()))
+    sizes = np.maximum(_figure_sizes(searcher, gq.organism, docs, universe.background), found)
+    table = _EnrichmentTable.of(found, sizes, universe.population, len(keys), len(required))
     page, scores = _page(searcher, relevance, docs, found, sizes, table, offset + limit)
     hits = []
     for rank, i in enumerate(page[offset:offset + limit].tolist(), start=offset + 1):
@@ -148,8 +198,10 @@ def run_gene_search(
                                pvalue=math.exp(lp), log10_pvalue=lp / _LN10, fdr=float(table.fdr[j]),
                                odds_ratio=float(table.ratio[j]),
                                text_score=round(float(scores[i]), 4) if scores is not None else 0.0))
-    return GeneSearchResults(hits, resolutions=[*gq.resolutions, *gq.required], background=background,
-                             total=int(docs.size), query=" ".join(r.term for r in gq.resolutions))
+    return GeneSearchResults(hits, resolutions=[*gq.resolutions, *gq.required], population=universe.population,
+                             query_size=len(keys), background=universe.background, background_known=universe.known,
+                             outside_background=outside, total=int(docs.size),
+                             query=" ".join(r.term for r in gq.resolutions))
 
 
 def _holds(sorted_docs: np.ndarray, docnum: int) -> bool:
@@ -206,9 +258,12 @@ def _page(searcher: Searcher, relevance: query.Query | None, docs: np.ndarray, f
     return chosen[order], scores
 
 
-def _figure_sizes(searcher: Searcher, organism: str | None, docs: np.ndarray) -> np.ndarray:
-    """How many genes each figure shows (of one organism, if given)."""
+def _figure_sizes(searcher: Searcher, organism: str | None, docs: np.ndarray,
+                  background: Background | None = None) -> np.ndarray:
+    """How many genes each figure shows (of one organism, if given; of the background, if given)."""
     reader = searcher.reader()
+    if background is not None:
+        return _background_sizes(searcher, organism, background)[docs]
     if organism:
         column, key = reader.column_reader(GENE_COUNTS), organism_key(organism)
         return np.array([gene_counts(column[d]).get(key, 0) for d in docs.tolist()], dtype=np.int64)
@@ -217,6 +272,20 @@ def _figure_sizes(searcher: Searcher, organism: str | None, docs: np.ndarray) ->
         column = reader.column_reader(GENE_TOTAL)
         return np.array([column[d] for d in docs.tolist()], dtype=np.int64)
     return totals[docs].astype(np.int64)
+
+
+def _background_sizes(searcher: Searcher, organism: str | None, background: Background) -> np.ndarray:
+    """Every figure's number of background genes: counted once per reader and
+    background from the postings of the background genes (a batch of gene
+    sets shares the count)."""
+    def count() -> np.ndarray:
+        field = ORGANISM_GENE_KEYS if organism else GENE_KEYS
+        size = searcher.reader().doc_count_all()
+        docs = [term_docs(searcher, field, organism_gene_term(organism, k) if organism else k)
+                for k in sorted(background.keys)]
+        return np.bincount(np.concatenate(docs), minlength=size) if docs else np.zeros(size, dtype=np.int64)
+
+    return cached(searcher.reader(), f"background sizes:{organism}:{hash(background.keys)}:{len(background)}", count)
 
 
 _LN10 = math.log(10.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Sequence
 
+from ..genes.background import Background
 from ..genes.resolve import Resolution
 from ..sources.model import FigureRecord
 
@@ -86,11 +87,29 @@ class SearchResults(list):
 
 
 class GeneSearchResults(SearchResults):
-    """Gene-set hits (`GeneHit`), with how each query term was resolved."""
+    """Gene-set hits (`GeneHit`), with how each query term was resolved and
+    the numbers every p-value came from: p = P(X >= hit.overlap) for
+    X ~ Hypergeometric(`population`, hit.figure_genes, `query_size`)."""
 
     def __init__(self, hits: Sequence[GeneHit] = (), *, resolutions: Sequence[Resolution] = (),
-                 background: int = 0, **kwargs: Any) -> None:
+                 population: int = 0, query_size: int = 0, background: Background | None = None,
+                 background_known: int = 0, outside_background: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(hits, **kwargs)
         self.resolutions = list(resolutions)
-        #: Distinct genes in the index (or organism): the statistics' population.
+        #: N: distinct genes of the index (or organism), or of the background given.
+        self.population = population
+        #: n: the query's distinct genes, after resolution and the background.
+        self.query_size = query_size
+        #: The background given, if any; how many of its genes the index has;
+        #: the query genes that are not in it (and so were not counted).
         self.background = background
+        self.background_known = background_known
+        self.outside_background = list(outside_background)
+
+    def statistics(self) -> dict[str, Any]:
+        """The numbers behind every p-value of these results, JSON-ready."""
+        data: dict[str, Any] = {"population": self.population, "query_size": self.query_size}
+        if self.background is not None:
+            data["background"] = {"given": len(self.background), "known_to_index": self.background_known,
+                                  "query_genes_outside": self.outside_background}
+        return data

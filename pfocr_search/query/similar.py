@@ -9,6 +9,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
+from ..genes.background import Universe
 from ..genes.resolve import GeneMatch, Resolution
 from ..sources.model import FigureRecord
 from ..textkeys import normalize_symbol, organism_key
@@ -36,7 +37,7 @@ def similar_figures(searcher: Searcher, config: IndexConfig, record: FigureRecor
             return SearchResults(query=label)
         return run_search(searcher, text_q, config, text=label, limit=limit, offset=offset, filter=flt)
     gq = GeneQuery([Resolution(record.figid, tuple(GeneMatch(k, "exact", 100.0) for k in keys))], organism=organism)
-    by_genes = run_gene_search(searcher, gq, config, background=background, relevance=text_q, text_filter=None,
+    by_genes = run_gene_search(searcher, gq, config, universe=Universe(background), relevance=text_q, text_filter=None,
                                limit=limit + offset, filter=flt)
     by_text: Sequence[Hit] = []
     if len(by_genes) < limit + offset and text_q is not None:
@@ -63,5 +64,5 @@ def _then_text(by_genes: GeneSearchResults, by_text: Sequence[Hit], limit: int, 
     rest = [GeneHit.from_hit(h, figure_genes=len(h.genes)) for h in by_text if h.figid not in shown]
     merged = [*by_genes, *rest][offset:offset + limit]
     hits = [replace(h, rank=i) for i, h in enumerate(merged, start=offset + 1)]
-    return GeneSearchResults(hits, resolutions=[], background=by_genes.background, query=label,
-                             total=by_genes.total + len(rest))
+    return GeneSearchResults(hits, resolutions=[], population=by_genes.population, query_size=by_genes.query_size,
+                             query=label, total=by_genes.total + len(rest))
