@@ -11,6 +11,7 @@ The library is imported when a command runs, not when the CLI starts.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 from pathlib import Path
@@ -343,6 +344,30 @@ def similar(
     """
     with listing.out() as out, listing.open() as ix:
         _render().hits(out, ix.similar(figid, listing.limit, offset=listing.offset, filters=listing.filters))
+
+
+@app.command()
+@handle_errors
+def synonyms(
+    term: str = typer.Argument(..., help="An abbreviation (mTOR) or a long form (\"mammalian target of rapamycin\")."),
+    index_path: Optional[Path] = IndexOption,
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """What a word stands for in this corpus: abbreviations and long forms its
+    captions define, with how many figures define each pair.
+
+    Example: pfocr-search synonyms mTOR
+    """
+    with open_index(index_path) as ix:
+        found = ix.synonyms(term)
+    if fmt == "json":
+        typer.echo(json.dumps({"term": term, "synonyms": [{"text": s.text, "figures": s.figures} for s in found]},
+                              ensure_ascii=False))
+    elif not found:
+        typer.echo(f"{term}: no synonyms defined by this index's figures")
+    else:
+        for s in found:
+            typer.echo(f"{term} = {s.text}  (defined by {s.figures} figures)")
 
 
 # -- show / stats ------------------------------------------------------------

@@ -92,6 +92,16 @@ class GenesConfig:
 
 
 @dataclass(frozen=True)
+class SynonymsConfig:
+    #: A pair (abbreviation, long form) counts once this many figures define it.
+    min_figures: int = 2
+    #: ... and when it is at least this share of its abbreviation's definitions.
+    min_share: float = 0.2
+    #: Weight of a synonym's match, relative to the words typed.
+    boost: float = 0.5
+
+
+@dataclass(frozen=True)
 class IndexConfig:
     """A validated index configuration."""
 
@@ -99,6 +109,7 @@ class IndexConfig:
     search: SearchConfig = field(default_factory=SearchConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
     genes: GenesConfig = field(default_factory=GenesConfig)
+    synonyms: SynonymsConfig = field(default_factory=SynonymsConfig)
     version: int = 1
     source: str = "<default>"
 
@@ -121,6 +132,7 @@ class IndexConfig:
             "search": asdict(self.search),
             "scoring": scoring,
             "genes": asdict(self.genes),
+            "synonyms": asdict(self.synonyms),
         }
 
 
@@ -238,7 +250,7 @@ def _parse_genes(data: Any) -> GenesConfig:
 def parse_config(data: Any, source: str = "<memory>") -> IndexConfig:
     """Validate a parsed YAML document and return an `IndexConfig`."""
     data = _expect_mapping(data if data is not None else {}, "(top level)")
-    _check_keys(data, ("version", "fields", "search", "scoring", "genes"), "")
+    _check_keys(data, ("version", "fields", "search", "scoring", "genes", "synonyms"), "")
     version = _number(data.get("version", 1), "version", integer=True, low=1)
     if version != 1:
         raise _fail("version", f"unsupported version {version} (this pfocr-search reads version 1)")
@@ -250,6 +262,7 @@ def parse_config(data: Any, source: str = "<memory>") -> IndexConfig:
         search=_parse_search(data.get("search", {})),
         scoring=_parse_scoring(data.get("scoring", {}), fields),
         genes=_parse_genes(data.get("genes", {})),
+        synonyms=_dataclass_from(SynonymsConfig, data.get("synonyms", {}), "synonyms", integers=("min_figures",)),
         version=version,
         source=source,
     )

@@ -41,9 +41,11 @@ from .query.genesets import SetEnrichment, enrich_set, search_genes
 from .query.parser import build_parser, parse_query
 from .query.results import GeneSearchResults, SearchResults
 from .query.similar import similar_figures
+from .query.synonyms import SynonymPlugin, stop_word
 from .query.text import search_text
 from .sources.model import FigureRecord
 from .stats import IndexStats, index_stats
+from .synonyms import StoredSynonyms, Synonym
 from .textkeys import normalize_symbol
 
 
@@ -75,7 +77,10 @@ class FigureIndex:
         # Whoosh's FileIndex.schema re-reads the table of contents on every access.
         self._schema = ix.schema
         self.genes = GeneTables(folder, self.config)
+        self.stored_synonyms = StoredSynonyms(folder)
         self._parser = build_parser(self._schema, self.config, expand_gene=self.genes.family)
+        self._parser.add_plugin(SynonymPlugin(lambda: self.stored_synonyms.table, self.config.synonyms.boost,
+                                              stop_word(self._schema)))
 
     # -- opening -----------------------------------------------------------
 
@@ -280,6 +285,15 @@ class FigureIndex:
             self._refresh()
             return self.genes.resolver
 
+    def synonyms(self, term: str) -> list[Synonym]:
+        """What `term` also stands for in this corpus: the long forms of an
+        abbreviation, or the abbreviations of a long form, each with how many
+        figures define the pair; [] if the corpus defines none."""
+        with self._lock:
+            self._refresh()
+            table = self.stored_synonyms.table
+            return table.long_forms(term) or table.short_forms(term.split())
+
     def background(self, organism: str | None = None) -> int:
         """Distinct genes in the index (or one organism): the gene-set statistics' population."""
         with self._lock:
@@ -309,13 +323,14 @@ class FigureIndex:
             # Rebuilt with other fields: keep a config the caller chose if it fits.
             self.config = (manifest.accept(self.path, self.config) if self._explicit_config
                            else manifest.built_config(self.path))
-        old_searcher, old_ix, old_genes = self._searcher, self._ix, self.genes
+        old_searcher, old_ix, old_genes, old_synonyms = self._searcher, self._ix, self.genes, self.stored_synonyms
         self._searcher = None
         self._load(manifest)
         if old_searcher is not None:
             old_searcher.close()
         old_ix.close()
         old_genes.close()
+        old_synonyms.close()
 
     def close(self) -> None:
         with self._lock:
@@ -324,6 +339,7 @@ class FigureIndex:
                 self._searcher = None
             self._ix.close()
             self.genes.close()
+            self.stored_synonyms.close()
 
     def __enter__(self) -> "FigureIndex":
         return self

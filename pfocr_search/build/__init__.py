@@ -1,3 +1,3 @@
 """Building and updating an index: what to re-read, reading it (in parallel
-when it pays), claiming figids, writing records and the gene vocabulary into
+when it pays), claiming figids, writing records and their tallies (genes, synonyms) into
 a new generation, and publishing it."""

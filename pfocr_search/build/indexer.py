@@ -30,13 +30,13 @@ from ..engine.storage import (
 )
 from ..engine.writer import RecordWriter, create_index
 from ..errors import IndexWriteError, StrictModeError
-from ..genes.vocabulary import VOCABULARY, VocabularyCounter
 from ..sources.changes import STATE, GroupState, SourceState, is_unchanged
 from ..sources.discovery import discover, group_files, group_key, orphan_tables
 from ..sources.model import ReadIssue
 from ..version import __version__
 from .session import UpdateReport, WriteSession, settle
 from .shards import build_in_shards, shard_count
+from .tallies import Tallies
 from .workers import group_reader
 
 #: Called as progress(files_done, files_total).
@@ -187,8 +187,8 @@ def _write_generation(generation: Path, current: Path | None, plan: _Plan, old_s
         create_index(generation, config)
         shards = shard_count(plan.to_read, workers)
         if shards > 1:
-            vocabulary = build_in_shards(generation, plan.to_read, plan.state, config, report, progress, shards)
-            vocabulary.save(generation / VOCABULARY)
+            tallies = build_in_shards(generation, plan.to_read, plan.state, config, report, progress, shards)
+            tallies.save(generation, config)
             return
     else:
         link_generation(current, generation)
@@ -197,13 +197,12 @@ def _write_generation(generation: Path, current: Path | None, plan: _Plan, old_s
 
 def _apply(generation: Path, plan: _Plan, old_state: SourceState, config: IndexConfig, report: UpdateReport,
            progress: ProgressCallback | None, workers: int | None) -> None:
-    """Bring the Whoosh index and gene vocabulary in `generation` up to date with `plan`."""
-    vocabulary = VocabularyCounter.load(generation / VOCABULARY) if (generation / VOCABULARY).is_file() \
-        else VocabularyCounter()
-    vocabulary.use_alias_file(config.genes.alias_file)
+    """Bring the Whoosh index and tallies in `generation` up to date with `plan`."""
+    tallies = Tallies.load(generation)
+    tallies.use_alias_file(config.genes.alias_file)
     writer = RecordWriter.open(generation, config, _WRITER_LIMIT_MB)
     try:
-        session = WriteSession(writer, vocabulary, plan.state, report, plan.data_files)
+        session = WriteSession(writer, tallies, plan.state, report, plan.data_files)
         total, done = sum(map(len, plan.to_read)), 0
         if progress:
             progress(0, total)
@@ -216,12 +215,12 @@ def _apply(generation: Path, plan: _Plan, old_state: SourceState, config: IndexC
         for figid in sorted(old_state.figids() - plan.state.figids() - set(session.written)):
             old = writer.stored(figid)
             if old is not None:
-                vocabulary.remove(old)
+                tallies.remove(old)
             writer.delete(figid)
             report.removed += 1
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
-    settle(generation, config, session.displaced, vocabulary, _WRITER_LIMIT_MB, session.ledger.merges)
-    vocabulary.save(generation / VOCABULARY)
+    settle(generation, config, session.displaced, tallies, _WRITER_LIMIT_MB, session.ledger.merges)
+    tallies.save(generation, config)

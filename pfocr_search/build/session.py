@@ -2,7 +2,7 @@
 
 A `WriteSession` is what a serial build, an incremental update and each
 worker of a parallel build share: every record claims its figid (`claims`),
-winners are written, the gene vocabulary follows every write, and each
+winners are written, the tallies (genes, synonyms) follow every write, and each
 group's new state is remembered.  A record that takes a figid from one
 written earlier in the same run leaves that copy to `remove_displaced`,
 since a Whoosh writer cannot delete what it has not committed.
@@ -16,11 +16,11 @@ from typing import Iterable, Sequence
 
 from ..config import IndexConfig
 from ..engine.writer import RecordWriter
-from ..genes.vocabulary import VocabularyCounter
 from ..sources.changes import SourceState, state_for
 from ..sources.discovery import group_key
 from ..sources.model import MERGED, FigureRecord, Item, ReadIssue
 from ..sources.parse import can_merge, merge_records, read_figure_file
+from .tallies import Tallies
 
 
 @dataclass
@@ -95,8 +95,8 @@ class Ledger:
     marked to be read again on every run (as for a conflict), and the merged
     record is written by `settle`."""
 
-    def __init__(self, state: SourceState, report: UpdateReport, vocabulary: VocabularyCounter) -> None:
-        self.state, self.report, self.vocabulary = state, report, vocabulary
+    def __init__(self, state: SourceState, report: UpdateReport, tallies: Tallies) -> None:
+        self.state, self.report, self.tallies = state, report, tallies
         self.claims = state.claims()
         self.held_by = {figid: key for key, g in state.groups.items() for figid in g.figids}
         #: figid -> the record merged from copies in the two layouts, for `settle`.
@@ -127,8 +127,8 @@ class Ledger:
         holder = self.state.groups[self.held_by[figid]]
         holder.figids[figid] = merged.first_file
         holder.issues.append([held, f"figid {figid} merged with {other}", MERGED])
-        self.vocabulary.remove(read_figure_file(held))
-        self.vocabulary.add(merged)
+        self.tallies.remove(read_figure_file(held))
+        self.tallies.add(merged)
         return Verdict(issue=ReadIssue(other, f"figid {figid} merged with {held}", MERGED), merged=merged)
 
     def adopt(self, shard: SourceState, holders: dict[str, str]) -> list[tuple[str, str]]:
@@ -140,7 +140,7 @@ class Ledger:
         for figid, first_file in holders.items():
             verdict = self.claim(figid, first_file, keys[figid])
             if verdict.merged is not None:  # the shard wrote and counted this copy too
-                self.vocabulary.remove(read_figure_file(first_file))
+                self.tallies.remove(read_figure_file(first_file))
                 del self.state.groups[keys[figid]].figids[figid]
                 self.state.groups[keys[figid]].issues.append([verdict.issue.path, verdict.issue.reason, MERGED])
                 self.report.added -= 1
@@ -159,7 +159,7 @@ class WriteSession:
     """Claims, writes and remembers the records of the groups read this run."""
 
     writer: RecordWriter
-    vocabulary: VocabularyCounter
+    tallies: Tallies
     #: The state of every group: unchanged ones as given, re-read ones as written.
     state: SourceState
     report: UpdateReport
@@ -170,7 +170,7 @@ class WriteSession:
     written: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.ledger = Ledger(self.state, self.report, self.vocabulary)
+        self.ledger = Ledger(self.state, self.report, self.tallies)
 
     def write_group(self, group: Sequence[Path], items: Sequence[Item]) -> None:
         key = group_key(group)
@@ -202,8 +202,8 @@ class WriteSession:
             self.writer.add(record)
             kind = "added"
         else:
-            if record.figid not in self.written:  # its genes leave the vocabulary once
-                self.vocabulary.remove(old)
+            if record.figid not in self.written:  # it leaves the tallies once
+                self.tallies.remove(old)
             self.writer.replace(record)
             kind = "updated"
         if record.figid in self.written:  # counted once, for the copy that stays
@@ -211,11 +211,11 @@ class WriteSession:
                     getattr(self.report, self.written[record.figid]) - 1)
         self.written[record.figid] = kind
         setattr(self.report, kind, getattr(self.report, kind) + 1)
-        self.vocabulary.add(record)
+        self.tallies.add(record)
 
 
 def settle(generation: Path, config: IndexConfig, displaced: Iterable[tuple[str, str]],
-           vocabulary: VocabularyCounter, limitmb: int, merges: dict[str, FigureRecord] | None = None) -> None:
+           tallies: Tallies, limitmb: int, merges: dict[str, FigureRecord] | None = None) -> None:
     """Delete the copies a run wrote and then gave to another file, and write
     each merged record in place of its copies (a Whoosh writer cannot delete
     documents it has not committed)."""
@@ -227,7 +227,7 @@ def settle(generation: Path, config: IndexConfig, displaced: Iterable[tuple[str,
         for figid, first_file in displaced:
             record = writer.delete_copy(figid, first_file)
             if record is not None:
-                vocabulary.remove(record)
+                tallies.remove(record)
         for figid, record in merges.items():
             writer.delete(figid)
             writer.add(record)

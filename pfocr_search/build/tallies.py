@@ -1,0 +1,45 @@
+"""What an index counts over its records beside the Whoosh index: the gene
+vocabulary and the corpus's synonyms.  Both are kept as counts, so adding and
+removing records (incremental updates, figid clashes, merges) keeps them
+exactly as a fresh build would make them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import IndexConfig
+from ..genes.vocabulary import VOCABULARY, VocabularyCounter
+from ..sources.model import FigureRecord
+from ..synonyms import SynonymCounter
+
+
+class Tallies:
+    """The gene vocabulary and synonym counts of one generation."""
+
+    def __init__(self, genes: VocabularyCounter | None = None, synonyms: SynonymCounter | None = None) -> None:
+        self.genes = genes or VocabularyCounter()
+        self.synonyms = synonyms or SynonymCounter()
+
+    def add(self, record: FigureRecord) -> None:
+        self.genes.add(record)
+        self.synonyms.add(record)
+
+    def remove(self, record: FigureRecord) -> None:
+        self.genes.remove(record)
+        self.synonyms.remove(record)
+
+    def merge(self, other: "Tallies") -> None:
+        self.genes.merge(other.genes)
+        self.synonyms.merge(other.synonyms)
+
+    def use_alias_file(self, path: str | None) -> None:
+        self.genes.use_alias_file(path)
+
+    def save(self, folder: Path, config: IndexConfig) -> None:
+        self.genes.save(folder / VOCABULARY)
+        self.synonyms.save(folder, config.synonyms.min_figures, config.synonyms.min_share)
+
+    @classmethod
+    def load(cls, folder: Path) -> "Tallies":
+        genes = VocabularyCounter.load(folder / VOCABULARY) if (folder / VOCABULARY).is_file() else None
+        return cls(genes, SynonymCounter.load(folder))

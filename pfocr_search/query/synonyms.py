@@ -1,0 +1,116 @@
+"""Query words that name a topic by abbreviation also find its long form, and back.
+
+A parser plugin over Whoosh's syntax tree, run before the multi-field plugin
+spreads words over fields:
+
+* a word that is an abbreviation the corpus defines (`mTOR`) becomes that
+  word *or* the phrase of each long form ("mammalian target of rapamycin"),
+  the phrase at the synonyms' weight shared out over its words (a phrase
+  scores the sum of its words);
+* a run of words that is a long form the corpus defines becomes, word by
+  word, each word *or* the abbreviation, at the weight shared out over the
+  run's words: a figure that says only "mTOR" matches every word of the run
+  (so word coordination does not push it down) and scores, in all, the
+  weight times what "mTOR" scores.
+
+Only words typed as plain words are expanded: fields (``figtitle:``),
+phrases, operators and wildcards are left as written.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from whoosh.qparser import Plugin, syntax
+from whoosh.qparser.plugins import PhrasePlugin
+
+from ..synonyms import SynonymTable
+
+
+class SynonymPlugin(Plugin):
+    """Expands abbreviations and long forms the corpus defines (see the module)."""
+
+    def __init__(self, table: Callable[[], SynonymTable], weight: float, is_stop: Callable[[str], bool]) -> None:
+        # The table is asked for when a query is parsed: a one-shot command
+        # that searches fields by name only never loads it.
+        self.lookup, self.weight, self.is_stop = table, weight, is_stop
+
+    @property
+    def table(self) -> SynonymTable:
+        return self.lookup()
+
+    def filters(self, parser):
+        # After field names are attached (100), before words spread over fields (110).
+        return [(self.do_synonyms, 105)]
+
+    def do_synonyms(self, parser, group):
+        # Spaces go now rather than at 500 (WhitespacePlugin): a long form is a run of words.
+        nodes, out, i = [n for n in group if not isinstance(n, syntax.Whitespace)], [], 0
+        while i < len(nodes):
+            node = nodes[i]
+            if isinstance(node, syntax.GroupNode):
+                out.append(self.do_synonyms(parser, node))
+                i += 1
+                continue
+            run, shorts = self.long_form_at(nodes, i)
+            if shorts:
+                words = [n for n in nodes[i:i + run] if not self.is_stop(n.text)]
+                out += [self.or_short(n, shorts, len(words)) if n in words else n for n in nodes[i:i + run]]
+                i += run
+                continue
+            out.append(self.or_long(node) if _plain(node) else node)
+            i += 1
+        group.nodes = out
+        return group
+
+    def long_form_at(self, nodes, start: int) -> tuple[int, list]:
+        """The longest run of plain words from `start` that is a long form, and its abbreviations."""
+        words = []
+        for node in nodes[start:start + self.table.longest]:
+            if not _plain(node):
+                break
+            words.append(node.text)
+        for length in range(len(words), 1, -1):
+            shorts = self.table.short_forms(words[:length])
+            if shorts:
+                return length, shorts
+        return 0, []
+
+    def or_short(self, node, shorts, words: int):
+        alternatives = [_at(syntax.WordNode(s.text), node) for s in shorts]
+        return Alternatives([node, Alternatives(alternatives, boost=self.weight / words)])
+
+    def or_long(self, node):
+        longs = self.table.long_forms(node.text)
+        if not longs:
+            return node
+        phrases = [Alternatives([_at(PhrasePlugin.PhraseNode(s.text, node.startchar or 0), node)],
+                                boost=self.weight / max(1, len([w for w in s.text.split() if not self.is_stop(w)])))
+                   for s in longs]
+        return Alternatives([node, *phrases])
+
+
+class Alternatives(syntax.OrGroup):
+    """One query word and what else it may be written as: one slot of the
+    query, never merged with its neighbours (word coordination counts slots)."""
+
+    merging = False
+
+
+def stop_word(schema, field: str = "caption") -> Callable[[str], bool]:
+    """Whether a word is one the text fields drop (a stop word): such words take no synonyms."""
+    if field not in schema:
+        return lambda word: False
+    analyzed = schema[field]
+    return lambda word: not list(analyzed.process_text(word, mode="query"))
+
+
+def _at(new, typed):
+    """`new`, placed where the word it stands in for was typed (highlighting and errors use it)."""
+    new.startchar, new.endchar = typed.startchar, typed.endchar
+    return new
+
+
+def _plain(node) -> bool:
+    """A word typed as a word: not fielded, quoted, wildcarded or an operator."""
+    return type(node) is syntax.WordNode and node.fieldname is None

@@ -1,0 +1,95 @@
+"""Synonyms the corpus defines: mined from captions, kept right by updates, used by queries."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from pfocr_search import FigureIndex
+from pfocr_search.cli import app
+from pfocr_search.synonyms import definitions
+
+SEED = "PMC7176449__cm9-133-0959-g001"
+
+
+@pytest.mark.parametrize("text, pair", [
+    ("signals through the mammalian target of rapamycin (mTOR) to", ("mTOR", "mammalian target of rapamycin")),
+    ("the mitogen-activated protein kinase (MAPK) cascade", ("MAPK", "mitogen-activated protein kinase")),
+    ("interferon gamma (IFN-γ) activates", ("IFN-γ", "interferon gamma")),
+    ("via nuclear factor kappa B (NF-κB) and", ("NF-κB", "nuclear factor kappa B")),
+    ("peroxisome proliferator-activated receptor gamma (PPARγ)", ("PPARγ",
+                                                                 "peroxisome proliferator-activated receptor gamma")),
+])
+def test_schwartz_hearst_finds_the_definitions(text, pair):
+    assert pair in definitions(text)
+
+
+@pytest.mark.parametrize("text", ["shown in red (left) and blue (Figure 2)", "cells (n = 5) were", "of the cell (ROS)"])
+def test_parentheses_that_define_nothing(text):
+    assert definitions(text) == set()
+
+
+def _figure(sample_dir, folder, name: str, caption: str, title: str = "Signalling figure") -> None:
+    text = (sample_dir / "seed" / f"{SEED}.md").read_text("utf-8").replace(SEED, name)
+    start = text.index("caption: ")
+    end = text.index("pmcid:")
+    text = text[:start] + f"caption: '{caption}'\n" + text[end:]
+    text = text.replace("figtitle: JAK-STAT signaling pathway", f"figtitle: {title}")
+    (folder / f"{name}.md").write_text(text, "utf-8")
+
+
+@pytest.fixture()
+def defined(tmp_path, sample_dir):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in (1, 2):  # two figures define the pair: it is kept (synonyms.min_figures: 2)
+        _figure(sample_dir, corpus, f"PMC100{n}__def", "Nutrients act through the mammalian target of rapamycin "
+                                                        "(mTOR) on growth.")
+    _figure(sample_dir, corpus, "PMC1003__short", "mTOR complexes drive growth.", "Growth control by mTOR")
+    _figure(sample_dir, corpus, "PMC1004__long", "The mammalian target of rapamycin controls growth.",
+            "Growth control by the mammalian target of rapamycin")
+    _figure(sample_dir, corpus, "PMC1005__other", "Nothing about that kinase here.", "Other pathways")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        yield corpus, ix
+
+
+def test_an_abbreviation_finds_figures_that_spell_it_out_and_back(defined):
+    _, ix = defined
+    assert [s.text for s in ix.synonyms("mTOR")] == ["mammalian target of rapamycin"]
+    assert [s.text for s in ix.synonyms("Mammalian Target of Rapamycin")] == ["mTOR"]
+    by_short = [h.figid for h in ix.search("mTOR growth")]
+    by_long = [h.figid for h in ix.search("mammalian target of rapamycin growth")]
+    assert "PMC1004__long" in by_short and "PMC1003__short" in by_long
+    # The form typed ranks first: a synonym counts at a lower weight.
+    assert by_short.index("PMC1003__short") < by_short.index("PMC1004__long")
+    assert by_long.index("PMC1004__long") < by_long.index("PMC1003__short")
+    assert "PMC1005__other" not in by_short
+
+
+def test_updates_keep_the_synonym_table_right(defined, tmp_path):
+    corpus, ix = defined
+    (corpus / "PMC1002__def.md").unlink()  # one definition left: below min_figures
+    ix.update([corpus])
+    assert ix.synonyms("mTOR") == []
+    assert "PMC1004__long" not in [h.figid for h in ix.search("mTOR")]
+    shutil.copy(corpus / "PMC1001__def.md", corpus / "PMC1009__again.md")
+    text = (corpus / "PMC1009__again.md").read_text("utf-8").replace("PMC1001__def", "PMC1009__again")
+    (corpus / "PMC1009__again.md").write_text(text, "utf-8")
+    ix.update([corpus])
+    assert [s.figures for s in ix.synonyms("mTOR")] == [2]
+    with FigureIndex.build([corpus], tmp_path / "fresh") as fresh:
+        assert fresh.synonyms("mTOR") == ix.synonyms("mTOR")
+
+
+def test_synonyms_command(defined):
+    _, ix = defined
+    runner = CliRunner()
+    result = runner.invoke(app, ["synonyms", "mTOR", "-i", str(ix.path)])
+    assert result.exit_code == 0 and "mTOR = mammalian target of rapamycin  (defined by 2 figures)" in result.stdout
+    data = json.loads(runner.invoke(app, ["synonyms", "mTOR", "-i", str(ix.path), "-f", "json"]).stdout)
+    assert data == {"term": "mTOR", "synonyms": [{"text": "mammalian target of rapamycin", "figures": 2}]}
+    none = runner.invoke(app, ["synonyms", "JAK", "-i", str(ix.path)])
+    assert none.exit_code == 0 and "no synonyms" in none.stdout
