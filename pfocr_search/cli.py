@@ -207,6 +207,8 @@ def search(
     genes: Optional[str] = typer.Option(None, "--genes", "-g", help="Also require some of these genes "
                                                                     "(A,B,C) and rank by their enrichment."),
     facets: bool = FacetsOption,
+    explain: bool = typer.Option(False, "--explain", help="Say why each figure scores what it does: per field "
+                                                          "and term, coordination, synonyms, gene families."),
     *,
     listing: Listing,
 ) -> None:
@@ -218,7 +220,7 @@ def search(
     render = _render()
     with listing.out() as out, listing.open() as ix:
         results = ix.search(query, limit=listing.limit, offset=listing.offset, filters=listing.filters,
-                            genes=gene_terms)
+                            genes=gene_terms, explain=explain)
         render.hits(out, results)  # while open: a table counts all matches
         if facets:
             render.facets(out, ix.facets(results.query, genes=gene_terms, filters=listing.filters))

@@ -35,6 +35,7 @@ from .genes.lists import GeneSet
 from .genes.resolve import GeneFamilies, GeneResolver, Resolution
 from .genes.tables import GeneTables
 from .genes.vocabulary import GeneVocabulary
+from .query.explain import explain_results
 from .query.facets import Facets, count_facets
 from .query.filters import Filters, YearRange
 from .query.genesets import SetEnrichment, enrich_set, search_genes
@@ -79,8 +80,9 @@ class FigureIndex:
         self.genes = GeneTables(folder, self.config)
         self.stored_synonyms = StoredSynonyms(folder)
         self._parser = build_parser(self._schema, self.config, expand_gene=self.genes.family)
-        self._parser.add_plugin(SynonymPlugin(lambda: self.stored_synonyms.table, self.config.synonyms.boost,
-                                              stop_word(self._schema)))
+        self._synonym_plugin = SynonymPlugin(lambda: self.stored_synonyms.table, self.config.synonyms.boost,
+                                             stop_word(self._schema))
+        self._parser.add_plugin(self._synonym_plugin)
 
     # -- opening -----------------------------------------------------------
 
@@ -140,13 +142,16 @@ class FigureIndex:
 
     def search(self, text: str, limit: int | None = None, *, offset: int = 0, organism: str | None = None,
                years: YearRange | None = None, journal: str | None = None,
-               genes: Sequence[str] | None = None, filters: Filters | None = None) -> SearchResults:
+               genes: Sequence[str] | None = None, filters: Filters | None = None,
+               explain: bool = False) -> SearchResults:
         """Ranked figures for a query in Whoosh's query language.
 
         Filter by `organism` (scientific or common name), `years` (inclusive
         (from, to), either end None) and `journal` (full name), or pass them
         together as `filters`.  With `genes`, only figures matching the text
         that show some of the genes are returned, ranked as by `search_genes`.
+        With `explain`, `results.explanations` says why each hit scores what
+        it does and `results.understood` how the query was read.
         """
         flt = _filters(filters, organism, years, journal)
         with self._lock:
@@ -154,9 +159,13 @@ class FigureIndex:
             q = parse_query(self._parser, text)
             if genes:
                 return self.search_genes(genes, limit, offset=offset, filters=flt, text_query=q)
-            return search_text(self._current_searcher(), self._parser, self.config, text, q,
-                               limit=self._limit(limit), offset=offset, filters=flt,
-                               spelled_symbol=self.genes.spelled_symbol)
+            searcher = self._current_searcher()
+            results = search_text(searcher, self._parser, self.config, text, q, limit=self._limit(limit),
+                                  offset=offset, filters=flt, spelled_symbol=self.genes.spelled_symbol)
+            if explain:
+                ranked = q if results.corrected_from is None else parse_query(self._parser, results.query)
+                explain_results(searcher, ranked, results, list(self._synonym_plugin.used))
+            return results
 
     def resolve(self, terms: Sequence[str], organism: str | None = None, *, fuzzy: bool = True) -> list[Resolution]:
         """How each gene term is understood: symbols, how (exact, id, normalised,

@@ -127,15 +127,20 @@ def hits(out: Output, results: SearchResults) -> None:
     keys = [f.name for f in dataclass_fields(Hit)]
     if out.format == "json":
         cols = out.columns(keys, keys)
+        if results.understood:
+            out.line(json.dumps({"type": "query", **results.understood}, ensure_ascii=False))
         for hit in results:
             data = hit.to_dict()
-            out.line(json.dumps({k: data[k] for k in cols}, ensure_ascii=False))
+            row = {k: data[k] for k in cols}
+            if hit.figid in results.explanations:
+                row["explanation"] = results.explanations[hit.figid].to_dict()
+            out.line(json.dumps(row, ensure_ascii=False))
     elif out.format == "tsv":
         cols = out.columns(HIT_COLUMNS, keys)
         out.line("\t".join(cols))
         for hit in results:
             out.line("\t".join(cell(getattr(hit, c)) for c in cols))
-    elif out.rich:
+    elif out.rich and not results.explanations:
         _rich_hits(out, results)
     else:
         _plain_hits(out, results)
@@ -164,11 +169,28 @@ def _plain_hits(out: Output, results: SearchResults) -> None:
         out.line(f"no figures match {results.query}")
         return
     out.line(f"{results.total} figure(s) match {results.query}")
+    for line in understood_lines(results.understood):
+        out.line(line)
     for hit in results:
         out.line(f"{hit.rank:>3}. {hit.figtitle or '(untitled)'} ({hit.year or 'n.d.'})  score {hit.score:.2f}")
         out.line(f"     {hit.figid}")
         if hit.snippet:
             out.line(f"     {hit.snippet}")
+        if hit.figid in results.explanations:
+            for line in results.explanations[hit.figid].lines("       "):
+                out.line(line)
+
+
+def understood_lines(understood: dict[str, Any]) -> list[str]:
+    """How a query was read (with --explain): expansions and corrections."""
+    if not understood:
+        return []
+    lines = [f"query as understood: {understood['parsed']}"]
+    if understood.get("corrected_from"):
+        lines.append(f"corrected from: {understood['corrected_from']}")
+    lines += [f"synonym: {s}" for s in understood.get("synonyms", [])]
+    lines += [f"gene family: {word} -> {', '.join(keys)}" for word, keys in understood.get("gene_families", {}).items()]
+    return lines
 
 
 def gene_hits(out: Output, results: GeneSearchResults) -> None:

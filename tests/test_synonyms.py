@@ -93,3 +93,12 @@ def test_synonyms_command(defined):
     assert data == {"term": "mTOR", "synonyms": [{"text": "mammalian target of rapamycin", "figures": 2}]}
     none = runner.invoke(app, ["synonyms", "JAK", "-i", str(ix.path)])
     assert none.exit_code == 0 and "no synonyms" in none.stdout
+
+
+def test_explain_says_which_synonyms_a_query_used(defined):
+    _, ix = defined
+    results = ix.search("mTOR", explain=True)
+    assert results.understood["synonyms"] == ["mTOR = mammalian target of rapamycin"]
+    long_only = results.explanations["PMC1004__long"]
+    assert long_only.value == pytest.approx(next(h.score for h in results if h.figid == "PMC1004__long"), abs=1e-3)
+    assert 'caption:"mammalian target rapamycin"' in "\n".join(long_only.lines())

@@ -84,6 +84,10 @@ class SearchResults(list):
         #: The query as typed, when it found nothing and these are the hits of
         #: its likeliest correction (`query`) instead.
         self.corrected_from: str | None = None
+        #: With explain=True: figid -> why it scores what it does, and the query
+        #: as understood (parsed, corrected, synonyms and gene families added).
+        self.explanations: dict[str, Any] = {}
+        self.understood: dict[str, Any] = {}
 
 
 class GeneSearchResults(SearchResults):

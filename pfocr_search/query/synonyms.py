@@ -43,13 +43,15 @@ class SynonymPlugin(Plugin):
         # After field names are attached (100), before words spread over fields (110).
         return [(self.do_synonyms, 105)]
 
-    def do_synonyms(self, parser, group):
+    def do_synonyms(self, parser, group, top: bool = True):
+        if top:  # what the last query parsed was expanded with, for explain
+            self.used: list[str] = []
         # Spaces go now rather than at 500 (WhitespacePlugin): a long form is a run of words.
         nodes, out, i = [n for n in group if not isinstance(n, syntax.Whitespace)], [], 0
         while i < len(nodes):
             node = nodes[i]
             if isinstance(node, syntax.GroupNode):
-                out.append(self.do_synonyms(parser, node))
+                out.append(self.do_synonyms(parser, node, top=False))
                 i += 1
                 continue
             run, shorts = self.long_form_at(nodes, i)
@@ -77,6 +79,7 @@ class SynonymPlugin(Plugin):
         return 0, []
 
     def or_short(self, node, shorts, words: int):
+        self.used += [f"{node.text} ~ {s.text}" for s in shorts]
         alternatives = [_at(syntax.WordNode(s.text), node) for s in shorts]
         return Alternatives([node, Alternatives(alternatives, boost=self.weight / words)])
 
@@ -84,6 +87,7 @@ class SynonymPlugin(Plugin):
         longs = self.table.long_forms(node.text)
         if not longs:
             return node
+        self.used += [f"{node.text} = {s.text}" for s in longs]
         phrases = [Alternatives([_at(PhrasePlugin.PhraseNode(s.text, node.startchar or 0), node)],
                                 boost=self.weight / max(1, len([w for w in s.text.split() if not self.is_stop(w)])))
                    for s in longs]
