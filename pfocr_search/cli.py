@@ -18,15 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, List, Optional, TypeVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
+
 
 from .errors import PfocrSearchError, StrictModeError
 from .options import (
@@ -41,6 +33,8 @@ from .options import (
 from .version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
     from .build.session import UpdateReport
     from .query.results import SearchResults
 
@@ -56,8 +50,17 @@ app = typer.Typer(
 _state = {"debug": False}
 F = TypeVar("F", bound=Callable[..., Any])
 
-def _err() -> Console:
+def _err() -> "Console":
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def escape(text: str) -> str:
+    """`text` safe to print through rich (its [markup] taken literally)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def exit_code(exc: PfocrSearchError) -> int:
@@ -163,7 +166,9 @@ def index(
 class _progress:
     """A rich progress bar on stderr that the library drives through a callback."""
 
-    def __init__(self, console: Console, enabled: bool, what: str = "indexing") -> None:
+    def __init__(self, console: "Console", enabled: bool, what: str = "indexing") -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         self.enabled = enabled
         self.bar = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             console=console, transient=True, disable=not enabled)
@@ -180,7 +185,7 @@ class _progress:
         self.bar.__exit__(*exc)  # type: ignore[arg-type]
 
 
-def _print_build_report(report: UpdateReport | None, err: Console) -> None:
+def _print_build_report(report: UpdateReport | None, err: "Console") -> None:
     if report is None:
         return
     if report.recovered_lock_from:

@@ -17,14 +17,13 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from whoosh import index as whoosh_index
 from whoosh import query
 from whoosh.searching import Searcher
 
-from .build.indexer import ProgressCallback, update
-from .build.session import UpdateReport
+from .build import ProgressCallback
 from .config import IndexConfig, load_config
 from .engine.schema import RECORD, unpack_record
 from .engine.storage import MANIFEST, Manifest, open_generation, resolve_index_path
@@ -48,6 +47,9 @@ from .sources.model import FigureRecord
 from .stats import IndexStats, index_stats
 from .synonyms import StoredSynonyms, Synonym
 from .textkeys import normalize_symbol
+
+if TYPE_CHECKING:  # pragma: no cover - building is imported when an index is built, not to search
+    from .build.session import UpdateReport
 
 
 class FigureIndex:
@@ -118,6 +120,8 @@ class FigureIndex:
              strict: bool = False, progress: ProgressCallback | None = None, wait: float = 0.0) -> "FigureIndex":
         """Make the index at `path` mirror `sources`: built if new (or `rebuild`),
         else updated with only what changed.  Returns it opened, with `.report`."""
+        from .build.indexer import update
+
         root = resolve_index_path(path)
         report = update(sources, root, _as_config(config) if config is not None else None, rebuild=rebuild,
                         strict=strict, progress=progress, wait=wait)
@@ -132,6 +136,8 @@ class FigureIndex:
         Figures whose files are gone are removed.  Returns what changed; this
         object then searches the new state.
         """
+        from .build.indexer import update
+
         report = update(sources, self.path, self.config if self._explicit_config else None, strict=strict,
                         progress=progress, wait=wait)
         with self._lock:

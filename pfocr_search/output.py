@@ -16,11 +16,6 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import IO, Any, Iterable, Sequence
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
-
 from .errors import PfocrSearchError
 from .genes.resolve import Resolution
 from .query.facets import Facets
@@ -53,8 +48,17 @@ class Output:
         self._file: IO[str] | None = None
         if path is not None:
             self._file = self._open_beside(path, index)
-        self.console = Console(file=self._file or sys.stdout, highlight=False, soft_wrap=False)
-        self.rich = self._file is None and self.console.is_terminal
+        # rich is imported only to draw: piped output (most scripted use) never loads it.
+        self.rich = self._file is None and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+        self._console: Any = None
+
+    @property
+    def console(self):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(file=self._file or sys.stdout, highlight=False, soft_wrap=False)
+        return self._console
 
     def _open_beside(self, path: Path, index: Path | None) -> IO[str]:
         target = path.resolve()
@@ -147,6 +151,10 @@ def hits(out: Output, results: SearchResults) -> None:
 
 
 def _rich_hits(out: Output, results: SearchResults) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
     if not results:
         out.console.print(f"no figures match {escape(results.query)}")
         return
@@ -206,6 +214,9 @@ def gene_hits(out: Output, results: GeneSearchResults) -> None:
             data = hit.to_dict()
             out.line(json.dumps({"type": "hit", **{k: data[k] for k in cols}}, ensure_ascii=False))
     elif out.format == "tsv":
+        from rich.console import Console
+        from rich.markup import escape
+
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         notes = resolution_summary(results.resolutions) if len(results.resolutions) > LONG_LIST else \
             [resolution_line(r) for r in results.resolutions]
@@ -271,6 +282,9 @@ def resolution_line(r: Resolution) -> str:
 
 
 def _rich_resolutions(out: Output, resolutions: Sequence[Resolution]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     if not resolutions:
         return
     table = Table(title="gene terms", title_justify="left")
@@ -288,6 +302,9 @@ def _rich_resolutions(out: Output, resolutions: Sequence[Resolution]) -> None:
 
 
 def _rich_gene_hits(out: Output, results: GeneSearchResults) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     if not results:
         out.console.print("no figures show these genes")
         return
@@ -340,6 +357,9 @@ def record(out: Output, rec: FigureRecord) -> None:
         for key, value in record_rows(rec):
             out.line(f"{key}\t{cell(value)}")
     elif out.rich:
+        from rich.markup import escape
+        from rich.table import Table
+
         table = Table(show_header=False, title=rec.figid, title_justify="left")
         table.add_column("field", style="bold")
         table.add_column("value", ratio=1)

@@ -298,8 +298,9 @@ def test_facets_and_journal_filter(run, sample_index_path):
     assert [line.split("\t")[1] for line in narrowed[1:]] == ["PMC10033547__fimmu-14-1063018-g008"]
 
 
-@pytest.mark.parametrize("stored, command", [("aliases.json", ("search", "JAK STAT")),
-                                             ("genes.json", ("genes", "STAT3"))])
+@pytest.mark.parametrize("stored, command", [("genes.sqlite", ("search", "JAK STAT")),
+                                             ("genes.sqlite", ("genes", "STAT3")),
+                                             ("genes.json", ("stats",))])
 def test_damaged_gene_tables_say_rebuild(run, tmp_path, stored, command):
     path = tmp_path / "ix"
     assert run("index", "--sample", "--index", str(path)).exit_code == 0

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pfocr_search import FigureIndex
+from pfocr_search.genes.resolve import GeneResolver
 from pfocr_search.query.enrichment import (
     benjamini_hochberg,
     hypergeom_log_sf_array,
@@ -275,18 +276,19 @@ def test_gene_ranking_pages_and_order_are_consistent(sample_index, genes):
 
 def test_text_search_expands_families_without_loading_the_vocabulary(sample_index_path, monkeypatch):
     with FigureIndex.open(sample_index_path) as ix:
-        resolver = ix.resolver
-    with FigureIndex.open(sample_index_path) as ix:
-        families = ix.families  # read from the index's alias table
-        keys = [*resolver.vocabulary.aliases, *resolver.vocabulary.curated]
+        whole = GeneResolver(ix.vocabulary, ix.config.genes.fuzzy, ix.config.genes.alias_min_share)
+        families = ix.families  # looked up in the index's gene store
+        keys = [*whole.lookup.aliases, *whole.lookup.curated]
         assert keys and any(families.family(k) for k in keys)
-        assert all(families.family(k) == resolver.families.family(k) for k in keys)
+        assert all(families.family(k) == whole.families.family(k) for k in keys)
+        assert all(ix.resolver.resolve(k) == whole.resolve(k) for k in keys[:300])
 
     def refuse(*args, **kwargs):
-        raise AssertionError("a text search built the whole gene vocabulary")
+        raise AssertionError("a text search parsed the whole gene vocabulary")
 
-    monkeypatch.setattr("pfocr_search.index.GeneResolver", refuse)
-    monkeypatch.setattr("pfocr_search.genes.tables.VocabularyCounter.load", refuse)
+    monkeypatch.setattr("pfocr_search.genes.tables.VocabularyCounter.from_json", refuse)
+    monkeypatch.setattr("pfocr_search.genes.tables.VocabularyLookup", refuse)
     with FigureIndex.open(sample_index_path) as ix:
         hits = ix.search("JAK STAT signaling")
         assert hits and "genes:JAK1" in hits.parsed  # the family expansion happened
+        assert ix.search_genes(["STAT3", "jak-1"]) and ix.resolve(["STTA5A"])[0].symbols == ("STAT5A",)

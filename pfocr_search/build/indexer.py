@@ -17,9 +17,10 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from ..config import IndexConfig, load_config
+from . import ProgressCallback
 from ..engine.storage import (
     Manifest,
     WriteLock,
@@ -39,8 +40,6 @@ from .shards import build_in_shards, shard_count
 from .tallies import Tallies
 from .workers import group_reader
 
-#: Called as progress(files_done, files_total).
-ProgressCallback = Callable[[int, int], None]
 
 # Whoosh's in-memory posting buffer before it spills to disk, for serial
 # builds and updates (parallel builds: see shards).  Profiles put the cost in

@@ -9,17 +9,19 @@ how it was found.
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable
-
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..config import FuzzyConfig
 from ..textkeys import normalize_symbol, organism_key
 from .vocabulary import GeneVocabulary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import GeneStore, VocabularyLookup
+
+    GeneLookup = GeneStore | VocabularyLookup
 
 EXACT, IDENTIFIER, NORMALISED, ALIAS, FUZZY, UNKNOWN = "exact", "id", "normalised", "alias", "fuzzy", "unknown"
 _GENE_ID = re.compile(r"^(?:ncbigene:|entrez:|geneid:)?(\d+)$", re.I)
@@ -72,14 +74,9 @@ class GeneFamilies:
     """The genes a word names as an alias or family, from the index's own OCR
     mappings and any curated table (JAK -> JAK1, JAK2, JAK3, TYK2)."""
 
-    def __init__(self, aliases: dict[str, dict[str, int]], curated: dict[str, tuple[str, ...]],
+    def __init__(self, aliases: Mapping[str, dict[str, int]], curated: Mapping[str, tuple[str, ...]],
                  min_share: float = 0.1) -> None:
         self.aliases, self.curated, self.min_share = aliases, curated, min_share
-
-    @classmethod
-    def from_json(cls, text: bytes | str, min_share: float = 0.1) -> "GeneFamilies":
-        data = json.loads(text)
-        return cls(data["aliases"], {k: tuple(v) for k, v in data["curated"].items()}, min_share)
 
     def matches(self, key: str) -> list[GeneMatch]:
         """Symbols mapped from `key`: each OCR mapping seen at least `min_share`
@@ -109,23 +106,13 @@ class GeneResolver:
     one edit: STTA5A -> STAT5A) over the normalised keys, in C.
     """
 
-    def __init__(self, vocabulary: GeneVocabulary, fuzzy: FuzzyConfig, alias_min_share: float = 0.1) -> None:
-        self.vocabulary = vocabulary
+    def __init__(self, lookup: "GeneLookup | GeneVocabulary", fuzzy: FuzzyConfig,
+                 alias_min_share: float = 0.1) -> None:
+        from .store import VocabularyLookup
+
+        self.lookup = VocabularyLookup(lookup) if isinstance(lookup, GeneVocabulary) else lookup
         self.fuzzy = fuzzy
-        self.families = GeneFamilies(vocabulary.aliases, vocabulary.curated, alias_min_share)
-        self._upper: dict[str, list[str]] = {}
-        self._by_key: dict[str, list[str]] = {}
-        self._by_id: dict[str, list[str]] = {}
-        for symbol, entry in vocabulary.entries.items():
-            self._upper.setdefault(symbol.upper(), []).append(symbol)
-            self._by_key.setdefault(normalize_symbol(symbol), []).append(symbol)
-            for ident in entry.ids:
-                self._by_id.setdefault(ident, []).append(symbol)
-        # Fuzzy candidates: symbol keys and alias keys, each pointing at symbols.
-        self._fuzzy_targets: dict[str, list[str]] = {k: list(v) for k, v in self._by_key.items()}
-        for key in (*vocabulary.aliases, *vocabulary.curated):
-            self._fuzzy_targets.setdefault(key, [])
-        self._fuzzy_keys = list(self._fuzzy_targets)
+        self.families = GeneFamilies(self.lookup.aliases, self.lookup.curated, alias_min_share)
 
     def resolve(self, term: str, organism: str | None = None, *, fuzzy: bool = True) -> Resolution:
         """Resolve one term; `organism` keeps only symbols seen in that organism."""
@@ -155,14 +142,14 @@ class GeneResolver:
     def _exact_or_alias(self, term: str, key: str) -> list[GeneMatch]:
         ident = _GENE_ID.match(term)
         if ident:
-            return [GeneMatch(s, IDENTIFIER, 100.0) for s in self._by_id.get(ident.group(1), [])]
-        exact = self._upper.get(term.upper(), [])
+            return [GeneMatch(s, IDENTIFIER, 100.0) for s in self.lookup.by_id(ident.group(1))]
+        exact = self.lookup.by_upper(term.upper())
         if not exact:
             return []
         return [GeneMatch(s, EXACT, 100.0) for s in exact] + self._aliases(key)
 
     def _normalised_or_alias(self, term: str, key: str) -> list[GeneMatch]:
-        found = self._by_key.get(key, [])
+        found = self.lookup.by_key(key)
         if not found:
             return []
         return [GeneMatch(s, NORMALISED, 95.0) for s in found] + self._aliases(key)
@@ -177,7 +164,10 @@ class GeneResolver:
         edits = self.fuzzy.max_edits(len(key))
         if edits == 0:
             return []
-        found = process.extract(key, self._fuzzy_keys, scorer=OSA.distance, score_cutoff=edits,
+        from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
+
+        found = process.extract(key, self.lookup.fuzzy_keys(), scorer=OSA.distance, score_cutoff=edits,
                                 limit=self.fuzzy.max_candidates * 4)
         best: list[GeneMatch] = []
         best_distance = None
@@ -197,14 +187,16 @@ class GeneResolver:
         return best[: self.fuzzy.max_candidates]
 
     def _targets(self, key: str) -> list[str]:
-        direct = self._fuzzy_targets.get(key) or []
-        return direct or [m.symbol for m in self._aliases(key)]
+        """The symbols a fuzzy candidate stands for: its own, else its aliases'."""
+        return self.lookup.by_key(key) or [m.symbol for m in self._aliases(key)]
 
     def suggest(self, key: str, organism: str | None = None, limit: int = 3) -> tuple[str, ...]:
         """The symbols closest to `key`, however far (for 'did you mean')."""
+        from rapidfuzz import fuzz, process
+
         keep = self._organism_filter(organism)
         out: list[str] = []
-        for candidate, _, _ in process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, limit=limit * 4):
+        for candidate, _, _ in process.extract(key, self.lookup.fuzzy_keys(), scorer=fuzz.ratio, limit=limit * 4):
             out += [s for s in self._targets(candidate) if keep(s) and s not in out]
             if len(out) >= limit:
                 break
@@ -214,8 +206,7 @@ class GeneResolver:
         if not organism:
             return lambda symbol: True
         folded = organism_key(organism)
-        entries = self.vocabulary.entries
-        return lambda symbol: symbol in entries and any(organism_key(o) == folded for o in entries[symbol].organisms)
+        return lambda symbol: any(organism_key(o) == folded for o in self.lookup.organisms(symbol))
 
 
 def _dedupe(matches: Iterable[GeneMatch]) -> list[GeneMatch]:

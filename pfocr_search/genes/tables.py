@@ -1,23 +1,24 @@
-"""The gene tables stored with one generation of an index, loaded when first needed.
+"""The gene tables stored with one generation of an index, opened with it.
 
-A text query needs only the alias table (which words name gene families),
-a small part of the whole; gene queries need the vocabulary and a resolver
-built over it.  Each is read once per generation, from a file opened when the
-generation was: another process's updates may delete the generation's
-folder meanwhile, and an open file still reads what it held.
+Resolving terms and expanding a text query's words to gene families look
+terms up in `genes.sqlite` (see `store`), a connection opened with the
+generation: another process's updates may delete the generation's folder
+meanwhile, and an open file still reads what it held.  The whole vocabulary
+(`genes.json`) is parsed only for what needs all of it: `stats()` and the
+`vocabulary` property.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
-from typing import BinaryIO, Callable, TypeVar
+from typing import BinaryIO
 
 from ..config import IndexConfig
 from ..errors import IndexNotFoundError
 from .resolve import FUZZY, NORMALISED, GeneFamilies, GeneResolver
-from .vocabulary import ALIASES, VOCABULARY, GeneVocabulary, VocabularyCounter
-
-T = TypeVar("T")
+from .store import GENES_DB, GeneStore, VocabularyLookup
+from .vocabulary import VOCABULARY, GeneVocabulary, VocabularyCounter
 
 
 class GeneTables:
@@ -25,48 +26,39 @@ class GeneTables:
 
     def __init__(self, folder: Path, config: IndexConfig) -> None:
         self.folder, self.config = folder, config
-        self._files = {name: _open(folder / name) for name in (VOCABULARY, ALIASES)}
+        self._counts: BinaryIO | None = _open(folder / VOCABULARY)
+        try:
+            self._store: GeneStore | None = GeneStore(folder / GENES_DB) if (folder / GENES_DB).is_file() else None
+        except sqlite3.Error as exc:
+            raise _damaged(folder / GENES_DB, exc) from None
         self._vocabulary: GeneVocabulary | None = None
-        self._families: GeneFamilies | None = None
         self._resolver: GeneResolver | None = None
         self._keys: dict[str | None, set[str]] = {}
 
     @property
     def vocabulary(self) -> GeneVocabulary:
+        """The whole vocabulary, parsed from `genes.json` when first asked for."""
         if self._vocabulary is None:
-            self._vocabulary = self._read(VOCABULARY, lambda text: VocabularyCounter.from_json(text).vocabulary()) \
-                if self._files[VOCABULARY] else GeneVocabulary()
+            if self._counts is None:
+                self._vocabulary = GeneVocabulary()
+            else:
+                try:
+                    self._counts.seek(0)
+                    self._vocabulary = VocabularyCounter.from_json(self._counts.read()).vocabulary()
+                except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                    raise _damaged(self.folder / VOCABULARY, exc) from None
         return self._vocabulary
-
-    @property
-    def families(self) -> GeneFamilies:
-        if self._families is None:
-            share = self.config.genes.alias_min_share
-            self._families = self._read(ALIASES, lambda text: GeneFamilies.from_json(text, share)) \
-                if self._files[ALIASES] else self.resolver.families
-        return self._families
-
-    def _read(self, name: str, load: Callable[[bytes], T]) -> T:
-        """`load()` of a file stored with the index; a damaged one is an
-        IndexNotFoundError that says to rebuild, not an internal error."""
-        fh = self._files[name]
-        try:
-            fh.seek(0)
-            return load(fh.read())
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise IndexNotFoundError(f"{self.folder / name} is damaged ({type(exc).__name__}: {exc}); "
-                                     "rebuild the index with --rebuild") from None
-
-    def close(self) -> None:
-        for fh in self._files.values():
-            if fh is not None:
-                fh.close()
 
     @property
     def resolver(self) -> GeneResolver:
         if self._resolver is None:
-            self._resolver = GeneResolver(self.vocabulary, self.config.genes.fuzzy, self.config.genes.alias_min_share)
+            lookup = self._store if self._store is not None else VocabularyLookup(self.vocabulary)
+            self._resolver = GeneResolver(lookup, self.config.genes.fuzzy, self.config.genes.alias_min_share)
         return self._resolver
+
+    @property
+    def families(self) -> GeneFamilies:
+        return self.resolver.families
 
     def family(self, key: str) -> list[str]:
         """Gene keys a normalised word names as a family or alias (for text queries)."""
@@ -75,11 +67,13 @@ class GeneTables:
     def keys(self, organism: str | None = None) -> set[str]:
         """The distinct gene keys of the index (or one organism)."""
         if organism not in self._keys:
-            self._keys[organism] = self.vocabulary.keys_of(organism)
+            self._keys[organism] = self.resolver.lookup.keys_of(organism)
         return self._keys[organism]
 
     def background(self, organism: str | None = None) -> int:
         """Distinct genes in the index (or one organism): the enrichment population."""
+        if self._store is not None:
+            return self._store.count(organism)
         return len(self.keys(organism))
 
     def spelled_symbol(self, word: str) -> str | None:
@@ -90,9 +84,19 @@ class GeneTables:
             return resolution.symbols[0]
         return None
 
+    def close(self) -> None:
+        if self._counts is not None:
+            self._counts.close()
+        if self._store is not None:
+            self._store.close()
+
 
 def _open(path: Path) -> BinaryIO | None:
     try:
         return open(path, "rb")
     except FileNotFoundError:
         return None
+
+
+def _damaged(path: Path, exc: Exception) -> IndexNotFoundError:
+    return IndexNotFoundError(f"{path} is damaged ({type(exc).__name__}: {exc}); rebuild the index with --rebuild")

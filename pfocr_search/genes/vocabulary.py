@@ -3,9 +3,9 @@
 `VocabularyCounter` accumulates, record by record (and can take a record
 away again, for incremental updates), every gene symbol with its NCBI Gene
 ids, organisms and how many figures show it, and which OCR words the records
-map to which symbols.  It is saved beside the index (`genes.json`, plus the
-alias table alone in `aliases.json`), so opening an index never rescans
-records.  `GeneVocabulary` is the read-only view resolution works on.
+map to which symbols.  It is saved beside the index (`genes.json`, and the
+vocabulary as lookups in `genes.sqlite`, see `store`), so opening an index
+never rescans records.  `GeneVocabulary` is the whole vocabulary in memory.
 """
 
 from __future__ import annotations
@@ -23,9 +23,6 @@ from ..textkeys import normalize_symbol, organism_key
 
 #: The vocabulary's counts, beside the Whoosh index of a generation.
 VOCABULARY = "genes.json"
-#: The alias table alone, beside the vocabulary: what expanding a text
-#: query's words to gene families needs, a small part of the whole to load.
-ALIASES = "aliases.json"
 
 
 @dataclass(frozen=True)
@@ -103,7 +100,8 @@ class VocabularyCounter:
             self.curated = {key: list(symbols) for key, symbols in load_alias_table(path).items()}
 
     def save(self, path: Path) -> None:
-        """Write the counts (not just the vocabulary) so updates can add and remove records."""
+        """Write the counts (not just the vocabulary) so updates can add and
+        remove records, and beside them the vocabulary as lookups (`store`)."""
         data = {
             "format": 1,
             "figures": self.figures,
@@ -113,8 +111,9 @@ class VocabularyCounter:
             "curated": self.curated,
         }
         write_json(path, data)
-        write_json(path.with_name(ALIASES), {"format": 1, "aliases": self._alias_table(),
-                                              "curated": self._curated_table()})
+        from .store import GENES_DB, write_store
+
+        write_store(path.with_name(GENES_DB), self.vocabulary())
 
     @classmethod
     def load(cls, path: Path) -> "VocabularyCounter":

@@ -1,0 +1,195 @@
+"""The gene vocabulary as lookups: in memory, or on disk in SQLite.
+
+Resolving a few typed terms needs a few lookups, not the whole vocabulary:
+at 100,000 figures (about 100,000 symbols) parsing `genes.json` and indexing
+it took 2 s of a one-shot `pfocr-search genes`.  So each generation also
+stores its vocabulary as `genes.sqlite` (symbols, their normalised and
+upper-case forms, NCBI ids, organisms, alias counts, curated aliases, and the
+keys fuzzy matching scans), opened read-only with the generation and queried
+per term.  `VocabularyLookup` answers the same questions from a
+`GeneVocabulary` in memory (an index without the file, or a test).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Iterator
+
+from ..textkeys import normalize_symbol, organism_key
+from .vocabulary import GeneVocabulary
+
+GENES_DB = "genes.sqlite"
+
+_SCHEMA = """
+CREATE TABLE symbols (symbol TEXT PRIMARY KEY, upper TEXT NOT NULL, key TEXT NOT NULL, figures INTEGER NOT NULL,
+                      ids TEXT NOT NULL, organisms TEXT NOT NULL);
+CREATE INDEX symbols_upper ON symbols (upper);
+CREATE INDEX symbols_key ON symbols (key);
+CREATE TABLE ids (id TEXT NOT NULL, symbol TEXT NOT NULL);
+CREATE INDEX ids_id ON ids (id);
+CREATE TABLE aliases (key TEXT NOT NULL, symbol TEXT NOT NULL, figures INTEGER NOT NULL);
+CREATE INDEX aliases_key ON aliases (key);
+CREATE TABLE curated (key TEXT NOT NULL, symbol TEXT NOT NULL);
+CREATE INDEX curated_key ON curated (key);
+CREATE TABLE organism_keys (organism TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (organism, key)) WITHOUT ROWID;
+CREATE TABLE fuzzy (keys TEXT NOT NULL);
+"""
+
+
+def write_store(path: Path, vocabulary: GeneVocabulary) -> None:
+    """`vocabulary` as `genes.sqlite` at `path`, replacing it atomically."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        with sqlite3.connect(tmp) as db:
+            db.executescript(_SCHEMA)
+            entries = vocabulary.entries.values()
+            db.executemany("INSERT INTO symbols VALUES (?, ?, ?, ?, ?, ?)",
+                           ((e.symbol, e.symbol.upper(), normalize_symbol(e.symbol), e.figures, json.dumps(e.ids),
+                             json.dumps(e.organisms, ensure_ascii=False)) for e in entries))
+            db.executemany("INSERT INTO ids VALUES (?, ?)", ((i, e.symbol) for e in entries for i in e.ids))
+            db.executemany("INSERT INTO aliases VALUES (?, ?, ?)",
+                           ((k, s, n) for k, counts in vocabulary.aliases.items() for s, n in counts.items()))
+            db.executemany("INSERT INTO curated VALUES (?, ?)",
+                           ((k, s) for k, symbols in vocabulary.curated.items() for s in symbols))
+            db.executemany("INSERT OR IGNORE INTO organism_keys VALUES (?, ?)",
+                           ((organism_key(o), normalize_symbol(e.symbol)) for e in entries for o in e.organisms))
+            db.execute("INSERT INTO fuzzy VALUES (?)", ("\n".join(_fuzzy_keys(vocabulary)),))
+        db.close()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _fuzzy_keys(vocabulary: GeneVocabulary) -> list[str]:
+    """What fuzzy matching scans: symbol keys, then alias and curated keys."""
+    keys = dict.fromkeys(normalize_symbol(s) for s in vocabulary.entries)
+    keys.update(dict.fromkeys((*vocabulary.aliases, *vocabulary.curated)))
+    return list(keys)
+
+
+class VocabularyLookup:
+    """The lookups resolution needs, from a vocabulary in memory."""
+
+    def __init__(self, vocabulary: GeneVocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.aliases: Mapping[str, dict[str, int]] = vocabulary.aliases
+        self.curated: Mapping[str, tuple[str, ...]] = vocabulary.curated
+        self._upper: dict[str, list[str]] = {}
+        self._key: dict[str, list[str]] = {}
+        self._id: dict[str, list[str]] = {}
+        for symbol, entry in vocabulary.entries.items():
+            self._upper.setdefault(symbol.upper(), []).append(symbol)
+            self._key.setdefault(normalize_symbol(symbol), []).append(symbol)
+            for ident in entry.ids:
+                self._id.setdefault(ident, []).append(symbol)
+
+    def by_upper(self, upper: str) -> list[str]:
+        return self._upper.get(upper, [])
+
+    def by_key(self, key: str) -> list[str]:
+        return self._key.get(key, [])
+
+    def by_id(self, ident: str) -> list[str]:
+        return self._id.get(ident, [])
+
+    def organisms(self, symbol: str) -> tuple[str, ...]:
+        entry = self.vocabulary.entries.get(symbol)
+        return entry.organisms if entry else ()
+
+    def fuzzy_keys(self) -> list[str]:
+        return _fuzzy_keys(self.vocabulary)
+
+    def keys_of(self, organism: str | None) -> set[str]:
+        return self.vocabulary.keys_of(organism)
+
+
+class GeneStore:
+    """The same lookups, answered by `genes.sqlite` (opened read-only)."""
+
+    def __init__(self, path: Path) -> None:
+        # The connection opens the file now: an update that later deletes this
+        # generation's folder leaves it readable.
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._db.execute("SELECT symbol FROM symbols LIMIT 1").fetchall()  # a damaged file fails here, not mid-query
+        self.aliases = _AliasTable(self._db)
+        self.curated = _CuratedTable(self._db)
+        self._fuzzy: list[str] | None = None
+
+    def _symbols(self, sql: str, value: str) -> list[str]:
+        return [row[0] for row in self._db.execute(sql, (value,))]
+
+    def by_upper(self, upper: str) -> list[str]:
+        return self._symbols("SELECT symbol FROM symbols WHERE upper = ? ORDER BY rowid", upper)
+
+    def by_key(self, key: str) -> list[str]:
+        return self._symbols("SELECT symbol FROM symbols WHERE key = ? ORDER BY rowid", key)
+
+    def by_id(self, ident: str) -> list[str]:
+        return self._symbols("SELECT symbol FROM ids WHERE id = ? ORDER BY rowid", ident)
+
+    def organisms(self, symbol: str) -> tuple[str, ...]:
+        row = self._db.execute("SELECT organisms FROM symbols WHERE symbol = ?", (symbol,)).fetchone()
+        return tuple(json.loads(row[0])) if row else ()
+
+    def fuzzy_keys(self) -> list[str]:
+        if self._fuzzy is None:
+            blob = self._db.execute("SELECT keys FROM fuzzy").fetchone()
+            self._fuzzy = blob[0].split("\n") if blob and blob[0] else []
+        return self._fuzzy
+
+    def keys_of(self, organism: str | None) -> set[str]:
+        if organism is None:
+            return {row[0] for row in self._db.execute("SELECT DISTINCT key FROM symbols")}
+        return {row[0] for row in self._db.execute("SELECT key FROM organism_keys WHERE organism = ?",
+                                                    (organism_key(organism),))}
+
+    def count(self, organism: str | None) -> int:
+        if organism is None:
+            return self._db.execute("SELECT COUNT(DISTINCT key) FROM symbols").fetchone()[0]
+        return self._db.execute("SELECT COUNT(*) FROM organism_keys WHERE organism = ?",
+                                (organism_key(organism),)).fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class _AliasTable(Mapping):
+    """normalised OCR word -> {symbol: figures}, read per word."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __getitem__(self, key: str) -> dict[str, int]:
+        rows = self._db.execute("SELECT symbol, figures FROM aliases WHERE key = ? ORDER BY figures DESC, rowid",
+                                (key,)).fetchall()
+        if not rows:
+            raise KeyError(key)
+        return dict(rows)
+
+    def __iter__(self) -> Iterator[str]:
+        return (row[0] for row in self._db.execute("SELECT DISTINCT key FROM aliases ORDER BY key"))
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT COUNT(DISTINCT key) FROM aliases").fetchone()[0]
+
+
+class _CuratedTable(_AliasTable):
+    """normalised alias -> symbols, from an HGNC-style table."""
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        rows = self._db.execute("SELECT symbol FROM curated WHERE key = ? ORDER BY rowid", (key,)).fetchall()
+        if not rows:
+            raise KeyError(key)
+        return tuple(row[0] for row in rows)
+
+    def __iter__(self) -> Iterator[str]:
+        return (row[0] for row in self._db.execute("SELECT DISTINCT key FROM curated ORDER BY key"))
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT COUNT(DISTINCT key) FROM curated").fetchone()[0]
