@@ -38,6 +38,7 @@ from .query.explain import explain_results
 from .query.facets import Facets, count_facets
 from .query.filters import Filters, YearRange
 from .query.genesets import SetEnrichment, enrich_set, search_genes
+from .query.genewords import GeneWordsPlugin
 from .query.parser import build_parser, parse_query
 from .query.results import GeneSearchResults, SearchResults
 from .query.similar import similar_figures
@@ -85,6 +86,7 @@ class FigureIndex:
         self._synonym_plugin = SynonymPlugin(lambda: self.stored_synonyms.table, self.config.synonyms.boost,
                                              stop_word(self._schema))
         self._parser.add_plugin(self._synonym_plugin)
+        self._parser.add_plugin(GeneWordsPlugin(stop_word(self._schema), self.genes.known))
 
     # -- opening -----------------------------------------------------------
 

@@ -285,3 +285,29 @@ def test_journal_filter_matches_the_name_facets_list_whatever_its_letters(tmp_pa
         for name in ("Weiße Blätter der Immunologie", "WEISSE BLÄTTER DER IMMUNOLOGIE", " weiße  blätter der immunologie"):
             assert [h.figid for h in ix.search("autophagy", journal=name)] == [figure.stem], name
         assert not ix.search("autophagy", journal="Blätter der Immunologie")
+
+
+def _typed_gene_terms(q) -> set[str]:
+    """Gene-field terms of a parsed query that stand for typed words (not family members)."""
+    from whoosh import query as wq
+
+    if isinstance(q, wq.DisjunctionMax):
+        return set()
+    if isinstance(q, wq.Term):
+        return {q.text} if q.fieldname == "genes" else set()
+    return set().union(*(_typed_gene_terms(c) for c in q.children())) if not q.is_leaf() else set()
+
+
+@pytest.mark.parametrize("text, genes", [
+    ("role of the immune system", set()),
+    ("insulin and glucose", set()),
+    ("cells that can set the clock", set()),
+    ("Wnt signaling", {"WNT"}),
+    ("stat3 and jak1 in cancer", {"STAT3", "JAK1"}),
+    ("JAK STAT signaling", {"JAK", "STAT"}),
+    ("genes:set the clock", {"SET"}),
+])
+def test_only_words_written_as_gene_symbols_search_the_gene_field(sample_index, text, genes):
+    from pfocr_search.query.parser import parse_query
+
+    assert _typed_gene_terms(parse_query(sample_index._parser, text)) == genes

@@ -64,6 +64,11 @@ class GeneTables:
         """Gene keys a normalised word names as a family or alias (for text queries)."""
         return self.families.family(key)
 
+    def known(self, key: str) -> bool:
+        """Whether a normalised word is a gene symbol or alias of this index."""
+        lookup = self.resolver.lookup
+        return bool(lookup.by_key(key)) or key in lookup.aliases
+
     def keys(self, organism: str | None = None) -> set[str]:
         """The distinct gene keys of the index (or one organism)."""
         if organism not in self._keys:
