@@ -1,11 +1,15 @@
 """Ranking quality on judged queries: pfocr-search against SQLite FTS5.
 
     python bench/relevance.py [--config FILE] [--judgments FILE] [--json]
+    python bench/relevance.py --set realworld [--half tune|test]
 
-Builds both over the demo corpus shipped in the package (one record per
-figure, whatever its layouts), runs every judged query of
-bench/relevance/judgments.yaml and prints MRR@10, nDCG@10 and Recall@10 per
-kind of query and overall.  FTS5 gets the same text fields (gene symbols as
+Builds both over a corpus (the demo corpus shipped in the package, or the
+set of real PFOCR records in bench/relevance/realworld/), one record
+per figure whatever its layouts, runs every judged query and prints MRR@10,
+nDCG@10 and Recall@10 per kind of query and overall.  The realworld queries
+are split once, by a fixed rule (the first byte of the query's SHA-1 even:
+tuning half; odd: test half): tune on the first, report both, and let the
+regression test guard the second.  FTS5 gets the same text fields (gene symbols as
 plain text) with its default BM25 and the query's words OR'ed, as a user of
 the standard library would set it up.
 """
@@ -13,6 +17,7 @@ the standard library would set it up.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import re
@@ -29,6 +34,10 @@ from pfocr_search import FigureIndex, FigureRecord, load_config, read_records, s
 
 HERE = Path(__file__).resolve().parent
 JUDGMENTS = HERE / "relevance" / "judgments.yaml"
+SETS = {
+    "demo": (None, [JUDGMENTS]),
+    "realworld": (HERE / "relevance" / "realworld", sorted((HERE / "relevance").glob("realworld-*.yaml"))),
+}
 FIELDS = ("figtitle", "caption", "papertitle", "keywords", "genes", "chemicals", "diseases", "reftext")
 K = 10
 
@@ -41,9 +50,18 @@ class Judged:
 
 
 def load_judgments(path: Path = JUDGMENTS) -> list[Judged]:
+    """Judged queries; `rel` lists figids, or names the file's `figures` table gives."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    names = data["figures"]
-    return [Judged(item["q"], item["kind"], frozenset(names[r] for r in item["rel"])) for item in data["queries"]]
+    names = data.get("figures") or {}
+    return [Judged(item["q"], item["kind"], frozenset(names.get(r, r) for r in item["rel"]))
+            for item in data["queries"]]
+
+
+def half(judged: Sequence[Judged], which: str) -> list[Judged]:
+    """The tuning or test half of a set (fixed: the parity of the query's SHA-1), or all of it."""
+    if which == "all":
+        return list(judged)
+    return [j for j in judged if (hashlib.sha1(j.query.encode()).digest()[0] % 2 == 0) == (which == "tune")]
 
 
 def metrics(ranked: Sequence[str], relevant: frozenset[str]) -> dict[str, float]:
@@ -87,11 +105,14 @@ def fts5_runner(records: Sequence[FigureRecord]) -> Callable[[str], list[str]]:
     return run
 
 
-def compare(config_path: Path | None = None, judgments: Path = JUDGMENTS) -> dict[str, dict]:
-    judged = load_judgments(judgments)
-    records = [r for r in read_records([sample_corpus()]) if isinstance(r, FigureRecord)]
+def compare(config_path: Path | None = None, judgments: Path | Sequence[Path] = JUDGMENTS,
+            corpus: Path | None = None, which: str = "all") -> dict[str, dict]:
+    files = [judgments] if isinstance(judgments, Path) else list(judgments)
+    judged = half([j for path in files for j in load_judgments(path)], which)
+    source = corpus or sample_corpus()
+    records = [r for r in read_records([source]) if isinstance(r, FigureRecord)]
     config = load_config(config_path)
-    with tempfile.TemporaryDirectory() as tmp, FigureIndex.build([sample_corpus()], Path(tmp) / "ix", config) as ix:
+    with tempfile.TemporaryDirectory() as tmp, FigureIndex.build([source], Path(tmp) / "ix", config) as ix:
         return {"pfocr-search": evaluate(pfocr_runner(ix), judged),
                 "sqlite-fts5": evaluate(fts5_runner(records), judged),
                 "queries": {"total": len(judged), **{k: sum(j.kind == k for j in judged)
@@ -114,10 +135,13 @@ def table(result: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", type=Path)
-    parser.add_argument("--judgments", type=Path, default=JUDGMENTS)
+    parser.add_argument("--judgments", type=Path, action="append", help="judged queries (default: the set's)")
+    parser.add_argument("--set", choices=sorted(SETS), default="demo", help="which corpus and judgments")
+    parser.add_argument("--half", choices=("all", "tune", "test"), default="all")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    result = compare(args.config, args.judgments)
+    corpus, judgments = SETS[args.set]
+    result = compare(args.config, args.judgments or judgments, corpus, args.half)
     print(json.dumps(result, indent=1) if args.json else table(result))
 
 

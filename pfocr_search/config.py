@@ -56,6 +56,8 @@ class SearchConfig:
     coordination: float = 1.0
     #: Weight, relative to a direct match, of genes a query word names as a family or alias.
     gene_alias_boost: float = 1.0
+    #: Weight of adjacent query words found as a phrase in a title or caption (0: none).
+    proximity: float = 0.0
     limit: int = 10
     snippet_chars: int = 220
 
@@ -202,7 +204,8 @@ def _parse_fields(data: Any) -> dict[str, FieldConfig]:
 
 def _parse_search(data: Any) -> SearchConfig:
     data = _expect_mapping(data, "search")
-    _check_keys(data, ("default_operator", "coordination", "gene_alias_boost", "limit", "snippet_chars"), "search")
+    _check_keys(data, ("default_operator", "coordination", "gene_alias_boost", "proximity", "limit", "snippet_chars"),
+                "search")
     defaults = SearchConfig()
     return SearchConfig(
         default_operator=_choice(data.get("default_operator", defaults.default_operator), OPERATORS,
@@ -210,6 +213,7 @@ def _parse_search(data: Any) -> SearchConfig:
         coordination=float(_number(data.get("coordination", defaults.coordination), "search.coordination")),
         gene_alias_boost=float(_number(data.get("gene_alias_boost", defaults.gene_alias_boost),
                                        "search.gene_alias_boost")),
+        proximity=float(_number(data.get("proximity", defaults.proximity), "search.proximity")),
         limit=_number(data.get("limit", defaults.limit), "search.limit", integer=True, low=1),
         snippet_chars=_number(data.get("snippet_chars", defaults.snippet_chars), "search.snippet_chars",
                               integer=True, low=20),

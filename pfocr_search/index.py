@@ -40,6 +40,7 @@ from .query.filters import Filters, YearRange
 from .query.genesets import SetEnrichment, enrich_set, search_genes
 from .query.genewords import GeneWordsPlugin
 from .query.parser import build_parser, parse_query
+from .query.proximity import with_proximity
 from .query.results import GeneSearchResults, SearchResults
 from .query.similar import similar_figures
 from .query.synonyms import SynonymPlugin, stop_word
@@ -164,7 +165,7 @@ class FigureIndex:
         flt = _filters(filters, organism, years, journal)
         with self._lock:
             self._refresh()
-            q = parse_query(self._parser, text)
+            q = with_proximity(parse_query(self._parser, text), self.config.boosts(), self.config.search.proximity)
             if genes:
                 return self.search_genes(genes, limit, offset=offset, filters=flt, text_query=q)
             searcher = self._current_searcher()

@@ -37,3 +37,24 @@ def test_metrics_by_hand():
     ideal = 1 + 1 / 1.5849625007211563
     assert abs(m["ndcg"] - (1 / 1.5849625007211563 + 1 / 2.321928094887362) / ideal) < 1e-12
     assert relevance.metrics([], rel) == {"mrr": 0.0, "ndcg": 0.0, "recall": 0.0}
+
+
+# Recorded in README (realworld set, test half: 133 queries over 71 real figures): 0.900.
+REALWORLD_TEST_FLOOR = 0.89
+
+
+def test_the_realworld_test_half_does_not_regress_and_no_kind_falls_behind_fts5():
+    result = relevance.compare(judgments=relevance.SETS["realworld"][1], corpus=relevance.SETS["realworld"][0],
+                               which="test")
+    ours, fts5 = result["pfocr-search"], result["sqlite-fts5"]
+    assert result["queries"]["total"] >= 120
+    assert ours["all"]["ndcg"] >= REALWORLD_TEST_FLOOR
+    for kind in ours:
+        assert ours[kind]["ndcg"] >= fts5[kind]["ndcg"], kind
+
+
+def test_the_halves_are_fixed_and_disjoint():
+    judged = [j for path in relevance.SETS["realworld"][1] for j in relevance.load_judgments(path)]
+    tune, test = relevance.half(judged, "tune"), relevance.half(judged, "test")
+    assert len(tune) + len(test) == len(judged) and not {j.query for j in tune} & {j.query for j in test}
+    assert abs(len(tune) - len(test)) < len(judged) * 0.2
