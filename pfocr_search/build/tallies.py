@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import IndexConfig
+from ..genes.store import GENES_DB, write_store
 from ..genes.vocabulary import VOCABULARY, VocabularyCounter
 from ..sources.model import FigureRecord
 from ..synonyms import SynonymCounter
@@ -36,7 +37,10 @@ class Tallies:
         self.genes.use_alias_file(path)
 
     def save(self, folder: Path, config: IndexConfig) -> None:
+        """The counts (for later updates), and what queries read: the gene
+        vocabulary as lookups and the synonym table."""
         self.genes.save(folder / VOCABULARY)
+        write_store(folder / GENES_DB, self.genes.vocabulary())
         self.synonyms.save(folder, config.synonyms.min_figures, config.synonyms.min_share)
 
     @classmethod

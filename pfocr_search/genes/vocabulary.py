@@ -100,8 +100,7 @@ class VocabularyCounter:
             self.curated = {key: list(symbols) for key, symbols in load_alias_table(path).items()}
 
     def save(self, path: Path) -> None:
-        """Write the counts (not just the vocabulary) so updates can add and
-        remove records, and beside them the vocabulary as lookups (`store`)."""
+        """Write the counts (not just the vocabulary) so updates can add and remove records."""
         data = {
             "format": 1,
             "figures": self.figures,
@@ -111,9 +110,6 @@ class VocabularyCounter:
             "curated": self.curated,
         }
         write_json(path, data)
-        from .store import GENES_DB, write_store
-
-        write_store(path.with_name(GENES_DB), self.vocabulary())
 
     @classmethod
     def load(cls, path: Path) -> "VocabularyCounter":
