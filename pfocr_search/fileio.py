@@ -7,7 +7,11 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
+
+from .errors import IndexNotFoundError
+
+T = TypeVar("T")
 
 
 def write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
@@ -46,3 +50,32 @@ def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
     if len(data) > limit:
         raise UnreadableFile(f"larger than {limit / 1e6:g} MB, too large for this kind of file")
     return data
+
+
+class HeldFile:
+    """A file of an index generation, opened with the generation and parsed
+    when first needed: another process's updates may delete the folder
+    meanwhile, and an open file still reads what it held."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._file: Any = open(path, "rb")
+        except FileNotFoundError:  # an index made before the file existed
+            self._file = None
+
+    def load(self, parse: Callable[[bytes], T], missing: Callable[[], T]) -> T:
+        """`parse` of the file's bytes (`missing()` if there is none); a damaged
+        file is an IndexNotFoundError that says to rebuild."""
+        if self._file is None:
+            return missing()
+        try:
+            self._file.seek(0)
+            return parse(self._file.read())
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise IndexNotFoundError(f"{self.path} is damaged ({type(exc).__name__}: {exc}); "
+                                     "rebuild the index with --rebuild") from None
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()

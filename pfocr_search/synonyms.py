@@ -19,10 +19,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import Iterable
 
-from .errors import IndexNotFoundError
-from .fileio import write_json
+from .fileio import HeldFile, write_json
 from .sources.model import FigureRecord
 from .textkeys import fold_text
 
@@ -193,26 +192,14 @@ class StoredSynonyms:
     through a file opened with the generation (see `genes.tables`)."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        try:
-            self._file: BinaryIO | None = open(folder / SYNONYM_TABLE, "rb")
-        except FileNotFoundError:  # an index built before synonyms were mined
-            self._file = None
+        self._file = HeldFile(folder / SYNONYM_TABLE)
         self._table: SynonymTable | None = None
 
     @property
     def table(self) -> SynonymTable:
         if self._table is None:
-            if self._file is None:
-                self._table = SynonymTable()
-            else:
-                try:
-                    self._table = SynonymTable.from_json(self._file.read())
-                except (OSError, ValueError, KeyError, TypeError) as exc:
-                    raise IndexNotFoundError(f"{self.folder / SYNONYM_TABLE} is damaged ({type(exc).__name__}: "
-                                             f"{exc}); rebuild the index with --rebuild") from None
+            self._table = self._file.load(SynonymTable.from_json, SynonymTable)
         return self._table
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
+        self._file.close()

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import BinaryIO
 
 from ..config import IndexConfig
 from ..errors import IndexNotFoundError
+from ..fileio import HeldFile
 from .resolve import FUZZY, NORMALISED, GeneFamilies, GeneResolver
 from .store import GENES_DB, GeneStore, VocabularyLookup
 from .vocabulary import VOCABULARY, GeneVocabulary, VocabularyCounter
@@ -26,7 +26,7 @@ class GeneTables:
 
     def __init__(self, folder: Path, config: IndexConfig) -> None:
         self.folder, self.config = folder, config
-        self._counts: BinaryIO | None = _open(folder / VOCABULARY)
+        self._counts = HeldFile(folder / VOCABULARY)
         try:
             self._store: GeneStore | None = GeneStore(folder / GENES_DB) if (folder / GENES_DB).is_file() else None
         except sqlite3.Error as exc:
@@ -39,14 +39,8 @@ class GeneTables:
     def vocabulary(self) -> GeneVocabulary:
         """The whole vocabulary, parsed from `genes.json` when first asked for."""
         if self._vocabulary is None:
-            if self._counts is None:
-                self._vocabulary = GeneVocabulary()
-            else:
-                try:
-                    self._counts.seek(0)
-                    self._vocabulary = VocabularyCounter.from_json(self._counts.read()).vocabulary()
-                except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-                    raise _damaged(self.folder / VOCABULARY, exc) from None
+            self._vocabulary = self._counts.load(lambda text: VocabularyCounter.from_json(text).vocabulary(),
+                                                 GeneVocabulary)
         return self._vocabulary
 
     @property
@@ -90,17 +84,9 @@ class GeneTables:
         return None
 
     def close(self) -> None:
-        if self._counts is not None:
-            self._counts.close()
+        self._counts.close()
         if self._store is not None:
             self._store.close()
-
-
-def _open(path: Path) -> BinaryIO | None:
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        return None
 
 
 def _damaged(path: Path, exc: Exception) -> IndexNotFoundError:
