@@ -3,6 +3,7 @@ index files written so that a reader sees the old content or the new, never half
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import stat
@@ -16,11 +17,14 @@ T = TypeVar("T")
 
 def write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
     """Write `data` as JSON to `path` atomically: a temporary file beside it,
-    flushed to disk, then renamed over it (a crash leaves either version)."""
+    flushed to disk, then renamed over it (a crash leaves either version).
+    A path ending in .gz is written gzip-compressed (level 1: fast)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    text = json.dumps(data, indent=indent, separators=None if indent else (",", ":"), ensure_ascii=False)
+    raw = text.encode("utf-8")
     try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=indent, separators=None if indent else (",", ":"), ensure_ascii=False)
+        with tmp.open("wb") as fh:
+            fh.write(gzip.compress(raw, 1) if path.suffix == ".gz" else raw)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -11,6 +11,7 @@ re-indexed.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -24,7 +25,8 @@ from .claims import Claims
 from .model import MERGED, FigureRecord, Item, ReadIssue
 from .parse import DATA_KINDS, data_candidates
 
-STATE = "sources.json"
+#: Compressed: paths and digests of every source file, 38 MB as plain JSON at 100,000 figures.
+STATE = "sources.json.gz"
 
 
 def digest(path: str) -> str | None:
@@ -86,7 +88,7 @@ class SourceState:
     def load(cls, path: Path) -> "SourceState":
         if not path.is_file():
             return cls()
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(gzip.decompress(path.read_bytes()))
         if data.get("format") != 2:  # an older index: every group is read again
             return cls()
         return cls({k: GroupState(files, figids, issues) for k, (files, figids, issues) in data["groups"].items()})
