@@ -164,11 +164,11 @@ class FigureIndex:
         """
         flt = _filters(filters, organism, years, journal)
         with self._lock:
-            self._refresh()
-            q = with_proximity(parse_query(self._parser, text), self.config.boosts(), self.config.search.proximity)
+            searcher = self._current_searcher()
+            q = with_proximity(parse_query(self._parser, text, reader=searcher.reader()), self.config.boosts(),
+                               self.config.search.proximity)
             if genes:
                 return self.search_genes(genes, limit, offset=offset, filters=flt, text_query=q)
-            searcher = self._current_searcher()
             results = search_text(searcher, self._parser, self.config, text, q, limit=self._limit(limit),
                                   offset=offset, filters=flt, spelled_symbol=self.genes.spelled_symbol)
             if explain:
@@ -235,7 +235,7 @@ class FigureIndex:
         flt = _filters(filters, organism, years, journal)
         with self._lock:
             searcher = self._current_searcher()
-            parts = [parse_query(self._parser, text)] if text else []
+            parts = [parse_query(self._parser, text, reader=searcher.reader())] if text else []
             if genes:
                 keys = {normalize_symbol(s) for r in self.genes.resolver.resolve_all(genes, flt.organism)
                         for s in r.symbols}

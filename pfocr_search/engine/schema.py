@@ -33,6 +33,9 @@ GENE_COUNTS = "genecount"
 GENE_TOTAL = "genetotal"
 #: Column of what facets count (year, journal, organisms), read per hit.
 FACETS = "facets"
+#: Fields the query layer reads but users may not name in a query: stored
+#: blobs and columns have no terms to search (Whoosh crashed on `record:x`).
+INTERNAL_FIELDS = (RECORD, FACETS, GENE_COUNTS, GENE_TOTAL)
 
 
 def build_schema(config: IndexConfig) -> Schema:

@@ -4,35 +4,150 @@ A query string is Whoosh's query language (AND/OR/NOT, "phrases",
 ``field:value``, wildcards, ``year:[2010 TO 2020]``) over the configured
 fields, each with its configured boost.  Field names the index does not have
 are an error rather than silently searched as text, so a typo like
-``gene:STAT3`` (for ``genes:``) is caught.
+``gene:STAT3`` (for ``genes:``) is caught.  Every query string parses or
+raises one `QuerySyntaxError`: the Whoosh syntax that crashed its parser
+(a leading ``>``, two operators in a row) is refused, and caps on length,
+terms, nesting and wildcards bound the work one query can ask for, so the
+caps and not the size of the index bound its time.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Callable, Sequence
 
 from whoosh import qparser, query
-from whoosh.fields import Schema
+from whoosh.fields import NUMERIC, Schema, SpellField
+from whoosh.qparser import syntax
+from whoosh.reading import IndexReader
 
 from ..config import IndexConfig
 from ..engine.evaluation import WordCoordOr
+from ..engine.schema import INTERNAL_FIELDS
+from ..engine.whoosh_internals import expanded_terms
 from ..errors import QuerySyntaxError
+
+#: Longest query string accepted: room for MAX_QUERY_TERMS long terms with
+#: field names and quotes; a pasted page is refused before any parsing.
+MAX_QUERY_CHARS = 2_000
+#: Most terms (words, field:value terms, ranges) in one query.  Each word is
+#: searched in every configured field, so this bounds the postings lists one
+#: query reads whatever the size of the index.  Gene sets belong in gene search.
+MAX_QUERY_TERMS = 100
+#: Deepest parentheses: each level costs stack frames in Whoosh's recursive
+#: parser and in every walk of the query tree (500 levels overflowed it).
+MAX_NESTING = 20
+#: Most wildcards and ranges typed in one query (``casp*``, ``[a TO f]``):
+#: each is expanded in every field, a walk through the term dictionary.
+MAX_QUERY_PATTERNS = 4
+#: Most indexed words a query's patterns may stand for (Lucene's
+#: maxClauseCount, in spirit): each is a postings list to read, and ``*`` or
+#: ``[a TO]`` stood for the whole vocabulary (8 s at 100,000 figures).
+MAX_PATTERN_TERMS = 4_096
+
+_OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"})
+_TERM = re.compile(r'[^\s()"]+')
 
 
 class _StrictFieldsPlugin(qparser.FieldsPlugin):
-    """``field:`` prefixes must name fields of the index."""
+    """``field:`` prefixes must name fields users may search."""
 
-    def __init__(self) -> None:
+    def __init__(self, fields: frozenset[str]) -> None:
         super().__init__(remove_unknown=False)
+        self.fields = fields
 
     def do_fieldnames(self, parser, group):
         for node in group:
-            if isinstance(node, qparser.syntax.FieldnameNode) and node.fieldname not in parser.schema:
-                known = ", ".join(sorted(parser.schema.names()))
+            if isinstance(node, syntax.FieldnameNode) and node.fieldname not in self.fields:
+                known = ", ".join(sorted(self.fields))
                 raise QuerySyntaxError(f"unknown field {node.fieldname!r} in query (fields: {known}); "
                                        f"put the term in quotes to search it as text")
         return super().do_fieldnames(parser, group)
+
+
+class _RelationsPlugin(qparser.GtLtPlugin):
+    """``year:>2010``.  Whoosh's filter reads the node before a ``>`` and
+    crashed when there was none, so a relation opening a group is refused."""
+
+    def do_gtlt(self, parser, group):
+        first = next((node for node in group if not node.is_ws()), None)
+        if isinstance(first, self.GtLtNode):
+            raise QuerySyntaxError(f"{first.rel!r} needs a field name before it, as in year:{first.rel}2010")
+        return super().do_gtlt(parser, group)
+
+
+class _OnceBinary(syntax.BinaryGroup):
+    """Whoosh's BinaryGroup parses each side twice, so a chain of n ANDNOTs
+    took 2**n steps (14 took 7 s); each side is parsed once here."""
+
+    def query(self, parser):
+        sides = [q for q in (node.query(parser) for node in self.nodes) if q is not None]
+        q = self.qclass(*sides) if len(sides) == 2 else sides[0] if sides else query.NullQuery
+        return syntax.attach(q, self)
+
+
+_ONCE = {group: type(group.__name__, (_OnceBinary, group), {})
+         for group in (syntax.AndNotGroup, syntax.AndMaybeGroup, syntax.RequireGroup)}
+
+
+class _OperatorsPlugin(qparser.OperatorsPlugin):
+    """Whoosh's operators, refusing two in a row (``a NOT NOT b``): Whoosh
+    made the second the operand of the first and crashed on what was left."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        for tagger, _ in self.ops:
+            tagger.grouptype = _ONCE.get(tagger.grouptype, tagger.grouptype)
+
+    def filters(self, parser):
+        # After whitespace is dropped (500), before operators group (600).
+        return [(self.refuse_adjacent, 590), *super().filters(parser)]
+
+    def refuse_adjacent(self, parser, group):
+        nodes = list(group)
+        for left, right in itertools.pairwise(nodes):
+            if _adjacent_operators(left, right):
+                raise QuerySyntaxError(f"two operators in a row in query ({left.text} {right.text}): "
+                                       f"each needs a word or (group) after it")
+        for node in nodes:
+            if isinstance(node, syntax.GroupNode):
+                self.refuse_adjacent(parser, node)
+        return group
+
+
+def _adjacent_operators(left, right) -> bool:
+    # "a AND NOT b" is the one pair that reads as meant.
+    return (isinstance(left, syntax.Operator) and isinstance(right, syntax.Operator)
+            and not (isinstance(left, syntax.InfixOperator) and isinstance(right, syntax.PrefixOperator)))
+
+
+class _PatternsPlugin(qparser.Plugin):
+    """Counts the wildcards and ranges a query types, each once: after field
+    names are attached (100), before words are copied to every field (110)."""
+
+    def filters(self, parser):
+        return [(self.count_patterns, 105)]
+
+    def count_patterns(self, parser, group):
+        typed = sum(1 for node in _syntax_nodes(group) if _is_pattern(parser.schema, node))
+        if typed > MAX_QUERY_PATTERNS:
+            raise QuerySyntaxError(f"query has {typed} wildcards or ranges; at most {MAX_QUERY_PATTERNS} are allowed")
+        return group
+
+
+def _syntax_nodes(group):
+    for node in group:
+        yield node
+        if isinstance(node, syntax.GroupNode):
+            yield from _syntax_nodes(node)
+
+
+def _is_pattern(schema: Schema, node) -> bool:
+    # A range over a numeric field (year:>2010) is a handful of terms.
+    if isinstance(node, syntax.RangeNode):
+        return not (node.fieldname in schema and isinstance(schema[node.fieldname], NUMERIC))
+    return isinstance(node, (qparser.WildcardPlugin.WildcardNode, qparser.PrefixPlugin.PrefixNode))
 
 
 def _coord_group(power: float) -> type:
@@ -80,21 +195,98 @@ def build_parser(schema: Schema, config: IndexConfig,
     group = qparser.AndGroup if config.search.default_operator == "and" else _coord_group(config.search.coordination)
     parser = GeneAwareParser(fields, schema, fieldboosts=config.boosts(), group=group, expand_gene=expand_gene,
                              gene_boost=config.search.gene_alias_boost)
-    parser.remove_plugin_class(qparser.FieldsPlugin)
-    parser.add_plugin(_StrictFieldsPlugin())
-    parser.add_plugin(qparser.GtLtPlugin())
+    for plugin in (qparser.FieldsPlugin, qparser.OperatorsPlugin):
+        parser.remove_plugin_class(plugin)
+    parser.add_plugin(_StrictFieldsPlugin(user_fields(schema)))
+    parser.add_plugin(_OperatorsPlugin())
+    parser.add_plugin(_RelationsPlugin())
+    parser.add_plugin(_PatternsPlugin())
     return parser
 
 
-def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
+def user_fields(schema: Schema) -> frozenset[str]:
+    """The fields a query may name: all but internal and spelling fields."""
+    return frozenset(name for name in schema.names()
+                     if name not in INTERNAL_FIELDS and not isinstance(schema[name], SpellField))
+
+
+def parse_query(parser: qparser.QueryParser, text: str, reader: IndexReader | None = None) -> query.Query:
+    """`text` parsed, or one `QuerySyntaxError`.  With the index's `reader`,
+    a query whose patterns stand for too many indexed words is refused too."""
     if not text or not text.strip():
         raise QuerySyntaxError("empty query: give words, gene symbols or field:value terms")
-    q = parser.parse(_forgive(text))
+    _check_size(text)
+    mended = _forgive(text)
+    _check_nesting(mended)
+    q = parser.parse(mended)
     for node in _walk(q):
         error = getattr(node, "error", None)
         if error:
-            raise QuerySyntaxError(f"cannot understand query {text!r}: {error}")
+            raise QuerySyntaxError(f"cannot understand query {quoted(text)}: {one_line(str(error))}")
+        if _leading_wildcard(node):
+            raise QuerySyntaxError("a word cannot start with a wildcard (* or ?): begin it with a letter or "
+                                   "digit (*:* matches every figure)")
+    if reader is not None:
+        _check_expansions(reader, q)
     return q
+
+
+def _leading_wildcard(node: query.Query) -> bool:
+    """``*ase`` (also as analysis leaves it: ``x-*ase`` gives ``*ase``) scans
+    every indexed word of every field, a cost no cap bounds; Lucene refuses
+    it too."""
+    if isinstance(node, query.Every):
+        return bool(node.fieldname)
+    if isinstance(node, query.Wildcard):
+        return node.text[:1] in query.Wildcard.SPECIAL_CHARS
+    return isinstance(node, query.Prefix) and not node.text
+
+
+def _check_expansions(reader: IndexReader, q: query.Query) -> None:
+    # Each pattern is expanded lazily and no further than what is left of
+    # the budget, so the check itself costs at most MAX_PATTERN_TERMS reads.
+    left = MAX_PATTERN_TERMS
+    for leaf in q.leaves():
+        if isinstance(leaf, query.MultiTerm):
+            words = expanded_terms(leaf, reader)
+        elif isinstance(leaf, query.Every) and leaf.fieldname:
+            words = reader.lexicon(leaf.fieldname)
+        else:
+            continue
+        left -= sum(1 for _ in itertools.islice(words, left + 1))
+        if left < 0:
+            raise QuerySyntaxError(f"the query's wildcards and ranges stand for more than {MAX_PATTERN_TERMS:,} "
+                                   f"indexed words; narrow them (*:* matches every figure)")
+
+
+def quoted(text: str, chars: int = 80) -> str:
+    """`text` quoted for a one-line message, cut if long."""
+    return repr(text if len(text) <= chars else text[:chars] + "…")
+
+
+def one_line(message: str) -> str:
+    # Whoosh's messages quote the query raw: escape its line breaks.
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
+
+
+def _check_size(text: str) -> None:
+    # Terms first, counted no further than the cap: it is the limit a long
+    # OR query meets, and it is met without scanning a huge string.
+    terms = (m for m in _TERM.finditer(text) if m.group() not in _OPERATOR_WORDS)
+    if next(itertools.islice(terms, MAX_QUERY_TERMS, None), None) is not None:
+        raise QuerySyntaxError(f"query has more than {MAX_QUERY_TERMS} terms; at most {MAX_QUERY_TERMS} are "
+                               f"allowed (for a gene list, use gene search)")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are allowed")
+
+
+def _check_nesting(text: str) -> None:
+    depth = deepest = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        deepest = max(deepest, depth)
+    if deepest > MAX_NESTING:
+        raise QuerySyntaxError(f"query nests parentheses {deepest} deep; at most {MAX_NESTING} are allowed")
 
 
 def _forgive(text: str) -> str:

@@ -9,8 +9,16 @@ from whoosh.searching import Searcher
 
 from ..config import IndexConfig
 
+#: A query with more unknown words than this gets no suggestion: it is not a
+#: typo but a long query (each word sought costs a Levenshtein automaton per
+#: field, and "correcting" 1,000 OR'ed words replaced the query wholesale).
+MAX_SPELLED_WORDS = 4
+#: Longer words are never corrected: the automaton grows with the word, and
+#: the longest real words and gene names are well under this.
+MAX_SPELLED_LENGTH = 32
+
 _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"}
 # Digits or two capitals: STTA5A, MPAK1, TGFb (spell these as genes first).
 _GENE_LIKE = re.compile(r"\d|[A-Z].*[A-Z]")
 
@@ -21,24 +29,35 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, res
     looks like a gene symbol, by the symbol it resolves to."""
     fields = [n for n, f in config.fields.items() if f.analyzer != "gene" and n in searcher.schema]
     spelled = [n for n in fields if config.fields[n].spelling or config.fields[n].analyzer == "text"]
-    changed = False
-    out = []
-    pos = 0
-    for match in _WORD.finditer(text):
+    unknown = _unknown_words(searcher, fields, text)
+    if not unknown or len(unknown) > MAX_SPELLED_WORDS:
+        return []
+    better = {word: _better(searcher, spelled, word, resolve_gene) for word in unknown}
+    if not any(b and b.lower() != w.lower() for w, b in better.items()):
+        return []
+
+    def replace(match: re.Match) -> str:
         word = match.group(0)
-        out.append(text[pos:match.start()])
-        pos = match.end()
-        if word in _OPERATORS or text[match.end():match.end() + 1] == ":" or _known(searcher, fields, word):
-            out.append(word)
-            continue
-        if _GENE_LIKE.search(word):
-            better = resolve_gene(word) or _closest_word(searcher, spelled, word)
-        else:
-            better = _closest_word(searcher, spelled, word) or resolve_gene(word)
-        changed |= bool(better) and better.lower() != word.lower()
-        out.append(better or word)
-    out.append(text[pos:])
-    return ["".join(out)] if changed else []
+        return (better.get(word) or word) if _spellable(text, match) else word
+
+    return [_WORD.sub(replace, text)]
+
+
+def _unknown_words(searcher: Searcher, fields: Sequence[str], text: str) -> list[str]:
+    """The distinct words of `text` worth correcting that the index lacks."""
+    words = dict.fromkeys(m.group(0) for m in _WORD.finditer(text) if _spellable(text, m))
+    return [w for w in words if len(w) <= MAX_SPELLED_LENGTH and not _known(searcher, fields, w)]
+
+
+def _spellable(text: str, match: re.Match) -> bool:
+    # Operators and field names are syntax, not words.
+    return match.group(0) not in _OPERATORS and text[match.end():match.end() + 1] != ":"
+
+
+def _better(searcher: Searcher, spelled: Sequence[str], word: str, resolve_gene) -> str | None:
+    if _GENE_LIKE.search(word):
+        return resolve_gene(word) or _closest_word(searcher, spelled, word)
+    return _closest_word(searcher, spelled, word) or resolve_gene(word)
 
 
 def _known(searcher: Searcher, fields: Sequence[str], word: str) -> bool:

@@ -14,7 +14,7 @@ from ..engine.schema import RECORD, unpack_record
 from ..errors import QuerySyntaxError
 from ..sources.model import FigureRecord
 from .filters import Filters
-from .parser import parse_query
+from .parser import one_line, parse_query, quoted
 from .results import Hit, SearchResults
 from .snippets import Spans, excerpt, match_spans, opening
 from .spelling import spelling_suggestions
@@ -33,13 +33,23 @@ def search_text(searcher: Searcher, parser, config: IndexConfig, text: str, q: q
     if len(results) < FEW_HITS and offset == 0:
         results.suggestions = spelling_suggestions(searcher, config, text, spelled_symbol)
     if not results and results.suggestions:
-        corrected = run_search(searcher, parse_query(parser, results.suggestions[0]), config,
-                               text=results.suggestions[0], limit=limit, filter=flt)
+        corrected = _corrected_search(searcher, parser, config, results.suggestions[0], limit, flt)
         if corrected:
             corrected.suggestions = results.suggestions
             corrected.corrected_from = text
             return corrected
     return results
+
+
+def _corrected_search(searcher: Searcher, parser, config: IndexConfig, text: str, limit: int,
+                      flt: query.Query | None) -> SearchResults | None:
+    try:
+        q = parse_query(parser, text, reader=searcher.reader())
+        return run_search(searcher, q, config, text=text, limit=limit, filter=flt)
+    except QuerySyntaxError:
+        # A correction can cross a cap or turn a word into syntax; the user's
+        # own query stands.
+        return None
 
 
 def run_search(
@@ -57,7 +67,7 @@ def run_search(
         if filter is not None:
             matches.mask &= matching(searcher, filter)
     except query.QueryError as exc:
-        raise QuerySyntaxError(f"cannot run query {text!r}: {exc}") from None
+        raise QuerySyntaxError(f"cannot run query {quoted(text)}: {one_line(str(exc))}") from None
     top = matches.top(offset + limit if limit else 0)
     words = _snippet_words(searcher, q)
     hits = []
