@@ -10,25 +10,29 @@ The library is imported when a command runs, not when the CLI starts.
 
 from __future__ import annotations
 
-import functools
-import json
-import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, TypeVar
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
-
-from .errors import PfocrSearchError, StrictModeError
+from .errors import PfocrSearchError
 from .options import (
+    DEBUG,
+    FacetsOption,
     FormatOption,
     IndexOption,
     Listing,
     OutputOption,
+    ProgressBar,
+    err_console,
+    escape,
+    handle_errors,
     listing,
     open_index,
     open_output,
+    render,
+    split_terms,
 )
 from .version import __version__
 
@@ -47,57 +51,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-_state = {"debug": False}
-F = TypeVar("F", bound=Callable[..., Any])
-
-def _err() -> "Console":
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def escape(text: str) -> str:
-    """`text` safe to print through rich (its [markup] taken literally)."""
-    from rich.markup import escape as rich_escape
-
-    return rich_escape(text)
-
-
-def exit_code(exc: PfocrSearchError) -> int:
-    """The exit code for an error the user can cause."""
-    return 1 if isinstance(exc, StrictModeError) else 2
-
-
-def handle_errors(func: F) -> F:
-    """User errors -> one line and their exit code; Ctrl-C -> one line and 130;
-    bugs -> one line unless --debug."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except PfocrSearchError as exc:
-            _err().print(f"error: {escape(str(exc))}")
-            raise typer.Exit(exit_code(exc)) from None
-        except KeyboardInterrupt:
-            note = ": nothing was written, the previous index is unchanged" if func.__name__ == "index" else ""
-            _err().print(f"interrupted{note}")
-            raise typer.Exit(130) from None
-        except BrokenPipeError:
-            # The reader went away (| head): stop quietly, as Unix tools do.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(0) from None
-        except (typer.Exit, typer.Abort):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
-            if _state["debug"]:
-                raise
-            _err().print(f"internal error: {type(exc).__name__}: {escape(str(exc))} (run with --debug for details)")
-            raise typer.Exit(3) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"pfocr-search {__version__}")
@@ -109,19 +62,7 @@ def main_options(
     debug: bool = typer.Option(False, "--debug", help="Show full tracebacks for unexpected errors."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
-    _state["debug"] = debug
-
-
-def _render():
-    from . import output
-
-    return output
-
-
-def _split_terms(text: str | None) -> list[str]:
-    from .genes.resolve import split_terms
-
-    return split_terms([text]) if text else []
+    DEBUG["on"] = debug
 
 
 # -- index -------------------------------------------------------------------
@@ -155,34 +96,12 @@ def index(
         paths.append(sample_corpus())
     if not paths:
         raise PfocrSearchError("give at least one SOURCE folder or file, or --sample for the demo corpus")
-    err = _err()
+    err = err_console()
     show_progress = not quiet and err.is_terminal
-    with _progress(err, show_progress) as update:
+    with ProgressBar(err, show_progress) as update:
         ix = FigureIndex.sync(paths, index_path, config, rebuild=rebuild, strict=strict, progress=update, wait=wait)
     ix.close()
     _print_build_report(ix.report, err)
-
-
-class _progress:
-    """A rich progress bar on stderr that the library drives through a callback."""
-
-    def __init__(self, console: "Console", enabled: bool, what: str = "indexing") -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.enabled = enabled
-        self.bar = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=console, transient=True, disable=not enabled)
-        self.task = self.bar.add_task("files", total=None)
-
-    def __enter__(self) -> Callable[[int, int], None]:
-        self.bar.__enter__()
-        return self.update
-
-    def update(self, done: int, total: int) -> None:
-        self.bar.update(self.task, completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.__exit__(*exc)  # type: ignore[arg-type]
 
 
 def _print_build_report(report: UpdateReport | None, err: "Console") -> None:
@@ -201,7 +120,6 @@ def _print_build_report(report: UpdateReport | None, err: "Console") -> None:
 
 # -- search, genes, similar -----------------------------------------------------
 
-FacetsOption = typer.Option(False, "--facets", help="Also count all matches by organism, decade and journal.")
 
 
 @app.command()
@@ -221,120 +139,24 @@ def search(
 
     Example: pfocr-search search 'JAK STAT signaling' --organism human --year 2015:
     """
-    gene_terms = _split_terms(genes) or None
-    render = _render()
+    gene_terms = split_terms(genes) or None
+    draw = render()
     with listing.out() as out, listing.open() as ix:
         results = ix.search(query, limit=listing.limit, offset=listing.offset, filters=listing.filters,
                             genes=gene_terms, explain=explain)
-        render.hits(out, results)  # while open: a table counts all matches
-        if facets:
-            render.facets(out, ix.facets(results.query, genes=gene_terms, filters=listing.filters))
+        draw.hits(out, results)  # while open: a table counts all matches
+        if facets:  # the text as searched: corrected if it was, as typed when genes ranked
+            text = query if gene_terms else results.query
+            draw.facets(out, ix.facets(text, genes=gene_terms, filters=listing.filters))
     _print_suggestions(results)
 
 
 def _print_suggestions(results: SearchResults) -> None:
     if results.corrected_from is not None:
-        _err().print(f"no figures match {escape(results.corrected_from)}; showing results for: "
+        err_console().print(f"no figures match {escape(results.corrected_from)}; showing results for: "
                      f"{escape(results.query)}")
     elif results.suggestions:
-        _err().print("did you mean: " + ", ".join(escape(s) for s in results.suggestions))
-
-
-@app.command()
-@handle_errors
-@listing
-def genes(
-    terms: Optional[List[str]] = typer.Argument(None, help="Gene symbols, aliases, NCBI Gene ids; loose spellings "
-                                                           "are fine; - reads them from standard input."),
-    file: Optional[Path] = typer.Option(None, "--file", "-F", help="Read the genes from FILE: one a line, or "
-                                                                   "separated by commas, tabs or spaces."),
-    column: Optional[str] = typer.Option(None, "--column", help="The genes are this column of a TSV/CSV table "
-                                                                "(a DE result)."),
-    background: Optional[Path] = typer.Option(None, "--background", help="Only these genes count (the genes "
-                                                                         "measured), from FILE as --file reads."),
-    require: Optional[str] = typer.Option(None, "--require", help="Keep only figures with these genes (A,B)."),
-    require_all: bool = typer.Option(False, "--all", help="Keep only figures with every query gene."),
-    no_fuzzy: bool = typer.Option(False, "--no-fuzzy", help="No typo-tolerant matching of gene terms."),
-    facets: bool = FacetsOption,
-    *,
-    listing: Listing,
-) -> None:
-    """Figures that show a set of genes, ranked by enrichment (hypergeometric p, FDR).
-
-    Example: pfocr-search genes STAT3 JAK1 IL6R --organism human --limit 5;
-    pfocr-search genes --file de.tsv --column symbol --background measured.txt
-    """
-    from .genes.lists import read_gene_list
-
-    query = _gene_terms(terms, file, column)
-    universe = read_gene_list(background) if background else None
-    render = _render()
-    with listing.out() as out, listing.open() as ix:
-        results = ix.search_genes(query, listing.limit, offset=listing.offset, filters=listing.filters,
-                                  fuzzy=not no_fuzzy, require=_split_terms(require), require_all=require_all,
-                                  background=universe)
-        render.gene_hits(out, results)
-        if facets:
-            render.facets(out, ix.facets(genes=query, filters=listing.filters))
-
-
-def _gene_terms(terms: list[str] | None, file: Path | None, column: str | None) -> list[str]:
-    """The query's gene terms: arguments, a file, or standard input (``-``)."""
-    from .genes.lists import read_gene_list
-
-    terms = list(terms or [])
-    sources = ([file] if file else []) + (["-"] if "-" in terms else [])
-    if column and not sources:
-        raise PfocrSearchError("--column needs --file FILE or - (standard input)")
-    found = [t for t in terms if t != "-"]
-    for source in sources:
-        found += read_gene_list(source, column)
-    if not found:
-        raise PfocrSearchError("give gene terms, --file FILE, or - to read them from standard input")
-    return found
-
-
-@app.command()
-@handle_errors
-def enrich(
-    sets: Path = typer.Argument(..., help="A GMT file of gene sets (name, description, genes); - for standard "
-                                          "input."),
-    index_path: Optional[Path] = IndexOption,
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Figures per set (default: the index "
-                                                                          "config's search.limit, 10)."),
-    max_fdr: Optional[float] = typer.Option(None, "--max-fdr", min=0.0, max=1.0, help="Only figures with an FDR "
-                                                                                      "this low."),
-    organism: Optional[str] = typer.Option(None, "--organism", "-o", help="Only this organism's genes."),
-    background: Optional[Path] = typer.Option(None, "--background", help="Only these genes count (the genes "
-                                                                         "measured), from FILE."),
-    no_fuzzy: bool = typer.Option(False, "--no-fuzzy", help="No typo-tolerant matching of gene terms."),
-    fmt: str = typer.Option("tsv", "--format", "-f", help="tsv (a header, one row per set and figure) or json "
-                                                          "(one object per line)."),
-    output: Optional[Path] = OutputOption,
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
-) -> None:
-    """Every gene set of a GMT file against the index, in one run: one row per
-    (set, figure) with overlap, sizes, p, FDR and odds ratio.
-
-    Example: pfocr-search enrich signatures.gmt --background measured.txt --max-fdr 0.05 > enriched.tsv
-    """
-    from .genes.lists import read_gene_list, read_gmt
-
-    if fmt not in ("tsv", "json"):
-        raise PfocrSearchError(f"--format must be tsv or json for enrich, not {fmt!r}")
-    batch = read_gmt(sets)
-    universe = read_gene_list(background) if background else None
-    err = _err()
-    for note in batch.notes:
-        err.print(f"note: {escape(note)}")
-    render = _render()
-    with open_output("json" if fmt == "json" else "tsv", output, index_path=index_path) as out, \
-            open_index(index_path) as ix, _progress(err, not quiet and err.is_terminal, "sets") as update:
-        results = ix.enrich(batch.sets, limit, max_fdr=max_fdr, organism=organism, background=universe,
-                            fuzzy=not no_fuzzy, progress=update)
-        render.enrichment(out, results)
-    for note in render.enrichment_notes(results):
-        err.print(f"note: {escape(note)}")
+        err_console().print("did you mean: " + ", ".join(escape(s) for s in results.suggestions))
 
 
 @app.command()
@@ -350,31 +172,7 @@ def similar(
     Example: pfocr-search similar PMC7176449__cm9-133-0959-g001 --limit 5
     """
     with listing.out() as out, listing.open() as ix:
-        _render().hits(out, ix.similar(figid, listing.limit, offset=listing.offset, filters=listing.filters))
-
-
-@app.command()
-@handle_errors
-def synonyms(
-    term: str = typer.Argument(..., help="An abbreviation (mTOR) or a long form (\"mammalian target of rapamycin\")."),
-    index_path: Optional[Path] = IndexOption,
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-) -> None:
-    """What a word stands for in this corpus: abbreviations and long forms its
-    captions define, with how many figures define each pair.
-
-    Example: pfocr-search synonyms mTOR
-    """
-    with open_index(index_path) as ix:
-        found = ix.synonyms(term)
-    if fmt == "json":
-        typer.echo(json.dumps({"term": term, "synonyms": [{"text": s.text, "figures": s.figures} for s in found]},
-                              ensure_ascii=False))
-    elif not found:
-        typer.echo(f"{term}: no synonyms defined by this index's figures")
-    else:
-        for s in found:
-            typer.echo(f"{term} = {s.text}  (defined by {s.figures} figures)")
+        render().hits(out, ix.similar(figid, listing.limit, offset=listing.offset, filters=listing.filters))
 
 
 # -- show / stats ------------------------------------------------------------
@@ -393,7 +191,7 @@ def show(
     Example: pfocr-search show PMC7176449__cm9-133-0959-g001 --format json
     """
     with open_output(fmt, output, index_path=index_path) as out, open_index(index_path) as ix:
-        _render().record(out, ix.get(figid))
+        render().record(out, ix.get(figid))
 
 
 @app.command()
@@ -411,7 +209,16 @@ def stats(
     if fmt == "gmt":
         raise PfocrSearchError("stats has no gmt format (use table, json or tsv)")
     with open_output(fmt, output, index_path=index_path) as out, open_index(index_path) as ix:
-        _render().stats(out, ix.stats(top=top))
+        render().stats(out, ix.stats(top=top))
+
+
+# -- gene lists, synonyms, serve ----------------------------------------------------
+
+from .cli_genes import enrich, genes, synonyms  # noqa: E402
+from .serve.command import serve  # noqa: E402 - typer and the shared options only; the web stack loads when it runs
+
+for command in (genes, enrich, synonyms, serve):
+    app.command()(command)
 
 
 def main() -> None:

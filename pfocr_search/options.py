@@ -1,26 +1,32 @@
-"""Command-line options that several commands share, and what they become.
+"""What the commands share: options, error handling, progress, rendering.
 
 The `listing` decorator gives a command the options of every command that
 lists figures (index, paging, filters, output format) and hands them to it as
-one `Listing`; the library is imported only when a command runs.
+one `Listing`; `handle_errors` is the one place that turns the library's
+exceptions into a line on stderr and an exit code.  The library (and rich)
+is imported only when a command runs.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 import typer
 
-from .errors import PfocrSearchError
+from .errors import PfocrSearchError, StrictModeError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
     from .index import FigureIndex
-    from .output import Output
+    from .destination import Output
     from .query.filters import Filters
 
 ENV_VAR = "PFOCR_SEARCH_INDEX"  # as engine.storage reads it
@@ -58,7 +64,7 @@ def open_index(index_path: Path | None) -> "FigureIndex":
 
 def open_output(fmt: str, path: Path | None, fields: str | None = None, index_path: Path | None = None) -> "Output":
     from .engine.storage import resolve_index_path
-    from .output import Output
+    from .destination import Output
 
     return Output(fmt, path, fields, index=resolve_index_path(index_path))
 
@@ -118,3 +124,90 @@ def listing(func: F) -> F:
               for name, kind, default in _LISTING_OPTIONS]
     wrapper.__signature__ = inspect.Signature([*own, *shared])  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+#: Set by --debug: unexpected errors show their traceback.
+DEBUG = {"on": False}
+
+def err_console() -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def escape(text: str) -> str:
+    """`text` safe to print through rich (its [markup] taken literally)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def exit_code(exc: PfocrSearchError) -> int:
+    """The exit code for an error the user can cause."""
+    return 1 if isinstance(exc, StrictModeError) else 2
+
+
+def handle_errors(func: F) -> F:
+    """User errors -> one line and their exit code; Ctrl-C -> one line and 130;
+    bugs -> one line unless --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PfocrSearchError as exc:
+            err_console().print(f"error: {escape(str(exc))}")
+            raise typer.Exit(exit_code(exc)) from None
+        except KeyboardInterrupt:
+            note = ": nothing was written, the previous index is unchanged" if func.__name__ == "index" else ""
+            err_console().print(f"interrupted{note}")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader went away (| head): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if DEBUG["on"]:
+                raise
+            err_console().print(f"internal error: {type(exc).__name__}: {escape(str(exc))} (run with --debug for details)")
+            raise typer.Exit(3) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def render():
+    from . import output
+
+    return output
+
+
+def split_terms(text: str | None) -> list[str]:
+    from .genes.resolve import split_terms as split
+
+    return split([text]) if text else []
+
+
+class ProgressBar:
+    """A rich progress bar on stderr that the library drives through a callback."""
+
+    def __init__(self, console: "Console", enabled: bool, what: str = "indexing") -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.enabled = enabled
+        self.bar = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=console, transient=True, disable=not enabled)
+        self.task = self.bar.add_task("files", total=None)
+
+    def __enter__(self) -> Callable[[int, int], None]:
+        self.bar.__enter__()
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(*exc)  # type: ignore[arg-type]
+
+
+FacetsOption = typer.Option(False, "--facets", help="Also count all matches by organism, decade and journal.")
