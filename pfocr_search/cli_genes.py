@@ -11,22 +11,9 @@ from typing import List, Optional
 
 import typer
 
+from . import options as shared
 from .errors import PfocrSearchError
-from .options import (
-    FacetsOption,
-    IndexOption,
-    Listing,
-    OutputOption,
-    ProgressBar,
-    err_console,
-    escape,
-    handle_errors,
-    listing,
-    open_index,
-    open_output,
-    render,
-    split_terms,
-)
+from .options import FacetsOption, IndexOption, Listing, OutputOption, handle_errors, listing
 
 
 @handle_errors
@@ -56,10 +43,10 @@ def genes(
 
     query = _gene_terms(terms, file, column)
     universe = read_gene_list(background) if background else None
-    draw = render()
+    draw = shared.render()
     with listing.out() as out, listing.open() as ix:
         results = ix.search_genes(query, listing.limit, offset=listing.offset, filters=listing.filters,
-                                  fuzzy=not no_fuzzy, require=split_terms(require), require_all=require_all,
+                                  fuzzy=not no_fuzzy, require=shared.split_terms(require), require_all=require_all,
                                   background=universe)
         draw.gene_hits(out, results)
         if facets:
@@ -111,17 +98,17 @@ def enrich(
         raise PfocrSearchError(f"--format must be tsv or json for enrich, not {fmt!r}")
     batch = read_gmt(sets)
     universe = read_gene_list(background) if background else None
-    err = err_console()
+    err = shared.err_console()
     for note in batch.notes:
-        err.print(f"note: {escape(note)}")
-    draw = render()
-    with open_output("json" if fmt == "json" else "tsv", output, index_path=index_path) as out, \
-            open_index(index_path) as ix, ProgressBar(err, not quiet and err.is_terminal, "sets") as update:
+        err.print(f"note: {shared.escape(note)}")
+    draw = shared.render()
+    with shared.open_output("json" if fmt == "json" else "tsv", output, index_path=index_path) as out, \
+            shared.open_index(index_path) as ix, shared.ProgressBar(err, not quiet and err.is_terminal, "sets") as update:
         results = ix.enrich(batch.sets, limit, max_fdr=max_fdr, organism=organism, background=universe,
                             fuzzy=not no_fuzzy, progress=update)
         draw.enrichment(out, results)
     for note in draw.enrichment_notes(results):
-        err.print(f"note: {escape(note)}")
+        err.print(f"note: {shared.escape(note)}")
 
 
 @handle_errors
@@ -135,7 +122,7 @@ def synonyms(
 
     Example: pfocr-search synonyms mTOR
     """
-    with open_index(index_path) as ix:
+    with shared.open_index(index_path) as ix:
         found = ix.synonyms(term)
     if fmt == "json":
         typer.echo(json.dumps({"term": term, "synonyms": [{"text": s.text, "figures": s.figures} for s in found]},

@@ -119,10 +119,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error(request, exc.status_code, message, "HTTPException", exc.headers)
 
 
-class _Guard:
-    """Anything unexpected (a bug, not the user's doing) becomes a one-line 500
-    and a logged traceback.  Caught here rather than left to the server, so
-    the connection stays open and no traceback reaches the client."""
+class _HttpMiddleware:
+    """ASGI middleware that acts on HTTP requests and passes anything else through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -130,7 +128,19 @@ class _Guard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
-            return
+        else:
+            await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class _Guard(_HttpMiddleware):
+    """Anything unexpected (a bug, not the user's doing) becomes a one-line 500
+    and a logged traceback.  Caught here rather than left to the server, so
+    the connection stays open and no traceback reaches the client."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def tracking_send(message: Any) -> None:
@@ -148,18 +158,11 @@ class _Guard:
             await _error(Request(scope), 500, message, "InternalError")(scope, receive, send)
 
 
-class _SecurityHeaders:
+class _SecurityHeaders(_HttpMiddleware):
     """Headers every response carries: no sniffing, no framing, and for
     pages a content security policy that allows only this server and PMC images."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
