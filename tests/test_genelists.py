@@ -245,3 +245,10 @@ def test_enrich_writes_one_row_per_set_and_figure(run, sample_index_path, tmp_pa
     hit = next(o for o in objects if o["type"] == "hit")
     assert {"set", "figid", "overlap", "set_size", "figure_genes", "pvalue", "fdr", "odds_ratio",
             "overlap_genes"} <= set(hit)
+
+
+def test_long_lists_skip_suggestions_for_unknown_terms(sample_index):
+    short = sample_index.resolve(["STTTAT3X", "QQZZ9"])
+    assert all(r.suggestions for r in short)
+    long = sample_index.resolve(["STAT3"] + [f"QQZZ{i}" for i in range(40)])
+    assert long[0].symbols == ("STAT3",) and not any(r.suggestions for r in long[1:])

@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
     GeneLookup = GeneStore | VocabularyLookup
 
 EXACT, IDENTIFIER, NORMALISED, ALIAS, FUZZY, UNKNOWN = "exact", "id", "normalised", "alias", "fuzzy", "unknown"
+#: Lists longer than this get no "did you mean" for terms that resolve to nothing.
+SUGGEST_UP_TO = 25
 _GENE_ID = re.compile(r"^(?:ncbigene:|entrez:|geneid:)?(\d+)$", re.I)
 
 
@@ -114,8 +116,10 @@ class GeneResolver:
         self.fuzzy = fuzzy
         self.families = GeneFamilies(self.lookup.aliases, self.lookup.curated, alias_min_share)
 
-    def resolve(self, term: str, organism: str | None = None, *, fuzzy: bool = True) -> Resolution:
-        """Resolve one term; `organism` keeps only symbols seen in that organism."""
+    def resolve(self, term: str, organism: str | None = None, *, fuzzy: bool = True,
+                suggest: bool = True) -> Resolution:
+        """Resolve one term; `organism` keeps only symbols seen in that organism;
+        `suggest`: the closest symbols for a term that resolves to nothing."""
         term = term.strip()
         key = normalize_symbol(term)
         if not key:
@@ -129,11 +133,15 @@ class GeneResolver:
             matches = [m for m in self._fuzzy(key, organism) if keep(m.symbol)]
             if matches:
                 return Resolution(term, tuple(_dedupe(matches)))
-        return Resolution(term, (), self.suggest(key, organism))
+        return Resolution(term, (), self.suggest(key, organism) if suggest else ())
 
     def resolve_all(self, terms: Iterable[str], organism: str | None = None, *,
                     fuzzy: bool = True) -> list[Resolution]:
-        return [self.resolve(t, organism, fuzzy=fuzzy) for t in split_terms(terms)]
+        """Each term resolved.  Suggestions (a scan of every key) are made for
+        lists of up to `SUGGEST_UP_TO` terms: a differential-expression list
+        holds hundreds of genes no figure shows, and is summarised anyway."""
+        split = split_terms(terms)
+        return [self.resolve(t, organism, fuzzy=fuzzy, suggest=len(split) <= SUGGEST_UP_TO) for t in split]
 
     # Each dictionary step adds the alias expansions of the same key: "AKT"
     # is a fly symbol (Akt) but people typing it mean the family AKT1-3, and
