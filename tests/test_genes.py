@@ -292,3 +292,9 @@ def test_text_search_expands_families_without_loading_the_vocabulary(sample_inde
         hits = ix.search("JAK STAT signaling")
         assert hits and "genes:JAK1" in hits.parsed  # the family expansion happened
         assert ix.search_genes(["STAT3", "jak-1"]) and ix.resolve(["STTA5A"])[0].symbols == ("STAT5A",)
+
+def test_text_with_genes_highlights_the_words_that_matched(sample_index):
+    results = sample_index.search("apoptosis", genes=["TP53", "BAX"])
+    assert results
+    for hit in results:
+        assert hit.highlights and all("apoptos" in hit.snippet[a:b].lower() for a, b in hit.highlights)

@@ -39,6 +39,7 @@ from .enrichment import benjamini_hochberg, hypergeom_log_sf_array, odds_ratio_a
 from .filters import Filters
 from .results import GeneHit, GeneSearchResults
 from .snippets import Spans, excerpt, symbol_spans
+from .text import text_snippets
 
 # Where a gene set's symbols are looked for as words, to break ties between
 # equally enriched figures: the two fields that say most about a figure.
@@ -181,6 +182,8 @@ def run_gene_search(
     restrict = [f for f in (filter, text_filter) if f is not None]
     if restrict:
         candidate &= matching(searcher, query.And(restrict) if len(restrict) > 1 else restrict[0])
+    snippet_of = text_snippets(searcher, text_filter, config.search.snippet_chars) if text_filter is not None \
+        else None
     docs = np.flatnonzero(candidate)
     found = found[docs]
     sizes = np.maximum(_figure_sizes(searcher, gq.organism, docs, universe.background), found)
@@ -191,7 +194,8 @@ def run_gene_search(
         docnum, j = int(docs[i]), table.pair[i]
         overlap = [keys[k] for k, d in zip(key_list, shown) if _holds(d, docnum)]
         record = unpack_record(searcher.stored_fields(docnum)[RECORD])
-        snippet, spans = _gene_snippet(record, overlap, config.search.snippet_chars)
+        snippet, spans = snippet_of(record) if snippet_of else _gene_snippet(record, overlap,
+                                                                             config.search.snippet_chars)
         lp = float(table.logp[j])
         hits.append(GeneHit.of(rank, -lp / _LN10 if lp else 0.0, record, snippet, spans,
                                overlap_genes=tuple(overlap), overlap=len(overlap), figure_genes=int(sizes[i]),

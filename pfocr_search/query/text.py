@@ -82,6 +82,12 @@ def run_search(
 _SNIPPET_FIELDS = ("caption", "figtitle", "papertitle")
 
 
+def text_snippets(searcher: Searcher, q: query.Query, chars: int) -> Callable[[FigureRecord], tuple[str, Spans]]:
+    """Snippets around what `q` matched, for hits ranked another way (gene sets with text)."""
+    words = _snippet_words(searcher, q)
+    return lambda record: _text_snippet(searcher, record, words, chars)
+
+
 def _snippet_words(searcher: Searcher, q: query.Query) -> dict[str, frozenset[str]]:
     """The query's terms (prefixes and wildcards expanded) in each snippet field."""
     reader = searcher.reader()
