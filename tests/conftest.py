@@ -47,3 +47,18 @@ def corpus_copy(tmp_path, sample_dir) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(sample_dir, target, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
     return target
+
+
+@pytest.fixture()
+def add_database_figure(sample_dir):
+    """Copy one demo figure in the pfocr-database layout (its .md and TSVs) under a folder."""
+
+    def add(figid: str, root: Path) -> Path:
+        (root / "_figures").mkdir(parents=True, exist_ok=True)
+        (root / "_data").mkdir(exist_ok=True)
+        shutil.copy(sample_dir / "new" / "_figures" / f"{figid}.md", root / "_figures")
+        for tsv in (sample_dir / "new" / "_data").glob(f"{figid}-*.tsv"):
+            shutil.copy(tsv, root / "_data")
+        return root
+
+    return add

@@ -36,14 +36,9 @@ SEED = "PMC7176449__cm9-133-0959-g001"
 
 
 @pytest.fixture()
-def corpus(tmp_path, sample_dir) -> Path:
+def corpus(tmp_path, sample_dir, add_database_figure) -> Path:
     """A small pfocr-database layout folder: one real figure with its TSVs, and the seed record."""
-    root = tmp_path / "corpus"
-    (root / "_figures").mkdir(parents=True)
-    (root / "_data").mkdir()
-    shutil.copy(sample_dir / "new" / "_figures" / f"{DB_FIGURE}.md", root / "_figures")
-    for tsv in (sample_dir / "new" / "_data").glob(f"{DB_FIGURE}-*.tsv"):
-        shutil.copy(tsv, root / "_data")
+    root = add_database_figure(DB_FIGURE, tmp_path / "corpus")
     shutil.copy(sample_dir / "seed" / f"{SEED}.md", root / "_figures")
     return root
 
@@ -347,14 +342,10 @@ def test_a_tampered_index_runs_nothing_and_says_so_in_one_line(tmp_path, corpus)
     assert result.exit_code == 2 and "refusing" in result.stderr and not marker.exists()
 
 
-def test_one_figid_in_both_layouts_under_other_names_is_one_merged_record(tmp_path, sample_dir):
+def test_one_figid_in_both_layouts_under_other_names_is_one_merged_record(tmp_path, sample_dir,
+                                                                         add_database_figure):
     merged = "PMC5466160__AnnalsATS.201507-450MG_f1"
-    root = tmp_path / "corpus"
-    (root / "_figures").mkdir(parents=True)
-    (root / "_data").mkdir()
-    shutil.copy(sample_dir / "new" / "_figures" / f"{merged}.md", root / "_figures")
-    for tsv in (sample_dir / "new" / "_data").glob(f"{merged}-*.tsv"):
-        shutil.copy(tsv, root / "_data")
+    root = add_database_figure(merged, tmp_path / "corpus")
     inline = root / "older" / "renamed-copy.md"
     inline.parent.mkdir()
     shutil.copy(sample_dir / "old" / f"{merged}.md", inline)

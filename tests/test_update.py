@@ -345,7 +345,7 @@ SEED = "PMC7176449__cm9-133-0959-g001"
 OTHER = "PMC2631308__JCI0938420.f1"
 
 
-def _clashing_corpus(tmp_path: Path, big_corpus: Path, sample_dir: Path) -> Path:
+def _clashing_corpus(tmp_path: Path, big_corpus: Path, sample_dir: Path, add_database_figure) -> Path:
     """The synthetic corpus plus figid clashes that cross shards both ways.
 
     * SEED in AAA/first.md (first shard: upper case sorts before the corpus's
@@ -365,21 +365,17 @@ def _clashing_corpus(tmp_path: Path, big_corpus: Path, sample_dir: Path) -> Path
                        ("zzy/dup.md", other), ("zzx/other.md", other)):
         (corpus / path).parent.mkdir(exist_ok=True)
         (corpus / path).write_text(text)
-    (corpus / "AAC" / "_figures").mkdir(parents=True)
-    (corpus / "AAC" / "_data").mkdir()
-    shutil.copy(sample_dir / NEW / f"{MERGED}.md", corpus / "AAC" / "_figures")
-    for tsv in (sample_dir / DATA).glob(f"{MERGED}-*.tsv"):
-        shutil.copy(tsv, corpus / "AAC" / "_data")
+    add_database_figure(MERGED, corpus / "AAC")
     (corpus / "zzw").mkdir()
     shutil.copy(sample_dir / "old" / f"{MERGED}.md", corpus / "zzw" / "renamed.md")
     return corpus
 
 
-def test_figid_clashes_across_shards_are_settled_as_a_serial_build_settles_them(tmp_path, big_corpus,
-                                                                                monkeypatch, sample_dir):
+def test_figid_clashes_across_shards_are_settled_as_a_serial_build_settles_them(tmp_path, big_corpus, monkeypatch,
+                                                                                sample_dir, add_database_figure):
     from pfocr_search.build import indexer, shards
 
-    corpus = _clashing_corpus(tmp_path, big_corpus, sample_dir)
+    corpus = _clashing_corpus(tmp_path, big_corpus, sample_dir, add_database_figure)
     monkeypatch.setattr(shards, "SHARD_MIN_FILES", 200)
     monkeypatch.setattr(shards, "WRITER_LIMIT_MB", 1)  # spill posting runs to disk, as large builds do
     seen = []
