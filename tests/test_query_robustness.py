@@ -161,7 +161,7 @@ def test_queries_at_the_caps_are_answered_within_a_second(sample_index):
     for name, text in at_caps.items():
         results, seconds = timed(lambda t=text: sample_index.search(t))
         assert seconds < SECOND, (name, seconds)
-        assert not isinstance(results, PfocrSearchError) or one_line(str(results)), name
+        assert not isinstance(results, PfocrSearchError), (name, results)
 
 
 def test_wildcards_and_ranges_standing_for_the_whole_vocabulary_are_refused_quickly(sample_index):
