@@ -23,6 +23,11 @@ class SourceError(PfocrSearchError):
 class IndexNotFoundError(PfocrSearchError):
     """No index at the given path, or one too damaged to open."""
 
+    @classmethod
+    def damaged(cls, path: object, exc: BaseException) -> "IndexNotFoundError":
+        """A file of the index that cannot be read, and what to do about it."""
+        return cls(f"{path} is damaged ({type(exc).__name__}: {exc}); rebuild the index with --rebuild")
+
 
 class IndexLockedError(PfocrSearchError):
     """Another process is updating the index."""

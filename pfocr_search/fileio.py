@@ -77,8 +77,7 @@ class HeldFile:
             self._file.seek(0)
             return parse(self._file.read())
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise IndexNotFoundError(f"{self.path} is damaged ({type(exc).__name__}: {exc}); "
-                                     "rebuild the index with --rebuild") from None
+            raise IndexNotFoundError.damaged(self.path, exc) from None
 
     def close(self) -> None:
         if self._file is not None:

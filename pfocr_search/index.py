@@ -19,7 +19,6 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from whoosh import index as whoosh_index
 from whoosh import query
 from whoosh.searching import Searcher
 
@@ -28,7 +27,7 @@ from .config import IndexConfig, load_config
 from .engine.schema import RECORD, unpack_record
 from .engine.storage import MANIFEST, Manifest, open_generation, resolve_index_path
 from .engine.weighting import ArrayBM25F
-from .errors import IndexNotFoundError, QuerySyntaxError, UnknownFigureError
+from .errors import QuerySyntaxError, UnknownFigureError
 from .genes.background import Background
 from .genes.lists import GeneSet
 from .genes.resolve import GeneFamilies, GeneResolver, Resolution
@@ -72,10 +71,7 @@ class FigureIndex:
     def _load(self, manifest: Manifest) -> None:
         """(Re)open the generation `manifest` names."""
         folder = self.path / manifest.generation
-        try:
-            ix = open_generation(folder)
-        except (OSError, whoosh_index.EmptyIndexError) as exc:
-            raise IndexNotFoundError(f"index at {self.path} is damaged ({exc}); rebuild it with --rebuild") from None
+        ix = open_generation(folder)
         self.manifest = manifest
         self._manifest_stamp = _stamp(self.path)
         self._ix = ix

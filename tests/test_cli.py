@@ -300,10 +300,12 @@ def test_facets_and_journal_filter(run, sample_index_path):
 
 @pytest.mark.parametrize("stored, command", [("genes.sqlite", ("search", "JAK STAT")),
                                              ("genes.sqlite", ("genes", "STAT3")),
-                                             ("genes.json", ("stats",))])
-def test_damaged_gene_tables_say_rebuild(run, tmp_path, stored, command):
+                                             ("genes.json", ("stats",)),
+                                             ("_MAIN_*.toc", ("search", "JAK STAT")),
+                                             ("_MAIN_*.toc", ("serve", "--port", "0"))])
+def test_damaged_index_files_say_rebuild(run, tmp_path, stored, command):
     path = tmp_path / "ix"
     assert run("index", "--sample", "--index", str(path)).exit_code == 0
     generation = next(path.glob("gen-*"))
-    (generation / stored).write_text('{"format": 1, "aliases": [')
+    next(generation.glob(stored)).write_text('{"format": 1, "aliases": [')
     assert_one_line_error(run(*command, "--index", str(path)), 2, "rebuild")

@@ -16,19 +16,22 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import pickle
 import re
 import shutil
+import struct
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.util.filelock import FileLock
 
 from ..config import IndexConfig, parse_config
-from ..errors import ConfigMismatchError, IndexLockedError, IndexNotFoundError
+from ..errors import ConfigMismatchError, IndexLockedError, IndexNotFoundError, PfocrSearchError
 from ..fileio import write_json
 
 MANIFEST = "pfocr-index.json"
@@ -95,7 +98,7 @@ class Manifest:
             data = json.loads(path.read_text("utf-8"))
             manifest = cls(**data)
         except (ValueError, TypeError) as exc:
-            raise IndexNotFoundError(f"{path} is damaged ({exc}); rebuild with --rebuild") from None
+            raise IndexNotFoundError.damaged(path, exc) from None
         if manifest.format != FORMAT:
             raise IndexNotFoundError(f"index at {root} has format {manifest.format}; "
                                      f"this pfocr-search reads format {FORMAT}: rebuild it with --rebuild")
@@ -124,7 +127,14 @@ class MappedStorage(FileStorage):
 
 def open_generation(path: Path):
     """The Whoosh index of one generation, for searching."""
-    return MappedStorage(str(path)).open_index()
+    try:
+        return MappedStorage(str(path)).open_index()
+    except PfocrSearchError:
+        raise
+    # Whoosh reads a damaged table of contents into any of these, not one error of its own.
+    except (OSError, EOFError, ValueError, IndexError, KeyError, TypeError, struct.error,
+            pickle.UnpicklingError, whoosh_index.IndexError) as exc:
+        raise IndexNotFoundError.damaged(path, exc) from None
 
 
 #: How this package names generations; nothing else in a folder is ever deleted.

@@ -30,7 +30,7 @@ class GeneTables:
         try:
             self._store: GeneStore | None = GeneStore(folder / GENES_DB) if (folder / GENES_DB).is_file() else None
         except sqlite3.Error as exc:
-            raise _damaged(folder / GENES_DB, exc) from None
+            raise IndexNotFoundError.damaged(folder / GENES_DB, exc) from None
         self._vocabulary: GeneVocabulary | None = None
         self._resolver: GeneResolver | None = None
         self._keys: dict[str | None, set[str]] = {}
@@ -88,6 +88,3 @@ class GeneTables:
         if self._store is not None:
             self._store.close()
 
-
-def _damaged(path: Path, exc: Exception) -> IndexNotFoundError:
-    return IndexNotFoundError(f"{path} is damaged ({type(exc).__name__}: {exc}); rebuild the index with --rebuild")

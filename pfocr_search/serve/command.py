@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, List, Optional
 import typer
 
 from ..errors import PfocrSearchError
-from ..options import IndexOption
+from ..options import IndexOption, handle_errors
 
 if TYPE_CHECKING:  # pragma: no cover
     import uvicorn
@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
+@handle_errors
 def serve(
     index_path: Optional[Path] = IndexOption,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback unless told otherwise)."),
@@ -40,19 +41,13 @@ def serve(
 
     Example: pfocr-search serve --index ./pfocr-index --port 8000
     """
-    try:
-        server, sock = _prepare(index_path, host, port, list(cors or ()), log_level)
-    except PfocrSearchError as exc:
-        typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
-        raise typer.Exit(2) from None
+    server, sock = _prepare(index_path, host, port, list(cors or ()), log_level)
     where = sock.getsockname()
     shown = f"[{where[0]}]" if ":" in where[0] else where[0]
     typer.echo(f"serving {server.config.app.state.index.path} at http://{shown}:{where[1]}/ "
                f"(API docs: /docs; Ctrl-C to stop)", err=True)
     try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:  # uvicorn shuts down on Ctrl-C, then re-raises it: exit as other commands do
-        raise typer.Exit(130) from None
+        server.run(sockets=[sock])  # uvicorn shuts down on Ctrl-C, then re-raises it for handle_errors
     finally:
         sock.close()
 
