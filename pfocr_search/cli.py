@@ -76,7 +76,7 @@ def index(
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Index configuration YAML."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1, index untouched) if any record is unreadable."),
     sample: bool = typer.Option(False, "--sample", help="Index the built-in demo corpus (real PFOCR records)."),
-    wait: float = typer.Option(0.0, "--wait", help="Wait up to SECONDS for another writer to finish."),
+    wait: float = typer.Option(0.0, "--wait", min=0.0, help="Wait up to SECONDS for another writer to finish."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild from scratch instead of updating."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:

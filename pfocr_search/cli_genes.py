@@ -102,7 +102,7 @@ def enrich(
     for note in batch.notes:
         err.print(f"note: {shared.escape(note)}")
     draw = shared.render()
-    with shared.open_output("json" if fmt == "json" else "tsv", output, index_path=index_path) as out, \
+    with shared.open_output(fmt, output, index_path=index_path) as out, \
             shared.open_index(index_path) as ix, shared.ProgressBar(err, not quiet and err.is_terminal, "sets") as update:
         results = ix.enrich(batch.sets, limit, max_fdr=max_fdr, organism=organism, background=universe,
                             fuzzy=not no_fuzzy, progress=update)
@@ -122,6 +122,8 @@ def synonyms(
 
     Example: pfocr-search synonyms mTOR
     """
+    if fmt not in ("table", "json"):
+        raise PfocrSearchError(f"--format must be table or json for synonyms, not {fmt!r}")
     with shared.open_index(index_path) as ix:
         found = ix.synonyms(term)
     if fmt == "json":

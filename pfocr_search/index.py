@@ -27,7 +27,7 @@ from .config import IndexConfig, load_config
 from .engine.schema import RECORD, unpack_record
 from .engine.storage import MANIFEST, Manifest, open_generation, resolve_index_path
 from .engine.weighting import ArrayBM25F
-from .errors import QuerySyntaxError, UnknownFigureError
+from .errors import PfocrSearchError, QuerySyntaxError, UnknownFigureError
 from .genes.background import Background
 from .genes.lists import GeneSet
 from .genes.resolve import GeneFamilies, GeneResolver, Resolution
@@ -122,8 +122,8 @@ class FigureIndex:
         from .build.indexer import update
 
         root = resolve_index_path(path)
-        report = update(sources, root, _as_config(config) if config is not None else None, rebuild=rebuild,
-                        strict=strict, progress=progress, wait=wait)
+        config = _as_config(config) if config is not None else None  # read once, for the build and the open
+        report = update(sources, root, config, rebuild=rebuild, strict=strict, progress=progress, wait=wait)
         ix = cls.open(root, config)
         ix.report = report
         return ix
@@ -158,6 +158,9 @@ class FigureIndex:
         With `explain`, `results.explanations` says why each hit scores what
         it does and `results.understood` how the query was read.
         """
+        if explain and genes:
+            raise PfocrSearchError("explain breaks down text scores; figures found with genes are ranked by "
+                                   "gene-set statistics (see each hit's p-value and overlap)")
         flt = _filters(filters, organism, years, journal)
         with self._lock:
             searcher = self._current_searcher()

@@ -7,6 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from pfocr_search import FigureIndex, PfocrSearchError
 from pfocr_search.cli import app
 
 
@@ -53,3 +54,11 @@ def test_explain_from_the_command_line(sample_index_path):
     head, hits = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
     assert head["type"] == "query" and len(hits) == 2
     assert all(h["explanation"]["value"] == pytest.approx(h["score"], abs=1e-3) for h in hits)
+
+
+def test_explain_with_genes_is_refused_not_ignored(sample_index_path):
+    with FigureIndex.open(sample_index_path) as ix, pytest.raises(PfocrSearchError, match="explain"):
+        ix.search("signaling", genes=["STAT3"], explain=True)
+    result = CliRunner().invoke(app, ["search", "signaling", "--genes", "STAT3", "--explain",
+                                      "-i", str(sample_index_path)])
+    assert result.exit_code == 2 and "explain" in result.stderr and "Traceback" not in result.output

@@ -102,3 +102,9 @@ def test_explain_says_which_synonyms_a_query_used(defined):
     long_only = results.explanations["PMC1004__long"]
     assert long_only.value == pytest.approx(next(h.score for h in results if h.figid == "PMC1004__long"), abs=1e-3)
     assert 'caption:"mammalian target rapamycin"' in "\n".join(long_only.lines())
+
+
+def test_synonyms_refuses_a_format_it_cannot_write(defined):
+    _, ix = defined
+    result = CliRunner().invoke(app, ["synonyms", "mTOR", "-i", str(ix.path), "-f", "tsv"])
+    assert result.exit_code == 2 and "--format must be table or json" in result.stderr
