@@ -36,7 +36,7 @@ from .genes.vocabulary import GeneVocabulary
 from .query.explain import explain_results
 from .query.facets import Facets, count_facets
 from .query.filters import Filters, YearRange
-from .query.genesets import SetEnrichment, enrich_set, search_genes
+from .query.genesets import SetEnrichment, enrich_set, search_genes, showing_genes
 from .query.genewords import GeneWordsPlugin
 from .query.parser import build_parser, parse_query
 from .query.proximity import with_proximity
@@ -47,7 +47,6 @@ from .query.text import search_text
 from .sources.model import FigureRecord
 from .stats import IndexStats, index_stats
 from .synonyms import StoredSynonyms, Synonym
-from .textkeys import normalize_symbol
 
 if TYPE_CHECKING:  # pragma: no cover - building is imported when an index is built, not to search
     from .build.session import UpdateReport
@@ -235,10 +234,9 @@ class FigureIndex:
         with self._lock:
             searcher = self._current_searcher()
             parts = [parse_query(self._parser, text, reader=searcher.reader())] if text else []
-            if genes:
-                keys = {normalize_symbol(s) for r in self.genes.resolver.resolve_all(genes, flt.organism)
-                        for s in r.symbols}
-                parts.append(query.Or([query.Term("genes", k) for k in sorted(keys)]) if keys else query.NullQuery)
+            if genes:  # counted as search_genes finds them: the organism through its gene terms
+                parts.append(showing_genes(self.genes, genes, flt.organism))
+                flt = flt.without_organism()
             if not parts:
                 raise QuerySyntaxError("facets need a text query or genes")
             return count_facets(searcher, parts[0] if len(parts) == 1 else query.And(parts), flt.query(), top)

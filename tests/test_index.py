@@ -243,6 +243,16 @@ def test_facets_count_every_match_not_a_page(sample_index):
         sample_index.facets()
 
 
+@pytest.mark.parametrize("organism", ["human", "mouse", "rat"])
+def test_facets_of_genes_count_the_figures_gene_search_finds(sample_index, organism):
+    # Another species' STAT3 is not this organism's: both must use organism-qualified gene terms.
+    symbols = sorted({g.symbol for figid in sample_index.every_figid() for g in sample_index.get(figid).genes})
+    differ = [s for s in symbols
+              if sample_index.facets(genes=[s], organism=organism).total
+              != sample_index.search_genes([s], organism=organism).total]
+    assert len(symbols) > 500 and differ == []
+
+
 def test_similar_figures(sample_index):
     results = sample_index.similar("PMC4665079__cshperspect-SIG-006080_F6", limit=5)
     assert len(results) == 5 and all(h.figid != "PMC4665079__cshperspect-SIG-006080_F6" for h in results)

@@ -65,6 +65,13 @@ def search_genes(searcher: Searcher, tables: GeneTables, config: IndexConfig, te
                            filter=filters.without_organism().query())
 
 
+def showing_genes(tables: GeneTables, terms: Sequence[str], organism: str | None) -> query.Query:
+    """Figures showing any gene `terms` resolve to: the figures `search_genes` ranks."""
+    gq = GeneQuery(tables.resolver.resolve_all(terms, organism), organism=organism)
+    field, texts = gq.field_terms(list(gq.keys()))
+    return query.Or([query.Term(field, t) for t in sorted(texts)]) if texts else query.NullQuery
+
+
 @dataclass(frozen=True)
 class SetEnrichment:
     """One gene set of a batch, against the index."""
@@ -139,6 +146,13 @@ class GeneQuery:
                     out[key] = symbol
         return out
 
+    def field_terms(self, keys: Sequence[str]) -> tuple[str, list[str]]:
+        """The field and terms by which figures show `keys`: organism-qualified
+        when the query keeps to an organism, so another species' STAT3 is not counted."""
+        if self.organism:
+            return ORGANISM_GENE_KEYS, [organism_gene_term(self.organism, k) for k in keys]
+        return GENE_KEYS, list(keys)
+
     def required_keys(self) -> set[str]:
         if self.require_all:
             return set(self.keys())
@@ -170,9 +184,9 @@ def run_gene_search(
         keys = {key: symbol for key, symbol in keys.items() if key in universe.background.keys}
     required = gq.required_keys() & set(keys)
     key_list = list(keys)
-    field = ORGANISM_GENE_KEYS if gq.organism else GENE_KEYS
+    field, terms = gq.field_terms(key_list)
     size = searcher.reader().doc_count_all()
-    shown = [term_docs(searcher, field, organism_gene_term(gq.organism, k) if gq.organism else k) for k in key_list]
+    shown = [term_docs(searcher, field, term) for term in terms]
     found = np.bincount(np.concatenate(shown), minlength=size) if shown else np.zeros(size, dtype=np.int64)
     candidate = found > 0
     for key in required:
