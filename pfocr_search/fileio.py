@@ -56,6 +56,21 @@ def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
     return data
 
 
+#: What a damaged file of an index raises while read and parsed (bad gzip, JSON, shape).
+_DAMAGE = (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError)
+
+
+def load_index_file(path: Path, parse: Callable[[bytes], T], missing: Callable[[], T]) -> T:
+    """`parse` of a file of an index (`missing()` if there is none); a damaged
+    file is an IndexNotFoundError that says to rebuild."""
+    if not path.is_file():
+        return missing()
+    try:
+        return parse(path.read_bytes())
+    except _DAMAGE as exc:
+        raise IndexNotFoundError.damaged(path, exc) from None
+
+
 class HeldFile:
     """A file of an index generation, opened with the generation and parsed
     when first needed: another process's updates may delete the folder
@@ -76,7 +91,7 @@ class HeldFile:
         try:
             self._file.seek(0)
             return parse(self._file.read())
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except _DAMAGE as exc:
             raise IndexNotFoundError.damaged(self.path, exc) from None
 
     def close(self) -> None:

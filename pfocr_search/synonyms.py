@@ -131,11 +131,6 @@ class SynonymCounter:
         counter.shown = dict(data["shown"])
         return counter
 
-    @classmethod
-    def load(cls, folder: Path) -> "SynonymCounter":
-        path = folder / SYNONYMS
-        return cls.from_json(path.read_bytes()) if path.is_file() else cls()
-
 
 def _kept(pairs: dict[tuple[str, str], int], min_figures: int, min_share: float) -> list[tuple[tuple[str, str], int]]:
     """The pairs defined by at least `min_figures` figures and `min_share` of

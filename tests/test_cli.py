@@ -285,6 +285,17 @@ def test_fields_and_output_file(run, sample_index_path, tmp_path):
                           2, "cannot write")
 
 
+@pytest.mark.parametrize("stored", ["genes.json", "synonyms.json"])
+def test_an_update_over_damaged_counts_says_rebuild_and_keeps_the_index(run, tmp_path, corpus_copy, stored):
+    path = tmp_path / "ix"
+    assert run("index", str(corpus_copy), "--index", str(path)).exit_code == 0
+    (next(path.glob("gen-*")) / stored).write_text('{"figures": {"STAT3": ')
+    figure = next(corpus_copy.rglob("_figures/*.md"))
+    figure.write_text(figure.read_text("utf-8").replace("caption:", "caption: Zebrafinch", 1), "utf-8")
+    assert_one_line_error(run("index", str(corpus_copy), "--index", str(path)), 2, "rebuild")
+    assert run("search", "signaling", "--index", str(path)).exit_code == 0
+
+
 def test_facets_and_journal_filter(run, sample_index_path):
     result = run("search", "autophagy", "-i", str(sample_index_path), "--facets")
     assert "facets over 4 figure(s):" in result.stdout
@@ -302,7 +313,8 @@ def test_facets_and_journal_filter(run, sample_index_path):
                                              ("genes.sqlite", ("genes", "STAT3")),
                                              ("genes.json", ("stats",)),
                                              ("_MAIN_*.toc", ("search", "JAK STAT")),
-                                             ("_MAIN_*.toc", ("serve", "--port", "0"))])
+                                             ("_MAIN_*.toc", ("serve", "--port", "0")),
+                                             ("sources.json.gz", ("index", "--sample"))])
 def test_damaged_index_files_say_rebuild(run, tmp_path, stored, command):
     path = tmp_path / "ix"
     assert run("index", "--sample", "--index", str(path)).exit_code == 0

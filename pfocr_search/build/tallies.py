@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import IndexConfig
+from ..fileio import load_index_file
 from ..genes.store import GENES_DB, write_store
 from ..genes.vocabulary import VOCABULARY, VocabularyCounter
 from ..sources.model import FigureRecord
-from ..synonyms import SynonymCounter
+from ..synonyms import SYNONYMS, SynonymCounter
 
 
 class Tallies:
@@ -45,5 +46,5 @@ class Tallies:
 
     @classmethod
     def load(cls, folder: Path) -> "Tallies":
-        genes = VocabularyCounter.load(folder / VOCABULARY) if (folder / VOCABULARY).is_file() else None
-        return cls(genes, SynonymCounter.load(folder))
+        genes = load_index_file(folder / VOCABULARY, VocabularyCounter.from_json, lambda: None)
+        return cls(genes, load_index_file(folder / SYNONYMS, SynonymCounter.from_json, SynonymCounter))

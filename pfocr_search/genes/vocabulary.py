@@ -112,10 +112,6 @@ class VocabularyCounter:
         write_json(path, data)
 
     @classmethod
-    def load(cls, path: Path) -> "VocabularyCounter":
-        return cls.from_json(path.read_bytes())
-
-    @classmethod
     def from_json(cls, text: bytes | str) -> "VocabularyCounter":
         data = json.loads(text)
         counter = cls()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..fileio import write_json
+from ..fileio import load_index_file, write_json
 from .claims import Claims
 from .model import MERGED, FigureRecord, Item, ReadIssue
 from .parse import DATA_KINDS, data_candidates
@@ -86,9 +86,11 @@ class SourceState:
 
     @classmethod
     def load(cls, path: Path) -> "SourceState":
-        if not path.is_file():
-            return cls()
-        data = json.loads(gzip.decompress(path.read_bytes()))
+        return load_index_file(path, cls._parse, cls)
+
+    @classmethod
+    def _parse(cls, raw: bytes) -> "SourceState":
+        data = json.loads(gzip.decompress(raw))
         if data.get("format") != 2:  # an older index: every group is read again
             return cls()
         return cls({k: GroupState(files, figids, issues) for k, (files, figids, issues) in data["groups"].items()})
