@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pfocr_search import FigureIndex
+from pfocr_search import ConfigError, FigureIndex
 from pfocr_search.genes.resolve import GeneResolver
 from pfocr_search.query.enrichment import (
     benjamini_hochberg,
@@ -100,6 +100,22 @@ def test_resolution_never_crashes_on_arbitrary_text(sample_index_path, text):
         for resolution in ix.resolve([text]):
             assert resolution.how in ("exact", "id", "normalised", "alias", "fuzzy", "unknown")
             assert resolution.to_dict()["term"] == resolution.term
+
+
+def test_a_missing_alias_file_stops_a_parallel_build_before_its_workers_start(tmp_path, corpus_copy, monkeypatch):
+    from pfocr_search.build import shards
+
+    def no_pool():
+        raise AssertionError("the workers started before the alias file was read")
+
+    monkeypatch.setattr(shards, "SHARD_MIN_FILES", 10)
+    monkeypatch.setattr(shards, "worker_count", lambda workers: 2)
+    monkeypatch.setattr(shards, "context", no_pool)
+    config = tmp_path / "config.yaml"
+    config.write_text("fields: {figtitle: {analyzer: stemmed}, genes: {analyzer: gene}}\n"
+                      "genes: {alias_file: missing.tsv}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="missing.tsv"):
+        FigureIndex.build([corpus_copy], tmp_path / "ix", config)
 
 
 def test_alias_file_from_config(tmp_path, corpus_copy, monkeypatch):

@@ -100,6 +100,8 @@ def build_in_shards(generation: Path, groups: list[list[Path]], state: SourceSta
                     shards: int) -> Tallies:
     """Write every group into the empty index at `generation`; the groups'
     states go into `state`, counts into `report`; returns the tallies (genes, synonyms)."""
+    tallies = Tallies()
+    tallies.use_alias_file(config.genes.alias_file)  # a bad alias file stops the build before it starts
     ctx = context()
     counter = ctx.Value("q", 0)
     total = sum(map(len, groups))
@@ -115,8 +117,6 @@ def build_in_shards(generation: Path, groups: list[list[Path]], state: SourceSta
     if progress:
         progress(total, total)
     publish(generation, [r.segment for r in results])
-    tallies = Tallies()
-    tallies.use_alias_file(config.genes.alias_file)
     for r in results:
         tallies.merge(r.tallies)
     ledger = Ledger(state, report, tallies)
