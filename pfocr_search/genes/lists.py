@@ -11,7 +11,6 @@ a BOM, a binary file by mistake); whatever cannot be used is a one-line
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +18,11 @@ from typing import BinaryIO
 
 from ..errors import PfocrSearchError
 from ..fileio import UnreadableFile, read_limited
+from .resolve import split_terms
 
 #: A gene list or GMT file larger than this is not one (MSigDB's largest
 #: collection is about 30 MB).
 MAX_LIST_BYTES = 64 * 1024 * 1024
-_SEPARATORS = re.compile(r"[,;\s]+")
 # First cells that name a column rather than a gene.
 _HEADERS = {"gene", "genes", "symbol", "symbols", "gene_symbol", "genesymbol", "gene_name", "genename", "name",
             "hgnc_symbol", "gene_id", "geneid", "id", "identifier", "ensembl", "ensembl_gene_id", "entrez"}
@@ -53,7 +52,7 @@ class GeneSets:
 def read_text(source: str | Path, stdin: BinaryIO | None = None) -> str:
     """A list or GMT file's text (``-``: standard input), checked for what
     would otherwise fail later: size, binary content, encoding."""
-    name = "standard input" if str(source) == "-" else str(source)
+    name = _name(source)
     try:
         if str(source) == "-":
             raw = (stdin or sys.stdin.buffer).read(MAX_LIST_BYTES + 1)
@@ -81,7 +80,7 @@ def parse_list(text: str, name: str = "the list", column: str | None = None) -> 
 
 
 def _plain(lines: list[str]) -> list[str]:
-    terms = [t for line in lines for t in _SEPARATORS.split(line.strip()) if t]
+    terms = split_terms(lines)
     if terms and terms[0].strip("\"'").lower() in _HEADERS:
         terms = terms[1:]
     return [t.strip("\"'") for t in terms if t.strip("\"'")]

@@ -130,7 +130,7 @@ class GeneResolver:
             if matches:
                 return Resolution(term, tuple(_dedupe(matches)))
         if fuzzy:
-            matches = [m for m in self._fuzzy(key, organism) if keep(m.symbol)]
+            matches = self._fuzzy(key, organism)  # kept to the organism already
             if matches:
                 return Resolution(term, tuple(_dedupe(matches)))
         return Resolution(term, (), self.suggest(key, organism) if suggest else ())

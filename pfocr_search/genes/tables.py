@@ -78,7 +78,7 @@ class GeneTables:
     def spelled_symbol(self, word: str) -> str | None:
         """A word that resolves to one gene symbol only loosely (normalised,
         fuzzy) -> that symbol, for 'did you mean'."""
-        resolution = self.resolver.resolve(word)
+        resolution = self.resolver.resolve(word, suggest=False)  # suggestions would be thrown away
         if resolution.how in (NORMALISED, FUZZY) and len(resolution.symbols) == 1:
             return resolution.symbols[0]
         return None

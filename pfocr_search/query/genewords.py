@@ -20,7 +20,8 @@ from whoosh.qparser import Plugin, syntax
 from ..textkeys import normalize_symbol
 
 GENES = "genes"
-_WRITTEN_AS_SYMBOL = re.compile(r"\d|[A-Z].*[A-Z]")
+#: Digits or two capitals (STAT5A, MPAK1, TGFb): a word written as a gene symbol.
+WRITTEN_AS_SYMBOL = re.compile(r"\d|[A-Z].*[A-Z]")
 
 
 class GeneWordsPlugin(Plugin):
@@ -37,7 +38,7 @@ class GeneWordsPlugin(Plugin):
     def gene_like(self, word: str) -> bool:
         if self.is_stop(word):
             return False
-        if _WRITTEN_AS_SYMBOL.search(word):
+        if WRITTEN_AS_SYMBOL.search(word):
             return True
         return word[:1].isupper() and self.known_gene(normalize_symbol(word))
 

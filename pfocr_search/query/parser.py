@@ -46,7 +46,8 @@ MAX_QUERY_PATTERNS = 4
 #: ``[a TO]`` stood for the whole vocabulary (8 s at 100,000 figures).
 MAX_PATTERN_TERMS = 4_096
 
-_OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"})
+#: Words the query language reads as operators, not as words to search for.
+OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"})
 _TERM = re.compile(r'[^\s()"]+')
 
 
@@ -272,7 +273,7 @@ def one_line(message: str) -> str:
 def _check_size(text: str) -> None:
     # Terms first, counted no further than the cap: it is the limit a long
     # OR query meets, and it is met without scanning a huge string.
-    terms = (m for m in _TERM.finditer(text) if m.group() not in _OPERATOR_WORDS)
+    terms = (m for m in _TERM.finditer(text) if m.group() not in OPERATOR_WORDS)
     if next(itertools.islice(terms, MAX_QUERY_TERMS, None), None) is not None:
         raise QuerySyntaxError(f"query has more than {MAX_QUERY_TERMS} terms; at most {MAX_QUERY_TERMS} are "
                                f"allowed (for a gene list, use gene search)")

@@ -8,6 +8,8 @@ from typing import Sequence
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
+from .genewords import WRITTEN_AS_SYMBOL
+from .parser import OPERATOR_WORDS
 
 #: A query with more unknown words than this gets no suggestion: it is not a
 #: typo but a long query (each word sought costs a Levenshtein automaton per
@@ -18,9 +20,6 @@ MAX_SPELLED_WORDS = 4
 MAX_SPELLED_LENGTH = 32
 
 _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"}
-# Digits or two capitals: STTA5A, MPAK1, TGFb (spell these as genes first).
-_GENE_LIKE = re.compile(r"\d|[A-Z].*[A-Z]")
 
 
 def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, resolve_gene) -> list[str]:
@@ -51,11 +50,11 @@ def _unknown_words(searcher: Searcher, fields: Sequence[str], text: str) -> list
 
 def _spellable(text: str, match: re.Match) -> bool:
     # Operators and field names are syntax, not words.
-    return match.group(0) not in _OPERATORS and text[match.end():match.end() + 1] != ":"
+    return match.group(0) not in OPERATOR_WORDS and text[match.end():match.end() + 1] != ":"
 
 
 def _better(searcher: Searcher, spelled: Sequence[str], word: str, resolve_gene) -> str | None:
-    if _GENE_LIKE.search(word):
+    if WRITTEN_AS_SYMBOL.search(word):  # spelled as a gene first
         return resolve_gene(word) or _closest_word(searcher, spelled, word)
     return _closest_word(searcher, spelled, word) or resolve_gene(word)
 
