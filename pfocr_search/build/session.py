@@ -108,7 +108,7 @@ class Ledger:
         merged = merged_copies(figid, held, first_file) if held and held != first_file \
             and figid not in self.merges else None
         if merged is not None:
-            return self._merge(figid, held, first_file, key, merged)
+            return self._merge(figid, held, first_file, merged)
         loser = self.claims.claim(figid, first_file)
         if loser == first_file:
             issue = self.claims.issue(figid, loser)
@@ -121,7 +121,7 @@ class Ledger:
         self.held_by[figid] = key
         return Verdict(displaced=loser)
 
-    def _merge(self, figid: str, held: str, other: str, key: str, merged: FigureRecord) -> Verdict:
+    def _merge(self, figid: str, held: str, other: str, merged: FigureRecord) -> Verdict:
         self.merges[figid] = merged
         self.claims.claim(figid, other)
         holder = self.state.groups[self.held_by[figid]]

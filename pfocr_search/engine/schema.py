@@ -109,7 +109,7 @@ def gene_set_fields(record: FigureRecord) -> dict[str, Any]:
         # One token per distinct key, so field length = gene count and STAT3 and
         # Stat3 (human and mouse) count once in BM25 and in gene-set statistics.
         GENE_KEYS: " ".join(keys),
-        ORGANISM_GENE_KEYS: ",".join(f"{org}:{k}" for org, ks in per_organism.items() for k in ks),
+        ORGANISM_GENE_KEYS: ",".join(organism_gene_term(org, k) for org, ks in per_organism.items() for k in ks),
         GENE_COUNTS: json.dumps(counts, separators=(",", ":")).encode(),
     }
 

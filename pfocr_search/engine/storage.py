@@ -38,7 +38,6 @@ MANIFEST = "pfocr-index.json"
 LOCK = "write.lock"
 #: The pid of the process holding the lock; left behind only by a writer that died.
 WRITER = "writer.pid"
-VOCABULARY = "genes.json"
 FORMAT = 1
 ENV_VAR = "PFOCR_SEARCH_INDEX"
 DEFAULT_PATH = "pfocr-index"

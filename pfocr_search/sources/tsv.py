@@ -38,12 +38,12 @@ class Table:
         return [dict(zip(self.header, row)) for row in self.rows]
 
 
-def read_table(path: str | Path, *, header: bool = True, limit: int | None = None) -> Table:
+def read_table(path: str | Path, *, header: bool = True) -> Table:
     """A TSV's header (when `header`) and non-blank rows, split on tabs; at
-    most `limit` bytes (default `MAX_TABLE_BYTES`)."""
+    most `MAX_TABLE_BYTES` bytes."""
     path = Path(path)
     try:
-        text = read_limited(path, MAX_TABLE_BYTES if limit is None else limit).decode("utf-8-sig")
+        text = read_limited(path, MAX_TABLE_BYTES).decode("utf-8-sig")
     except UnreadableFile as exc:
         raise TableError(f"{path.name}: {exc}") from None
     except UnicodeDecodeError as exc:
