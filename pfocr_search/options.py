@@ -45,9 +45,7 @@ def parse_years(text: str | None) -> tuple[int | None, int | None] | None:
         raise PfocrSearchError(f"--year must be FROM:TO, FROM:, :TO or a single year (e.g. 2010:2020), not {text!r}")
     low = int(match.group(1)) if match.group(1) else None
     high = int(match.group(2)) if match.group(2) else (low if ":" not in text else None)
-    if low is not None and high is not None and low > high:
-        raise PfocrSearchError(f"--year {text}: FROM is after TO")
-    return low, high
+    return low, high  # a reversed range is refused by Filters, for every interface
 
 
 def filters_of(organism: str | None, year: str | None, journal: str | None) -> "Filters":

@@ -12,6 +12,7 @@ from pfocr_search import (
     FigureIndex,
     Hit,
     IndexNotFoundError,
+    PfocrSearchError,
     QuerySyntaxError,
     StrictModeError,
     UnknownFigureError,
@@ -241,6 +242,14 @@ def test_facets_count_every_match_not_a_page(sample_index):
     assert by_genes.total == 8 and dict(by_genes.organisms)["Homo sapiens"] == 8
     with pytest.raises(QuerySyntaxError):
         sample_index.facets()
+
+
+def test_a_reversed_year_range_is_refused_not_answered_with_nothing(sample_index):
+    for call in (lambda: sample_index.search("signaling", years=(2020, 2010)),
+                 lambda: sample_index.search_genes(["STAT3"], years=(2020, 2010)),
+                 lambda: sample_index.facets("signaling", years=(2020, 2010))):
+        with pytest.raises(PfocrSearchError, match="FROM is after TO"):
+            call()
 
 
 @pytest.mark.parametrize("organism", ["human", "mouse", "rat"])

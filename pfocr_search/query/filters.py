@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from whoosh import query
 
+from ..errors import PfocrSearchError
 from ..textkeys import journal_key, organism_key
 
 YearRange = tuple["int | None", "int | None"]
@@ -23,6 +24,11 @@ class Filters:
     organism: str | None = None
     years: YearRange | None = None
     journal: str | None = None
+
+    def __post_init__(self) -> None:
+        low, high = self.years or (None, None)
+        if low is not None and high is not None and low > high:
+            raise PfocrSearchError(f"year range {low}:{high}: FROM is after TO")
 
     def query(self) -> query.Query | None:
         """The filter as a Whoosh query (None: no filter)."""
