@@ -145,9 +145,10 @@ def search(
         results = ix.search(query, limit=listing.limit, offset=listing.offset, filters=listing.filters,
                             genes=gene_terms, explain=explain)
         draw.hits(out, results)  # while open: a table counts all matches
-        if facets:  # the text as searched: corrected if it was, as typed when genes ranked
-            text = query if gene_terms else results.query
-            draw.facets(out, ix.facets(text, genes=gene_terms, filters=listing.filters))
+        if facets:
+            from .query.results import searched_text
+
+            draw.facets(out, ix.facets(searched_text(query, results), genes=gene_terms, filters=listing.filters))
     _print_suggestions(results)
 
 

@@ -192,7 +192,6 @@ class ProgressBar:
     def __init__(self, console: "Console", enabled: bool, what: str = "indexing") -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.enabled = enabled
         self.bar = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             console=console, transient=True, disable=not enabled)
         self.task = self.bar.add_task("files", total=None)

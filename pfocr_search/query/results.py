@@ -117,3 +117,10 @@ class GeneSearchResults(SearchResults):
             data["background"] = {"given": len(self.background), "known_to_index": self.background_known,
                                   "query_genes_outside": self.outside_background}
         return data
+
+
+def searched_text(typed: str, results: SearchResults) -> str:
+    """The text a search's hits matched, for facets over the same figures: the
+    correction a text search fell back on; with genes (gene-set results, whose
+    `query` is the gene terms) the text as typed."""
+    return typed if isinstance(results, GeneSearchResults) else results.query

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..index import FigureIndex
-from ..query.results import GeneSearchResults, SearchResults
+from ..query.results import searched_text
 from .params import (
     ALL,
     DOWNLOAD_LIMIT,
@@ -85,18 +85,12 @@ def _gene_results(ix: FigureIndex, values: Values) -> Any:
                            require=values["require"] or (), require_all=values["all"], **filters_from(values))
 
 
-def facet_text(typed: str, results: SearchResults) -> str:
-    """The text the hits matched: the correction a text search fell back on;
-    with genes (gene-set results, whose `query` is the gene terms) the text typed."""
-    return typed if isinstance(results, GeneSearchResults) else results.query
-
-
 def search(ix: FigureIndex, values: Values) -> Response:
     """Ranked figures for a text query (and optionally genes)."""
     results = _text_results(ix, values)
     body = results_body(results, values["limit"], values["offset"])
     if values["facets"]:
-        found = ix.facets(facet_text(values["q"], results), genes=_gene_terms(values), **filters_from(values))
+        found = ix.facets(searched_text(values["q"], results), genes=_gene_terms(values), **filters_from(values))
         body["facets"] = found.to_dict()
     return JSONBody(body)
 

@@ -22,12 +22,11 @@ from starlette.routing import Route
 from ..errors import UnknownFigureError
 from ..index import FigureIndex
 from ..query.facets import Facets
-from ..query.results import GeneHit, GeneSearchResults, Hit
+from ..query.results import GeneHit, GeneSearchResults, Hit, searched_text
 from ..sources.model import FigureRecord, pfocr_url
 from ..textkeys import normalize_symbol
-from .api import facet_text
 from .params import FILTERS, GENES, MAX_OFFSET, QUERY, BadParameter, Param, check_figid, filters_from, parse_params
-from .render import paper_url, thumbnail_url
+from .render import doi_url, paper_url, thumbnail_url
 
 PAGE_SIZE = 10
 SIMILAR = 8
@@ -87,7 +86,7 @@ def _search_view(ix: FigureIndex, values: Mapping[str, Any], raw: Mapping[str, s
     offset = (values["page"] - 1) * PAGE_SIZE
     if q:
         results = ix.search(q, limit=PAGE_SIZE, offset=offset, genes=terms or None, **flt)
-        found = ix.facets(facet_text(q, results), genes=terms or None, **flt)
+        found = ix.facets(searched_text(q, results), genes=terms or None, **flt)
     else:
         results = ix.search_genes(terms, PAGE_SIZE, offset=offset, **flt)
         found = ix.facets(genes=terms, **flt)
@@ -203,7 +202,7 @@ def _figure_view(ix: FigureIndex, figid: str) -> dict[str, Any]:
     return {
         "record": record, "title": record.figtitle or record.figid, "thumbnail": thumbnail_url(record),
         "pfocr": pfocr_url(record.figid), "paper": paper_url(record),
-        "doi": f"https://doi.org/{quote(record.doi, safe='/:;()')}" if record.doi else None,
+        "doi": doi_url(record),
         "genes": by_organism, "similar": [_hit_view(ix, hit, set()) for hit in similar],
         "gene_search": link("/", {"genes": ",".join(record.gene_symbols[:50])}) if record.genes else None,
         "form": EMPTY_FORM,

@@ -85,6 +85,8 @@ def paper_url(record: FigureRecord) -> str | None:
     """The paper: its PMC article, else its DOI."""
     if record.pmcid:
         return f"{PMC}{quote(record.pmcid)}/"
-    if record.doi:
-        return f"https://doi.org/{quote(record.doi, safe='/:;()')}"
-    return None
+    return doi_url(record)
+
+
+def doi_url(record: FigureRecord) -> str | None:
+    return f"https://doi.org/{quote(record.doi, safe='/:;()')}" if record.doi else None
