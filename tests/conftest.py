@@ -62,3 +62,18 @@ def add_database_figure(sample_dir):
         return root
 
     return add
+
+
+@pytest.fixture()
+def run():
+    """The CLI, in process: run("search", "jak", "-i", path, input=..., env=...)."""
+    from typer.testing import CliRunner
+
+    from pfocr_search.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: bytes | str | None = None, env: dict[str, str] | None = None):
+        return runner.invoke(app, list(args), input=input, env=env)
+
+    return invoke

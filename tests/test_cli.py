@@ -5,22 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from pfocr_search import FigureIndex, __version__
-from pfocr_search.cli import app
 from pfocr_search.errors import PfocrSearchError
 from pfocr_search.options import parse_years
-
-
-@pytest.fixture()
-def run():
-    runner = CliRunner()
-
-    def invoke(*args: str, env: dict[str, str] | None = None):
-        return runner.invoke(app, list(args), env=env)
-
-    return invoke
 
 
 def assert_one_line_error(result, code: int, text: str) -> None:

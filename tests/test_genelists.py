@@ -8,9 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from pfocr_search.cli import app
 from pfocr_search.genes import lists
 from pfocr_search.genes.lists import GeneListError, parse_gmt, parse_list, read_gene_list, read_gmt
 from pfocr_search.query.enrichment import benjamini_hochberg, hypergeom_log_sf_array
@@ -179,16 +177,6 @@ def test_enrich_runs_every_set_with_one_index(sample_index):
 
 
 # -- the command line ----------------------------------------------------------------------
-
-@pytest.fixture()
-def run():
-    runner = CliRunner()
-
-    def invoke(*args: str, input: bytes | str | None = None):
-        return runner.invoke(app, list(args), input=input)
-
-    return invoke
-
 
 def test_genes_from_a_file_standard_input_and_a_table_column(run, sample_index_path, tmp_path):
     listing = tmp_path / "de.tsv"

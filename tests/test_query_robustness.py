@@ -15,9 +15,7 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from pfocr_search.cli import app
 from pfocr_search.engine.schema import INTERNAL_FIELDS
 from pfocr_search.errors import PfocrSearchError, QuerySyntaxError
 from pfocr_search.query.parser import (
@@ -49,16 +47,6 @@ CRASH_SHAPES = {
     "empty-range-on-column": "facets:[ TO ]",
     "nested-500-parentheses": "(" * 500 + "STAT3" + ")" * 500,
 }
-
-
-@pytest.fixture()
-def run():
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, list(args))
-
-    return invoke
 
 
 def one_line(message: str) -> bool:
