@@ -163,15 +163,22 @@ class FigureIndex:
         flt = _filters(filters, organism, years, journal)
         with self._lock:
             searcher = self._current_searcher()
-            q = with_proximity(parse_query(self._parser, text, reader=searcher.reader()), self.config.boosts(),
-                               self.config.search.proximity)
+
+            def parse(typed: str) -> query.Query:  # the query as typed and any correction, ranked alike
+                return with_proximity(parse_query(self._parser, typed, reader=searcher.reader()),
+                                      self.config.boosts(), self.config.search.proximity)
+
+            q = parse(text)
             if genes:
                 return self.search_genes(genes, limit, offset=offset, filters=flt, text_query=q)
-            results = search_text(searcher, self._parser, self.config, text, q, limit=self._limit(limit),
+            used = list(self._synonym_plugin.used)  # before a correction is tried
+            results = search_text(searcher, parse, self.config, text, q, limit=self._limit(limit),
                                   offset=offset, filters=flt, spelled_symbol=self.genes.spelled_symbol)
             if explain:
-                ranked = q if results.corrected_from is None else parse_query(self._parser, results.query)
-                explain_results(searcher, ranked, results, list(self._synonym_plugin.used))
+                ranked = q
+                if results.corrected_from is not None:
+                    ranked, used = parse(results.query), list(self._synonym_plugin.used)
+                explain_results(searcher, ranked, results, used)
             return results
 
     def resolve(self, terms: Sequence[str], organism: str | None = None, *, fuzzy: bool = True) -> list[Resolution]:

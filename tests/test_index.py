@@ -330,3 +330,13 @@ def test_only_words_written_as_gene_symbols_search_the_gene_field(sample_index, 
     from pfocr_search.query.parser import parse_query
 
     assert _typed_gene_terms(parse_query(sample_index._parser, text)) == genes
+
+
+def test_a_corrected_query_is_ranked_as_if_typed_proximity_included(sample_index_path):
+    data = load_config().to_dict()
+    data["search"]["proximity"] = 2.0
+    with FigureIndex.open(sample_index_path, parse_config(data)) as ix:
+        corrected = ix.search("insulinn signalng", limit=10)
+        assert corrected.corrected_from == "insulinn signalng" and len(corrected.query.split()) == 2
+        typed = ix.search(corrected.query, limit=10)
+        assert [(h.figid, round(h.score, 6)) for h in corrected] == [(h.figid, round(h.score, 6)) for h in typed]

@@ -14,7 +14,7 @@ from ..engine.schema import RECORD, unpack_record
 from ..errors import QuerySyntaxError
 from ..sources.model import FigureRecord
 from .filters import Filters
-from .parser import one_line, parse_query, quoted
+from .parser import one_line, quoted
 from .results import Hit, SearchResults
 from .snippets import Spans, excerpt, match_spans, opening
 from .spelling import spelling_suggestions
@@ -23,17 +23,19 @@ from .spelling import spelling_suggestions
 FEW_HITS = 3
 
 
-def search_text(searcher: Searcher, parser, config: IndexConfig, text: str, q: query.Query, *, limit: int,
-                offset: int, filters: Filters, spelled_symbol: Callable[[str], str | None]) -> SearchResults:
-    """Ranked figures for query `text` (parsed as `q`); one that finds little
-    also gets "did you mean" suggestions, and one that finds nothing is
-    searched again as its likeliest correction (`corrected_from` says so)."""
+def search_text(searcher: Searcher, parse: Callable[[str], query.Query], config: IndexConfig, text: str,
+                q: query.Query, *, limit: int, offset: int, filters: Filters,
+                spelled_symbol: Callable[[str], str | None]) -> SearchResults:
+    """Ranked figures for query `text` (parsed as `q` by `parse`); one that
+    finds little also gets "did you mean" suggestions, and one that finds
+    nothing is searched again as its likeliest correction, parsed the same
+    way (`corrected_from` says so)."""
     flt = filters.query()
     results = run_search(searcher, q, config, text=text, limit=limit, offset=offset, filter=flt)
     if len(results) < FEW_HITS and offset == 0:
         results.suggestions = spelling_suggestions(searcher, config, text, spelled_symbol)
     if not results and results.suggestions:
-        corrected = _corrected_search(searcher, parser, config, results.suggestions[0], limit, flt)
+        corrected = _corrected_search(searcher, parse, config, results.suggestions[0], limit, flt)
         if corrected:
             corrected.suggestions = results.suggestions
             corrected.corrected_from = text
@@ -41,11 +43,10 @@ def search_text(searcher: Searcher, parser, config: IndexConfig, text: str, q: q
     return results
 
 
-def _corrected_search(searcher: Searcher, parser, config: IndexConfig, text: str, limit: int,
-                      flt: query.Query | None) -> SearchResults | None:
+def _corrected_search(searcher: Searcher, parse: Callable[[str], query.Query], config: IndexConfig, text: str,
+                      limit: int, flt: query.Query | None) -> SearchResults | None:
     try:
-        q = parse_query(parser, text, reader=searcher.reader())
-        return run_search(searcher, q, config, text=text, limit=limit, filter=flt)
+        return run_search(searcher, parse(text), config, text=text, limit=limit, filter=flt)
     except QuerySyntaxError:
         # A correction can cross a cap or turn a word into syntax; the user's
         # own query stands.
