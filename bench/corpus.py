@@ -21,6 +21,7 @@ import itertools
 import json
 import random
 import re
+import shutil
 import sys
 import time
 from collections import Counter
@@ -159,6 +160,17 @@ def write_inline(root: Path, fig: dict) -> None:
                       f"  hgnc_symbol: {q(symbol)}", f"  entrez: '{ident}'"]
     lines += ["chemicals: []", "diseases: []", "---", ""]
     (root / "old" / f"{fig['figid']}.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def ensure_corpus(out: Path, n: int, seed: int = 1) -> Path:
+    """The corpus at `out`, written once: a marker file says a write finished,
+    so an interrupted one is written again rather than reused."""
+    if not (out / ".complete").exists():
+        shutil.rmtree(out, ignore_errors=True)
+        print(f"writing a {n:,}-figure corpus ...", file=sys.stderr)
+        write_corpus(out, n, seed)
+        (out / ".complete").write_text("ok")
+    return out
 
 
 def write_corpus(out: Path, n: int, seed: int = 1, symbols: int = 40000) -> Path:

@@ -72,8 +72,7 @@ def main(argv: list[str] | None = None) -> None:
 
         root = HERE / "corpus" / f"enrich-{args.build}"
         records = root / "records"
-        if not records.exists():
-            synthetic.write_corpus(records, args.build, seed=args.seed)
+        synthetic.ensure_corpus(records, args.build, seed=args.seed)
         index = root / "index"
         if not index.exists():
             started = time.perf_counter()

@@ -240,9 +240,6 @@ def workload(records: list[FigureRecord], per_kind: int, seed: int) -> dict[str,
     with_genes = [r for r in records if r.genes]
     big = sorted(with_genes, key=lambda r: len(r.gene_symbols))[-max(per_kind, 1):]
 
-    def words(text: str) -> list[str]:
-        return [w for w in re.findall(r"[A-Za-z][A-Za-z\-]{3,}", text) if w.lower() not in STOP]
-
     def phrase(r: FigureRecord) -> str:
         ws = words(r.caption)
         i = rng.randrange(max(1, len(ws) - 1))
@@ -284,6 +281,11 @@ def latencies(engine, queries: dict[str, list[Any]]) -> dict[str, dict[str, floa
             times.append((time.perf_counter() - started) * 1000)
         out[kind] = {"p50": _pct(times, 50), "p95": _pct(times, 95), "p99": _pct(times, 99)}
     return out
+
+
+def words(text: str) -> list[str]:
+    """The content words of a title or caption, to make queries from."""
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z\-]{3,}", text) if w.lower() not in STOP]
 
 
 def _pct(values: list[float], pct: float) -> float:
@@ -391,11 +393,7 @@ def check_targets(engines: dict) -> dict:
 
 
 def run(n: int, seed: int, per_kind: int, out_dir: Path, work: Path, with_tantivy: bool = True) -> dict:
-    corpus = work / f"corpus-{n}-{seed}"
-    if not (corpus / ".complete").exists():
-        shutil.rmtree(corpus, ignore_errors=True)
-        synthetic.write_corpus(corpus, n, seed)
-        (corpus / ".complete").write_text("ok")
+    corpus = synthetic.ensure_corpus(work / f"corpus-{n}-{seed}", n, seed)
     indexes = work / f"indexes-{n}-{seed}"
     shutil.rmtree(indexes, ignore_errors=True)
     indexes.mkdir(parents=True)

@@ -29,11 +29,7 @@ KINDS = ("one_word", "multi_word", "phrase", "single_gene", "gene_set_50")
 
 
 def measure(n: int, per_kind: int, work: Path) -> dict:
-    corpus = work / f"corpus-{n}-1"
-    if not (corpus / ".complete").exists():
-        shutil.rmtree(corpus, ignore_errors=True)
-        synthetic.write_corpus(corpus, n, 1)
-        (corpus / ".complete").write_text("ok")
+    corpus = synthetic.ensure_corpus(work / f"corpus-{n}-1", n, 1)
     index = work / f"scaling-index-{n}"
     shutil.rmtree(index, ignore_errors=True)
     built = bench.in_fresh_process(bench.build_pfocr, str(corpus), str(index))

@@ -37,21 +37,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import corpus as synthetic  # noqa: E402
+from run import words  # noqa: E402
 
 from pfocr_search import FigureIndex  # noqa: E402
 
 GOAL_P95_MS, GOAL_CLIENTS = 50.0, 8  # issue 13, at N = 100,000 on 2 cores
-STOP = {"the", "and", "of", "in", "to", "a", "by", "is", "for", "with", "on", "as", "are", "that", "from", "or",
-        "an", "be", "at", "which", "this", "its", "via", "into", "can", "their", "these", "was", "were"}
-
-
 def build_index(n: int, seed: int, work: Path) -> Path:
     """The synthetic corpus and its index under `work`, each made once."""
-    corpus, index = work / f"corpus-{n}-{seed}", work / f"serve-index-{n}-{seed}"
-    if not (corpus / ".complete").exists():
-        print(f"writing a {n:,}-figure corpus ...", file=sys.stderr)
-        synthetic.write_corpus(corpus, n, seed)
-        (corpus / ".complete").write_text("ok")
+    corpus = synthetic.ensure_corpus(work / f"corpus-{n}-{seed}", n, seed)
+    index = work / f"serve-index-{n}-{seed}"
     if not (index / "pfocr-index.json").exists():
         print("building the index ...", file=sys.stderr)
         FigureIndex.build([corpus], index).close()
@@ -64,7 +58,7 @@ def workload(index: Path, requests: int, seed: int) -> list[tuple[str, str, dict
     with FigureIndex.open(index) as ix:
         figids = ix.every_figid()
         records = [ix.get(f) for f in rng.sample(figids, min(400, len(figids)))]
-    titled = [r for r in records if len(_words(r.figtitle)) >= 3] or records
+    titled = [r for r in records if len(words(r.figtitle)) >= 3] or records
     with_genes = [r for r in records if len(r.gene_symbols) >= 5] or [r for r in records if r.genes]
     symbols = sorted({s for r in with_genes for s in r.gene_symbols})
 
@@ -75,8 +69,8 @@ def workload(index: Path, requests: int, seed: int) -> list[tuple[str, str, dict
         return ",".join(pool[:size])
 
     def some_words(count: int) -> str:
-        words = _words(rng.choice(titled).figtitle) or ["pathway"]
-        return " ".join(rng.sample(words, min(count, len(words))))
+        ws = words(rng.choice(titled).figtitle) or ["pathway"]
+        return " ".join(rng.sample(ws, min(count, len(ws))))
 
     kinds = {
         "one_word": lambda: ("/api/search", {"q": some_words(1)}),
@@ -92,10 +86,6 @@ def workload(index: Path, requests: int, seed: int) -> list[tuple[str, str, dict
         out.append((kind, path, params))
     rng.shuffle(out)
     return out
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[A-Za-z][A-Za-z\-]{3,}", text) if w.lower() not in STOP]
 
 
 class Server:
