@@ -175,10 +175,9 @@ class FigureIndex:
             results = search_text(searcher, parse, self.config, text, q, limit=self._limit(limit),
                                   offset=offset, filters=flt, spelled_symbol=self.genes.spelled_symbol)
             if explain:
-                ranked = q
-                if results.corrected_from is not None:
-                    ranked, used = parse(results.query), list(self._synonym_plugin.used)
-                explain_results(searcher, ranked, results, used)
+                if results.corrected_from is not None:  # explain the query that ranked the hits
+                    q, used = parse(results.query), list(self._synonym_plugin.used)
+                explain_results(searcher, q, results, used)
             return results
 
     def resolve(self, terms: Sequence[str], organism: str | None = None, *, fuzzy: bool = True) -> list[Resolution]:
