@@ -382,6 +382,8 @@ def test_figid_clashes_across_shards_are_settled_as_a_serial_build_settles_them(
     sharded = indexer.build([corpus], tmp_path / "sharded", workers=2, progress=lambda d, t: seen.append((d, t)))
     serial = indexer.build([corpus], tmp_path / "serial", workers=1)
     assert seen[-1][0] == seen[-1][1] == sharded.files
+    # Shards hand their results over as files, taken back as they are read.
+    assert not list((tmp_path / "sharded").rglob(".shard-result-*"))
     losers = sorted([str(corpus / "zzz" / "second.md"), str(corpus / "zzy" / "dup.md")])
     for report in (sharded, serial):
         assert report.added == 1204 and sorted(c.path for c in report.conflicts) == losers

@@ -19,6 +19,7 @@ merge made it slower (19.5 s).
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -38,6 +39,7 @@ SHARD_MIN_FILES = 2000
 # 100,000-record build may use (not tuned further: spills were not the cost).
 WRITER_LIMIT_MB = 192
 _progress_counter = None  # set in each worker by the pool initializer
+_RESULT_PREFIX = ".shard-result-"
 
 
 @dataclass
@@ -62,7 +64,7 @@ def _init_worker(counter) -> None:
     _progress_counter = counter
 
 
-def _build_shard(args: tuple[str, list[list[Path]], dict, str, int]) -> _ShardResult:
+def _build_shard(args: tuple[str, list[list[Path]], dict, str, int]) -> str:
     generation, groups, config_data, source, limitmb = args
     config = parse_config(config_data, source=source)
     parent = os.getppid()
@@ -79,8 +81,21 @@ def _build_shard(args: tuple[str, list[list[Path]], dict, str, int]) -> _ShardRe
         writer.cancel()
         raise
     segment = writer.finish_segment()
-    return _ShardResult(segment, session.tallies, session.state, session.report, session.ledger.claims.holders,
-                        session.displaced, session.ledger.merges)
+    result = _ShardResult(segment, session.tallies, session.state, session.report, session.ledger.claims.holders,
+                          session.displaced, session.ledger.merges)
+    # Handed over as a file, not through the pool's result pipe: a worker
+    # blocked writing a large result into that pipe holds its lock, and a
+    # Ctrl-C then hangs Pool.terminate() for good (seen on a loaded machine).
+    path = Path(generation) / f"{_RESULT_PREFIX}{os.getpid()}.pickle"
+    path.write_bytes(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+    return str(path)
+
+
+def _take_result(path: str) -> _ShardResult:
+    """A shard's result, read back from the file its worker wrote (and removed)."""
+    data = Path(path).read_bytes()
+    Path(path).unlink()
+    return pickle.loads(data)  # written by this run's own worker a moment ago
 
 
 def _split(groups: list[list[Path]], shards: int) -> list[list[list[Path]]]:
@@ -113,7 +128,7 @@ def build_in_shards(generation: Path, groups: list[list[Path]], state: SourceSta
             if progress:
                 progress(counter.value, total)
             pending.wait(0.2)
-        results: list[_ShardResult] = pending.get()
+        results = [_take_result(path) for path in pending.get()]
     if progress:
         progress(total, total)
     publish(generation, [r.segment for r in results])
