@@ -526,6 +526,8 @@ def test_the_page_without_javascript_on_a_phone(browser, live, screenshots):
     page.fill("#q", "JAK STAT signaling")
     page.press("#q", "Enter")
     page.wait_for_selector("ol.hits li.hit")
+    # Until its stylesheet has loaded the page is laid out unstyled (539 px wide): measure the styled page.
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     page.locator("aside.facets a", has_text="2020s").click()
     page.wait_for_url(re.compile(r"year_from=2020&year_to=2029"))
@@ -534,5 +536,6 @@ def test_the_page_without_javascript_on_a_phone(browser, live, screenshots):
     page.screenshot(path=str(screenshots / "serve-phone.png"), full_page=True)
     page.locator("li.hit h3 a").first.click()
     page.wait_for_selector("section.similar")
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
