@@ -9,22 +9,22 @@ for every query.
 
 from __future__ import annotations
 
-import io
+import struct
 import weakref
-import zlib
 from typing import Any, Callable
 
 import numpy as np
-from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length
 
 from .codec import ArrayPositions, read_numeric_column, split_block
-from .whoosh_internals import raw_postings, safe_load, segment_perdoc
+from .whoosh_internals import BLOCK_INFO, raw_postings, segment_perdoc
 
 #: Decoded field length for each of Whoosh's one-byte length codes.
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
+#: Whoosh's block length prefix: a big-endian int, negative on a list's last block.
+_INT = struct.Struct("!i")
 
 # Keyed by id, dropped when the owner is collected: Whoosh's readers and
 # fields define __eq__ without __hash__, so a WeakKeyDictionary cannot hold them.
@@ -66,27 +66,20 @@ def _read_blocks(raw: bytes, positions: bool) -> tuple[np.ndarray, np.ndarray, n
     """Decode a whole posting list: [magic] then blocks of [int length][info][data]."""
     if not raw:
         return _EMPTY_IDS, _EMPTY_WEIGHTS, _EMPTY_IDS if positions else None
-    stream = io.BytesIO(raw)
-    stream.seek(4)
-    ids, weights, blobs, sizes = [], [], [], []
-    end = len(raw)
-    while stream.tell() < end:
-        start = stream.tell()
-        size = abs(unpack_int(stream.read(4))[0])
-        count = safe_load(stream)[0]
-        block_ids, block_weights, values, value_sizes = split_block(raw, count, stream.tell())
-        ids.append(block_ids)
-        weights.append(block_weights)
-        if positions:
-            blobs.append(zlib.decompress(values))
-            sizes.append(np.frombuffer(value_sizes, dtype="<u4"))
-        stream.seek(start + 4 + size)
-    docs = np.concatenate(ids).astype(np.int64)
+    blocks = []
+    at, end = 4, len(raw)
+    while at < end:
+        size = abs(_INT.unpack_from(raw, at)[0])
+        count = BLOCK_INFO.unpack_from(raw, at + 4)[0]
+        blocks.append(split_block(raw, count, at + 4 + BLOCK_INFO.size, positions))
+        at += 4 + size
+    docs = blocks[0].ids if len(blocks) == 1 else np.concatenate([b.ids for b in blocks])
+    weights = np.concatenate([b.weights for b in blocks]).astype(np.float64)
     if not positions:
-        return docs, np.concatenate(weights).astype(np.float64), None
-    where = np.frombuffer(b"".join(blobs), dtype="<u4").astype(np.int64)
-    owners = np.repeat(docs, np.concatenate(sizes) // 4)
-    return docs, np.concatenate(weights).astype(np.float64), (owners << 32) | where
+        return docs, weights, None
+    where = np.concatenate([b.positions for b in blocks])
+    owners = np.repeat(docs, np.concatenate([b.counts for b in blocks]))
+    return docs, weights, (owners << 32) | where
 
 
 def field_lengths(reader, fieldname: str) -> np.ndarray:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import marshal
 import pickle
+import struct
 from array import array
 from types import SimpleNamespace
 from typing import Any, Callable, Iterator
@@ -43,13 +44,13 @@ from whoosh.codec.whoosh3 import (
     W3TermsReader,
 )
 from whoosh.columns import FixedBytesColumn
-from whoosh.compat import dumps
 from whoosh.externalsort import SortingPool
 from whoosh.index import TOC
 from whoosh.query import MultiTerm, NumericRange
 from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import length_to_byte
+from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from ..errors import EngineError, UnsafeIndexError
@@ -157,14 +158,20 @@ install_safe_unpickling()
 
 # -- posting blocks ------------------------------------------------------------
 
+#: A posting block's info: count, last id, max weight (weights are float32
+#: already), min and max field length as Whoosh's length bytes.
+BLOCK_INFO = struct.Struct("<HIfBB")
+
 
 class BlockPostingsWriter(W3PostingsWriter):
     """Whoosh's posting writer with the block's bytes made by `encode_block`.
 
-    Each block is [int size][pickled block info][data], as Whoosh's own; the
-    data is whatever `encode_block(ids, weights, values)` returns."""
+    Each block is [int size][block info][data], as Whoosh's own, but the info
+    (count, last id, max weight, min and max length bytes) is a 12-byte struct
+    rather than a pickle of about 27 (most terms have one block); the data is
+    whatever `encode_block(ids, weights, values, format)` returns."""
 
-    def encode_block(self, ids, weights, values: list[bytes], variable: bool) -> bytes:
+    def encode_block(self, ids, weights, values: list[bytes], format_) -> bytes:
         raise NotImplementedError
 
     # Whoosh's add_posting checks every argument's type; the writer's own
@@ -188,9 +195,9 @@ class BlockPostingsWriter(W3PostingsWriter):
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        data = self.encode_block(self._ids, self._weights, self._values, variable_size(self._format))
-        info = dumps((len(self._ids), self._ids[-1], self._maxweight, 0, length_to_byte(self._minlength),
-                      length_to_byte(self._maxlength)), 2)
+        data = self.encode_block(self._ids, self._weights, self._values, self._format)
+        info = BLOCK_INFO.pack(len(self._ids), self._ids[-1], self._maxweight, length_to_byte(self._minlength),
+                               length_to_byte(self._maxlength))
         size = len(info) + len(data)
         self._postfile.write_int(-size if last else size)
         self._postfile.write(info)
@@ -214,6 +221,24 @@ class BlockLeafMatcher(W3LeafMatcher):
 
     def decode_values(self, values, count: int) -> tuple:
         raise NotImplementedError
+
+    # Whoosh's _goto, reading the block info struct `BlockPostingsWriter` writes.
+    def _goto(self, position):
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        postfile = self._postfile
+        postfile.seek(position)
+        length = postfile.read_int()
+        if length < 0:
+            self._lastblock = True
+            length = -length
+        self._nextoffset = position + _INT_SIZE + length
+        info = BLOCK_INFO.unpack(postfile.read(BLOCK_INFO.size))
+        self._dataoffset = position + _INT_SIZE + BLOCK_INFO.size
+        self._blocklength, self._maxid, self._maxweight, mnlen, mxlen = info
+        self._compression = 0
+        self._minlength = byte_to_length(mnlen)
+        self._maxlength = byte_to_length(mxlen)
 
     def _read_data(self):
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
