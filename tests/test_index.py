@@ -217,7 +217,11 @@ def test_concurrent_searches_from_threads(sample_index):
 @pytest.mark.parametrize("typo, fixed, corrected", [("apoptossis", "apoptosis", True),
                                                     ("mitochondira", "mitochondria", True),
                                                     ("insluin resistance", "insulin resistance", False),
-                                                    ("STTA5A", "STAT5A", True)])
+                                                    ("STTA5A", "STAT5A", True),
+                                                    # two letters swapped: one edit from the word meant
+                                                    ("mitochondrail", "mitochondrial", True),
+                                                    # stop words are never "corrected" (were "tnf", "al")
+                                                    ("The apoptossis", "The apoptosis", True)])
 def test_did_you_mean_for_queries_that_find_little(sample_index, typo, fixed, corrected):
     results = sample_index.search(typo)
     assert results.suggestions == [fixed]
@@ -231,6 +235,13 @@ def test_did_you_mean_for_queries_that_find_little(sample_index, typo, fixed, co
 
 def test_no_suggestions_when_the_query_finds_plenty(sample_index):
     assert sample_index.search("signaling pathway").suggestions == []
+
+
+def test_stop_words_are_not_typos(sample_index):
+    # Stop words have no postings: they read as unknown words and were
+    # "corrected" to the nearest gene or word ("insulin al glucose").
+    assert sample_index.search("insulin and glucose", limit=1).suggestions == []
+    assert sample_index.search("role of the immune system in the liver", limit=1).suggestions == []
 
 
 def test_facets_count_every_match_not_a_page(sample_index):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Sequence
 
+from rapidfuzz.distance import OSA
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
@@ -60,7 +62,14 @@ def _better(searcher: Searcher, spelled: Sequence[str], word: str, resolve_gene)
 
 
 def _known(searcher: Searcher, fields: Sequence[str], word: str) -> bool:
-    for name in (*fields, "genes"):
+    """Whether the index has the word, or no field would search it: a stop
+    word ("and", "The") is not a typo ("insulin and glucose" suggested "al",
+    "The apoptossis" "tnf apoptosis")."""
+    if not any(list(searcher.schema[name].process_text(word, mode="query")) for name in fields):
+        return True
+    # A word not written as a symbol is not searched as a gene (genewords).
+    gene_like = bool(WRITTEN_AS_SYMBOL.search(word)) or word[:1].isupper()
+    for name in (*fields, "genes") if gene_like else fields:
         if name not in searcher.schema:
             continue
         for term in searcher.schema[name].process_text(word, mode="query"):
@@ -70,11 +79,16 @@ def _known(searcher: Searcher, fields: Sequence[str], word: str) -> bool:
 
 
 def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:
-    best: tuple[int, str] | None = None
+    # The nearest word first (a swap of two letters counts one edit, so
+    # "mitochondrail" is nearest "mitochondrial"), then the longer shared
+    # start ("sytem": "system", not "stem"), then the most frequent.
+    best: tuple[int, int, int, str] | None = None
     folded = word.lower()
     for name in fields:
-        for suggestion in searcher.suggest(name, folded, limit=1, maxdist=2, prefix=1):
+        for suggestion in searcher.suggest(name, folded, limit=5, maxdist=2, prefix=1):
             frequency = searcher.doc_frequency(searcher.schema[name].spelling_fieldname(name), suggestion) or 1
-            if best is None or frequency > best[0]:
-                best = (frequency, suggestion)
-    return best[1] if best else None
+            shared = len(os.path.commonprefix((folded, suggestion)))
+            candidate = (OSA.distance(folded, suggestion), -shared, -frequency, suggestion)
+            if best is None or candidate < best:
+                best = candidate
+    return best[3] if best else None

@@ -19,7 +19,9 @@ from .results import Hit, SearchResults
 from .snippets import Spans, excerpt, match_spans, opening
 from .spelling import spelling_suggestions
 
-# A text search with fewer hits than this also offers "did you mean" suggestions.
+# A text search matching fewer figures than this (not: showing fewer on its
+# page, which asked every `--limit 1` query for corrections) also offers
+# "did you mean" suggestions.
 FEW_HITS = 3
 
 
@@ -32,7 +34,7 @@ def search_text(searcher: Searcher, parse: Callable[[str], query.Query], config:
     way (`corrected_from` says so)."""
     flt = filters.query()
     results = run_search(searcher, q, config, text=text, limit=limit, offset=offset, filter=flt)
-    if len(results) < FEW_HITS and offset == 0:
+    if results.total < FEW_HITS and offset == 0:
         results.suggestions = spelling_suggestions(searcher, config, text, spelled_symbol)
     if not results and results.suggestions:
         corrected = _corrected_search(searcher, parse, config, results.suggestions[0], limit, flt)
