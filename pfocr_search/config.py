@@ -23,6 +23,7 @@ from .errors import ConfigError
 #: Record fields that can be indexed as searchable text.
 TEXT_FIELDS = (
     "figtitle",
+    "lead",
     "caption",
     "papertitle",
     "reftext",
@@ -58,6 +59,9 @@ class SearchConfig:
     gene_alias_boost: float = 1.0
     #: Weight of adjacent query words found as a phrase in a title or caption (0: none).
     proximity: float = 0.0
+    #: A word the analyzer splits (TGF-β, β-catenin) matches as its exact phrase, or
+    #: as its parts (coordinated like the query's words) at this weight (0: phrase only).
+    compound_parts: float = 0.5
     limit: int = 10
     snippet_chars: int = 220
 
@@ -204,8 +208,8 @@ def _parse_fields(data: Any) -> dict[str, FieldConfig]:
 
 def _parse_search(data: Any) -> SearchConfig:
     data = _expect_mapping(data, "search")
-    _check_keys(data, ("default_operator", "coordination", "gene_alias_boost", "proximity", "limit", "snippet_chars"),
-                "search")
+    _check_keys(data, ("default_operator", "coordination", "gene_alias_boost", "proximity", "compound_parts", "limit",
+                       "snippet_chars"), "search")
     defaults = SearchConfig()
     return SearchConfig(
         default_operator=_choice(data.get("default_operator", defaults.default_operator), OPERATORS,
@@ -214,6 +218,7 @@ def _parse_search(data: Any) -> SearchConfig:
         gene_alias_boost=float(_number(data.get("gene_alias_boost", defaults.gene_alias_boost),
                                        "search.gene_alias_boost")),
         proximity=float(_number(data.get("proximity", defaults.proximity), "search.proximity")),
+        compound_parts=float(_number(data.get("compound_parts", defaults.compound_parts), "search.compound_parts")),
         limit=_number(data.get("limit", defaults.limit), "search.limit", integer=True, low=1),
         snippet_chars=_number(data.get("snippet_chars", defaults.snippet_chars), "search.snippet_chars",
                               integer=True, low=20),

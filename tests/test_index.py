@@ -351,3 +351,17 @@ def test_a_corrected_query_is_ranked_as_if_typed_proximity_included(sample_index
         assert corrected.corrected_from == "insulinn signalng" and len(corrected.query.split()) == 2
         typed = ix.search(corrected.query, limit=10)
         assert [(h.figid, round(h.score, 6)) for h in corrected] == [(h.figid, round(h.score, 6)) for h in typed]
+
+
+@pytest.mark.parametrize("compound, part", [("TGF-β", "tgf"), ("β-catenin", "catenin")])
+def test_a_split_word_is_one_concept_not_its_letters(sample_index, compound, part):
+    # Whoosh OR'ed the parts: "TGF-β" found every figure with a "b" (a panel
+    # label, "Beta-AR"), and "IFN-γ" three figures with a "g" though no demo
+    # figure names IFN-γ.
+    assert sample_index.search("IFN-γ").total == 0
+    hits = sample_index.search(compound, limit=50)
+    assert hits.total > 0
+    for hit in hits:
+        record = sample_index.get(hit.figid)
+        text = " ".join((record.figtitle, record.caption, record.papertitle, *record.keywords)).casefold()
+        assert part in text or any(g.symbol.upper().startswith(part.upper()) for g in record.genes), hit.figid

@@ -192,3 +192,15 @@ def test_arbitrary_bytes_are_read_or_reported(tmp_path, raw):
         read_figure_file(path)
     except RecordError as exc:
         assert str(exc)
+
+
+@pytest.mark.parametrize("caption, lead", [
+    ("Autophagy pathway. Autophagy is a regulated process.", "Autophagy pathway."),
+    ("Schematic of the JAK/STAT pathway (Fig. 2). IL-6 binds gp130.", "Schematic of the JAK/STAT pathway (Fig. 2)."),
+    ("TGF-β signalling, e.g. in fibrosis. (A) Smad2/3.", "TGF-β signalling, e.g. in fibrosis."),
+    ("A. thaliana ABA signalling in guard cells. ABA binds PYR.", "A. thaliana ABA signalling in guard cells."),
+    ("no sentence end here", "no sentence end here"),
+    ("", ""),
+])
+def test_the_lead_is_the_captions_first_sentence(caption, lead):
+    assert FigureRecord(figid="x", caption=caption).text_of("lead") == lead

@@ -167,12 +167,31 @@ class GeneAwareParser(qparser.QueryParser):
     """
 
     def __init__(self, fields, schema, *, fieldboosts=None, expand_gene: Callable[[str], Sequence[str]] | None = None,
-                 gene_boost: float = 1.0, **kwargs) -> None:
+                 gene_boost: float = 1.0, compound_parts: float = 0.5, **kwargs) -> None:
         super().__init__(None, schema, **kwargs)
         self.add_plugin(qparser.MultifieldPlugin(fields, fieldboosts=fieldboosts))
         self.fieldnames = list(fields)
         self.expand_gene = expand_gene
         self.gene_boost = gene_boost
+        self.compound_parts = compound_parts
+
+    def multitoken_query(self, spec, texts, fieldname, termclass, boost):
+        """A word the analyzer splits (β-catenin, TGF-β, IFN-γ, JAK/STAT) is one
+        concept: its parts as an exact phrase (which "TGF β" and "TGF-β" both
+        hold), or its parts, coordinated as the query's words are, at
+        `compound_parts` of the weight (typos and variants inside a compound,
+        "Nrf2/Keap-1", still find something).  Whoosh's default OR'ed the parts
+        alone, so "IFN-γ" matched any "g" and "TGF-β" any panel label "(B)"."""
+        if spec != "default" or fieldname not in self.schema or not self.schema[fieldname].format.supports("positions"):
+            return super().multitoken_query(spec, texts, fieldname, termclass, boost)
+        phrase = query.Phrase(fieldname, list(texts), boost=boost)
+        # A one-letter part (a folded Greek letter, "b" of TGF-β) alone says
+        # nothing: panel labels and "Beta-AR" hold it.
+        words = [t for t in texts if len(t) > 1]
+        if self.compound_parts <= 0 or not words:
+            return phrase
+        parts = self.group.qclass([termclass(fieldname, t) for t in words], boost=boost * self.compound_parts)
+        return query.Or([phrase, parts])
 
     def parse(self, text, normalize=True, debug=False):
         q = _exclusions_exclude(super().parse(text, normalize=normalize, debug=debug))
@@ -195,7 +214,7 @@ def build_parser(schema: Schema, config: IndexConfig,
     fields = [name for name in config.fields if name in schema]
     group = qparser.AndGroup if config.search.default_operator == "and" else _coord_group(config.search.coordination)
     parser = GeneAwareParser(fields, schema, fieldboosts=config.boosts(), group=group, expand_gene=expand_gene,
-                             gene_boost=config.search.gene_alias_boost)
+                             gene_boost=config.search.gene_alias_boost, compound_parts=config.search.compound_parts)
     for plugin in (qparser.FieldsPlugin, qparser.OperatorsPlugin):
         parser.remove_plugin_class(plugin)
     parser.add_plugin(_StrictFieldsPlugin(user_fields(schema)))

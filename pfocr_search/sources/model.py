@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
@@ -125,7 +127,24 @@ class FigureRecord:
             return "\n".join(" ".join((a.name, *a.ids)) for a in getattr(self, name))
         if name == "keywords":
             return "\n".join(self.keywords)
+        if name == "lead":
+            return lead_sentence(self.caption)
         return getattr(self, name)
+
+
+#: Where a caption's first sentence ends: a full stop (not of "Fig.", "e.g.",
+#: "vs." or a one-letter initial or panel label) before a capital or bracket.
+_SENTENCE_END = re.compile(r"(?<!\bFig)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\b[A-Za-z])[.!?](?=\s+[A-Z(\[])")
+#: A lead longer than this is a caption without sentences: keep its start.
+LEAD_CHARS = 300
+
+
+def lead_sentence(caption: str) -> str:
+    """A caption's first sentence: what the figure is about, where a title
+    may be the paper's or missing."""
+    end = _SENTENCE_END.search(caption)
+    lead = caption[:end.start() + 1] if end else caption
+    return lead[:LEAD_CHARS]
 
 
 @dataclass(frozen=True, slots=True)
