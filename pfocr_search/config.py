@@ -298,7 +298,37 @@ def parse_config_text(text: str, source: str = "<memory>", folder: Path | None =
         raise ConfigError(f"index config: {source}: not valid YAML ({_one_line(exc)})") from None
     except Exception as exc:  # noqa: BLE001 - a value its tag cannot build: !!int abc, a date 2023-02-30
         raise _fail(_bad_value_path(text) or "(top level)", f"cannot read the value ({_one_line(exc)})") from None
+    duplicate = _duplicate_key_path(text)
+    if duplicate:
+        # YAML keeps the last of two equal keys: a tuned value above another
+        # copy of its key was silently ignored.
+        raise _fail(duplicate, "is given twice; keep one")
     return parse_config(_anchor_alias_file(data, folder) if folder else data, source)
+
+
+def _duplicate_key_path(text: str) -> str | None:
+    """The key path of the first key given twice in one mapping."""
+    def walk(node: yaml.Node, path: str) -> str | None:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                name = str(key.value)
+                here = f"{path}.{name}" if path else name
+                if name in seen and name != "<<":
+                    return here
+                seen.add(name)
+                found = walk(value, here)
+                if found:
+                    return found
+        elif isinstance(node, yaml.SequenceNode):
+            for i, value in enumerate(node.value):
+                found = walk(value, f"{path}[{i}]")
+                if found:
+                    return found
+        return None
+
+    root = yaml.compose(text, Loader=_Loader)
+    return walk(root, "") if root is not None else None
 
 
 def load_config(path: str | Path | None = None) -> IndexConfig:

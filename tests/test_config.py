@@ -54,6 +54,10 @@ def test_boosts_do_not_change_the_schema_fingerprint():
     ("fields: {caption: {analyzer: text, spelling: true}, genes: {analyzer: gene}}", "fields.caption.spelling"),
     ("fields: {caption: {analyzer: stemmed, spelling: 1}, genes: {analyzer: gene}}", "fields.caption.spelling"),
     ("version: 2\nfields: {caption: {analyzer: text}}", "version"),
+    # YAML keeps the last of two equal keys: the first was silently ignored.
+    ("fields:\n  genes: {analyzer: gene}\n  lead: {analyzer: stemmed, boost: 2}\n  lead: {analyzer: stemmed}",
+     "fields.lead"),
+    ("fields: {genes: {analyzer: gene}}\nsearch: {limit: 5, limit: 10}", "search.limit"),
 ])
 def test_bad_keys_are_named(text, named):
     with pytest.raises(ConfigError) as info:
