@@ -65,3 +65,21 @@ def test_word_forms_and_spelled_greek_meet(a, b):
 def test_spelled_greek_in_gene_symbols():
     assert normalize_symbol("GSK3beta") == normalize_symbol("GSK3β") == "GSK3B"
     assert normalize_symbol("alphabet") == "ALPHABET"  # a word that merely starts with a letter's name
+
+
+_WORDS = st.sampled_from(["the", "a", "of", "NF-κB", "TGF-β/Smad", "IL-6", "p", "53", "apoptotic", "cells",
+                          "β-catenin", "-", "/", "JAK-STAT", "and", "Wnt", "x--y", "ΑΚΤ", "α", "signalling"])
+
+
+@given(st.lists(st.one_of(_WORDS, st.text(max_size=12)), max_size=30).map(" ".join),
+       st.sampled_from(["index", "query"]), st.booleans(), st.booleans())
+def test_each_word_analysed_once_gives_the_chains_own_terms_and_positions(text, mode, stem, no_morph):
+    # The caching analyzer keeps stop-word renumbering and compound positions
+    # itself: it must agree with the plain chain on any text.
+    from whoosh.analysis.analyzers import CompositeAnalyzer
+
+    cached = text_analyzer(stem)
+    plain = CompositeAnalyzer(*cached.items)
+    for _ in range(2):  # the second pass reads the cache
+        got = [(t.text, t.pos) for t in cached(text, positions=True, boosts=True, mode=mode, no_morph=no_morph)]
+        assert got == [(t.text, t.pos) for t in plain(text, positions=True, mode=mode, no_morph=no_morph)]

@@ -90,24 +90,47 @@ def _encode_weights(weights: array) -> tuple[int, bytes]:
     first = weights[0]
     if weights.count(first) == len(weights):
         return (_WEIGHTS_ONE, b"") if first == 1.0 else (_WEIGHTS_CONST, _F32.pack(first))
-    if all(w.is_integer() and 0 <= w < 0x100 for w in weights):
-        return _WEIGHTS_BYTE, bytes(map(int, weights))
-    return _WEIGHTS_FLOAT, little_endian(weights)
+    try:
+        counts = bytes(map(int, weights))
+    except ValueError:  # a weight over 255 or below 0
+        return _WEIGHTS_FLOAT, little_endian(weights)
+    if array("f", iter(counts)) != weights:  # not whole numbers
+        return _WEIGHTS_FLOAT, little_endian(weights)
+    return _WEIGHTS_BYTE, counts
 
 
 def _encode_positions(values: list[bytes]) -> bytes:
     """Each posting's position count, then every posting's positions as gaps
     (the first from 0), each part in the narrowest width that holds it."""
-    counts = [len(v) // 4 for v in values]
-    gaps = array("I")
-    for value in values:
-        positions = array("I")
-        positions.frombytes(value)
-        if _BIG_ENDIAN:
-            positions.byteswap()
-        gaps.extend(b - a for a, b in zip((0, *positions), positions))
-    count_width, gap_width = _width(max(counts)), _width(max(gaps, default=0))
-    return bytes((count_width, gap_width)) + _packed(counts, count_width) + _packed(gaps, gap_width)
+    counts = array("I", [len(v) >> 2 for v in values])
+    flat = array("I", b"".join(values))
+    if _BIG_ENDIAN:
+        flat.byteswap()
+    if len(flat) <= _SMALL:  # most blocks: numpy's per-call cost is more than the loop
+        gaps, at = array("I"), 0
+        for count in counts:
+            previous = 0
+            for position in flat[at:at + count]:
+                gaps.append(position - previous)
+                previous = position
+            at += count
+        largest = max(gaps, default=0)
+    else:
+        every = np.frombuffer(flat, dtype=np.uint32).astype(np.int64)
+        gaps = np.empty_like(every)
+        gaps[0] = every[0]
+        np.subtract(every[1:], every[:-1], out=gaps[1:])
+        starts = np.cumsum(np.frombuffer(counts, dtype=np.uint32), dtype=np.int64) - np.frombuffer(counts, dtype=np.uint32)
+        starts = starts[np.frombuffer(counts, dtype=np.uint32) > 0]
+        gaps[starts] = every[starts]
+        largest = int(gaps.max())
+    count_width, gap_width = _width(max(counts)), _width(largest)
+    gap_bytes = gaps.astype(_DTYPE[gap_width]).tobytes() if isinstance(gaps, np.ndarray) else _packed(gaps, gap_width)
+    return bytes((count_width, gap_width)) + _packed(counts, count_width) + gap_bytes
+
+
+#: Blocks up to this many values are encoded with Python loops, larger ones with numpy.
+_SMALL = 128
 
 
 def _encode_values(values: list[bytes], weights: array, format_) -> tuple[int, bytes]:
@@ -115,22 +138,36 @@ def _encode_values(values: list[bytes], weights: array, format_) -> tuple[int, b
         return _VALUES_NONE, b""
     if isinstance(format_, ArrayPositions):
         return _VALUES_POSITIONS, _encode_positions(values)
-    if isinstance(format_, Frequency) and all(v == pack_uint(int(w)) for v, w in zip(values, weights)):
-        return _VALUES_FREQUENCY, b""
     blob = b"".join(values)
-    if not variable_size(format_):
+    if isinstance(format_, Frequency) and len(blob) == 4 * len(weights):
+        counts = array("I", map(int, weights))
+        if not _BIG_ENDIAN:
+            counts.byteswap()  # pack_uint is big-endian
+        if counts.tobytes() == blob:
+            return _VALUES_FREQUENCY, b""
+    # Fixed-size formats only when every value has that size: Whoosh writes a
+    # spelling field's words with its parent field's (position) values.
+    size = format_.fixed_value_size()
+    if size is not None and size >= 0 and len(blob) == size * len(values):
         return _VALUES_FIXED, _U32.pack(len(blob)) + blob
     blob, sizes = zlib.compress(blob, 1), little_endian(array("I", map(len, values)))
     return _VALUES_VARIABLE, _U32.pack(len(blob)) + _U32.pack(len(sizes)) + blob + sizes
 
 
 def encode_block(ids: array, weights: array, values: list[bytes], format_) -> bytes:
-    gaps = [b - a for a, b in zip(ids, ids[1:])]
-    id_width = _width(max(gaps, default=0))
+    if len(ids) > _SMALL:
+        every = np.frombuffer(ids, dtype=np.uint32)
+        gaps = every[1:] - every[:-1]
+        id_width = _width(int(gaps.max()))
+        gap_bytes = gaps.astype(_DTYPE[id_width]).tobytes()
+    else:
+        gaps = [b - a for a, b in zip(ids, ids[1:])]
+        id_width = _width(max(gaps, default=0))
+        gap_bytes = _packed(gaps, id_width)
     weight_mode, weight_bytes = _encode_weights(weights)
     values_kind, value_bytes = _encode_values(values, weights, format_)
-    return b"".join((_HEAD.pack(id_width, weight_mode, values_kind), _U32.pack(ids[0]), _packed(gaps, id_width),
-                     weight_bytes, value_bytes))
+    return b"".join((_HEAD.pack(id_width, weight_mode, values_kind), _U32.pack(ids[0]), gap_bytes, weight_bytes,
+                     value_bytes))
 
 
 @dataclass(frozen=True)
