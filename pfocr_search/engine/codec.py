@@ -16,6 +16,7 @@ import sys
 import zlib
 from array import array
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3PerDocReader
@@ -30,7 +31,6 @@ from .whoosh_internals import (
     BlockPostingsWriter,
     fixed_column_bytes,
     perdoc_doc_count,
-    variable_size,
 )
 
 _BIG_ENDIAN = sys.byteorder == "big"
@@ -161,7 +161,7 @@ def encode_block(ids: array, weights: array, values: list[bytes], format_) -> by
         id_width = _width(int(gaps.max()))
         gap_bytes = gaps.astype(_DTYPE[id_width]).tobytes()
     else:
-        gaps = [b - a for a, b in zip(ids, ids[1:])]
+        gaps = [b - a for a, b in pairwise(ids)]
         id_width = _width(max(gaps, default=0))
         gap_bytes = _packed(gaps, id_width)
     weight_mode, weight_bytes = _encode_weights(weights)

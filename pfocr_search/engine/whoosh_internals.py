@@ -206,12 +206,6 @@ class BlockPostingsWriter(W3PostingsWriter):
         self._new_block()
 
 
-def variable_size(format_) -> bool:
-    """Whether a format's posting values vary in size (positions do)."""
-    fixedsize = format_.fixed_value_size()
-    return fixedsize is None or fixedsize < 0
-
-
 class BlockLeafMatcher(W3LeafMatcher):
     """Whoosh's block matcher over blocks that `decode_block(data, count)`
     splits into (ids array, weights array, values) (see `BlockPostingsWriter`)."""
