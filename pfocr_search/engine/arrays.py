@@ -16,7 +16,7 @@ from typing import Any, Callable
 import numpy as np
 from whoosh.util.numeric import byte_to_length
 
-from .codec import ArrayPositions, read_numeric_column, split_block
+from .codec import ArrayPositions, join_blocks, read_block, read_numeric_column
 from .whoosh_internals import BLOCK_INFO, raw_postings, segment_perdoc
 
 #: Decoded field length for each of Whoosh's one-byte length codes.
@@ -66,20 +66,18 @@ def _read_blocks(raw: bytes, positions: bool) -> tuple[np.ndarray, np.ndarray, n
     """Decode a whole posting list: [magic] then blocks of [int length][info][data]."""
     if not raw:
         return _EMPTY_IDS, _EMPTY_WEIGHTS, _EMPTY_IDS if positions else None
-    blocks = []
+    blocks, lasts = [], []
     at, end = 4, len(raw)
     while at < end:
         size = abs(_INT.unpack_from(raw, at)[0])
-        count = BLOCK_INFO.unpack_from(raw, at + 4)[0]
-        blocks.append(split_block(raw, count, at + 4 + BLOCK_INFO.size, positions))
+        count, last = BLOCK_INFO.unpack_from(raw, at + 4)[:2]
+        blocks.append(read_block(raw, count, at + 4 + BLOCK_INFO.size, positions))
+        lasts.append(last)
         at += 4 + size
-    docs = blocks[0].ids if len(blocks) == 1 else np.concatenate([b.ids for b in blocks])
-    weights = np.concatenate([b.weights for b in blocks]).astype(np.float64)
+    docs, weights, counts, where = join_blocks(blocks, lasts, positions)
     if not positions:
         return docs, weights, None
-    where = np.concatenate([b.positions for b in blocks])
-    owners = np.repeat(docs, np.concatenate([b.counts for b in blocks]))
-    return docs, weights, (owners << 32) | where
+    return docs, weights, (np.repeat(docs, counts) << 32) | where
 
 
 def field_lengths(reader, fieldname: str) -> np.ndarray:

@@ -171,6 +171,22 @@ def encode_block(ids: array, weights: array, values: list[bytes], format_) -> by
 
 
 @dataclass(frozen=True)
+class RawBlock:
+    """One block's regions as stored, running sums not yet undone: a reader
+    of a whole posting list joins its blocks first and undoes them once (per
+    block, numpy's call overhead was most of a phrase query's time)."""
+
+    first: int
+    gaps: np.ndarray
+    weights: np.ndarray
+    values_kind: int
+    counts: np.ndarray | None = None
+    position_gaps: np.ndarray | None = None
+    blob: bytes = b""
+    sizes: bytes = b""
+
+
+@dataclass(frozen=True)
 class Block:
     """One decoded block: ids (int64), weights (float32), and its values:
     position counts and positions (kind `_VALUES_POSITIONS`), else bytes."""
@@ -188,20 +204,16 @@ def _read(data: bytes, dtype: np.dtype, count: int, at: int) -> tuple[np.ndarray
     return np.frombuffer(data, dtype=dtype, count=count, offset=at), at + count * dtype.itemsize
 
 
-def split_block(data: bytes, count: int, offset: int = 0, positions: bool = True) -> Block:
-    """Decode one block's data starting at `offset` (positions only if asked)."""
+def read_block(data: bytes, count: int, offset: int = 0, positions: bool = True) -> RawBlock:
+    """One block's regions, from its data starting at `offset` (positions only if asked)."""
     id_width, weight_mode, values_kind = _HEAD.unpack_from(data, offset)
     at = offset + _HEAD.size
-    ids = np.empty(count, dtype=np.int64)
-    ids[0] = _U32.unpack_from(data, at)[0]
+    first = _U32.unpack_from(data, at)[0]
     gaps, at = _read(data, _DTYPE[id_width], count - 1, at + 4)
-    ids[1:] = gaps
-    np.cumsum(ids, out=ids)
     if weight_mode == _WEIGHTS_FLOAT:
         weights, at = _read(data, _DTYPE_F32, count, at)
     elif weight_mode == _WEIGHTS_BYTE:
         weights, at = _read(data, _DTYPE[1], count, at)
-        weights = weights.astype(np.float32)
     else:
         const = _F32.unpack_from(data, at)[0] if weight_mode == _WEIGHTS_CONST else 1.0
         at += 4 if weight_mode == _WEIGHTS_CONST else 0
@@ -209,23 +221,56 @@ def split_block(data: bytes, count: int, offset: int = 0, positions: bool = True
     if values_kind == _VALUES_POSITIONS and positions:
         count_width, gap_width = data[at], data[at + 1]
         counts, at = _read(data, _DTYPE[count_width], count, at + 2)
-        counts = counts.astype(np.int64)
-        gaps, _ = _read(data, _DTYPE[gap_width], int(counts.sum()), at)
-        return Block(ids, weights, values_kind, counts, _undo_gaps(gaps, counts))
+        position_gaps, _ = _read(data, _DTYPE[gap_width], int(counts.sum(dtype=np.int64)), at)
+        return RawBlock(first, gaps, weights, values_kind, counts, position_gaps)
     if values_kind == _VALUES_FIXED:
         size = _U32.unpack_from(data, at)[0]
-        return Block(ids, weights, values_kind, blob=data[at + 4:at + 4 + size])
+        return RawBlock(first, gaps, weights, values_kind, blob=data[at + 4:at + 4 + size])
     if values_kind == _VALUES_VARIABLE:
         nblob, nsizes = _U32.unpack_from(data, at)[0], _U32.unpack_from(data, at + 4)[0]
         at += 8
-        return Block(ids, weights, values_kind, blob=data[at:at + nblob], sizes=data[at + nblob:at + nblob + nsizes])
-    return Block(ids, weights, values_kind)
+        return RawBlock(first, gaps, weights, values_kind, blob=data[at:at + nblob],
+                        sizes=data[at + nblob:at + nblob + nsizes])
+    return RawBlock(first, gaps, weights, values_kind)
+
+
+def split_block(data: bytes, count: int, offset: int = 0) -> Block:
+    """Decode one block's data starting at `offset`."""
+    raw = read_block(data, count, offset)
+    ids = np.empty(count, dtype=np.int64)
+    ids[0] = raw.first
+    ids[1:] = raw.gaps
+    np.cumsum(ids, out=ids)
+    weights = raw.weights.astype(np.float32, copy=False)
+    if raw.values_kind == _VALUES_POSITIONS:
+        counts = raw.counts.astype(np.int64)
+        return Block(ids, weights, raw.values_kind, counts, undo_gaps(raw.position_gaps, counts))
+    return Block(ids, weights, raw.values_kind, blob=raw.blob, sizes=raw.sizes)
+
+
+def join_blocks(blocks: list[RawBlock], lasts: list[int], positions: bool):
+    """(ids, weights, counts, positions) of a whole posting list from its blocks
+    in order; `lasts` are each block's last id (its block info holds it)."""
+    sizes = np.array([len(b.weights) for b in blocks], dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    deltas = np.empty(int(sizes.sum()), dtype=np.int64)
+    inner = np.ones(deltas.size, dtype=bool)
+    inner[starts] = False
+    deltas[inner] = np.concatenate([b.gaps for b in blocks])
+    deltas[starts] = np.array([b.first for b in blocks], dtype=np.int64) - np.array([0, *lasts[:-1]], dtype=np.int64)
+    ids = np.cumsum(deltas)
+    weights = np.concatenate([b.weights for b in blocks]).astype(np.float64)
+    if not positions:
+        return ids, weights, None, None
+    counts = np.concatenate([b.counts for b in blocks]).astype(np.int64)
+    where = undo_gaps(np.concatenate([b.position_gaps for b in blocks]), counts)
+    return ids, weights, counts, where
 
 
 _DTYPE_F32 = np.dtype("<f4")
 
 
-def _undo_gaps(gaps: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def undo_gaps(gaps: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Positions from per-posting gaps: a running sum restarted at each posting."""
     totals = np.cumsum(gaps, dtype=np.int64)
     starts = np.cumsum(counts) - counts
