@@ -183,19 +183,36 @@ def _phrase(s: _Scorer, q: query.Phrase) -> Matches:
         # Occurrences of the phrase so far, as docnum << 32 | position of its last word.
         ends = read[0][2]
         for _, _, occurrences in read[1:]:
-            ends = np.intersect1d(ends + 1, occurrences, assume_unique=True)
+            ends = _sorted_common(ends + 1, occurrences)
         docs = np.unique(ends >> 32)
         alive = live_mask(leaf)
         if alive is not None:
             docs = docs[alive[docs]]
         out.mask[docs + offset] = True
-    if s.scored and out.mask.any():
-        for w in words:
-            ids, scores = _postings(s, q.fieldname, w)
-            out.scores[ids] += np.where(out.mask[ids], scores, 0.0)
-        if q.boost != 1.0:
-            out.scores *= q.boost
+        if s.scored and docs.size:
+            # The words' postings were just read: score them from those.
+            lengths = field_lengths(leaf, q.fieldname)
+            for w, (ids, weights, _) in zip(words, read):
+                keep = out.mask[ids + offset]
+                ids = ids[keep]
+                out.scores[ids + offset] += s.weighting.score_postings(s.searcher, q.fieldname, w, weights[keep],
+                                                                       lengths[ids])
+    if s.scored and q.boost != 1.0:
+        out.scores *= q.boost
     return out
+
+
+def _sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values in both of two ascending arrays of distinct values: each
+    value of the shorter looked up in the longer (np.intersect1d sorted
+    both again, the most of a phrase over two common words)."""
+    if a.size > b.size:
+        a, b = b, a
+    if not a.size:
+        return a
+    at = np.searchsorted(b, a)
+    np.minimum(at, b.size - 1, out=at)
+    return a[b[at] == a]
 
 
 def _children(s: _Scorer, q: query.CompoundQuery) -> list[Matches]:
