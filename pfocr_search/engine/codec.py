@@ -73,6 +73,7 @@ _WEIGHTS_ONE, _WEIGHTS_CONST, _WEIGHTS_FLOAT, _WEIGHTS_BYTE = range(4)
 _VALUES_NONE, _VALUES_FIXED, _VALUES_VARIABLE, _VALUES_POSITIONS, _VALUES_FREQUENCY = range(5)
 _TYPECODE = {1: "B", 2: "H", 4: "I"}
 _DTYPE = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
+_DTYPE_F32 = np.dtype("<f4")
 _U32 = struct.Struct("<I")
 _F32 = struct.Struct("<f")
 assert array("I").itemsize == 4 and array("H").itemsize == 2
@@ -120,8 +121,8 @@ def _encode_positions(values: list[bytes]) -> bytes:
         gaps = np.empty_like(every)
         gaps[0] = every[0]
         np.subtract(every[1:], every[:-1], out=gaps[1:])
-        starts = np.cumsum(np.frombuffer(counts, dtype=np.uint32), dtype=np.int64) - np.frombuffer(counts, dtype=np.uint32)
-        starts = starts[np.frombuffer(counts, dtype=np.uint32) > 0]
+        sizes = np.frombuffer(counts, dtype=np.uint32)
+        starts = (np.cumsum(sizes, dtype=np.int64) - sizes)[sizes > 0]
         gaps[starts] = every[starts]
         largest = int(gaps.max())
     count_width, gap_width = _width(max(counts)), _width(largest)
@@ -186,20 +187,6 @@ class RawBlock:
     sizes: bytes = b""
 
 
-@dataclass(frozen=True)
-class Block:
-    """One decoded block: ids (int64), weights (float32), and its values:
-    position counts and positions (kind `_VALUES_POSITIONS`), else bytes."""
-
-    ids: np.ndarray
-    weights: np.ndarray
-    values_kind: int
-    counts: np.ndarray | None = None
-    positions: np.ndarray | None = None
-    blob: bytes = b""
-    sizes: bytes = b""
-
-
 def _read(data: bytes, dtype: np.dtype, count: int, at: int) -> tuple[np.ndarray, int]:
     return np.frombuffer(data, dtype=dtype, count=count, offset=at), at + count * dtype.itemsize
 
@@ -234,20 +221,6 @@ def read_block(data: bytes, count: int, offset: int = 0, positions: bool = True)
     return RawBlock(first, gaps, weights, values_kind)
 
 
-def split_block(data: bytes, count: int, offset: int = 0) -> Block:
-    """Decode one block's data starting at `offset`."""
-    raw = read_block(data, count, offset)
-    ids = np.empty(count, dtype=np.int64)
-    ids[0] = raw.first
-    ids[1:] = raw.gaps
-    np.cumsum(ids, out=ids)
-    weights = raw.weights.astype(np.float32, copy=False)
-    if raw.values_kind == _VALUES_POSITIONS:
-        counts = raw.counts.astype(np.int64)
-        return Block(ids, weights, raw.values_kind, counts, undo_gaps(raw.position_gaps, counts))
-    return Block(ids, weights, raw.values_kind, blob=raw.blob, sizes=raw.sizes)
-
-
 def join_blocks(blocks: list[RawBlock], lasts: list[int], positions: bool):
     """(ids, weights, counts, positions) of a whole posting list from its blocks
     in order; `lasts` are each block's last id (its block info holds it)."""
@@ -266,8 +239,6 @@ def join_blocks(blocks: list[RawBlock], lasts: list[int], positions: bool):
     where = undo_gaps(np.concatenate([b.position_gaps for b in blocks]), counts)
     return ids, weights, counts, where
 
-
-_DTYPE_F32 = np.dtype("<f4")
 
 
 def undo_gaps(gaps: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -292,23 +263,24 @@ class ArrayLeafMatcher(BlockLeafMatcher):
     """Whoosh's block matcher over `ArrayPostingsWriter` blocks."""
 
     def decode_block(self, data, count):
-        block = split_block(data, count)
-        return block.ids, block.weights, block
+        raw = read_block(data, count)
+        ids, weights, counts, positions = join_blocks([raw], [0], raw.values_kind == _VALUES_POSITIONS)
+        return ids, weights, (raw, weights, counts, positions)
 
-    def decode_values(self, block: Block, count):
-        if block.values_kind == _VALUES_POSITIONS:
-            ends = np.cumsum(block.counts).tolist()
-            return tuple(little_endian(array("I", block.positions[a:b].tolist()))
-                         for a, b in zip([0, *ends[:-1]], ends))
-        if block.values_kind == _VALUES_FREQUENCY:
-            return tuple(pack_uint(int(w)) for w in block.weights.tolist())
-        if block.values_kind == _VALUES_VARIABLE:
-            blob = zlib.decompress(block.blob)
-            ends = np.cumsum(np.frombuffer(block.sizes, dtype="<u4")).tolist()
+    def decode_values(self, values, count):
+        raw, weights, counts, positions = values
+        if raw.values_kind == _VALUES_POSITIONS:
+            ends = np.cumsum(counts).tolist()
+            return tuple(little_endian(array("I", positions[a:b].tolist())) for a, b in zip([0, *ends[:-1]], ends))
+        if raw.values_kind == _VALUES_FREQUENCY:
+            return tuple(pack_uint(int(w)) for w in weights.tolist())
+        if raw.values_kind == _VALUES_VARIABLE:
+            blob = zlib.decompress(raw.blob)
+            ends = np.cumsum(np.frombuffer(raw.sizes, dtype="<u4")).tolist()
             return tuple(blob[a:b] for a, b in zip([0, *ends[:-1]], ends))
-        if block.values_kind == _VALUES_FIXED:
-            size = len(block.blob) // count
-            return tuple(block.blob[i:i + size] for i in range(0, len(block.blob), size))
+        if raw.values_kind == _VALUES_FIXED:
+            size = len(raw.blob) // count
+            return tuple(raw.blob[i:i + size] for i in range(0, len(raw.blob), size))
         return (None,) * count
 
 
