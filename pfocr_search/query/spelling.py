@@ -65,17 +65,13 @@ def _known(searcher: Searcher, fields: Sequence[str], word: str) -> bool:
     """Whether the index has the word, or no field would search it: a stop
     word ("and", "The") is not a typo ("insulin and glucose" suggested "al",
     "The apoptossis" "tnf apoptosis")."""
-    if not any(list(searcher.schema[name].process_text(word, mode="query")) for name in fields):
+    terms = {name: list(searcher.schema[name].process_text(word, mode="query")) for name in fields}
+    if not any(terms.values()):
         return True
     # A word not written as a symbol is not searched as a gene (genewords).
-    gene_like = bool(WRITTEN_AS_SYMBOL.search(word)) or word[:1].isupper()
-    for name in (*fields, "genes") if gene_like else fields:
-        if name not in searcher.schema:
-            continue
-        for term in searcher.schema[name].process_text(word, mode="query"):
-            if searcher.doc_frequency(name, term):
-                return True
-    return False
+    if (WRITTEN_AS_SYMBOL.search(word) or word[:1].isupper()) and "genes" in searcher.schema:
+        terms["genes"] = list(searcher.schema["genes"].process_text(word, mode="query"))
+    return any(searcher.doc_frequency(name, term) for name, words in terms.items() for term in words)
 
 
 def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:
