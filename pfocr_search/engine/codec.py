@@ -316,13 +316,19 @@ class LengthCachingReader(W3PerDocReader):
             self.known_columns[fieldname] = super().has_column(fieldname)
         return self.known_columns[fieldname]
 
-    def doc_field_length(self, docnum, fieldname, default=0):
+    def field_lengths(self, fieldname) -> list | None:
+        """Every document's length in `fieldname` (None where it has none),
+        or None for a field without lengths."""
         lengths = self.field_length_lists.get(fieldname)
         if lengths is None:
             codes = read_numeric_column(self, f"_{fieldname}_len", "B", perdoc_doc_count(self))
             lengths = self.field_length_lists[fieldname] = False if codes is None else \
                 [_LENGTH_OR_NONE[c] for c in codes.tolist()]
-        return default if lengths is False else lengths[docnum]
+        return None if lengths is False else lengths
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        lengths = self.field_lengths(fieldname)
+        return default if lengths is None else lengths[docnum]
 
 
 class PfocrCodec(BlockCodec):

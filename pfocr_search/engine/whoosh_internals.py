@@ -3,7 +3,7 @@
 pfocr-search extends Whoosh the Whoosh way (a codec, a weighting model,
 analysis filters, parser plugins), but a few of those extension points are
 only reachable through private members: the posting block writer and reader,
-the posting pool's spill runs, the segment writer used by parallel builds,
+the segment writer's posting pool, the segment writer used by parallel builds,
 raw column and posting bytes, BM25F's per-field B, and multi-term expansion.
 Every such access is here and nowhere else, and `check()` runs at import: a
 Whoosh release that renamed one of them fails at once, with one line naming
@@ -22,7 +22,6 @@ Tested with whoosh-reloaded 2.7.5 (`TESTED`, pinned in pyproject.toml).
 from __future__ import annotations
 
 import io
-import marshal
 import pickle
 import struct
 from array import array
@@ -38,22 +37,23 @@ import whoosh.index
 from whoosh.codec.whoosh3 import (
     WHOOSH3_HEADER_MAGIC,
     W3Codec,
+    W3FieldWriter,
     W3LeafMatcher,
     W3PerDocReader,
     W3PostingsWriter,
     W3TermsReader,
 )
 from whoosh.columns import FixedBytesColumn
-from whoosh.externalsort import SortingPool
 from whoosh.index import TOC
 from whoosh.query import MultiTerm, NumericRange
 from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25F
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from ..errors import EngineError, UnsafeIndexError
+from .pool import TermGroups, TermPool
 
 #: The whoosh-reloaded releases the test suite ran against.
 TESTED = ("2.7.5",)
@@ -65,14 +65,13 @@ _METHODS: tuple[tuple[type, str], ...] = (
     (W3PostingsWriter, "_new_block"), (W3PostingsWriter, "_write_block"),
     (W3LeafMatcher, "_read_data"), (W3LeafMatcher, "_read_ids"), (W3LeafMatcher, "_read_weights"),
     (W3LeafMatcher, "_read_values"),
-    (SortingPool, "_write_run"), (SortingPool, "_read_run"), (SortingPool, "_open_run"),
-    (SortingPool, "_remove_run"),
     (SegmentWriter, "_finalize_segment"), (SegmentWriter, "_close_segment"),
     (MultiTerm, "_btexts"), (NumericRange, "_compile_query"),
 )
 _ATTRIBUTES: tuple[tuple[Callable, str], ...] = (
     (W3PostingsWriter.__init__, "_postfile _blocklimit _compression _inlinelimit _blockcount _terminfo"),
     (W3PostingsWriter.start_postings, "_format"),
+    (W3FieldWriter.start_field, "_postwriter"),
     (W3PostingsWriter._new_block, "_ids _weights _values _minlength _maxlength _maxweight"),
     (W3LeafMatcher.__init__, "_postfile"),
     (W3LeafMatcher._goto, "_data _ids _weights _values _nextoffset _dataoffset _blocklength"),
@@ -191,6 +190,23 @@ class BlockPostingsWriter(W3PostingsWriter):
             if length > self._maxlength:
                 self._maxlength = length
 
+    def add_many(self, ids, weights, values: list[bytes], lengths: list | None) -> None:
+        """A whole term's postings (ids ascending), in the blocks `add_posting`
+        would make one at a time; `lengths` holds every document's field length."""
+        limit = self._blocklimit
+        for start in range(0, len(ids), limit):
+            if start:
+                self._write_block()
+            end = start + limit
+            self._ids = array("I", ids[start:end])
+            block_weights = weights[start:end]
+            self._weights = array("f", block_weights)
+            self._maxweight = max(0, max(block_weights))
+            self._values = [v for v in values[start:end] if v]
+            if lengths is not None:
+                known = [n for n in map(lengths.__getitem__, self._ids) if n]
+                self._minlength, self._maxlength = (min(known), max(known)) if known else (None, 0)
+
     def _write_block(self, last=False):
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
@@ -254,12 +270,35 @@ class BlockLeafMatcher(W3LeafMatcher):
         self._values = self.decode_values(self._data[2], self._blocklength)
 
 
+class GroupedFieldWriter(W3FieldWriter):
+    """Whoosh's field writer, taking a `TermPool`'s postings a term at a time."""
+
+    def add_postings(self, schema, lengths, items):
+        if not isinstance(items, TermGroups):
+            return super().add_postings(schema, lengths, items)
+        field = None
+        for fieldname, btext, ids, weights, values in items:
+            if fieldname != field:
+                if field is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                field, field_lengths = fieldname, lengths.field_lengths(fieldname) if lengths else None
+            self.start_term(btext)
+            self._postwriter.add_many(ids, weights, values, field_lengths)
+            self.finish_term()
+        if field is not None:
+            self.finish_field()
+
+
 class BlockCodec(W3Codec):
     """Whoosh's W3 codec writing and reading blocks with `writer_class` and `matcher_class`."""
 
     writer_class: type[BlockPostingsWriter]
     matcher_class: type[BlockLeafMatcher]
     perdoc_class: type[W3PerDocReader] = W3PerDocReader
+
+    def field_writer(self, storage, segment):
+        return GroupedFieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile, byteids=False):
         return self.writer_class(dbfile, blocklimit=self._blocklimit, compression=self._compression,
@@ -297,52 +336,12 @@ def fixed_column_bytes(column_reader: FixedBytesColumn.Reader, doccount: int) ->
     return raw, count, column_reader._default
 
 
-# -- spilled posting runs ------------------------------------------------------------
+# -- the posting pool ------------------------------------------------------------
 
 
-class ChunkedPostingPool(PostingPool):
-    """Whoosh's posting pool, spilling sorted runs in chunks.
-
-    When a segment's postings outgrow the writer's memory limit, Whoosh
-    writes them to a run file with one marshal.dump per posting and reads
-    them back one marshal.load at a time: at 20,000 figures that per-posting
-    Python made writing 40% slower than with no spill at all.  Runs here are
-    written and read 20,000 postings per call.
-    """
-
-    CHUNK = 20_000
-
-    # Whoosh's add() asserts types and sizes every posting by its parts; the
-    # same estimate, without the checks, once per posting of every document.
-    def add(self, item):
-        self.fieldnames.add(item[0])
-        self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.append(item)
-
-    def _write_run(self, f, items):
-        for start in range(0, len(items), self.CHUNK):
-            marshal.dump(items[start:start + self.CHUNK], f)
-        f.close()
-
-    def _read_run(self, path):
-        f = self._open_run(path)
-        try:
-            while True:
-                try:
-                    chunk = marshal.load(f)
-                except EOFError:
-                    return
-                yield from chunk
-        finally:
-            f.close()
-            self._remove_run(path)
-
-
-def use_chunked_pool(writer: SegmentWriter, limitmb: int) -> None:
-    """Give a fresh Whoosh SegmentWriter a `ChunkedPostingPool` (before any document)."""
-    writer.pool = ChunkedPostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
+def use_term_pool(writer: SegmentWriter, limitmb: int) -> None:
+    """Give a fresh Whoosh SegmentWriter a `TermPool` (before any document)."""
+    writer.pool = TermPool(writer._tempstorage, limitmb)
 
 
 # -- segments written by parallel workers -----------------------------------------------

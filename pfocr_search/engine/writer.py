@@ -1,7 +1,7 @@
 """Writing records into one generation's Whoosh index.
 
 `RecordWriter` is the only way records reach Whoosh: a segment writer with
-`PfocrCodec` and chunked posting spills, adding, replacing and deleting
+`PfocrCodec` and a `TermPool`, adding, replacing and deleting
 figures by figid.  A parallel build gives each worker process one writer of
 its own segment (`RecordWriter.segment`), and the parent lists the segments
 as the index (`publish`).
@@ -24,7 +24,7 @@ from .whoosh_internals import (
     finish_segment,
     publish_segments,
     segment_writer,
-    use_chunked_pool,
+    use_term_pool,
 )
 
 
@@ -60,7 +60,7 @@ class RecordWriter:
         # into memory (BytesIO over the mmap), 0.25 s and the postings' size in
         # RSS for every process that opens a 100,000-figure index.
         writer = ix.writer(limitmb=limitmb, codec=PfocrCodec(), compound=False)
-        use_chunked_pool(writer, limitmb)
+        use_term_pool(writer, limitmb)
         return cls(ix, writer, config)
 
     @classmethod
@@ -68,7 +68,7 @@ class RecordWriter:
         """A writer of one segment only, for `publish` by the parent of a parallel build."""
         ix = _OwnTempStorage(str(generation)).open_index()
         writer = segment_writer(ix, codec=PfocrCodec(), limitmb=limitmb, compound=False)
-        use_chunked_pool(writer, limitmb)
+        use_term_pool(writer, limitmb)
         return cls(ix, writer, config, segment_only=True)
 
     def stored(self, figid: str) -> FigureRecord | None:
