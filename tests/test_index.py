@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -365,3 +366,14 @@ def test_a_split_word_is_one_concept_not_its_letters(sample_index, compound, par
         record = sample_index.get(hit.figid)
         text = " ".join((record.figtitle, record.caption, record.papertitle, *record.keywords)).casefold()
         assert part in text or any(g.symbol.upper().startswith(part.upper()) for g in record.genes), hit.figid
+
+
+def test_words_joined_by_a_hyphen_count_in_full_and_symbol_parts_at_half(sample_index):
+    # "sterol-sensing", "cell-death": a user could as well have typed the words
+    # apart; the parts of a symbol ("TGF-β") alone are weak evidence.
+    def lines(q):
+        results = sample_index.search(q, limit=1, explain=True)
+        return "\n".join(results.explanations[results[0].figid].lines())
+    words, symbol = lines("cell-death"), lines("TGF-β")
+    assert 'caption:"cell death"' in words and "caption:death (BM25F" in words and "boost 0.5" not in words
+    assert 'caption:"tgf b"' in symbol and re.search(r"caption:tgf \(BM25F[^\n]*boost 0\.5\)", symbol)

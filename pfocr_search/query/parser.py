@@ -190,7 +190,10 @@ class GeneAwareParser(qparser.QueryParser):
         words = [t for t in texts if len(t) > 1]
         if self.compound_parts <= 0 or not words:
             return phrase
-        parts = self.group.qclass([termclass(fieldname, t) for t in words], boost=boost * self.compound_parts)
+        # Words joined by a hyphen ("sterol-sensing", "long-term") are words a
+        # user could as well have typed apart: their parts count in full.
+        share = 1.0 if all(t.isalpha() and len(t) >= 4 for t in texts) else self.compound_parts
+        parts = self.group.qclass([termclass(fieldname, t) for t in words], boost=boost * share)
         return query.Or([phrase, parts])
 
     def parse(self, text, normalize=True, debug=False):
