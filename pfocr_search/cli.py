@@ -154,8 +154,8 @@ def search(
 
 def _print_suggestions(results: SearchResults) -> None:
     if results.corrected_from is not None:
-        err_console().print(f"no figures match {escape(results.corrected_from)}; showing results for: "
-                     f"{escape(results.query)}")
+        err_console().print(f"showing results for: {escape(results.query)} (corrected from: "
+                            f"{escape(results.corrected_from)}, which has words no figure holds)")
     elif results.suggestions:
         err_console().print("did you mean: " + ", ".join(escape(s) for s in results.suggestions))
 

@@ -208,13 +208,15 @@ def test_search_with_genes_option(run, sample_index_path):
 def test_a_query_that_finds_nothing_shows_its_correction(run, sample_index_path):
     result = run("search", "apoptossis", "-i", str(sample_index_path), "-f", "tsv")
     assert result.exit_code == 0
-    assert "no figures match apoptossis; showing results for: apoptosis" in result.stderr
+    assert "showing results for: apoptosis (corrected from: apoptossis, which has words no figure holds)" \
+        in result.stderr
     assert "PMC4047923__cddis201436f3" in result.stdout
 
 
-def test_did_you_mean_when_a_query_finds_little(run, sample_index_path):
+def test_a_query_with_a_word_no_figure_holds_is_corrected(run, sample_index_path):
+    # "palladacycle" alone found the figure; "aminaton" could only add nothing.
     result = run("search", "palladacycle aminaton", "-i", str(sample_index_path), "-f", "tsv")
-    assert "did you mean: palladacycle amination" in result.stderr
+    assert "showing results for: palladacycle amination" in result.stderr
     assert "PMC10029719__cs3c00075_0011" in result.stdout
 
 

@@ -115,7 +115,7 @@ def explain_results(searcher: Searcher, q: query.Query, results: SearchResults,
     """Attach to `results` the query as understood and an `Explanation` per hit.
 
     `q` is what ranked the hits (the corrected query's, when the typed one
-    found nothing); `synonyms` the expansions the parser made."""
+    had words no figure holds); `synonyms` the expansions the parser made."""
     explainer = Explainer(searcher, q)
     results.explanations = {}
     for hit in results:

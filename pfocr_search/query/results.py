@@ -79,10 +79,10 @@ class SearchResults(list):
         self.total = total
         #: The query as Whoosh understood it.
         self.parsed = parsed
-        #: "Did you mean" alternatives when the query found little.
+        #: "Did you mean": the query with its words no figure holds corrected.
         self.suggestions = list(suggestions)
-        #: The query as typed, when it found nothing and these are the hits of
-        #: its likeliest correction (`query`) instead.
+        #: The query as typed, when it had words no figure holds and these are
+        #: the hits of its likeliest correction (`query`) instead.
         self.corrected_from: str | None = None
         #: With explain=True: figid -> why it scores what it does, and the query
         #: as understood (parsed, corrected, synonyms and gene families added).

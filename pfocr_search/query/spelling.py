@@ -65,13 +65,19 @@ def _known(searcher: Searcher, fields: Sequence[str], word: str) -> bool:
     """Whether the index has the word, or no field would search it: a stop
     word ("and", "The") is not a typo ("insulin and glucose" suggested "al",
     "The apoptossis" "tnf apoptosis")."""
-    terms = {name: list(searcher.schema[name].process_text(word, mode="query")) for name in fields}
-    if not any(terms.values()):
+    # Every query asks this of each word: the first field holding it answers.
+    searched = False
+    for name in fields:
+        terms = list(searcher.schema[name].process_text(word, mode="query"))
+        if any(searcher.doc_frequency(name, term) for term in terms):
+            return True
+        searched = searched or bool(terms)
+    if not searched:
         return True
     # A word not written as a symbol is not searched as a gene (genewords).
     if (WRITTEN_AS_SYMBOL.search(word) or word[:1].isupper()) and "genes" in searcher.schema:
-        terms["genes"] = list(searcher.schema["genes"].process_text(word, mode="query"))
-    return any(searcher.doc_frequency(name, term) for name, words in terms.items() for term in words)
+        return any(searcher.doc_frequency("genes", t) for t in searcher.schema["genes"].process_text(word, mode="query"))
+    return False
 
 
 def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:

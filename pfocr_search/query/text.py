@@ -19,24 +19,21 @@ from .results import Hit, SearchResults
 from .snippets import Spans, excerpt, match_spans, opening
 from .spelling import spelling_suggestions
 
-# A text search matching fewer figures than this (not: showing fewer on its
-# page, which asked every `--limit 1` query for corrections) also offers
-# "did you mean" suggestions.
-FEW_HITS = 3
-
-
 def search_text(searcher: Searcher, parse: Callable[[str], query.Query], config: IndexConfig, text: str,
                 q: query.Query, *, limit: int, offset: int, filters: Filters,
                 spelled_symbol: Callable[[str], str | None]) -> SearchResults:
-    """Ranked figures for query `text` (parsed as `q` by `parse`); one that
-    finds little also gets "did you mean" suggestions, and one that finds
-    nothing is searched again as its likeliest correction, parsed the same
-    way (`corrected_from` says so)."""
+    """Ranked figures for query `text` (parsed as `q` by `parse`).  A query
+    with words no figure holds ("hipo signalling pathway") is searched as its
+    likeliest correction instead, parsed the same way (`corrected_from` and
+    `suggestions` say so): those words could match nothing, so their
+    corrections only add.  Measured on the realworld tuning half, against
+    correcting only queries that found fewer than 3 figures: typed nDCG@10
+    0.739 -> 0.798, all 0.909 -> 0.917, no kind lower (test half 0.927 -> 0.929)."""
     flt = filters.query()
     results = run_search(searcher, q, config, text=text, limit=limit, offset=offset, filter=flt)
-    if results.total < FEW_HITS and offset == 0:
+    if offset == 0:
         results.suggestions = spelling_suggestions(searcher, config, text, spelled_symbol)
-    if not results and results.suggestions:
+    if results.suggestions:
         corrected = _corrected_search(searcher, parse, config, results.suggestions[0], limit, flt)
         if corrected:
             corrected.suggestions = results.suggestions

@@ -46,8 +46,9 @@ _GENE_STATS = {
     "odds_ratio": NUM, "text_score": NUM,
 }
 _LIST = {
-    "query": STR, "corrected_from": {**MAYBE_STR, "description": "the query as typed, when it found nothing and "
-                                                                  "the hits are for its likeliest correction"},
+    "query": STR, "corrected_from": {**MAYBE_STR, "description": "the query as typed, when it has words no figure "
+                                                                  "holds and the hits are for its likeliest "
+                                                                  "correction"},
     "parsed": STR, "total": {**INT, "description": "matching figures in the index, not just this page"},
     "offset": INT, "limit": INT, "suggestions": {**STRS, "description": "did you mean"},
 }
