@@ -151,6 +151,8 @@ def _is_pattern(schema: Schema, node) -> bool:
     return isinstance(node, (qparser.WildcardPlugin.WildcardNode, qparser.PrefixPlugin.PrefixNode))
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
 def _coord_group(power: float) -> type:
     query_class = type("WordCoordOr", (WordCoordOr,), {"power": power})
     return type("WordCoordOrGroup", (qparser.OrGroup,), {"qclass": query_class})
@@ -175,26 +177,41 @@ class GeneAwareParser(qparser.QueryParser):
         self.gene_boost = gene_boost
         self.compound_parts = compound_parts
 
-    def multitoken_query(self, spec, texts, fieldname, termclass, boost):
-        """A word the analyzer splits (β-catenin, TGF-β, IFN-γ, JAK/STAT) is one
-        concept: its parts as an exact phrase (which "TGF β" and "TGF-β" both
-        hold), or its parts, coordinated as the query's words are, at
-        `compound_parts` of the weight (typos and variants inside a compound,
-        "Nrf2/Keap-1", still find something).  Whoosh's default OR'ed the parts
-        alone, so "IFN-γ" matched any "g" and "TGF-β" any panel label "(B)"."""
-        if spec != "default" or fieldname not in self.schema or not self.schema[fieldname].format.supports("positions"):
-            return super().multitoken_query(spec, texts, fieldname, termclass, boost)
-        phrase = query.Phrase(fieldname, list(texts), boost=boost)
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        """Whoosh's, but a word the analyzer splits is a `compound_query`."""
+        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        if field is None or field.self_parsing():
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        texts = list(field.process_text(text, mode="query", tokenize=tokenize, removestops=removestops))
+        if len(texts) > 1:
+            return self.compound_query(field, text, texts, fieldname, termclass, boost)
+        return termclass(fieldname, texts[0], boost=boost) if texts else None
+
+    def compound_query(self, field, word, texts, fieldname, termclass, boost):
+        """A word the analyzer splits (β-catenin, TGF-β, IFN-γ, JAK/STAT,
+        mechano-transduction) is one concept: its parts as an exact phrase
+        (which "TGF β" and "TGF-β" both hold) or the word written joined
+        ("TGFβ", "mechanotransduction"; one counts, not both), or its parts,
+        coordinated as the query's words are, at `compound_parts` of the
+        weight (typos and variants inside a compound, "Nrf2/Keap-1", still
+        find something).  Whoosh's default OR'ed the parts alone, so "IFN-γ"
+        matched any "g" and "TGF-β" any panel label "(B)"."""
+        if not field.format.supports("positions"):
+            return self.multitoken_query(field.multitoken_query, texts, fieldname, termclass, boost)
+        whole = query.Phrase(fieldname, list(texts), boost=boost)
+        joined = list(field.process_text(_NOT_WORD.sub("", word), mode="query"))
+        if len(joined) == 1:
+            whole = query.DisjunctionMax([whole, termclass(fieldname, joined[0], boost=boost)])
         # A one-letter part (a folded Greek letter, "b" of TGF-β) alone says
         # nothing: panel labels and "Beta-AR" hold it.
         words = [t for t in texts if len(t) > 1]
         if self.compound_parts <= 0 or not words:
-            return phrase
+            return whole
         # Words joined by a hyphen ("sterol-sensing", "long-term") are words a
         # user could as well have typed apart: their parts count in full.
         share = 1.0 if all(t.isalpha() and len(t) >= 4 for t in texts) else self.compound_parts
         parts = self.group.qclass([termclass(fieldname, t) for t in words], boost=boost * share)
-        return query.Or([phrase, parts])
+        return query.Or([whole, parts])
 
     def parse(self, text, normalize=True, debug=False):
         q = _exclusions_exclude(super().parse(text, normalize=normalize, debug=debug))

@@ -32,7 +32,7 @@ def match_spans(body: str, field, words: frozenset[str]) -> list[tuple[int, int]
     """Where `body` has words that `field`'s analyzer turns into one of `words`.
 
     A compound's matching parts are marked alone (JAK in JAK-STAT); the whole
-    compound when only its joined form matches (IL6 for IL-6)."""
+    compound when its joined form matches (IL6 for IL-6, NFκB for NF-κB)."""
     if not body or not words:
         return []
     cache = cached(field, "snippet words", dict)
@@ -44,8 +44,9 @@ def match_spans(body: str, field, words: frozenset[str]) -> list[tuple[int, int]
     pattern = re.compile(_EDGE_BEFORE + "(?:" + "|".join(map(re.escape, matched)) + ")" + _EDGE_AFTER)
     spans = []
     for hit in pattern.finditer(body):
-        _, parts = _analysed(field, hit.group(0), cache)
-        if any(not terms.isdisjoint(words) for terms in parts):
+        whole, parts = _analysed(field, hit.group(0), cache)
+        joined = whole.difference(*parts)
+        if joined.isdisjoint(words) and any(not terms.isdisjoint(words) for terms in parts):
             spans += [(hit.start() + p.start(), hit.start() + p.end())
                       for p, terms in zip(_PARTS.finditer(hit.group(0)), parts) if not terms.isdisjoint(words)]
         else:
