@@ -375,3 +375,21 @@ def test_words_joined_by_a_hyphen_count_in_full_and_symbol_parts_at_half(sample_
     words, symbol = lines("cell-death"), lines("TGF-β")
     assert 'caption:"cell death"' in words and "caption:death (BM25F" in words and "boost 0.5" not in words
     assert 'caption:"tgf b"' in symbol and re.search(r"caption:tgf \(BM25F[^\n]*boost 0\.5\)", symbol)
+
+
+@pytest.mark.parametrize("apart, together", [("ER beta", "ER-beta"), ("PPAR γ signaling", "PPAR-γ signaling"),
+                                              ("IL 6 release", "IL-6 release"), ("p 53", "p-53")])
+def test_a_letter_or_number_written_apart_belongs_to_the_word_before(sample_index, apart, together):
+    # "ER beta" searched "er" and "b", the letter matching every panel label "(B)".
+    assert sample_index.search(apart, limit=1).parsed == sample_index.search(together, limit=1).parsed
+
+
+def test_a_letter_alone_or_after_a_number_stays_a_word(sample_index):
+    for text in ("beta", "2 5", "alpha beta"):
+        assert "-" not in sample_index.search(text, limit=1).parsed
+
+
+def test_function_words_are_not_searched(sample_index):
+    # "its" stemmed to "it" and was scored as a title word.
+    parsed = sample_index.search("its receptor both which", limit=1).parsed
+    assert ":it" not in parsed and "both" not in parsed and "which" not in parsed and "receptor" in parsed

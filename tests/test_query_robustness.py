@@ -22,9 +22,9 @@ from pfocr_search.query.parser import (
     MAX_NESTING,
     MAX_PATTERN_TERMS,
     MAX_QUERY_CHARS,
-    MAX_QUERY_PATTERNS,
     MAX_QUERY_TERMS,
 )
+from pfocr_search.query.plugins import MAX_QUERY_PATTERNS
 from pfocr_search.query.spelling import MAX_SPELLED_LENGTH, MAX_SPELLED_WORDS
 
 #: Wall-clock budget for any one query on the demo index.

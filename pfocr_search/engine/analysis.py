@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+import whoosh.analysis as whoosh_analysis
 from whoosh.analysis import (
     Filter,
     LowercaseFilter,
@@ -207,11 +208,20 @@ class WordCachingAnalyzer(CompositeAnalyzer):
 _WORD_CACHES: dict[tuple[str, str, bool], dict[str, tuple]] = {}
 
 
+#: Whoosh's stop words, and the function words it lacks that captions and
+#: half-remembered queries are full of: "its" stemmed to "it" and scored as a
+#: title word ("…blocks its receptor" ranked "…and Its Schematic Signaling
+#: Pathway" first), "both", "which", "these" likewise.
+STOP_WORDS = frozenset(whoosh_analysis.STOP_WORDS | {
+    "its", "both", "which", "their", "these", "those", "how", "via", "into", "than", "there", "what", "who",
+    "whose", "while", "also", "but", "has", "had", "been", "was", "were", "such", "each", "our", "they", "them"})
+
+
 def text_analyzer(stem: bool) -> Analyzer:
     """Words for captions and titles.  Stop words go before folding so a Greek
     letter standing alone (TNF α -> 'a') is never taken for the article 'a';
     single characters are kept (minsize=1): in 'IL 6' or 'p 53' they matter."""
-    items = [RegexTokenizer(COMPOUND_WORD), LowercaseFilter(), StopFilter(minsize=1), CompoundFilter(), FoldFilter()]
+    items = [RegexTokenizer(COMPOUND_WORD), LowercaseFilter(), StopFilter(STOP_WORDS, minsize=1), CompoundFilter(), FoldFilter()]
     if stem:
         items += [StemFilter(), BioStemFilter()]
     return WordCachingAnalyzer(*items)

@@ -18,8 +18,7 @@ import re
 from typing import Callable, Sequence
 
 from whoosh import qparser, query
-from whoosh.fields import NUMERIC, Schema, SpellField
-from whoosh.qparser import syntax
+from whoosh.fields import Schema, SpellField
 from whoosh.reading import IndexReader
 
 from ..config import IndexConfig
@@ -27,6 +26,13 @@ from ..engine.evaluation import WordCoordOr
 from ..engine.schema import INTERNAL_FIELDS
 from ..engine.whoosh_internals import expanded_terms
 from ..errors import QuerySyntaxError
+from .plugins import (
+    LetterSuffixPlugin,
+    OperatorsPlugin,
+    PatternsPlugin,
+    RelationsPlugin,
+    StrictFieldsPlugin,
+)
 
 #: Longest query string accepted: room for MAX_QUERY_TERMS long terms with
 #: field names and quotes; a pasted page is refused before any parsing.
@@ -38,9 +44,6 @@ MAX_QUERY_TERMS = 100
 #: Deepest parentheses: each level costs stack frames in Whoosh's recursive
 #: parser and in every walk of the query tree (500 levels overflowed it).
 MAX_NESTING = 20
-#: Most wildcards and ranges typed in one query (``casp*``, ``[a TO f]``):
-#: each is expanded in every field, a walk through the term dictionary.
-MAX_QUERY_PATTERNS = 4
 #: Most indexed words a query's patterns may stand for (Lucene's
 #: maxClauseCount, in spirit): each is a postings list to read, and ``*`` or
 #: ``[a TO]`` stood for the whole vocabulary (8 s at 100,000 figures).
@@ -49,106 +52,6 @@ MAX_PATTERN_TERMS = 4_096
 #: Words the query language reads as operators, not as words to search for.
 OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"})
 _TERM = re.compile(r'[^\s()"]+')
-
-
-class _StrictFieldsPlugin(qparser.FieldsPlugin):
-    """``field:`` prefixes must name fields users may search."""
-
-    def __init__(self, fields: frozenset[str]) -> None:
-        super().__init__(remove_unknown=False)
-        self.fields = fields
-
-    def do_fieldnames(self, parser, group):
-        for node in group:
-            if isinstance(node, syntax.FieldnameNode) and node.fieldname not in self.fields:
-                known = ", ".join(sorted(self.fields))
-                raise QuerySyntaxError(f"unknown field {node.fieldname!r} in query (fields: {known}); "
-                                       f"put the term in quotes to search it as text")
-        return super().do_fieldnames(parser, group)
-
-
-class _RelationsPlugin(qparser.GtLtPlugin):
-    """``year:>2010``.  Whoosh's filter reads the node before a ``>`` and
-    crashed when there was none, so a relation opening a group is refused."""
-
-    def do_gtlt(self, parser, group):
-        first = next((node for node in group if not node.is_ws()), None)
-        if isinstance(first, self.GtLtNode):
-            raise QuerySyntaxError(f"{first.rel!r} needs a field name before it, as in year:{first.rel}2010")
-        return super().do_gtlt(parser, group)
-
-
-class _OnceBinary(syntax.BinaryGroup):
-    """Whoosh's BinaryGroup parses each side twice, so a chain of n ANDNOTs
-    took 2**n steps (14 took 7 s); each side is parsed once here."""
-
-    def query(self, parser):
-        sides = [q for q in (node.query(parser) for node in self.nodes) if q is not None]
-        q = self.qclass(*sides) if len(sides) == 2 else sides[0] if sides else query.NullQuery
-        return syntax.attach(q, self)
-
-
-_ONCE = {group: type(group.__name__, (_OnceBinary, group), {})
-         for group in (syntax.AndNotGroup, syntax.AndMaybeGroup, syntax.RequireGroup)}
-
-
-class _OperatorsPlugin(qparser.OperatorsPlugin):
-    """Whoosh's operators, refusing two in a row (``a NOT NOT b``): Whoosh
-    made the second the operand of the first and crashed on what was left."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        for tagger, _ in self.ops:
-            tagger.grouptype = _ONCE.get(tagger.grouptype, tagger.grouptype)
-
-    def filters(self, parser):
-        # After whitespace is dropped (500), before operators group (600).
-        return [(self.refuse_adjacent, 590), *super().filters(parser)]
-
-    def refuse_adjacent(self, parser, group):
-        nodes = list(group)
-        for left, right in itertools.pairwise(nodes):
-            if _adjacent_operators(left, right):
-                raise QuerySyntaxError(f"two operators in a row in query ({left.text} {right.text}): "
-                                       f"each needs a word or (group) after it")
-        for node in nodes:
-            if isinstance(node, syntax.GroupNode):
-                self.refuse_adjacent(parser, node)
-        return group
-
-
-def _adjacent_operators(left, right) -> bool:
-    # "a AND NOT b" is the one pair that reads as meant.
-    return (isinstance(left, syntax.Operator) and isinstance(right, syntax.Operator)
-            and not (isinstance(left, syntax.InfixOperator) and isinstance(right, syntax.PrefixOperator)))
-
-
-class _PatternsPlugin(qparser.Plugin):
-    """Counts the wildcards and ranges a query types, each once: after field
-    names are attached (100), before words are copied to every field (110)."""
-
-    def filters(self, parser):
-        return [(self.count_patterns, 105)]
-
-    def count_patterns(self, parser, group):
-        typed = sum(1 for node in _syntax_nodes(group) if _is_pattern(parser.schema, node))
-        if typed > MAX_QUERY_PATTERNS:
-            raise QuerySyntaxError(f"query has {typed} wildcards or ranges; at most {MAX_QUERY_PATTERNS} are allowed")
-        return group
-
-
-def _syntax_nodes(group):
-    for node in group:
-        yield node
-        if isinstance(node, syntax.GroupNode):
-            yield from _syntax_nodes(node)
-
-
-def _is_pattern(schema: Schema, node) -> bool:
-    # A range over a numeric field (year:>2010) is a handful of terms.
-    if isinstance(node, syntax.RangeNode):
-        return not (node.fieldname in schema and isinstance(schema[node.fieldname], NUMERIC))
-    return isinstance(node, (qparser.WildcardPlugin.WildcardNode, qparser.PrefixPlugin.PrefixNode))
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -237,10 +140,11 @@ def build_parser(schema: Schema, config: IndexConfig,
                              gene_boost=config.search.gene_alias_boost, compound_parts=config.search.compound_parts)
     for plugin in (qparser.FieldsPlugin, qparser.OperatorsPlugin):
         parser.remove_plugin_class(plugin)
-    parser.add_plugin(_StrictFieldsPlugin(user_fields(schema)))
-    parser.add_plugin(_OperatorsPlugin())
-    parser.add_plugin(_RelationsPlugin())
-    parser.add_plugin(_PatternsPlugin())
+    parser.add_plugin(StrictFieldsPlugin(user_fields(schema)))
+    parser.add_plugin(OperatorsPlugin())
+    parser.add_plugin(RelationsPlugin())
+    parser.add_plugin(PatternsPlugin())
+    parser.add_plugin(LetterSuffixPlugin())
     return parser
 
 

@@ -12,6 +12,7 @@ from whoosh.searching import Searcher
 from ..config import IndexConfig
 from .genewords import WRITTEN_AS_SYMBOL
 from .parser import OPERATOR_WORDS
+from .plugins import LETTER_SUFFIX
 
 #: A query with more unknown words than this gets no suggestion: it is not a
 #: typo but a long query (each word sought costs a Levenshtein automaton per
@@ -21,7 +22,8 @@ MAX_SPELLED_WORDS = 4
 #: the longest real words and gene names are well under this.
 MAX_SPELLED_LENGTH = 32
 
-_WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
+# A word, with a letter or number written apart from it ("PPAR γ"), as the parser reads them.
+_WORD = re.compile(r"[^\W\d_][\w\-]*(?:\s+(?:" + LETTER_SUFFIX.pattern + r")(?![\w\-]))?", re.UNICODE | re.IGNORECASE)
 
 
 def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, resolve_gene) -> list[str]:
@@ -76,7 +78,8 @@ def _known(searcher: Searcher, fields: Sequence[str], word: str) -> bool:
         return True
     # A word not written as a symbol is not searched as a gene (genewords).
     if (WRITTEN_AS_SYMBOL.search(word) or word[:1].isupper()) and "genes" in searcher.schema:
-        return any(searcher.doc_frequency("genes", t) for t in searcher.schema["genes"].process_text(word, mode="query"))
+        genes = searcher.schema["genes"].process_text(word, mode="query")
+        return any(searcher.doc_frequency("genes", t) for t in genes)
     return False
 
 
