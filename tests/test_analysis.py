@@ -57,7 +57,9 @@ def test_analyzers_never_crash_and_normalisation_is_idempotent(text):
 
 @pytest.mark.parametrize("a, b", [("apoptosis", "apoptotic"), ("autophagy", "autophagic"), ("necrosis", "necrotic"),
                                   ("NF-kappaB", "NF-κB"), ("beta-adrenergic", "β-adrenergic"),
-                                  ("HIF-1alpha", "HIF-1α"), ("GSK-3beta", "GSK-3β")])
+                                  ("HIF-1alpha", "HIF-1α"), ("GSK-3beta", "GSK-3β"),
+                                  ("costimulatory", "costimulation"), ("inflammatory", "inflammation"),
+                                  ("migratory", "migration"), ("inhibitory", "inhibition")])
 def test_word_forms_and_spelled_greek_meet(a, b):
     assert terms(a, mode="query") == terms(b, mode="query")
 

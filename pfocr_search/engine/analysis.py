@@ -23,6 +23,7 @@ import re
 from typing import Callable
 
 import whoosh.analysis as whoosh_analysis
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.analysis import (
     Filter,
     LowercaseFilter,
@@ -108,7 +109,7 @@ def _split(text: str) -> list[str]:
 class BioStemFilter(Filter):
     """Joins word forms Porter keeps apart in biology: apoptosis/apoptotic
     (apoptosi/apoptot -> apoptos), necrosis/necrotic, autophagy/autophagic
-    (autophagi/autophag -> autophag).  Runs after stemming, on index and query alike,
+    (autophagi/autophag -> autophag), inflammatory/inflammation (inflamm).  Runs after stemming, on index and query alike,
     so it can only merge forms, never lose one."""
 
     def __call__(self, tokens):
@@ -117,6 +118,10 @@ class BioStemFilter(Filter):
             if len(text) > 5 and not text[-1].isdigit():
                 if text.endswith("ot"):
                     text = text[:-1] + "s"
+                elif text.endswith("tori"):
+                    # costimulatory/costimulation, inflammatory/inflammation:
+                    # the -ory adjective stems as its verb does.
+                    text = porter_stem(text[:-3] + "e")
                 elif text.endswith("i"):
                     text = text[:-1]
             t.text = text
