@@ -99,7 +99,9 @@ class SynonymCounter:
         self.shown: dict[str, str] = {}
 
     def add(self, record: FigureRecord, sign: int = 1) -> None:
-        for short, long in record_definitions(record):
+        # Sorted: which of a figure's spellings is shown (and expanded) must
+        # not depend on the set's order, which changes from run to run.
+        for short, long in sorted(record_definitions(record)):
             key = (short_key(short), " ".join(words_key(long)))
             self.pairs[key] += sign
             self.shown.setdefault(key[0], short)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -108,3 +112,16 @@ def test_synonyms_refuses_a_format_it_cannot_write(defined):
     _, ix = defined
     result = CliRunner().invoke(app, ["synonyms", "mTOR", "-i", str(ix.path), "-f", "tsv"])
     assert result.exit_code == 2 and "--format must be table or json" in result.stderr
+
+
+def test_the_synonym_table_is_the_same_whatever_the_hash_seed(tmp_path):
+    # Which spelling a figure's definitions show (and expand to) followed a
+    # set's order, so "TGF-β" or "TGFB" changed from one build to the next.
+    corpus = Path(__file__).resolve().parent.parent / "bench" / "relevance" / "realworld"
+    tables = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"ix{seed}"
+        subprocess.run([sys.executable, "-m", "pfocr_search.cli", "index", str(corpus), "--index", str(out), "-q"],
+                       check=True, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, timeout=300)
+        tables.append(next(out.glob("gen-*/synonym-table.json")).read_bytes())
+    assert tables[0] == tables[1] == tables[2]
