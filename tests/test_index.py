@@ -232,6 +232,15 @@ def test_words_no_figure_holds_are_corrected(sample_index, typo, fixed):
     assert [h.figid for h in results] == [h.figid for h in sample_index.search(fixed)]
 
 
+
+def test_every_page_of_a_corrected_query_is_a_page_of_the_correction(sample_index):
+    # Page 2 had been the typed query's ("hipo ...") under page 1's correction.
+    first, second = (sample_index.search("hipo signalling pathway", limit=3, offset=k) for k in (0, 3))
+    both = sample_index.search("hipo signalling pathway", limit=6)
+    assert first.query == second.query == both.query == "hippo signalling pathway"
+    assert second.corrected_from == "hipo signalling pathway"
+    assert [h.figid for h in first] + [h.figid for h in second] == [h.figid for h in both]
+
 def test_no_suggestions_when_the_query_finds_plenty(sample_index):
     assert sample_index.search("signaling pathway").suggestions == []
 
