@@ -402,3 +402,10 @@ def test_function_words_are_not_searched(sample_index):
     # "its" stemmed to "it" and was scored as a title word.
     parsed = sample_index.search("its receptor both which", limit=1).parsed
     assert ":it" not in parsed and "both" not in parsed and "which" not in parsed and "receptor" in parsed
+
+
+def test_an_operator_is_never_read_as_a_word_with_a_number(sample_index):
+    # "NOT 97" had been one unknown word for spelling (as "IL 6" is one word),
+    # so four typos and an exclusion counted five unknown words: no correction.
+    results = sample_index.search("apoptossis mitochondira autophagyy inflamation NOT 97", limit=1)
+    assert results.query == "apoptosis mitochondria autophagy inflammation NOT 97"

@@ -22,8 +22,10 @@ MAX_SPELLED_WORDS = 4
 #: the longest real words and gene names are well under this.
 MAX_SPELLED_LENGTH = 32
 
-# A word, with a letter or number written apart from it ("PPAR γ"), as the parser reads them.
-_WORD = re.compile(r"[^\W\d_][\w\-]*(?:\s+(?:" + LETTER_SUFFIX.pattern + r")(?![\w\-]))?", re.UNICODE | re.IGNORECASE)
+# A word, with a letter or number written apart from it ("PPAR γ"), as the
+# parser reads them: an operator ("NOT alpha") takes none.
+_WORD = re.compile(r"(?:" + "|".join(sorted(OPERATOR_WORDS)) + r")(?![\w\-])"
+                   r"|[^\W\d_][\w\-]*(?:\s+(?i:" + LETTER_SUFFIX.pattern + r")(?![\w\-]))?")
 
 
 def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, resolve_gene) -> list[str]:
