@@ -23,7 +23,6 @@ import re
 from typing import Callable
 
 import whoosh.analysis as whoosh_analysis
-from whoosh.lang.porter import stem as porter_stem
 from whoosh.analysis import (
     Filter,
     LowercaseFilter,
@@ -33,6 +32,7 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.acore import Token
 from whoosh.analysis.analyzers import Analyzer, CompositeAnalyzer
+from whoosh.lang.porter import stem as porter_stem
 
 from ..textkeys import (
     fold_greek_names,
@@ -109,8 +109,9 @@ def _split(text: str) -> list[str]:
 class BioStemFilter(Filter):
     """Joins word forms Porter keeps apart in biology: apoptosis/apoptotic
     (apoptosi/apoptot -> apoptos), necrosis/necrotic, autophagy/autophagic
-    (autophagi/autophag -> autophag), inflammatory/inflammation (inflamm).  Runs after stemming, on index and query alike,
-    so it can only merge forms, never lose one."""
+    (autophagi/autophag -> autophag), inflammatory/inflammation (inflamm).
+    Runs after stemming, on index and query alike, so it can only merge
+    forms, never lose one."""
 
     def __call__(self, tokens):
         for t in tokens:
@@ -226,7 +227,8 @@ def text_analyzer(stem: bool) -> Analyzer:
     """Words for captions and titles.  Stop words go before folding so a Greek
     letter standing alone (TNF α -> 'a') is never taken for the article 'a';
     single characters are kept (minsize=1): in 'IL 6' or 'p 53' they matter."""
-    items = [RegexTokenizer(COMPOUND_WORD), LowercaseFilter(), StopFilter(STOP_WORDS, minsize=1), CompoundFilter(), FoldFilter()]
+    items = [RegexTokenizer(COMPOUND_WORD), LowercaseFilter(), StopFilter(STOP_WORDS, minsize=1), CompoundFilter(),
+             FoldFilter()]
     if stem:
         items += [StemFilter(), BioStemFilter()]
     return WordCachingAnalyzer(*items)

@@ -240,7 +240,6 @@ def join_blocks(blocks: list[RawBlock], lasts: list[int], positions: bool):
     return ids, weights, counts, where
 
 
-
 def undo_gaps(gaps: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Positions from per-posting gaps: a running sum restarted at each posting."""
     totals = np.cumsum(gaps, dtype=np.int64)

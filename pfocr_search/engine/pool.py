@@ -87,11 +87,8 @@ class TermPool:
             terms = fields.pop(fieldname)
             for tbytes in sorted(terms):
                 postings = terms.pop(tbytes)
-                if len(postings) > 1 and not all(map(operator.lt, postings, postings[1:])):
-                    postings.sort()  # ids repeat only for spelling words, filed under document 0
-                yield (fieldname, tbytes, [p[2] for p in postings], [p[3] for p in postings],
-                       [p[4] or b"" for p in postings])
-
+                yield _in_order(fieldname, tbytes, [p[2] for p in postings], [p[3] for p in postings],
+                                [p[4] or b"" for p in postings])
 
     def _spill(self) -> None:
         path = f"terms{len(self._runs)}.run"
@@ -112,8 +109,7 @@ class TermPool:
 
     def _merged(self) -> Iterator[TermGroup]:
         # Runs hold later documents than the runs before them, and merge()
-        # keeps equal terms in run order, so joining them keeps ids ascending
-        # (but for spelling words, all filed under document 0: those are sorted).
+        # keeps equal terms in run order, so joining them keeps ids ascending.
         runs = heapq.merge(*map(self._read_run, self._runs), key=operator.itemgetter(0, 1))
         for (fieldname, tbytes), parts in groupby(runs, key=operator.itemgetter(0, 1)):
             ids, weights, values = [], [], []
@@ -121,6 +117,12 @@ class TermPool:
                 ids += more_ids
                 weights += more_weights
                 values += more_values
-            if len(ids) > 1 and not all(map(operator.lt, ids, ids[1:])):
-                ids, weights, values = map(list, zip(*sorted(zip(ids, weights, values))))
-            yield fieldname, tbytes, ids, weights, values
+            yield _in_order(fieldname, tbytes, ids, weights, values)
+
+
+def _in_order(fieldname: str, tbytes: bytes, ids: list, weights: list, values: list) -> TermGroup:
+    """A term's postings in Whoosh's pool order, by (id, weight, value): ids
+    repeat only for spelling words, which Whoosh files under document 0."""
+    if len(ids) > 1 and not all(map(operator.lt, ids, ids[1:])):
+        ids, weights, values = map(list, zip(*sorted(zip(ids, weights, values))))
+    return fieldname, tbytes, ids, weights, values

@@ -56,6 +56,7 @@ _TERM = re.compile(r'[^\s()"]+')
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
+
 def _coord_group(power: float) -> type:
     query_class = type("WordCoordOr", (WordCoordOr,), {"power": power})
     return type("WordCoordOrGroup", (qparser.OrGroup,), {"qclass": query_class})

@@ -108,7 +108,6 @@ class PatternsPlugin(qparser.Plugin):
         return group
 
 
-
 class LetterSuffixPlugin(qparser.Plugin):
     """A Greek letter or a number written apart from the word it belongs to
     ("ER beta", "PPAR gamma", "IL 6", "p 53") is read as written together
@@ -145,6 +144,7 @@ def _joins(word, suffix) -> bool:
             and None not in (word.endchar, suffix.startchar) and suffix.startchar > word.endchar
             and LETTER_SUFFIX.fullmatch(suffix.text) is not None and LETTER_SUFFIX.fullmatch(word.text) is None
             and not word.text.isdigit() and "-" not in word.text)
+
 
 def _syntax_nodes(group):
     for node in group:

@@ -19,6 +19,7 @@ from .results import Hit, SearchResults
 from .snippets import Spans, excerpt, match_spans, opening
 from .spelling import spelling_suggestions
 
+
 def search_text(searcher: Searcher, parse: Callable[[str], query.Query], config: IndexConfig, text: str,
                 q: query.Query, *, limit: int, offset: int, filters: Filters,
                 spelled_symbol: Callable[[str], str | None]) -> SearchResults:
