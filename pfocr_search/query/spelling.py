@@ -29,8 +29,8 @@ _WORD = re.compile(r"(?:" + "|".join(sorted(OPERATOR_WORDS)) + r")(?![\w\-])"
 
 
 def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, resolve_gene) -> list[str]:
-    """'Did you mean' for a query that found little: each word the index has
-    never seen is replaced by the closest indexed word, or, for a word that
+    """'Did you mean' for a query with words the index has never seen: each
+    is replaced by the closest indexed word, or, for a word that
     looks like a gene symbol, by the symbol it resolves to."""
     fields = [n for n, f in config.fields.items() if f.analyzer != "gene" and n in searcher.schema]
     spelled = [n for n in fields if config.fields[n].spelling or config.fields[n].analyzer == "text"]
