@@ -1,17 +1,22 @@
-"""Stored records: compressed with a frozen preset dictionary, old blobs still readable."""
+"""Stored fields: pickled once, zlib'd in blocks against a frozen preset dictionary."""
 
 from __future__ import annotations
 
-import json
+import struct
 import zlib
 from importlib import resources
 from pathlib import Path
 
 import pytest
+from whoosh.codec.whoosh3 import STORED_COLUMN
+from whoosh.filedb.filestore import RamStorage
 
 from pfocr_search import FigureIndex
-from pfocr_search.engine.schema import pack_record, unpack_record
+from pfocr_search.engine import stored
+from pfocr_search.engine.schema import RECORD, pack_record
 from pfocr_search.errors import IndexNotFoundError
+from pfocr_search.sources.discovery import read_records
+from pfocr_search.sources.model import FigureRecord
 
 # Real records the dictionary was not made from (it holds the demo corpus's tail).
 REALWORLD = Path(__file__).resolve().parent.parent / "bench" / "relevance" / "realworld"
@@ -24,32 +29,63 @@ def unseen_records(tmp_path_factory):
         return [ix.get(figid) for figid in sorted(ix.every_figid())]
 
 
-def test_the_dictionary_file_is_the_one_blobs_name():
-    # Blobs carry the dictionary's Adler-32; rewriting the file would make
+def _write(column, values: dict[int, dict | None], doccount: int) -> bytes:
+    storage = RamStorage()
+    with storage.create_file("col") as f:
+        writer = column.writer(f)
+        for docnum in sorted(values):
+            writer.add(docnum, values[docnum])
+        writer.finish(doccount)
+    return storage.open_file("col").read()
+
+
+def _reader(column, data: bytes, doccount: int):
+    storage = RamStorage()
+    with storage.create_file("col") as f:
+        f.write(data)
+    return column.reader(storage.open_file("col"), 0, len(data), doccount)
+
+
+def test_the_dictionary_file_is_the_one_columns_name():
+    # Columns carry the dictionary's Adler-32; rewriting the file would make
     # every index built with it unreadable.
     data = (resources.files("pfocr_search.engine") / "records.zdict").read_bytes()
     assert zlib.adler32(data) == 0x9524388F
+    assert stored.dictionary(0x9524388F) == data
 
 
-def test_records_round_trip_and_shrink_against_plain_zlib(unseen_records):
-    assert len(unseen_records) >= 50
-    packed = [pack_record(record) for record in unseen_records]
-    assert [unpack_record(blob) for blob in packed] == unseen_records
-    plain = sum(len(zlib.compress(_json(record), 1)) for record in unseen_records)
-    assert sum(map(len, packed)) < 0.8 * plain
+def test_fields_round_trip_in_any_order_with_gaps_and_a_short_last_block(unseen_records):
+    column = stored.StoredBlocksColumn()
+    # Every third document stores nothing, and the last few none at all.
+    values = {n: {"figid": r.figid, RECORD: pack_record(r)} for n, r in enumerate(unseen_records) if n % 3}
+    doccount = len(unseen_records) + 5
+    assert doccount % stored.BLOCK
+    reader = _reader(column, _write(column, values, doccount), doccount)
+    order = list(range(doccount))[::-1] + list(range(0, doccount, 7))
+    assert [reader[n] for n in order] == [values.get(n) for n in order]
+    assert list(reader) == [values.get(n) for n in range(doccount)]
 
 
-def test_records_written_before_the_dictionary_still_read(unseen_records):
-    for record in unseen_records[:10]:
-        assert unpack_record(zlib.compress(_json(record), 1)) == record
+def test_records_shrink_against_whoosh_stored_column(unseen_records):
+    values = {n: {"figid": r.figid, RECORD: pack_record(r)} for n, r in enumerate(unseen_records)}
+    ours = len(_write(stored.StoredBlocksColumn(), values, len(values)))
+    whoosh = len(_write(STORED_COLUMN, values, len(values)))
+    assert ours < 0.75 * whoosh
 
 
-def test_a_blob_naming_an_unknown_dictionary_is_one_clear_error(unseen_records):
-    packer = zlib.compressobj(6, zdict=b"some other dictionary")
-    blob = packer.compress(_json(unseen_records[0])) + packer.flush()
+def test_a_column_naming_an_unknown_dictionary_is_one_clear_error(unseen_records):
+    column = stored.StoredBlocksColumn()
+    data = _write(column, {0: {"figid": "x"}}, 1)
+    count, block, _ = struct.unpack("<III", data[-12:])
+    altered = data[:-12] + struct.pack("<III", count, block, 0x12345678)
     with pytest.raises(IndexNotFoundError, match="unknown to this pfocr-search"):
-        unpack_record(blob)
+        _reader(column, altered, 1)
 
 
-def _json(record) -> bytes:
-    return json.dumps(record.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
+def test_an_index_returns_every_record_as_read_from_its_file(unseen_records):
+    assert len(unseen_records) >= 50
+    by_figid = {r.figid: r for r in unseen_records}
+    for record in read_records([REALWORLD]):
+        if isinstance(record, FigureRecord):
+            assert by_figid.pop(record.figid) == record
+    assert not by_figid

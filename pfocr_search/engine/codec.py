@@ -25,10 +25,12 @@ from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 
+from .stored import StoredBlocksColumn
 from .whoosh_internals import (
     BlockCodec,
     BlockLeafMatcher,
     BlockPostingsWriter,
+    StoredColumnWriter,
     fixed_column_bytes,
     perdoc_doc_count,
 )
@@ -294,8 +296,13 @@ def read_numeric_column(perdoc, column: str, typecode: str, doccount: int) -> np
     return out
 
 
-class LengthCachingReader(W3PerDocReader):
-    """Remembers which length columns a segment lacks, and its field lengths.
+class PerDocWriter(StoredColumnWriter):
+    stored_column = StoredBlocksColumn()
+
+
+class PerDocReader(W3PerDocReader):
+    """Stored fields from `StoredBlocksColumn`; remembers which length
+    columns a segment lacks, and its field lengths.
 
     Whoosh asks for a field's length column for every posting it writes and,
     for a field that has none (IDs, numbers, keywords, spelling words), asks
@@ -309,6 +316,12 @@ class LengthCachingReader(W3PerDocReader):
         super().__init__(storage, segment)
         self.known_columns: dict[str, bool] = {}
         self.field_length_lists: dict[str, list | bool] = {}
+        self.stored_reader = None
+
+    def stored_fields(self, docnum):
+        if self.stored_reader is None:
+            self.stored_reader = self.has_column("_stored") and self.column_reader("_stored", PerDocWriter.stored_column)
+        return (self.stored_reader[docnum] if self.stored_reader is not False else None) or {}
 
     def has_column(self, fieldname):
         if fieldname not in self.known_columns:
@@ -331,7 +344,7 @@ class LengthCachingReader(W3PerDocReader):
 
 
 class PfocrCodec(BlockCodec):
-    """Whoosh's W3 codec with array posting blocks and `LengthCachingReader`.
+    """Whoosh's W3 codec with array posting blocks and the per-document `PerDocWriter` and `PerDocReader`.
 
     Segments pickle a reference to their codec, so this class must stay
     importable under this name; a change to the block format must change
@@ -340,7 +353,8 @@ class PfocrCodec(BlockCodec):
 
     writer_class = ArrayPostingsWriter
     matcher_class = ArrayLeafMatcher
-    perdoc_class = LengthCachingReader
+    perdoc_class = PerDocReader
+    perdoc_writer_class = PerDocWriter
 
     # Blocks of 1024 postings, not Whoosh's 128: array reads pay a fixed
     # cost per block (length, pickled block info, header), measured at most

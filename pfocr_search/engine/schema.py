@@ -7,23 +7,19 @@ query layer depends on them.
 
 from __future__ import annotations
 
-import functools
 import json
-import zlib
-from importlib import resources
 from typing import Any
 
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..config import IndexConfig
-from ..errors import IndexNotFoundError
 from ..sources.model import FigureRecord
 from ..textkeys import normalize_symbol, organism_key
 from .analysis import analyzer_for, journal_analyzer, organism_analyzer
 from .codec import ArrayPositions
 
-#: Field holding the whole record (zlib-compressed JSON), for get() and hits.
+#: Field holding the whole record as JSON, for get() and hits.
 RECORD = "record"
 #: Gene-set fields: the `genes` text field holds each figure's distinct gene
 #: keys; these add organism-qualified keys and a column of gene counts per
@@ -119,39 +115,10 @@ def gene_counts(blob: bytes) -> dict[str, int]:
     return json.loads(blob) if blob else {}
 
 
-#: A preset zlib dictionary of real PFOCR records (the tail of the demo corpus's
-#: records as stored): one record alone is too short for zlib to learn the
-#: repeated keys and gene-entry shapes, so records compress 27-30% smaller with it.
-#: Blobs name their dictionary by Adler-32, so this file is frozen: a new
-#: dictionary is added under its own id, never written over this one.
-_DICTIONARIES = {0x9524388F: "records.zdict"}
-_RECORD_DICTIONARY = 0x9524388F
-
-
-@functools.cache
-def _dictionary(dict_id: int) -> bytes:
-    name = _DICTIONARIES.get(dict_id)
-    if name is None:
-        raise IndexNotFoundError(
-            f"a stored record names compression dictionary {dict_id:#x}, unknown to this pfocr-search: "
-            "the index was written by a newer release"
-        )
-    return (resources.files(__package__) / name).read_bytes()
-
-
 def pack_record(record: FigureRecord) -> bytes:
-    # Level 6 with the dictionary: twice level 1's time (about 2% of a build)
-    # for records 30% smaller; level 6 alone was 7% smaller.
-    packer = zlib.compressobj(6, zdict=_dictionary(_RECORD_DICTIONARY))
-    data = json.dumps(record.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
-    return packer.compress(data) + packer.flush()
+    """The record as stored: JSON (the codec compresses stored fields, see `stored`)."""
+    return json.dumps(record.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def unpack_record(blob: bytes) -> FigureRecord:
-    # Records written before the dictionary are plain zlib streams (no FDICT flag).
-    if len(blob) >= 6 and blob[1] & 0x20:
-        unpacker = zlib.decompressobj(zdict=_dictionary(int.from_bytes(blob[2:6], "big")))
-        data = unpacker.decompress(blob) + unpacker.flush()
-    else:
-        data = zlib.decompress(blob)
-    return FigureRecord.from_dict(json.loads(data))
+    return FigureRecord.from_dict(json.loads(blob))

@@ -40,6 +40,7 @@ from whoosh.codec.whoosh3 import (
     W3FieldWriter,
     W3LeafMatcher,
     W3PerDocReader,
+    W3PerDocWriter,
     W3PostingsWriter,
     W3TermsReader,
 )
@@ -65,7 +66,7 @@ _METHODS: tuple[tuple[type, str], ...] = (
     (W3PostingsWriter, "_new_block"), (W3PostingsWriter, "_write_block"),
     (W3LeafMatcher, "_read_data"), (W3LeafMatcher, "_read_ids"), (W3LeafMatcher, "_read_weights"),
     (W3LeafMatcher, "_read_values"),
-    (SegmentWriter, "_finalize_segment"), (SegmentWriter, "_close_segment"),
+    (SegmentWriter, "_finalize_segment"), (SegmentWriter, "_close_segment"), (W3PerDocWriter, "_create_column"),
     (MultiTerm, "_btexts"), (NumericRange, "_compile_query"),
 )
 _ATTRIBUTES: tuple[tuple[Callable, str], ...] = (
@@ -254,20 +255,19 @@ class BlockLeafMatcher(W3LeafMatcher):
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
         self._data = self.decode_block(data, self._blocklength)
 
-    def _read_ids(self):
+    def _block_data(self):
         if self._data is None:
             self._read_data()
-        self._ids = self._data[0].tolist()
+        return self._data
+
+    def _read_ids(self):
+        self._ids = self._block_data()[0].tolist()
 
     def _read_weights(self):
-        if self._data is None:
-            self._read_data()
-        self._weights = array("f", self._data[1].tolist())
+        self._weights = array("f", self._block_data()[1].tolist())
 
     def _read_values(self):
-        if self._data is None:
-            self._read_data()
-        self._values = self.decode_values(self._data[2], self._blocklength)
+        self._values = self.decode_values(self._block_data()[2], self._blocklength)
 
 
 class GroupedFieldWriter(W3FieldWriter):
@@ -290,12 +290,25 @@ class GroupedFieldWriter(W3FieldWriter):
             self.finish_field()
 
 
+class StoredColumnWriter(W3PerDocWriter):
+    """Whoosh's per-document writer, keeping stored fields in `stored_column`."""
+
+    stored_column: whoosh.columns.Column
+
+    def _create_column(self, fieldname, column):
+        super()._create_column(fieldname, self.stored_column if fieldname == "_stored" else column)
+
+
 class BlockCodec(W3Codec):
-    """Whoosh's W3 codec writing and reading blocks with `writer_class` and `matcher_class`."""
+    """Whoosh's W3 codec, blocks by `writer_class`/`matcher_class`, per-document data by `perdoc_` classes."""
 
     writer_class: type[BlockPostingsWriter]
     matcher_class: type[BlockLeafMatcher]
     perdoc_class: type[W3PerDocReader] = W3PerDocReader
+    perdoc_writer_class: type[W3PerDocWriter] = W3PerDocWriter
+
+    def per_document_writer(self, storage, segment):
+        return self.perdoc_writer_class(self, storage, segment)
 
     def field_writer(self, storage, segment):
         return GroupedFieldWriter(self, storage, segment)
