@@ -320,7 +320,8 @@ class PerDocReader(W3PerDocReader):
 
     def stored_fields(self, docnum):
         if self.stored_reader is None:
-            self.stored_reader = self.has_column("_stored") and self.column_reader("_stored", PerDocWriter.stored_column)
+            found = self.has_column("_stored")
+            self.stored_reader = found and self.column_reader("_stored", PerDocWriter.stored_column)
         return (self.stored_reader[docnum] if self.stored_reader is not False else None) or {}
 
     def has_column(self, fieldname):

@@ -9,23 +9,16 @@ Every such access is here and nowhere else, and `check()` runs at import: a
 Whoosh release that renamed one of them fails at once, with one line naming
 the Whoosh version, instead of mid-query far from the cause.
 
-Whoosh also unpickles what index files hold (the schema and segment list,
-posting block headers, stored fields), so opening someone else's index folder
-could run any code a tampered file asked for.  `SafeUnpickler` allows only
-what an index legitimately holds, and `install_safe_unpickling()` gives it to
-the Whoosh modules that load pickles; Whoosh has no setting for this, so it
-is done here, behind the same check.
+Importing this module also makes Whoosh unpickle index files safely (see
+`unpickling`), so no code reads an index before that is in place.
 
 Tested with whoosh-reloaded 2.7.5 (`TESTED`, pinned in pyproject.toml).
 """
 
 from __future__ import annotations
 
-import io
-import pickle
 import struct
 from array import array
-from types import SimpleNamespace
 from typing import Any, Callable, Iterator
 
 import whoosh
@@ -53,8 +46,9 @@ from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from ..errors import EngineError, UnsafeIndexError
+from ..errors import EngineError
 from .pool import TermGroups, TermPool
+from .unpickling import install_safe_unpickling
 
 #: The whoosh-reloaded releases the test suite ran against.
 TESTED = ("2.7.5",)
@@ -86,15 +80,10 @@ _ATTRIBUTES: tuple[tuple[Callable, str], ...] = (
 )
 
 
-# The module-level pickle loaders Whoosh reads index files with.
-_LOADERS = ((whoosh.columns, "loads"), (whoosh.codec.whoosh3, "loads"), (whoosh.formats, "loads"),
-            (whoosh.filedb.structfile, "load_pickle"), (whoosh.index, "pickle"), (whoosh.index, "toc_loaders"))
-
 
 def check() -> None:
     """Raise `EngineError` (one line) if this Whoosh lacks what pfocr-search relies on."""
     missing = [f"{cls.__name__}.{name}" for cls, name in _METHODS if not callable(getattr(cls, name, None))]
-    missing += [f"{module.__name__}.{name}" for module, name in _LOADERS if not hasattr(module, name)]
     for function, names in _ATTRIBUTES:
         assigned = set(function.__code__.co_names)
         missing += [f"{function.__qualname__}: self.{n}" for n in names.split() if n not in assigned]
@@ -104,55 +93,6 @@ def check() -> None:
 
 
 check()
-
-
-# -- loading pickles safely ------------------------------------------------------------
-
-# Functions an index's schema refers to (tokenizer patterns, stemmers, key
-# functions), and the builtins pickles of plain data use.
-_FUNCTIONS = {("re", "_compile"), ("_codecs", "encode"), ("copyreg", "_reconstructor"),
-              ("whoosh.lang.porter", "stem"), ("whoosh.lang.porter2", "stem"),
-              ("pfocr_search.textkeys", "organism_key"), ("pfocr_search.textkeys", "journal_key"),
-              ("collections", "defaultdict"), ("collections", "OrderedDict"), ("array", "array")}
-_BUILTINS = {"frozenset", "set", "int", "long", "float", "complex", "bytes", "bytearray", "str", "unicode",
-             "list", "dict", "tuple", "bool", "object", "slice", "range", "xrange"}
-
-
-class SafeUnpickler(pickle.Unpickler):
-    """Loads only data, Whoosh's and pfocr-search's classes, and the few
-    functions a schema names; anything else (os.system, eval, a Whoosh
-    helper that imports by name) fails with `UnsafeIndexError`."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module in ("builtins", "__builtin__") and name in _BUILTINS or (module, name) in _FUNCTIONS:
-            return super().find_class(module, name)
-        if module.split(".")[0] in ("whoosh", "pfocr_search") and not name.startswith("_"):
-            found = super().find_class(module, name)
-            if isinstance(found, type):
-                return found
-        raise UnsafeIndexError(f"an index file asks to load {module}.{name}, which no pfocr-search index holds; "
-                               "refusing to open it (was it altered?)")
-
-
-def safe_loads(data: bytes, *args: Any, **kwargs: Any) -> Any:
-    return SafeUnpickler(io.BytesIO(data)).load()
-
-
-def safe_load(file: Any, *args: Any, **kwargs: Any) -> Any:
-    return SafeUnpickler(file).load()
-
-
-def install_safe_unpickling() -> None:
-    """Make Whoosh read every pickle in an index with `SafeUnpickler`, and
-    refuse the old table-of-contents formats (read by an unrestricted loader)."""
-    whoosh.columns.loads = safe_loads
-    whoosh.codec.whoosh3.loads = safe_loads
-    whoosh.formats.loads = safe_loads
-    whoosh.filedb.structfile.load_pickle = safe_load
-    whoosh.index.pickle = SimpleNamespace(loads=safe_loads, dumps=pickle.dumps, PicklingError=pickle.PicklingError)
-    whoosh.index.toc_loaders = {}
-
-
 install_safe_unpickling()
 
 
