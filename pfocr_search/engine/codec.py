@@ -26,6 +26,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 
 from .stored import StoredBlocksColumn
+from .terms import TermTableReader, TermTableWriter
 from .whoosh_internals import (
     BlockCodec,
     BlockLeafMatcher,
@@ -345,7 +346,8 @@ class PerDocReader(W3PerDocReader):
 
 
 class PfocrCodec(BlockCodec):
-    """Whoosh's W3 codec with array posting blocks and the per-document `PerDocWriter` and `PerDocReader`.
+    """Whoosh's W3 codec with array posting blocks, the per-document `PerDocWriter`
+    and `PerDocReader`, and the term dictionary of `terms`.
 
     Segments pickle a reference to their codec, so this class must stay
     importable under this name; a change to the block format must change
@@ -364,3 +366,9 @@ class PfocrCodec(BlockCodec):
     # every posting list is in blocks that `arrays` reads.
     def __init__(self, blocklimit=1024, compression=3, inlinelimit=1):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def table_writer(self, dbfile):
+        return TermTableWriter(dbfile)
+
+    def table_reader(self, dbfile, length: int):
+        return TermTableReader(dbfile, length)

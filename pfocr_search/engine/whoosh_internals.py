@@ -72,7 +72,8 @@ _ATTRIBUTES: tuple[tuple[Callable, str], ...] = (
     (W3LeafMatcher._goto, "_data _ids _weights _values _nextoffset _dataoffset _blocklength"),
     (W3Codec.__init__, "_blocklimit _compression _inlinelimit"),
     (W3PerDocReader.__init__, "_doccount"),
-    (W3TermsReader.__init__, "_postfile"),
+    (W3TermsReader.__init__, "_codec _dbfile _postfile _tindex _fieldmap _fieldunmap"),
+    (W3FieldWriter.__init__, "_tindex _fieldmap"),
     (SegmentReader.__init__, "_terms _perdoc"),
     (SegmentWriter.__init__, "_tempstorage"),
     (FixedBytesColumn.Reader.__init__, "_dbfile _basepos _fixedlen _default _count"),
@@ -211,7 +212,14 @@ class BlockLeafMatcher(W3LeafMatcher):
 
 
 class GroupedFieldWriter(W3FieldWriter):
-    """Whoosh's field writer, taking a `TermPool`'s postings a term at a time."""
+    """Whoosh's field writer, taking a `TermPool`'s postings a term at a time
+    and writing its terms to the codec's `table_writer` (see `terms`)."""
+
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        # Whoosh's hash writer has written its 13-byte header; the table follows it.
+        self._tindex = codec.table_writer(self._tindex.dbfile)
+        self._fieldmap = self._tindex.extras["fieldmap"] = {}
 
     def add_postings(self, schema, lengths, items):
         if not isinstance(items, TermGroups):
@@ -239,6 +247,18 @@ class StoredColumnWriter(W3PerDocWriter):
         super()._create_column(fieldname, self.stored_column if fieldname == "_stored" else column)
 
 
+class TableTermsReader(W3TermsReader):
+    """Whoosh's terms reader over the codec's `table_reader` instead of its hash file."""
+
+    def __init__(self, codec, dbfile, length, postfile):
+        self._codec, self._dbfile, self._postfile = codec, dbfile, postfile
+        self._tindex = codec.table_reader(dbfile, length)
+        self._fieldmap = self._tindex.extras["fieldmap"]
+        self._fieldunmap = [None] * len(self._fieldmap)
+        for fieldname, number in self._fieldmap.items():
+            self._fieldunmap[number] = fieldname
+
+
 class BlockCodec(W3Codec):
     """Whoosh's W3 codec, blocks by `writer_class`/`matcher_class`, per-document data by `perdoc_` classes."""
 
@@ -249,6 +269,17 @@ class BlockCodec(W3Codec):
 
     def per_document_writer(self, storage, segment):
         return self.perdoc_writer_class(self, storage, segment)
+
+    def table_writer(self, dbfile):
+        raise NotImplementedError
+
+    def table_reader(self, dbfile, length: int):
+        raise NotImplementedError
+
+    def terms_reader(self, storage, segment):
+        name = segment.make_filename(self.TERMS_EXT)
+        postfile = segment.open_file(storage, self.POSTS_EXT)
+        return TableTermsReader(self, storage.open_file(name), storage.file_length(name), postfile)
 
     def field_writer(self, storage, segment):
         return GroupedFieldWriter(self, storage, segment)

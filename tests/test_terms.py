@@ -1,0 +1,93 @@
+"""The term dictionary answers as Whoosh's ordered hash file does, for the same entries."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+
+from pfocr_search.engine import terms
+from pfocr_search.errors import IndexNotFoundError
+
+# Keys as the codec writes them: a 2-byte field number, then the term; long
+# shared prefixes (organism-qualified genes, figids) and keys longer than 255.
+_KEYS = st.builds(lambda field, text: field.to_bytes(2, "big") + text,
+                  st.integers(0, 3), st.binary(max_size=40) | st.binary(min_size=250, max_size=300))
+_ENTRIES = st.dictionaries(_KEYS, st.binary(min_size=1, max_size=40), max_size=120)
+
+
+def _both(entries: dict[bytes, bytes]):
+    storage = RamStorage()
+    for name, writer in (("ours", terms.TermTableWriter), ("whoosh", OrderedHashWriter)):
+        table = writer(storage.create_file(name))
+        table.extras["fieldmap"] = {"a": 0, "b": 1}
+        for key in sorted(entries):
+            table.add(key, entries[key])
+        table.close()
+    return (terms.TermTableReader(storage.open_file("ours"), storage.file_length("ours")),
+            OrderedHashReader(storage.open_file("whoosh"), storage.file_length("whoosh")))
+
+
+def _walk(table, key):
+    """What Whoosh's field cursor does: find, then step from value end to value end."""
+    out, pos = [], table.closest_key_pos(key)
+    while pos is not None:
+        found = table.key_and_range_at(pos)
+        if found is None:
+            break
+        k, datapos, datalen = found
+        out.append((k, table.dbfile.get(datapos, datalen)))
+        pos = datapos + datalen
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(_ENTRIES, st.lists(_KEYS, max_size=10))
+def test_lookups_and_ordered_walks_match_whoosh(entries, probes):
+    ours, whoosh = _both(entries)
+    assert ours.extras["fieldmap"] == whoosh.extras["fieldmap"]
+    assert list(ours.items()) == list(whoosh.items()) == sorted(entries.items())
+    assert list(ours.keys()) == list(whoosh.keys())
+    for key in list(entries)[:10] + probes + [b"", b"\xff\xff\xff"]:
+        assert (key in ours) == (key in whoosh)
+        if key in entries:
+            assert ours[key] == entries[key]
+            datapos, datalen = ours.range_for_key(key)
+            assert ours.dbfile.get(datapos, datalen) == entries[key]
+        else:
+            with pytest.raises(KeyError):
+                ours[key]
+        assert list(ours.keys_from(key)) == list(whoosh.keys_from(key))
+        assert list(ours.items_from(key)) == list(whoosh.items_from(key))
+        assert (ours.closest_key_pos(key) is None) == (whoosh.closest_key_pos(key) is None)
+        assert _walk(ours, key) == list(whoosh.items_from(key))
+
+
+def test_keys_must_increase():
+    table = terms.TermTableWriter(RamStorage().create_file("t"))
+    table.add(b"\x00\x01b", b"v")
+    with pytest.raises(ValueError, match="keys must increase"):
+        table.add(b"\x00\x01a", b"v")
+
+
+def test_a_file_that_is_not_a_term_table_is_one_clear_error():
+    storage = RamStorage()
+    table = OrderedHashWriter(storage.create_file("whoosh"))
+    table.add(b"\x00\x01a", b"v")
+    table.close()
+    with pytest.raises(IndexNotFoundError, match="rebuild the index"):
+        terms.TermTableReader(storage.open_file("whoosh"), storage.file_length("whoosh"))
+
+
+def test_smaller_than_whoosh_for_gene_like_terms():
+    genes = {b"\x00\x07" + f"homo sapiens|GENE{i:05d}".encode(): bytes(35) for i in range(5000)}
+    storage, sizes = RamStorage(), {}
+    for name, writer in (("ours", terms.TermTableWriter), ("whoosh", OrderedHashWriter)):
+        table = writer(storage.create_file(name))
+        for key in sorted(genes):
+            table.add(key, genes[key])
+        table.close()
+        sizes[name] = storage.file_length(name)
+    assert sizes["ours"] < 0.5 * sizes["whoosh"]
