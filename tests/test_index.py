@@ -386,11 +386,15 @@ def test_words_joined_by_a_hyphen_count_in_full_and_symbol_parts_at_half(sample_
     assert 'caption:"tgf b"' in symbol and re.search(r"caption:tgf \(BM25F[^\n]*boost 0\.5\)", symbol)
 
 
-@pytest.mark.parametrize("apart, together", [("ER beta", "ER-beta"), ("PPAR γ signaling", "PPAR-γ signaling"),
-                                              ("IL 6 release", "IL-6 release"), ("p 53", "p-53")])
-def test_a_letter_or_number_written_apart_belongs_to_the_word_before(sample_index, apart, together):
+@pytest.mark.parametrize("apart, together, phrase", [("ER beta", "ER-beta", '"er b"'),
+                                                      ("PPAR γ signaling", "PPAR-γ signaling", '"ppar g"'),
+                                                      ("IL 6 release", "IL-6 release", '"il 6"'),
+                                                      ("p 53", "p-53", '"p 53"')])
+def test_a_letter_or_number_written_apart_belongs_to_the_word_before(sample_index, apart, together, phrase):
     # "ER beta" searched "er" and "b", the letter matching every panel label "(B)".
-    assert sample_index.search(apart, limit=1).parsed == sample_index.search(together, limit=1).parsed
+    parsed = sample_index.search(apart, limit=1).parsed
+    assert parsed == sample_index.search(together, limit=1).parsed
+    assert f"caption:{phrase}" in parsed  # one concept: its phrase, not a word and a lone letter
 
 
 def test_a_letter_alone_or_after_a_number_stays_a_word(sample_index):

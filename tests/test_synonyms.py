@@ -125,3 +125,18 @@ def test_the_synonym_table_is_the_same_whatever_the_hash_seed(tmp_path):
                        check=True, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, timeout=300)
         tables.append(next(out.glob("gen-*/synonym-table.json")).read_bytes())
     assert tables[0] == tables[1] == tables[2]
+
+
+def test_a_greek_letter_written_apart_joins_a_word_the_corpus_defines(tmp_path, sample_dir):
+    # Synonyms had wrapped "ER" before the letter could join it, so "ER beta"
+    # searched "er" (and endoplasmic reticulum) and a "b" matching panel labels.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in (1, 2):
+        _figure(sample_dir, corpus, f"PMC100{n}__def", "Estrogen acts through the estrogen receptor (ER) here.")
+    _figure(sample_dir, corpus, "PMC1003__beta", "ER-beta signals in colon cells.", "ER-beta in the colon")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        assert ix.synonyms("ER")
+        parsed = ix.search("ER beta", limit=1).parsed
+        assert 'caption:"er b"' in parsed and "caption:b " not in parsed + " "
+        assert ix.search("ER beta", limit=1)[0].figid == "PMC1003__beta"

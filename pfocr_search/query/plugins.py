@@ -112,23 +112,29 @@ class LetterSuffixPlugin(qparser.Plugin):
     """A Greek letter or a number written apart from the word it belongs to
     ("ER beta", "PPAR gamma", "IL 6", "p 53") is read as written together
     ("ER-beta"): one concept, not a word and a letter that matches every
-    panel label "(B)".  Runs after field names are attached (100) and before
-    words are copied to every field (110)."""
+    panel label "(B)".  Runs after field names are attached (100), before
+    synonyms (105: "ER" has one, "ER-beta" none) and before words are copied
+    to every field (110)."""
 
     def filters(self, parser):
-        return [(self.join_suffixes, 107)]
+        return [(self.join_suffixes, 104)]
 
     def join_suffixes(self, parser, group):
         out = group.empty_copy()
         for node in group:
             if isinstance(node, syntax.GroupNode):
                 node = self.join_suffixes(parser, node)
-            elif out and _joins(out[-1], node):
-                word = out.pop()
-                joined = syntax.WordNode(f"{word.text}-{node.text}")
-                joined.fieldname, joined.boost = word.fieldname, word.boost
-                joined.startchar, joined.endchar = word.startchar, node.endchar
-                node = joined
+            else:
+                # Whitespace is still in the group here (dropped at 500).
+                before = len(out)
+                while before and isinstance(out[before - 1], syntax.Whitespace):
+                    before -= 1
+                if before and _joins(out[before - 1], node):
+                    word, suffix = out[before - 1], node
+                    del out[before - 1:]
+                    node = syntax.WordNode(f"{word.text}-{suffix.text}")
+                    node.fieldname, node.boost = word.fieldname, word.boost
+                    node.startchar, node.endchar = word.startchar, suffix.endchar
             out.append(node)
         return out
 
