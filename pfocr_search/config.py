@@ -38,6 +38,7 @@ ANALYZERS = ("stemmed", "text", "gene")
 #: so an index built before a structural change asks to be rebuilt.
 STRUCTURE_VERSION = 10
 OPERATORS = ("and", "or")
+COORDINATION_WEIGHTS = ("idf", "equal")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -55,6 +56,8 @@ class SearchConfig:
     default_operator: str = "or"
     #: Exponent of the share of query words a figure matches, applied to its score.
     coordination: float = 1.0
+    #: What a query word counts for in that share: "idf" (rarer words more) or "equal".
+    coordination_weight: str = "equal"
     #: Weight, relative to a direct match, of genes a query word names as a family or alias.
     gene_alias_boost: float = 1.0
     #: Weight of adjacent query words found as a phrase in a title or caption (0: none).
@@ -208,13 +211,15 @@ def _parse_fields(data: Any) -> dict[str, FieldConfig]:
 
 def _parse_search(data: Any) -> SearchConfig:
     data = _expect_mapping(data, "search")
-    _check_keys(data, ("default_operator", "coordination", "gene_alias_boost", "proximity", "compound_parts", "limit",
-                       "snippet_chars"), "search")
+    _check_keys(data, ("default_operator", "coordination", "coordination_weight", "gene_alias_boost", "proximity",
+                       "compound_parts", "limit", "snippet_chars"), "search")
     defaults = SearchConfig()
     return SearchConfig(
         default_operator=_choice(data.get("default_operator", defaults.default_operator), OPERATORS,
                                  "search.default_operator"),
         coordination=float(_number(data.get("coordination", defaults.coordination), "search.coordination")),
+        coordination_weight=_choice(data.get("coordination_weight", defaults.coordination_weight),
+                                    COORDINATION_WEIGHTS, "search.coordination_weight"),
         gene_alias_boost=float(_number(data.get("gene_alias_boost", defaults.gene_alias_boost),
                                        "search.gene_alias_boost")),
         proximity=float(_number(data.get("proximity", defaults.proximity), "search.proximity")),

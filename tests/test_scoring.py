@@ -179,20 +179,25 @@ def test_top_breaks_ties_by_document_number(single):
         assert matches.top(k) == everything[:k]
 
 
+@pytest.mark.parametrize("weighting", ["idf", "equal"])
 @pytest.mark.parametrize("text", ["jak stat signaling", "wnt notch hedgehog pathway", "stat3 jak1 il6"])
-def test_coordination_scales_by_share_of_words_matched(single, text):
+def test_coordination_scales_by_share_of_words_matched(single, text, weighting):
     searcher, config = single
     power = config.search.coordination
-    assert power == 3
+    assert power == 3 and config.search.coordination_weight == "idf"
+    config = dataclasses.replace(config, search=dataclasses.replace(config.search, coordination_weight=weighting))
     plain = score(searcher, parse_query(build_parser(searcher.schema, _plain(config)), text))
     q = parse_query(build_parser(searcher.schema, config), text)
     assert isinstance(q, WordCoordOr)
     coordinated = score(searcher, q)
     words = [set(searcher.docs_for_query(sub)) for sub in q.subqueries]
+    n = searcher.doc_count_all()
+    # A word counts its BM25 idf over the figures it matches in any field, or 1.
+    weights = [math.log(1 + (n - len(w) + 0.5) / (len(w) + 0.5)) if weighting == "idf" else 1.0 for w in words]
     assert coordinated.count == plain.count > 0
     shares = set()
     for doc in np.flatnonzero(plain.mask).tolist():
-        share = sum(doc in w for w in words) / len(words)
-        shares.add(share)
+        share = sum(weight for w, weight in zip(words, weights) if doc in w) / sum(weights)
+        shares.add(round(share, 9))
         assert math.isclose(coordinated.scores[doc], plain.scores[doc] * share ** power, rel_tol=1e-12)
     assert len(shares) > 1  # the query exercises partial matches

@@ -22,6 +22,7 @@ deletions), these arrays do not.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,16 +38,20 @@ _NULL = type(query.NullQuery)
 
 class WordCoordOr(query.Or):
     """OR over a query's words, each figure's score multiplied by
-    (words it matches / words in the query) ** `power`.
+    (words it matches / words in the query) ** `power`, each word counting 1
+    or, with `idf_weighted`, its idf over the figures it matches.
 
     A word's BM25 scores from several fields add up, so a common word in a
     boosted title ("signaling") can outweigh a rare one that matters ("Wnt");
     scaling by the share of words matched (Lucene's classic coordination
-    factor) puts figures that match all the words first.  Whoosh's matchers
-    score it as a plain OR; `score()` applies the factor.
+    factor) puts figures that match all the words first.  Counting words by
+    idf keeps that from punishing a figure about "AMPK" that never says
+    "signaling" as hard as one that says "signaling" but never "AMPK".
+    Whoosh's matchers score it as a plain OR; `score()` applies the factor.
     """
 
     power = 1.0
+    idf_weighted = False
 
 
 @dataclass
@@ -232,6 +237,7 @@ def _or(s: _Scorer, q: query.Or) -> Matches:
     out = s.empty()
     coordinated = s.scored and isinstance(q, WordCoordOr) and len(q.subqueries) > 1
     matched = np.zeros(s.size) if coordinated else None
+    total = 0.0
     for sub in q.subqueries:
         # A term's postings are added where they fall: materialising each of
         # a query's dozens of field terms as a dense vector cost more than
@@ -242,17 +248,29 @@ def _or(s: _Scorer, q: query.Or) -> Matches:
             if s.scored:
                 out.scores[ids] += scores
             if coordinated:
-                matched[ids] += 1
+                weight = word_weight(q, len(ids), s.size)
+                matched[ids] += weight
+                total += weight
             continue
         part = s.run(sub)
         out.mask |= part.mask
         if s.scored:
             out.scores += part.scores
         if coordinated:
-            matched += part.mask
+            weight = word_weight(q, part.count, s.size)
+            matched += part.mask * weight
+            total += weight
     if coordinated:
-        out.scores *= (matched / len(q.subqueries)) ** q.power
+        out.scores *= (matched / total) ** q.power
     return _boosted(q, out)
+
+
+def word_weight(q: WordCoordOr, df: int, n: int) -> float:
+    """What a query word matching `df` of `n` figures counts for in `q`'s
+    coordination: 1, or its BM25 idf."""
+    if not q.idf_weighted:
+        return 1.0
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 def _and(s: _Scorer, q: query.And) -> Matches:

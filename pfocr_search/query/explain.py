@@ -19,7 +19,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from ..engine.arrays import field_lengths, term_postings
-from ..engine.evaluation import Matches, WordCoordOr, score
+from ..engine.evaluation import Matches, WordCoordOr, score, word_weight
 from .results import SearchResults
 
 
@@ -93,11 +93,18 @@ class Explainer:
         return f"{node.fieldname}:{node.text}"
 
     def _coordination(self, node: WordCoordOr, docnum: int) -> Explanation:
-        matched = sum(bool(self._scored(child).mask[docnum]) for child in node.subqueries)
-        total = len(node.subqueries)
+        size = self.searcher.reader().doc_count_all()
+        weights = [(child, word_weight(node, self._scored(child).count, size)) for child in node.subqueries]
+        matched = sum(w for child, w in weights if self._scored(child).mask[docnum])
+        total = sum(w for _, w in weights)
         factor = (matched / total) ** node.power
-        return Explanation(factor, f"coordination: {matched} of {total} query words matched, "
-                                   f"({matched}/{total})^{node.power:g}, multiplies the sum")
+        words = sum(bool(self._scored(child).mask[docnum]) for child in node.subqueries)
+        if not node.idf_weighted:
+            return Explanation(factor, f"coordination: {words} of {len(weights)} query words matched, "
+                                       f"({words}/{len(weights)})^{node.power:g}, multiplies the sum")
+        return Explanation(factor, f"coordination: {words} of {len(weights)} query words matched, worth "
+                                   f"{matched:.3g} of {total:.3g} by idf, ({matched:.3g}/{total:.3g})^{node.power:g}, "
+                                   "multiplies the sum")
 
 
 def _children(node: query.Query) -> list[query.Query]:

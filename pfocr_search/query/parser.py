@@ -57,8 +57,8 @@ _TERM = re.compile(r'[^\s()"]+')
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def _coord_group(power: float) -> type:
-    query_class = type("WordCoordOr", (WordCoordOr,), {"power": power})
+def _coord_group(power: float, idf_weighted: bool) -> type:
+    query_class = type("WordCoordOr", (WordCoordOr,), {"power": power, "idf_weighted": idf_weighted})
     return type("WordCoordOrGroup", (qparser.OrGroup,), {"qclass": query_class})
 
 
@@ -136,7 +136,9 @@ class GeneAwareParser(qparser.QueryParser):
 def build_parser(schema: Schema, config: IndexConfig,
                  expand_gene: Callable[[str], Sequence[str]] | None = None) -> qparser.QueryParser:
     fields = [name for name in config.fields if name in schema]
-    group = qparser.AndGroup if config.search.default_operator == "and" else _coord_group(config.search.coordination)
+    group = qparser.AndGroup
+    if config.search.default_operator == "or":
+        group = _coord_group(config.search.coordination, config.search.coordination_weight == "idf")
     parser = GeneAwareParser(fields, schema, fieldboosts=config.boosts(), group=group, expand_gene=expand_gene,
                              gene_boost=config.search.gene_alias_boost, compound_parts=config.search.compound_parts)
     for plugin in (qparser.FieldsPlugin, qparser.OperatorsPlugin):
