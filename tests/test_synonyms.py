@@ -140,3 +140,18 @@ def test_a_greek_letter_written_apart_joins_a_word_the_corpus_defines(tmp_path, 
         parsed = ix.search("ER beta", limit=1).parsed
         assert 'caption:"er b"' in parsed and "caption:b " not in parsed + " "
         assert ix.search("ER beta", limit=1)[0].figid == "PMC1003__beta"
+
+
+def test_a_greek_letter_and_a_letter_typed_apart_are_one_unit(tmp_path, sample_dir):
+    # "nuclear factor kappa B" had read "factor-kappa" and a lone "b", so it
+    # never met the long form of NF-κB that the corpus defines.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in (1, 2):
+        _figure(sample_dir, corpus, f"PMC100{n}__def", "Cytokines activate nuclear factor-κB (NF-κB) in cells.")
+    _figure(sample_dir, corpus, "PMC1003__short", "NF-κB drives inflammation.", "NF-κB in inflammation")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        results = ix.search("nuclear factor kappa B", limit=5, explain=True)
+        assert "κB ~ NF-κB" in results.understood["synonyms"]
+        assert "PMC1003__short" in {h.figid for h in results}
+        assert "caption:b " not in results.parsed + " "

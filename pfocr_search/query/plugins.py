@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import Callable
 
 from whoosh import qparser, query
 from whoosh.fields import NUMERIC, Schema
@@ -112,31 +113,44 @@ class LetterSuffixPlugin(qparser.Plugin):
     """A Greek letter or a number written apart from the word it belongs to
     ("ER beta", "PPAR gamma", "IL 6", "p 53") is read as written together
     ("ER-beta"): one concept, not a word and a letter that matches every
-    panel label "(B)".  Runs after field names are attached (100), before
-    synonyms (105: "ER" has one, "ER-beta" none) and before words are copied
-    to every field (110)."""
+    panel label "(B)".  A Greek letter with a letter of its own after it
+    ("kappa B") is that unit instead ("kappaB", as "κB" is written), so
+    "nuclear factor kappa B" reads as the long form of NF-κB.  Runs after
+    field names are attached (100), before synonyms (105: "ER" has one,
+    "ER-beta" none) and before words are copied to every field (110)."""
 
     def filters(self, parser):
         return [(self.join_suffixes, 104)]
 
     def join_suffixes(self, parser, group):
-        out = group.empty_copy()
-        for node in group:
-            if isinstance(node, syntax.GroupNode):
-                node = self.join_suffixes(parser, node)
-            else:
-                # Whitespace is still in the group here (dropped at 500).
-                before = len(out)
-                while before and isinstance(out[before - 1], syntax.Whitespace):
-                    before -= 1
-                if before and _joins(out[before - 1], node):
-                    word, suffix = out[before - 1], node
-                    del out[before - 1:]
-                    node = syntax.WordNode(f"{word.text}-{suffix.text}")
-                    node.fieldname, node.boost = word.fieldname, word.boost
-                    node.startchar, node.endchar = word.startchar, suffix.endchar
-            out.append(node)
-        return out
+        return _joined(_joined(group, _letter_unit, lambda greek, letter: _GREEK.get(greek.lower(), greek) + letter),
+                       _joins, lambda word, suffix: f"{word}-{suffix}")
+
+
+#: Greek letter names as the letters, so a unit reads as the corpus writes it ("κB").
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",
+          "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "sigma": "σ", "omega": "ω"}
+
+
+def _joined(group, joins, glue: Callable[[str, str], str]):
+    """`group` with each word `joins(word, next)` accepts written as one word, `glue(word, next)`."""
+    out = group.empty_copy()
+    for node in group:
+        if isinstance(node, syntax.GroupNode):
+            node = _joined(node, joins, glue)
+        else:
+            # Whitespace is still in the group here (dropped at 500).
+            before = len(out)
+            while before and isinstance(out[before - 1], syntax.Whitespace):
+                before -= 1
+            if before and _apart(out[before - 1], node) and joins(out[before - 1], node):
+                word, suffix = out[before - 1], node
+                del out[before - 1:]
+                node = syntax.WordNode(glue(word.text, suffix.text))
+                node.fieldname, node.boost = word.fieldname, word.boost
+                node.startchar, node.endchar = word.startchar, suffix.endchar
+        out.append(node)
+    return out
 
 
 #: A Greek letter or a one- or two-digit number: written apart, it belongs to the word before.
@@ -144,12 +158,22 @@ LETTER_SUFFIX = re.compile(r"(?:[α-ω]|alpha|beta|gamma|delta|epsilon|zeta|eta|
                            r"|\d{1,2})", re.IGNORECASE)
 
 
-def _joins(word, suffix) -> bool:
-    """Whether `suffix` is a letter or number standing after `word`, apart from it."""
+def _apart(word, suffix) -> bool:
+    """Two words of one field, the second after the first with space between."""
     return (type(word) is syntax.WordNode and type(suffix) is syntax.WordNode and word.fieldname == suffix.fieldname
-            and None not in (word.endchar, suffix.startchar) and suffix.startchar > word.endchar
-            and LETTER_SUFFIX.fullmatch(suffix.text) is not None and LETTER_SUFFIX.fullmatch(word.text) is None
+            and None not in (word.endchar, suffix.startchar) and suffix.startchar > word.endchar)
+
+
+def _joins(word, suffix) -> bool:
+    """Whether `suffix` is a letter or number belonging to `word`."""
+    return (LETTER_SUFFIX.fullmatch(suffix.text) is not None and LETTER_SUFFIX.fullmatch(word.text) is None
             and not word.text.isdigit() and "-" not in word.text)
+
+
+def _letter_unit(greek, letter) -> bool:
+    """A Greek letter and a Latin letter after it: one unit ("kappa B" as "κB")."""
+    return (LETTER_SUFFIX.fullmatch(greek.text) is not None and not greek.text.isdigit()
+            and len(letter.text) == 1 and letter.text.isascii() and letter.text.isalpha())
 
 
 def _syntax_nodes(group):
