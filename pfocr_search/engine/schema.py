@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from whoosh.columns import VarBytesColumn
+from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..config import IndexConfig
@@ -18,6 +18,7 @@ from ..sources.model import FigureRecord
 from ..textkeys import normalize_symbol, organism_key
 from .analysis import analyzer_for, journal_analyzer, organism_analyzer
 from .codec import ArrayPositions
+from .dictcolumn import DictBytesColumn
 
 #: Field holding the whole record as JSON, for get() and hits.
 RECORD = "record"
@@ -30,11 +31,11 @@ GENE_COUNTS = "genecount"
 #: The figure's distinct gene count as a numeric column: read for every
 #: candidate of a gene-set query, so kept out of the JSON of GENE_COUNTS.
 GENE_TOTAL = "genetotal"
-#: Column of what facets count (year, journal, organisms), read per hit.
-FACETS = "facets"
+#: Columns of what facets count: year (0 if none), journal, organisms ("|"-joined).
+FACET_YEAR, FACET_JOURNAL, FACET_ORGANISMS = "facetyear", "facetjournal", "facetorganisms"
 #: Fields the query layer reads but users may not name in a query: stored
 #: blobs and columns have no terms to search (Whoosh crashed on `record:x`).
-INTERNAL_FIELDS = (RECORD, FACETS, GENE_COUNTS, GENE_TOTAL)
+INTERNAL_FIELDS = (RECORD, FACET_YEAR, FACET_JOURNAL, FACET_ORGANISMS, GENE_COUNTS, GENE_TOTAL)
 
 
 def build_schema(config: IndexConfig) -> Schema:
@@ -48,9 +49,13 @@ def build_schema(config: IndexConfig) -> Schema:
         "figtype": KEYWORD(lowercase=True, commas=True, scorable=False),
         RECORD: STORED,
         ORGANISM_GENE_KEYS: KEYWORD(commas=True, scorable=False),
-        GENE_COUNTS: COLUMN(VarBytesColumn()),
+        GENE_COUNTS: COLUMN(DictBytesColumn()),
         GENE_TOTAL: NUMERIC(int, bits=32, signed=False, sortable=True),
-        FACETS: COLUMN(VarBytesColumn()),
+        # Three columns, not one value of all three: journals and organism
+        # sets repeat, so each is stored once a segment (see `dictcolumn`).
+        FACET_YEAR: COLUMN(NumericColumn("H")),
+        FACET_JOURNAL: COLUMN(DictBytesColumn()),
+        FACET_ORGANISMS: COLUMN(DictBytesColumn()),
         "journal_name": TEXT(analyzer=journal_analyzer(), phrase=False),
     }
     for name, spec in config.fields.items():
@@ -79,8 +84,9 @@ def to_document(record: FigureRecord, config: IndexConfig) -> dict[str, Any]:
         doc[name] = record.text_of(name)
     doc.update(gene_set_fields(record))  # genes: one token per distinct gene key
     doc["journal_name"] = record.journal
-    doc[FACETS] = json.dumps({"y": record.year, "j": record.journal, "o": record.organisms},
-                             separators=(",", ":"), ensure_ascii=False).encode()
+    doc[FACET_YEAR] = record.year if record.year is not None and 0 < record.year < 1 << 16 else 0
+    doc[FACET_JOURNAL] = record.journal.encode()
+    doc[FACET_ORGANISMS] = "|".join(record.organisms).encode()
     return {k: v for k, v in doc.items() if v not in ("", None)}
 
 

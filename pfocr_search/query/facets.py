@@ -3,7 +3,6 @@ decades, years and journals."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +13,7 @@ from whoosh.searching import Searcher
 
 from ..engine.arrays import cached
 from ..engine.evaluation import matching
-from ..engine.schema import FACETS
+from ..engine.schema import FACET_JOURNAL, FACET_ORGANISMS, FACET_YEAR
 
 
 @dataclass(frozen=True)
@@ -70,17 +69,22 @@ class _FacetTable:
 
     @classmethod
     def read(cls, reader) -> "_FacetTable":
-        column = reader.column_reader(FACETS)
-        years, journals, organism_docs, organism_codes = [], [], [], []
-        journal_codes: dict[str, int] = {}
+        count = reader.doc_count_all()
+        year_column, journal_column = reader.column_reader(FACET_YEAR), reader.column_reader(FACET_JOURNAL)
+        organism_column = reader.column_reader(FACET_ORGANISMS)
+        journal_codes: dict[bytes, int] = {}
+        journals = [journal_codes.setdefault(journal_column[d], len(journal_codes)) for d in range(count)]
+        sets: dict[bytes, list[int]] = {}  # an organism set, as stored -> its organisms' codes
         organism_index: dict[str, int] = {}
-        for docnum in range(reader.doc_count_all()):
-            data = json.loads(column[docnum] or b"{}")
-            years.append(data.get("y") or 0)
-            journals.append(journal_codes.setdefault(data.get("j") or "(unknown)", len(journal_codes)))
-            for name in data.get("o") or ["(none)"]:
-                organism_docs.append(docnum)
-                organism_codes.append(organism_index.setdefault(name, len(organism_index)))
-        return cls(np.array(years, dtype=np.int64), np.array(journals, dtype=np.int64), list(journal_codes),
+        organism_docs, organism_codes = [], []
+        for docnum in range(count):
+            value = organism_column[docnum]
+            if value not in sets:
+                names = value.decode().split("|") if value else ["(none)"]
+                sets[value] = [organism_index.setdefault(name, len(organism_index)) for name in names]
+            organism_docs += [docnum] * len(sets[value])
+            organism_codes += sets[value]
+        return cls(np.array([year_column[d] for d in range(count)], dtype=np.int64),
+                   np.array(journals, dtype=np.int64), [j.decode() or "(unknown)" for j in journal_codes],
                    np.array(organism_docs, dtype=np.int64), np.array(organism_codes, dtype=np.int64),
                    list(organism_index))
