@@ -389,7 +389,9 @@ def test_words_joined_by_a_hyphen_count_in_full_and_symbol_parts_at_half(sample_
 @pytest.mark.parametrize("apart, together, phrase", [("ER beta", "ER-beta", '"er b"'),
                                                       ("PPAR γ signaling", "PPAR-γ signaling", '"ppar g"'),
                                                       ("IL 6 release", "IL-6 release", '"il 6"'),
-                                                      ("p 53", "p-53", '"p 53"')])
+                                                      ("p 53", "p-53", '"p 53"'),
+                                                      ("NF kappa B", "NF-κB", '"nf kb"'),
+                                                      ("TGF beta I receptor", "TGF-beta I receptor", '"tgf b"')])
 def test_a_letter_or_number_written_apart_belongs_to_the_word_before(sample_index, apart, together, phrase):
     # "ER beta" searched "er" and "b", the letter matching every panel label "(B)".
     parsed = sample_index.search(apart, limit=1).parsed

@@ -191,7 +191,7 @@ def test_coordination_scales_by_share_of_words_matched(single, text, weighting):
     assert isinstance(q, WordCoordOr)
     coordinated = score(searcher, q)
     words = [set(searcher.docs_for_query(sub)) for sub in q.subqueries]
-    n = searcher.doc_count_all()
+    n = searcher.doc_count()
     # A word counts its BM25 idf over the figures it matches in any field, or 1.
     weights = [math.log(1 + (n - len(w) + 0.5) / (len(w) + 0.5)) if weighting == "idf" else 1.0 for w in words]
     assert coordinated.count == plain.count > 0

@@ -152,6 +152,6 @@ def test_a_greek_letter_and_a_letter_typed_apart_are_one_unit(tmp_path, sample_d
     _figure(sample_dir, corpus, "PMC1003__short", "NF-κB drives inflammation.", "NF-κB in inflammation")
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
         results = ix.search("nuclear factor kappa B", limit=5, explain=True)
-        assert "κB ~ NF-κB" in results.understood["synonyms"]
+        assert "factor-κB ~ NF-κB" in results.understood["synonyms"]
         assert "PMC1003__short" in {h.figid for h in results}
         assert "caption:b " not in results.parsed + " "

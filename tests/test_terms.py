@@ -14,8 +14,9 @@ from pfocr_search.errors import IndexNotFoundError
 # Keys as the codec writes them: a 2-byte field number, then the term; long
 # shared prefixes (organism-qualified genes, figids) and keys longer than 255.
 _KEYS = st.builds(lambda field, text: field.to_bytes(2, "big") + text,
-                  st.integers(0, 3), st.binary(max_size=40) | st.binary(min_size=250, max_size=300))
-_ENTRIES = st.dictionaries(_KEYS, st.binary(min_size=1, max_size=40), max_size=120)
+                  st.integers(0, 3), st.binary(max_size=40) | st.binary(min_size=250, max_size=300)
+                  | st.builds(lambda b, n: b * n, st.binary(min_size=1, max_size=2), st.integers(65_530, 70_000)))
+_ENTRIES = st.dictionaries(_KEYS, st.binary(min_size=1, max_size=40) | st.just(b"v" * 70_000), max_size=120)
 
 
 def _both(entries: dict[bytes, bytes]):
@@ -91,3 +92,17 @@ def test_smaller_than_whoosh_for_gene_like_terms():
         table.close()
         sizes[name] = storage.file_length(name)
     assert sizes["ours"] < 0.5 * sizes["whoosh"]
+
+
+def test_a_record_with_a_word_longer_than_65535_characters_is_indexed(tmp_path, sample_dir):
+    # Entry lengths had been 2 bytes: one such word aborted every build and update.
+    from pfocr_search import FigureIndex
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    figure = sorted((sample_dir / "old").glob("*.md"))[0]
+    text = figure.read_text("utf-8").replace("caption: ", "caption: " + "x" * 70_000 + " ", 1)
+    (corpus / figure.name).write_text(text, "utf-8")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        assert len(ix) == 1 and ix.get(figure.stem).caption.startswith("x" * 70_000)
+        assert [h.figid for h in ix.search("caption:xxxxxxxx*")] == [figure.stem]  # read back from the table

@@ -104,6 +104,27 @@ def test_incremental_result_equals_a_full_rebuild(indexed, tmp_path):
         assert len(ix) == len(fresh) == 49
 
 
+def test_coordination_after_deletions_weighs_words_as_a_rebuild_does(indexed, tmp_path):
+    # A word's idf in coordination had counted deleted figures in the total but
+    # not among the figures holding it, so common words weighed far more until
+    # Whoosh merged the segment.
+    corpus, _, ix = indexed
+    for path in sorted((corpus / "old").glob("*.md"))[:12]:
+        path.unlink()
+    ix.update([corpus])
+    text = "apoptosis signaling pathway"
+
+    def coordination(index):
+        results = index.search(text, limit=50, explain=True)
+        return {h.figid: results.explanations[h.figid].details[-1].value for h in results}
+
+    with FigureIndex.build([corpus], tmp_path / "fresh") as fresh:
+        ours, rebuilt = coordination(ix), coordination(fresh)
+        assert ours.keys() == rebuilt.keys() and len(ours) > 3
+        assert all(ours[f] == pytest.approx(rebuilt[f], rel=1e-9) for f in ours)
+        assert len(set(rebuilt.values())) > 1  # partial matches are weighed
+
+
 def test_changed_genes_tsv_reindexes_the_figure_and_its_genes(indexed):
     corpus, _, ix = indexed
     tsv = corpus / DATA / "PMC10038327__uxac107f0004-genes.tsv"

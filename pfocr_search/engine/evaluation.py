@@ -100,6 +100,8 @@ class _Scorer:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
+        # Postings here skip deleted documents, so a word's idf counts live ones on both sides.
+        self.live_count = self.reader.doc_count()
         self.scored = scored
         self.weighting = searcher.weighting
         if scored and not isinstance(self.weighting, ArrayBM25F):
@@ -248,7 +250,7 @@ def _or(s: _Scorer, q: query.Or) -> Matches:
             if s.scored:
                 out.scores[ids] += scores
             if coordinated:
-                weight = word_weight(q, len(ids), s.size)
+                weight = word_weight(q, len(ids), s.live_count)
                 matched[ids] += weight
                 total += weight
             continue
@@ -257,7 +259,7 @@ def _or(s: _Scorer, q: query.Or) -> Matches:
         if s.scored:
             out.scores += part.scores
         if coordinated:
-            weight = word_weight(q, part.count, s.size)
+            weight = word_weight(q, part.count, s.live_count)
             matched += part.mask * weight
             total += weight
     if coordinated:

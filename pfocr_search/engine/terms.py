@@ -32,8 +32,12 @@ from ..errors import IndexNotFoundError
 BLOCK = 16
 _MAGIC = b"PFT1"
 # Entry: bytes shared with the previous key (0 at a block's start), suffix
-# length, value length; then the suffix and the value.
+# length, value length; then the suffix and the value.  A length of _LONG or
+# more is written as _LONG, with the length in 4 bytes after the entry head
+# (no analyzer caps a token's length: one journal name is one token).
 _ENTRY = struct.Struct("<BHH")
+_LONG = 0xFFFF
+_LENGTH = struct.Struct("<I")
 # Footer: where the block positions, first-key offsets, first keys and extras
 # start; entry count; magic.
 _FOOTER = struct.Struct("<QQQQQ4s")
@@ -70,7 +74,10 @@ class TermTableWriter:
             self.positions.append(self.dbfile.tell())
             self.firsts.append(key)
         suffix = key[shared:]
-        self.dbfile.write(_ENTRY.pack(shared, len(suffix), len(value)) + suffix + value)
+        lengths = [len(suffix), len(value)]
+        head = _ENTRY.pack(shared, *(min(n, _LONG) for n in lengths))
+        head += b"".join(_LENGTH.pack(n) for n in lengths if n >= _LONG)
+        self.dbfile.write(head + suffix + value)
         self.lastkey = key
         self.count += 1
 
@@ -187,8 +194,13 @@ class TermTableReader:
         entries, at, key, size = [], 0, b"", _ENTRY.size
         while at < len(data):
             shared, suffix_length, value_length = _ENTRY.unpack_from(data, at)
-            key = key[:shared] + data[at + size:at + size + suffix_length]
-            datapos = at + size + suffix_length
+            body = at + size
+            if suffix_length == _LONG:
+                suffix_length, body = _LENGTH.unpack_from(data, body)[0], body + _LENGTH.size
+            if value_length == _LONG:
+                value_length, body = _LENGTH.unpack_from(data, body)[0], body + _LENGTH.size
+            key = key[:shared] + data[body:body + suffix_length]
+            datapos = body + suffix_length
             entries.append((key, start + datapos, value_length, start + at))
             at = datapos + value_length
         return entries

@@ -93,7 +93,7 @@ class Explainer:
         return f"{node.fieldname}:{node.text}"
 
     def _coordination(self, node: WordCoordOr, docnum: int) -> Explanation:
-        size = self.searcher.reader().doc_count_all()
+        size = self.searcher.reader().doc_count()  # live figures, as `score` counts them
         weights = [(child, word_weight(node, self._scored(child).count, size)) for child in node.subqueries]
         matched = sum(w for child, w in weights if self._scored(child).mask[docnum])
         total = sum(w for _, w in weights)

@@ -113,9 +113,10 @@ class LetterSuffixPlugin(qparser.Plugin):
     """A Greek letter or a number written apart from the word it belongs to
     ("ER beta", "PPAR gamma", "IL 6", "p 53") is read as written together
     ("ER-beta"): one concept, not a word and a letter that matches every
-    panel label "(B)".  A Greek letter with a letter of its own after it
-    ("kappa B") is that unit instead ("kappaB", as "κB" is written), so
-    "nuclear factor kappa B" reads as the long form of NF-κB.  Runs after
+    panel label "(B)".  "kappa B" is one unit, κB, as in NF-κB and IκB
+    ("nuclear factor kappa B" then reads as the long form of NF-κB, "NF kappa
+    B" as NF-κB); other letters after a Greek letter stay apart ("TGF beta I
+    receptor" is TGF-β's type I receptor, not TGFBI).  Runs after
     field names are attached (100), before synonyms (105: "ER" has one,
     "ER-beta" none) and before words are copied to every field (110)."""
 
@@ -153,9 +154,9 @@ def _joined(group, joins, glue: Callable[[str, str], str]):
     return out
 
 
-#: A Greek letter or a one- or two-digit number: written apart, it belongs to the word before.
+#: A Greek letter, κB, or a one- or two-digit number: written apart, it belongs to the word before.
 LETTER_SUFFIX = re.compile(r"(?:[α-ω]|alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|sigma|omega"
-                           r"|\d{1,2})", re.IGNORECASE)
+                           r"|κb|\d{1,2})", re.IGNORECASE)
 
 
 def _apart(word, suffix) -> bool:
@@ -171,9 +172,8 @@ def _joins(word, suffix) -> bool:
 
 
 def _letter_unit(greek, letter) -> bool:
-    """A Greek letter and a Latin letter after it: one unit ("kappa B" as "κB")."""
-    return (LETTER_SUFFIX.fullmatch(greek.text) is not None and not greek.text.isdigit()
-            and len(letter.text) == 1 and letter.text.isascii() and letter.text.isalpha())
+    """"kappa B" (or "κ B"): one unit, κB."""
+    return greek.text.lower() in ("kappa", "κ") and letter.text in ("B", "b")
 
 
 def _syntax_nodes(group):
