@@ -106,3 +106,20 @@ def test_a_record_with_a_word_longer_than_65535_characters_is_indexed(tmp_path, 
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
         assert len(ix) == 1 and ix.get(figure.stem).caption.startswith("x" * 70_000)
         assert [h.figid for h in ix.search("caption:xxxxxxxx*")] == [figure.stem]  # read back from the table
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 2**31), st.integers(0, 2**31), st.integers(0, 10**6), st.integers(0, 2**40),
+       st.integers(1, 2**31 - 1), st.one_of(st.integers(0, 2**20).map(float), st.floats(0.5, 1e6, width=32)),
+       st.one_of(st.none(), st.integers(1, 10**6)), st.integers(0, 10**6))
+def test_term_info_reads_back_as_whoosh_reads_its_own(df, minid, span, offset, length, weight, minlength, maxlength):
+    from whoosh.codec.whoosh3 import W3TermInfo
+
+    info = W3TermInfo(weight, df, minlength, maxlength, weight / 2, minid, minid + span)
+    info.set_extent(offset, length)
+    ours = terms.unpack_terminfo(terms.pack_terminfo(info))
+    whoosh = W3TermInfo.from_bytes(info.to_bytes())
+    for name in ("weight", "doc_frequency", "min_length", "max_length", "max_weight", "min_id", "max_id"):
+        assert getattr(ours, name)() == getattr(whoosh, name)(), name
+    assert ours.extent() == (offset, length)
+    assert len(terms.pack_terminfo(info)) < len(info.to_bytes())

@@ -26,7 +26,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 
 from .stored import StoredBlocksColumn
-from .terms import TermTableReader, TermTableWriter
+from .terms import TermTableReader, TermTableWriter, pack_terminfo, unpack_terminfo
 from .whoosh_internals import (
     BlockCodec,
     BlockLeafMatcher,
@@ -372,3 +372,9 @@ class PfocrCodec(BlockCodec):
 
     def table_reader(self, dbfile, length: int):
         return TermTableReader(dbfile, length)
+
+    def pack_terminfo(self, terminfo) -> bytes:
+        return pack_terminfo(terminfo)
+
+    def unpack_terminfo(self, data: bytes):
+        return unpack_terminfo(data)

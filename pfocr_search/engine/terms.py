@@ -24,6 +24,8 @@ from bisect import bisect_right
 from typing import Any, Iterator
 
 import numpy as np
+from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..errors import IndexNotFoundError
 
@@ -226,3 +228,60 @@ class TermTableReader:
         for k, datapos, datalen in self._entries(self._block_of(key)):
             if k >= key:
                 yield k, datapos, datalen
+
+
+# -- term info --------------------------------------------------------------------------
+
+_WEIGHTS = struct.Struct("<ff")
+
+
+def pack_terminfo(info: W3TermInfo) -> bytes:
+    """A term's info in about 15 bytes (Whoosh's takes 35): whole-number
+    weights (a flag), length bytes as Whoosh encodes them, then document
+    frequency, first id + 1 (0: none), last id - first id, posting offset and
+    length, and the two weights, as varints (float32 weights follow if not whole)."""
+    if info.is_inlined():
+        raise ValueError("the codec never inlines postings in the term dictionary")
+    weight, maxweight, minid, maxid = info.weight(), info.max_weight(), info.min_id(), info.max_id()
+    whole = all(float(w).is_integer() and 0 <= w < 1 << 32 for w in (weight, maxweight))
+    minlength = info.min_length()
+    head = bytes([whole, 0 if minlength is None else length_to_byte(minlength), length_to_byte(info.max_length())])
+    offset, length = info.extent()
+    numbers = [info.doc_frequency(), 0 if minid is None else minid + 1,
+               0 if minid is None else maxid - minid, offset, length]
+    if whole:
+        numbers += [int(weight), int(maxweight)]
+    tail = b"" if whole else _WEIGHTS.pack(weight, maxweight)
+    return head + b"".join(map(_varint, numbers)) + tail
+
+
+def unpack_terminfo(data: bytes) -> W3TermInfo:
+    """What `pack_terminfo` packed, as Whoosh's W3TermInfo would read it back."""
+    whole = data[0]
+    numbers, at = [], 3
+    for _ in range(7 if whole else 5):
+        value, shift = 0, 0
+        while True:
+            byte = data[at]
+            at += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                break
+        numbers.append(value)
+    df, first, span, offset, length = numbers[:5]
+    weight, maxweight = (float(numbers[5]), float(numbers[6])) if whole else _WEIGHTS.unpack_from(data, at)
+    minid = first - 1 if first else None
+    info = W3TermInfo(weight, df, byte_to_length(data[1]), byte_to_length(data[2]), maxweight, minid,
+                      None if minid is None else minid + span)
+    info.set_extent(offset, length)
+    return info
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)

@@ -22,14 +22,11 @@ from array import array
 from typing import Any, Callable, Iterator
 
 import whoosh
-import whoosh.codec.whoosh3
 import whoosh.columns
-import whoosh.filedb.structfile
-import whoosh.formats
-import whoosh.index
 from whoosh.codec.whoosh3 import (
     WHOOSH3_HEADER_MAGIC,
     W3Codec,
+    W3FieldCursor,
     W3FieldWriter,
     W3LeafMatcher,
     W3PerDocReader,
@@ -40,9 +37,9 @@ from whoosh.codec.whoosh3 import (
 from whoosh.columns import FixedBytesColumn
 from whoosh.index import TOC
 from whoosh.query import MultiTerm, NumericRange
-from whoosh.reading import SegmentReader
+from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.scoring import BM25F
-from whoosh.system import _INT_SIZE
+from whoosh.system import _INT_SIZE, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -73,7 +70,8 @@ _ATTRIBUTES: tuple[tuple[Callable, str], ...] = (
     (W3Codec.__init__, "_blocklimit _compression _inlinelimit"),
     (W3PerDocReader.__init__, "_doccount"),
     (W3TermsReader.__init__, "_codec _dbfile _postfile _tindex _fieldmap _fieldunmap"),
-    (W3FieldWriter.__init__, "_tindex _fieldmap"),
+    (W3FieldWriter.__init__, "_tindex _fieldmap _fieldid _btext"),
+    (W3FieldCursor.__init__, "_tindex _pos _datapos _datalen"),
     (SegmentReader.__init__, "_terms _perdoc"),
     (SegmentWriter.__init__, "_tempstorage"),
     (FixedBytesColumn.Reader.__init__, "_dbfile _basepos _fixedlen _default _count"),
@@ -99,24 +97,19 @@ install_safe_unpickling()
 
 # -- posting blocks ------------------------------------------------------------
 
-#: A posting block's info: count, last id, max weight (weights are float32
-#: already), min and max field length as Whoosh's length bytes.
+#: A posting block's info: count, last id, max weight (float32), min and max field length bytes.
 BLOCK_INFO = struct.Struct("<HIfBB")
 
 
 class BlockPostingsWriter(W3PostingsWriter):
-    """Whoosh's posting writer with the block's bytes made by `encode_block`.
-
-    Each block is [int size][block info][data], as Whoosh's own, but the info
-    (count, last id, max weight, min and max length bytes) is a 12-byte struct
-    rather than a pickle of about 27 (most terms have one block); the data is
-    whatever `encode_block(ids, weights, values, format)` returns."""
+    """Whoosh's posting writer with the block's bytes made by `encode_block`: each block is
+    [int size][block info][data], as Whoosh's own, but the info is `BLOCK_INFO`'s 12 bytes
+    rather than a pickle of about 27 (most terms have one block)."""
 
     def encode_block(self, ids, weights, values: list[bytes], format_) -> bytes:
         raise NotImplementedError
 
-    # Whoosh's add_posting checks every argument's type; the writer's own
-    # pool is the only caller, and the checks were ~10% of writing postings.
+    # Whoosh's checks every argument's type: ~10% of writing postings, for the pool's own calls.
     def add_posting(self, id_, weight, vbytes, length=None):
         if len(self._ids) >= self._blocklimit:
             self._write_block()
@@ -221,6 +214,10 @@ class GroupedFieldWriter(W3FieldWriter):
         self._tindex = codec.table_writer(self._tindex.dbfile)
         self._fieldmap = self._tindex.extras["fieldmap"] = {}
 
+    def finish_term(self):
+        terminfo = self._codec.pack_terminfo(self._postwriter.finish_postings())
+        self._tindex.add(pack_ushort(self._fieldid) + self._btext, terminfo)
+
     def add_postings(self, schema, lengths, items):
         if not isinstance(items, TermGroups):
             return super().add_postings(schema, lengths, items)
@@ -258,9 +255,49 @@ class TableTermsReader(W3TermsReader):
         for fieldname, number in self._fieldmap.items():
             self._fieldunmap[number] = fieldname
 
+    # Term infos as the codec's `pack_terminfo` wrote them; a missing term: KeyError, as SegmentReader expects.
+    def term_info(self, fieldname, tbytes):
+        try:
+            return self._info(fieldname, tbytes)
+        except KeyError:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
+
+    def _info(self, fieldname, tbytes):
+        return self._codec.unpack_terminfo(self._tindex[self._keycoder(fieldname, tbytes)])
+
+    def frequency(self, fieldname, tbytes):
+        return self._info(fieldname, tbytes).weight()
+
+    def doc_frequency(self, fieldname, tbytes):
+        return self._info(fieldname, tbytes).doc_frequency()
+
+    def items(self):
+        return self._decoded(self._tindex.items())
+
+    def items_from(self, fieldname, prefix):
+        return self._decoded(self._tindex.items_from(self._keycoder(fieldname, prefix)))
+
+    def _decoded(self, pairs):
+        return ((self._keydecoder(k), self._codec.unpack_terminfo(v)) for k, v in pairs)
+
+    def cursor(self, fieldname, fieldobj):
+        return TableFieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj, self._codec)
+
+
+class TableFieldCursor(W3FieldCursor):
+    def __init__(self, tindex, fieldname, keycoder, keydecoder, fieldobj, codec):
+        self._codec = codec
+        super().__init__(tindex, fieldname, keycoder, keydecoder, fieldobj)
+
+    def term_info(self):
+        if self._pos is not None:
+            return self._codec.unpack_terminfo(self._tindex.dbfile.get(self._datapos, self._datalen))
+
 
 class BlockCodec(W3Codec):
-    """Whoosh's W3 codec, blocks by `writer_class`/`matcher_class`, per-document data by `perdoc_` classes."""
+    """Whoosh's W3 codec, blocks by `writer_class`/`matcher_class`, per-document data by `perdoc_` classes;
+    a subclass gives the term dictionary: `table_writer(dbfile)`, `table_reader(dbfile, length)`, and
+    `pack_terminfo(terminfo)`/`unpack_terminfo(bytes)` for what it stores of each term."""
 
     writer_class: type[BlockPostingsWriter]
     matcher_class: type[BlockLeafMatcher]
@@ -269,12 +306,6 @@ class BlockCodec(W3Codec):
 
     def per_document_writer(self, storage, segment):
         return self.perdoc_writer_class(self, storage, segment)
-
-    def table_writer(self, dbfile):
-        raise NotImplementedError
-
-    def table_reader(self, dbfile, length: int):
-        raise NotImplementedError
 
     def terms_reader(self, storage, segment):
         name = segment.make_filename(self.TERMS_EXT)
@@ -308,8 +339,6 @@ def segment_perdoc(reader: SegmentReader) -> W3PerDocReader:
 def raw_postings(reader: SegmentReader, terminfo) -> bytes:
     """A term's whole posting list as stored: [magic] then blocks."""
     offset, length = terminfo.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct.unpack's tuple
-        length = length[0]
     return reader._terms._postfile.get(offset, length)
 
 
