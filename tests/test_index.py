@@ -410,6 +410,24 @@ def test_function_words_are_not_searched(sample_index):
     assert ":it" not in parsed and "both" not in parsed and "which" not in parsed and "receptor" in parsed
 
 
+def test_a_misspelt_greek_letter_is_corrected_to_the_letter(tmp_path, sample_dir):
+    # The index holds Greek letters folded ("λ" as "l"), never their names,
+    # so "lamda" had been corrected to the gene LAMP1.
+    seed = next((sample_dir / "seed").glob("*.md"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, caption in (("PMC1001__ifn", "Interferon-λ signalling in epithelia."),
+                          ("PMC1002__lamp", "LAMP1 marks lysosomes in interferon responses.")):
+        text = seed.read_text("utf-8").replace(seed.stem, name)
+        start, end = text.index("caption: "), text.index("pmcid:")
+        (corpus / f"{name}.md").write_text(text[:start] + f"caption: '{caption}'\n" + text[end:], "utf-8")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        results = ix.search("interferon lamda", limit=3)
+        assert results.corrected_from == "interferon lamda"
+        assert 'caption:"interferon l"' in results.parsed and "LAMP1" not in results.parsed
+        assert results[0].figid == "PMC1001__ifn"
+
+
 def test_an_operator_is_never_read_as_a_word_with_a_number(sample_index):
     # "NOT 97" had been one unknown word for spelling (as "IL 6" is one word),
     # so four typos and an exclusion counted five unknown words: no correction.

@@ -60,9 +60,23 @@ def _spellable(text: str, match: re.Match) -> bool:
 
 
 def _better(searcher: Searcher, spelled: Sequence[str], word: str, resolve_gene) -> str | None:
+    greek = _greek_letter(word)
+    if greek:
+        return greek
     if WRITTEN_AS_SYMBOL.search(word):  # spelled as a gene first
         return resolve_gene(word) or _closest_word(searcher, spelled, word)
     return _closest_word(searcher, spelled, word) or resolve_gene(word)
+
+
+#: Greek letter names long enough that one edit from them is a typo of them
+#: (not "meta" for "beta"): the index holds them folded ("λ" as "l"), so they
+#: are never its words, and "interferon lamda" had become "interferon LAMP1".
+_GREEK_NAMES = ("alpha", "gamma", "delta", "epsilon", "theta", "kappa", "lambda", "sigma", "omega")
+
+
+def _greek_letter(word: str) -> str | None:
+    folded = word.lower()
+    return next((name for name in _GREEK_NAMES if OSA.distance(folded, name) == 1), None)
 
 
 def _known(searcher: Searcher, fields: Sequence[str], word: str) -> bool:
