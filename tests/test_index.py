@@ -428,6 +428,23 @@ def test_a_misspelt_greek_letter_is_corrected_to_the_letter(tmp_path, sample_dir
         assert results[0].figid == "PMC1001__ifn"
 
 
+def test_a_british_spelling_the_index_lacks_is_searched_as_the_american(tmp_path, sample_dir):
+    # "oestrogen" differs from "estrogen" in its first letter, which the
+    # nearest-word search keeps, so it was never corrected.
+    seed = next((sample_dir / "seed").glob("*.md"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = seed.read_text("utf-8").replace(seed.stem, "PMC1001__estrogen")
+    start, end = text.index("caption: "), text.index("pmcid:")
+    caption = "caption: 'Estrogen receptor signalling and hemoglobin in anemia.'\n"
+    (corpus / "PMC1001__estrogen.md").write_text(text[:start] + caption + text[end:], "utf-8")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        for typed, american in (("oestrogen receptor", "caption:estrogen"), ("haemoglobin anaemia", "caption:hemoglobin")):
+            results = ix.search(typed)
+            assert results.corrected_from == typed and [h.figid for h in results] == ["PMC1001__estrogen"]
+            assert american in results.parsed
+
+
 def test_an_operator_is_never_read_as_a_word_with_a_number(sample_index):
     # "NOT 97" had been one unknown word for spelling (as "IL 6" is one word),
     # so four typos and an exclusion counted five unknown words: no correction.

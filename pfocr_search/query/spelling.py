@@ -37,7 +37,8 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, res
     unknown = _unknown_words(searcher, fields, text)
     if not unknown or len(unknown) > MAX_SPELLED_WORDS:
         return []
-    better = {word: _better(searcher, spelled, word, resolve_gene) for word in unknown}
+    better = {word: _american(searcher, fields, word) or _better(searcher, spelled, word, resolve_gene)
+              for word in unknown}
     if not any(b and b.lower() != w.lower() for w, b in better.items()):
         return []
 
@@ -66,6 +67,17 @@ def _better(searcher: Searcher, spelled: Sequence[str], word: str, resolve_gene)
     if WRITTEN_AS_SYMBOL.search(word):  # spelled as a gene first
         return resolve_gene(word) or _closest_word(searcher, spelled, word)
     return _closest_word(searcher, spelled, word) or resolve_gene(word)
+
+
+def _american(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:
+    """The American spelling of a British one the index lacks ("oestrogen": "estrogen",
+    "haemoglobin": "hemoglobin"), if the index has it: "oe" starts the word, so the
+    nearest-word search, which keeps the first letter, never finds it."""
+    american = _DIGRAPH.sub(lambda m: m.group(0)[-1], word)
+    return american if american != word and _known(searcher, fields, american) else None
+
+
+_DIGRAPH = re.compile(r"[aoAO][eE]")
 
 
 #: Greek letter names long enough that one edit from them is a typo of them
