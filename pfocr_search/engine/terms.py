@@ -26,6 +26,7 @@ from typing import Any, Iterator
 import numpy as np
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.varints import varint
 
 from ..errors import IndexNotFoundError
 
@@ -252,7 +253,7 @@ def pack_terminfo(info: W3TermInfo) -> bytes:
     if whole:
         numbers += [int(weight), int(maxweight)]
     tail = b"" if whole else _WEIGHTS.pack(weight, maxweight)
-    return head + b"".join(map(_varint, numbers)) + tail
+    return head + b"".join(map(varint, numbers)) + tail
 
 
 def unpack_terminfo(data: bytes) -> W3TermInfo:
@@ -277,11 +278,3 @@ def unpack_terminfo(data: bytes) -> W3TermInfo:
     info.set_extent(offset, length)
     return info
 
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while n >= 0x80:
-        out.append(n & 0x7F | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
