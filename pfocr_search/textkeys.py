@@ -43,9 +43,10 @@ def fold_text(text: str) -> str:
     return bare.casefold().translate(_LETTER_FOLD)
 
 
-_GREEK_NAMES = {"alpha": "a", "beta": "b", "gamma": "g", "delta": "d", "epsilon": "e", "kappa": "k",
+#: Greek letters spelled out, and the Latin letter `fold_text` maps each to.
+GREEK_NAMES = {"alpha": "a", "beta": "b", "gamma": "g", "delta": "d", "epsilon": "e", "kappa": "k",
                 "theta": "q", "zeta": "z", "iota": "i", "lambda": "l", "sigma": "s", "omega": "w"}
-_NAMES = "|".join(sorted(_GREEK_NAMES, key=len, reverse=True))
+_NAMES = "|".join(sorted(GREEK_NAMES, key=len, reverse=True))
 # A Greek letter spelled out, alone or where symbols carry one: HIF-1alpha,
 # NF-kappaB, GSK3beta, TNFalpha, IFNgamma (prefix: up to 4 letters, or ending in a digit).
 _SPELLED = re.compile(rf"^(?P<pre>[a-z]{{0,4}}|[a-z0-9]*\d)(?:(?P<name>{_NAMES})\d*|kappa[a-z]\d*)$")
@@ -60,7 +61,7 @@ def fold_greek_names(token: str) -> str:
         return token
     pre = match.group("pre")
     name = match.group("name") or "kappa"
-    return pre + _GREEK_NAMES[name] + token[len(pre) + len(name):]
+    return pre + GREEK_NAMES[name] + token[len(pre) + len(name):]
 
 
 @lru_cache(maxsize=1 << 17)  # symbols repeat across figures; called per gene per record

@@ -17,6 +17,7 @@ from whoosh.fields import NUMERIC, Schema
 from whoosh.qparser import syntax
 
 from ..errors import QuerySyntaxError
+from ..textkeys import GREEK_NAMES
 
 #: Most wildcards and ranges typed in one query (``casp*``, ``[a TO f]``):
 #: each is expanded in every field, a walk through the term dictionary.
@@ -124,13 +125,9 @@ class LetterSuffixPlugin(qparser.Plugin):
         return [(self.join_suffixes, 104)]
 
     def join_suffixes(self, parser, group):
-        return _joined(_joined(group, _letter_unit, lambda greek, letter: _GREEK.get(greek.lower(), greek) + letter),
+        # The unit as the corpus writes it: "κB".
+        return _joined(_joined(group, _letter_unit, lambda _, letter: "κ" + letter),
                        _joins, lambda word, suffix: f"{word}-{suffix}")
-
-
-#: Greek letter names as the letters, so a unit reads as the corpus writes it ("κB").
-_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",
-          "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "sigma": "σ", "omega": "ω"}
 
 
 def _joined(group, joins, glue: Callable[[str, str], str]):
@@ -155,8 +152,8 @@ def _joined(group, joins, glue: Callable[[str, str], str]):
 
 
 #: A Greek letter, κB, or a one- or two-digit number: written apart, it belongs to the word before.
-LETTER_SUFFIX = re.compile(r"(?:[α-ω]|alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|sigma|omega"
-                           r"|κb|\d{1,2})", re.IGNORECASE)
+LETTER_SUFFIX = re.compile(r"(?:[α-ω]|" + "|".join(sorted({*GREEK_NAMES, "eta", "mu"})) + r"|κb|\d{1,2})",
+                           re.IGNORECASE)
 
 
 def _apart(word, suffix) -> bool:

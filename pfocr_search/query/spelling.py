@@ -10,6 +10,7 @@ from rapidfuzz.distance import OSA
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
+from ..textkeys import GREEK_NAMES
 from .genewords import WRITTEN_AS_SYMBOL
 from .parser import OPERATOR_WORDS
 from .plugins import LETTER_SUFFIX
@@ -83,7 +84,7 @@ _DIGRAPH = re.compile(r"[aoAO][eE]")
 #: Greek letter names long enough that one edit from them is a typo of them
 #: (not "meta" for "beta"): the index holds them folded ("λ" as "l"), so they
 #: are never its words, and "interferon lamda" had become "interferon LAMP1".
-_GREEK_NAMES = ("alpha", "gamma", "delta", "epsilon", "theta", "kappa", "lambda", "sigma", "omega")
+_GREEK_NAMES = tuple(name for name in GREEK_NAMES if len(name) >= 5)
 
 
 def _greek_letter(word: str) -> str | None:
