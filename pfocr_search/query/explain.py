@@ -94,17 +94,13 @@ class Explainer:
 
     def _coordination(self, node: WordCoordOr, docnum: int) -> Explanation:
         size = self.searcher.reader().doc_count()  # live figures, as `score` counts them
-        weights = [(child, word_weight(node, self._scored(child).count, size)) for child in node.subqueries]
-        matched = sum(w for child, w in weights if self._scored(child).mask[docnum])
-        total = sum(w for _, w in weights)
+        words = [(word_weight(node, m.count, size), bool(m.mask[docnum]))
+                 for m in map(self._scored, node.subqueries)]
+        matched, total = sum(w for w, hit in words if hit), sum(w for w, _ in words)
         factor = (matched / total) ** node.power
-        words = sum(bool(self._scored(child).mask[docnum]) for child in node.subqueries)
-        if not node.idf_weighted:
-            return Explanation(factor, f"coordination: {words} of {len(weights)} query words matched, "
-                                       f"({words}/{len(weights)})^{node.power:g}, multiplies the sum")
-        return Explanation(factor, f"coordination: {words} of {len(weights)} query words matched, worth "
-                                   f"{matched:.3g} of {total:.3g} by idf, ({matched:.3g}/{total:.3g})^{node.power:g}, "
-                                   "multiplies the sum")
+        worth = f", worth {matched:.3g} of {total:.3g} by idf" if node.idf_weighted else ""
+        return Explanation(factor, f"coordination: {sum(hit for _, hit in words)} of {len(words)} query words "
+                                   f"matched{worth}, ({matched:.3g}/{total:.3g})^{node.power:g}, multiplies the sum")
 
 
 def _children(node: query.Query) -> list[query.Query]:
