@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from whoosh.filedb.filestore import RamStorage
 
 from pfocr_search import FigureIndex, sample_corpus
 
@@ -77,3 +78,44 @@ def run():
         return runner.invoke(app, list(args), input=input, env=env)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def write_figure(sample_dir):
+    """Write the demo seed record as figure `name` with its own caption (and title) under a folder."""
+    seed = next((sample_dir / "seed").glob("*.md"))
+
+    def write(folder: Path, name: str, caption: str, title: str = "Signalling figure") -> None:
+        text = seed.read_text("utf-8").replace(seed.stem, name)
+        start, end = text.index("caption: "), text.index("pmcid:")
+        text = text[:start] + f"caption: '{caption}'\n" + text[end:]
+        text = text.replace("figtitle: JAK-STAT signaling pathway", f"figtitle: {title}")
+        (folder / f"{name}.md").write_text(text, "utf-8")
+
+    return write
+
+
+class ColumnFiles:
+    """A Whoosh column written to memory, and read back from bytes."""
+
+    @staticmethod
+    def write(column, values: dict, doccount: int) -> bytes:
+        storage = RamStorage()
+        with storage.create_file("col") as f:
+            writer = column.writer(f)
+            for docnum in sorted(values):
+                writer.add(docnum, values[docnum])
+            writer.finish(doccount)
+        return storage.open_file("col").read()
+
+    @staticmethod
+    def read(column, data: bytes, doccount: int):
+        storage = RamStorage()
+        with storage.create_file("col") as f:
+            f.write(data)
+        return column.reader(storage.open_file("col"), 0, len(data), doccount)
+
+
+@pytest.fixture(scope="session")
+def column_files() -> type[ColumnFiles]:
+    return ColumnFiles

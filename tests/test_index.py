@@ -410,17 +410,13 @@ def test_function_words_are_not_searched(sample_index):
     assert ":it" not in parsed and "both" not in parsed and "which" not in parsed and "receptor" in parsed
 
 
-def test_a_misspelt_greek_letter_is_corrected_to_the_letter(tmp_path, sample_dir):
+def test_a_misspelt_greek_letter_is_corrected_to_the_letter(tmp_path, write_figure):
     # The index holds Greek letters folded ("λ" as "l"), never their names,
     # so "lamda" had been corrected to the gene LAMP1.
-    seed = next((sample_dir / "seed").glob("*.md"))
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for name, caption in (("PMC1001__ifn", "Interferon-λ signalling in epithelia."),
-                          ("PMC1002__lamp", "LAMP1 marks lysosomes in interferon responses.")):
-        text = seed.read_text("utf-8").replace(seed.stem, name)
-        start, end = text.index("caption: "), text.index("pmcid:")
-        (corpus / f"{name}.md").write_text(text[:start] + f"caption: '{caption}'\n" + text[end:], "utf-8")
+    write_figure(corpus, "PMC1001__ifn", "Interferon-λ signalling in epithelia.")
+    write_figure(corpus, "PMC1002__lamp", "LAMP1 marks lysosomes in interferon responses.")
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
         results = ix.search("interferon lamda", limit=3)
         assert results.corrected_from == "interferon lamda"
@@ -428,16 +424,12 @@ def test_a_misspelt_greek_letter_is_corrected_to_the_letter(tmp_path, sample_dir
         assert results[0].figid == "PMC1001__ifn"
 
 
-def test_a_british_spelling_the_index_lacks_is_searched_as_the_american(tmp_path, sample_dir):
+def test_a_british_spelling_the_index_lacks_is_searched_as_the_american(tmp_path, write_figure):
     # "oestrogen" differs from "estrogen" in its first letter, which the
     # nearest-word search keeps, so it was never corrected.
-    seed = next((sample_dir / "seed").glob("*.md"))
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    text = seed.read_text("utf-8").replace(seed.stem, "PMC1001__estrogen")
-    start, end = text.index("caption: "), text.index("pmcid:")
-    caption = "caption: 'Estrogen receptor signalling and hemoglobin in anemia.'\n"
-    (corpus / "PMC1001__estrogen.md").write_text(text[:start] + caption + text[end:], "utf-8")
+    write_figure(corpus, "PMC1001__estrogen", "Estrogen receptor signalling and hemoglobin in anemia.")
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
         for typed, american in (("oestrogen receptor", "caption:estrogen"), ("haemoglobin anaemia", "caption:hemoglobin")):
             results = ix.search(typed)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from whoosh.codec.whoosh3 import STORED_COLUMN
-from whoosh.filedb.filestore import RamStorage
 
 from pfocr_search import FigureIndex
 from pfocr_search.engine import stored
@@ -29,23 +28,6 @@ def unseen_records(tmp_path_factory):
         return [ix.get(figid) for figid in sorted(ix.every_figid())]
 
 
-def _write(column, values: dict[int, dict | None], doccount: int) -> bytes:
-    storage = RamStorage()
-    with storage.create_file("col") as f:
-        writer = column.writer(f)
-        for docnum in sorted(values):
-            writer.add(docnum, values[docnum])
-        writer.finish(doccount)
-    return storage.open_file("col").read()
-
-
-def _reader(column, data: bytes, doccount: int):
-    storage = RamStorage()
-    with storage.create_file("col") as f:
-        f.write(data)
-    return column.reader(storage.open_file("col"), 0, len(data), doccount)
-
-
 def test_the_dictionary_file_is_the_one_columns_name():
     # Columns carry the dictionary's Adler-32; rewriting the file would make
     # every index built with it unreadable.
@@ -54,32 +36,32 @@ def test_the_dictionary_file_is_the_one_columns_name():
     assert stored.dictionary(0x9524388F) == data
 
 
-def test_fields_round_trip_in_any_order_with_gaps_and_a_short_last_block(unseen_records):
+def test_fields_round_trip_in_any_order_with_gaps_and_a_short_last_block(unseen_records, column_files):
     column = stored.StoredBlocksColumn()
     # Every third document stores nothing, and the last few none at all.
     values = {n: {"figid": r.figid, RECORD: pack_record(r)} for n, r in enumerate(unseen_records) if n % 3}
     doccount = len(unseen_records) + 5
     assert doccount % stored.BLOCK
-    reader = _reader(column, _write(column, values, doccount), doccount)
+    reader = column_files.read(column, column_files.write(column, values, doccount), doccount)
     order = list(range(doccount))[::-1] + list(range(0, doccount, 7))
     assert [reader[n] for n in order] == [values.get(n) for n in order]
     assert list(reader) == [values.get(n) for n in range(doccount)]
 
 
-def test_records_shrink_against_whoosh_stored_column(unseen_records):
+def test_records_shrink_against_whoosh_stored_column(unseen_records, column_files):
     values = {n: {"figid": r.figid, RECORD: pack_record(r)} for n, r in enumerate(unseen_records)}
-    ours = len(_write(stored.StoredBlocksColumn(), values, len(values)))
-    whoosh = len(_write(STORED_COLUMN, values, len(values)))
+    ours = len(column_files.write(stored.StoredBlocksColumn(), values, len(values)))
+    whoosh = len(column_files.write(STORED_COLUMN, values, len(values)))
     assert ours < 0.75 * whoosh
 
 
-def test_a_column_naming_an_unknown_dictionary_is_one_clear_error(unseen_records):
+def test_a_column_naming_an_unknown_dictionary_is_one_clear_error(unseen_records, column_files):
     column = stored.StoredBlocksColumn()
-    data = _write(column, {0: {"figid": "x"}}, 1)
+    data = column_files.write(column, {0: {"figid": "x"}}, 1)
     count, block, _ = struct.unpack("<III", data[-12:])
     altered = data[:-12] + struct.pack("<III", count, block, 0x12345678)
     with pytest.raises(IndexNotFoundError, match="unknown to this pfocr-search"):
-        _reader(column, altered, 1)
+        column_files.read(column, altered, 1)
 
 
 def test_an_index_returns_every_record_as_read_from_its_file(unseen_records):

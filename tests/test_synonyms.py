@@ -16,8 +16,6 @@ from pfocr_search import FigureIndex
 from pfocr_search.cli import app
 from pfocr_search.synonyms import definitions
 
-SEED = "PMC7176449__cm9-133-0959-g001"
-
 
 @pytest.mark.parametrize("text, pair", [
     ("signals through the mammalian target of rapamycin (mTOR) to", ("mTOR", "mammalian target of rapamycin")),
@@ -36,26 +34,17 @@ def test_parentheses_that_define_nothing(text):
     assert definitions(text) == set()
 
 
-def _figure(sample_dir, folder, name: str, caption: str, title: str = "Signalling figure") -> None:
-    text = (sample_dir / "seed" / f"{SEED}.md").read_text("utf-8").replace(SEED, name)
-    start = text.index("caption: ")
-    end = text.index("pmcid:")
-    text = text[:start] + f"caption: '{caption}'\n" + text[end:]
-    text = text.replace("figtitle: JAK-STAT signaling pathway", f"figtitle: {title}")
-    (folder / f"{name}.md").write_text(text, "utf-8")
-
-
 @pytest.fixture()
-def defined(tmp_path, sample_dir):
+def defined(tmp_path, write_figure):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for n in (1, 2):  # two figures define the pair: it is kept (synonyms.min_figures: 2)
-        _figure(sample_dir, corpus, f"PMC100{n}__def", "Nutrients act through the mammalian target of rapamycin "
+        write_figure(corpus, f"PMC100{n}__def", "Nutrients act through the mammalian target of rapamycin "
                                                         "(mTOR) on growth.")
-    _figure(sample_dir, corpus, "PMC1003__short", "mTOR complexes drive growth.", "Growth control by mTOR")
-    _figure(sample_dir, corpus, "PMC1004__long", "The mammalian target of rapamycin controls growth.",
+    write_figure(corpus, "PMC1003__short", "mTOR complexes drive growth.", "Growth control by mTOR")
+    write_figure(corpus, "PMC1004__long", "The mammalian target of rapamycin controls growth.",
             "Growth control by the mammalian target of rapamycin")
-    _figure(sample_dir, corpus, "PMC1005__other", "Nothing about that kinase here.", "Other pathways")
+    write_figure(corpus, "PMC1005__other", "Nothing about that kinase here.", "Other pathways")
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
         yield corpus, ix
 
@@ -127,14 +116,21 @@ def test_the_synonym_table_is_the_same_whatever_the_hash_seed(tmp_path):
     assert tables[0] == tables[1] == tables[2]
 
 
-def test_a_greek_letter_written_apart_joins_a_word_the_corpus_defines(tmp_path, sample_dir):
-    # Synonyms had wrapped "ER" before the letter could join it, so "ER beta"
-    # searched "er" (and endoplasmic reticulum) and a "b" matching panel labels.
+def _defined(tmp_path, write_figure, definition: str, figid: str, caption: str, title: str) -> Path:
+    """A corpus where two figures define a synonym (synonyms.min_figures: 2) and `figid` uses it."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for n in (1, 2):
-        _figure(sample_dir, corpus, f"PMC100{n}__def", "Estrogen acts through the estrogen receptor (ER) here.")
-    _figure(sample_dir, corpus, "PMC1003__beta", "ER-beta signals in colon cells.", "ER-beta in the colon")
+        write_figure(corpus, f"PMC100{n}__def", definition)
+    write_figure(corpus, figid, caption, title)
+    return corpus
+
+
+def test_a_greek_letter_written_apart_joins_a_word_the_corpus_defines(tmp_path, write_figure):
+    # Synonyms had wrapped "ER" before the letter could join it, so "ER beta"
+    # searched "er" (and endoplasmic reticulum) and a "b" matching panel labels.
+    corpus = _defined(tmp_path, write_figure, "Estrogen acts through the estrogen receptor (ER) here.",
+                      "PMC1003__beta", "ER-beta signals in colon cells.", "ER-beta in the colon")
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
         assert ix.synonyms("ER")
         parsed = ix.search("ER beta", limit=1).parsed
@@ -142,14 +138,11 @@ def test_a_greek_letter_written_apart_joins_a_word_the_corpus_defines(tmp_path, 
         assert ix.search("ER beta", limit=1)[0].figid == "PMC1003__beta"
 
 
-def test_a_greek_letter_and_a_letter_typed_apart_are_one_unit(tmp_path, sample_dir):
+def test_a_greek_letter_and_a_letter_typed_apart_are_one_unit(tmp_path, write_figure):
     # "nuclear factor kappa B" had read "factor-kappa" and a lone "b", so it
     # never met the long form of NF-κB that the corpus defines.
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for n in (1, 2):
-        _figure(sample_dir, corpus, f"PMC100{n}__def", "Cytokines activate nuclear factor-κB (NF-κB) in cells.")
-    _figure(sample_dir, corpus, "PMC1003__short", "NF-κB drives inflammation.", "NF-κB in inflammation")
+    corpus = _defined(tmp_path, write_figure, "Cytokines activate nuclear factor-κB (NF-κB) in cells.",
+                      "PMC1003__short", "NF-κB drives inflammation.", "NF-κB in inflammation")
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
         results = ix.search("nuclear factor kappa B", limit=5, explain=True)
         assert "factor-κB ~ NF-κB" in results.understood["synonyms"]
