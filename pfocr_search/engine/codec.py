@@ -103,9 +103,11 @@ def _encode_weights(weights: array) -> tuple[int, bytes]:
     return _WEIGHTS_BYTE, counts
 
 
-def _encode_positions(values: list[bytes]) -> bytes:
+def _encode_positions(values: list[bytes], weights: array) -> bytes:
     """Each posting's position count, then every posting's positions as gaps
-    (the first from 0), each part in the narrowest width that holds it."""
+    (the first from 0), each part in the narrowest width that holds it.  The
+    counts are left out (width 0) when they equal the weights, as a field's
+    term frequencies do, unboosted: one byte a posting of every text field."""
     counts = array("I", [len(v) >> 2 for v in values])
     flat = array("I", b"".join(values))
     if _BIG_ENDIAN:
@@ -128,22 +130,36 @@ def _encode_positions(values: list[bytes]) -> bytes:
         starts = (np.cumsum(sizes, dtype=np.int64) - sizes)[sizes > 0]
         gaps[starts] = every[starts]
         largest = int(gaps.max())
-    count_width, gap_width = _width(max(counts)), _width(largest)
+    gap_width = _width(largest)
     gap_bytes = gaps.astype(_DTYPE[gap_width]).tobytes() if isinstance(gaps, np.ndarray) else _packed(gaps, gap_width)
+    if array("f", counts) == weights:
+        return bytes((_COUNTS_ARE_WEIGHTS, gap_width)) + gap_bytes
+    count_width = _width(max(counts))
     return bytes((count_width, gap_width)) + _packed(counts, count_width) + gap_bytes
+
+
+#: A count width of 0: each posting's position count is its weight.
+_COUNTS_ARE_WEIGHTS = 0
+#: An id width of 0: every gap is 0 (spelling words, all under document 0).
+_ALL_ZERO = 0
 
 
 #: Blocks up to this many values are encoded with Python loops, larger ones with numpy.
 _SMALL = 128
 
 
-def _encode_values(values: list[bytes], weights: array, format_) -> tuple[int, bytes]:
+def _encode_values(ids: array, values: list[bytes], weights: array, format_) -> tuple[int, bytes]:
     if not values:
         return _VALUES_NONE, b""
     if isinstance(format_, ArrayPositions):
-        return _VALUES_POSITIONS, _encode_positions(values)
+        return _VALUES_POSITIONS, _encode_positions(values, weights)
     blob = b"".join(values)
-    if isinstance(format_, Frequency) and len(blob) == 4 * len(weights):
+    if isinstance(format_, Frequency):
+        if ids[-1] == 0:
+            # Spelling words, which Whoosh files under document 0 with a stray
+            # value of their parent field's: nothing decodes it (the corrector
+            # reads words and frequencies), so it is not stored.
+            return _VALUES_FREQUENCY, b""
         counts = array("I", map(int, weights))
         if not _BIG_ENDIAN:
             counts.byteswap()  # pack_uint is big-endian
@@ -162,14 +178,16 @@ def encode_block(ids: array, weights: array, values: list[bytes], format_) -> by
     if len(ids) > _SMALL:
         every = np.frombuffer(ids, dtype=np.uint32)
         gaps = every[1:] - every[:-1]
-        id_width = _width(int(gaps.max()))
-        gap_bytes = gaps.astype(_DTYPE[id_width]).tobytes()
+        largest = int(gaps.max())
+        id_width = _width(largest) if largest else _ALL_ZERO
+        gap_bytes = gaps.astype(_DTYPE[id_width]).tobytes() if largest else b""
     else:
         gaps = [b - a for a, b in pairwise(ids)]
-        id_width = _width(max(gaps, default=0))
-        gap_bytes = _packed(gaps, id_width)
+        largest = max(gaps, default=0)
+        id_width = _width(largest) if largest else _ALL_ZERO
+        gap_bytes = _packed(gaps, id_width) if largest else b""
     weight_mode, weight_bytes = _encode_weights(weights)
-    values_kind, value_bytes = _encode_values(values, weights, format_)
+    values_kind, value_bytes = _encode_values(ids, values, weights, format_)
     return b"".join((_HEAD.pack(id_width, weight_mode, values_kind), _U32.pack(ids[0]), gap_bytes, weight_bytes,
                      value_bytes))
 
@@ -199,7 +217,10 @@ def read_block(data: bytes, count: int, offset: int = 0, positions: bool = True)
     id_width, weight_mode, values_kind = _HEAD.unpack_from(data, offset)
     at = offset + _HEAD.size
     first = _U32.unpack_from(data, at)[0]
-    gaps, at = _read(data, _DTYPE[id_width], count - 1, at + 4)
+    if id_width == _ALL_ZERO:
+        gaps, at = np.zeros(count - 1, dtype=np.uint8), at + 4
+    else:
+        gaps, at = _read(data, _DTYPE[id_width], count - 1, at + 4)
     if weight_mode == _WEIGHTS_FLOAT:
         weights, at = _read(data, _DTYPE_F32, count, at)
     elif weight_mode == _WEIGHTS_BYTE:
@@ -210,7 +231,10 @@ def read_block(data: bytes, count: int, offset: int = 0, positions: bool = True)
         weights = np.full(count, const, dtype=np.float32)
     if values_kind == _VALUES_POSITIONS and positions:
         count_width, gap_width = data[at], data[at + 1]
-        counts, at = _read(data, _DTYPE[count_width], count, at + 2)
+        if count_width == _COUNTS_ARE_WEIGHTS:
+            counts, at = weights.astype(np.int64), at + 2
+        else:
+            counts, at = _read(data, _DTYPE[count_width], count, at + 2)
         position_gaps, _ = _read(data, _DTYPE[gap_width], int(counts.sum(dtype=np.int64)), at)
         return RawBlock(first, gaps, weights, values_kind, counts, position_gaps)
     if values_kind == _VALUES_FIXED:

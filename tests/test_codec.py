@@ -1,0 +1,49 @@
+"""Posting blocks store only what cannot be derived, and read back what was written."""
+
+from __future__ import annotations
+
+from array import array
+
+from hypothesis import given
+from hypothesis import strategies as st
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
+
+from pfocr_search.engine.codec import ArrayLeafMatcher, ArrayPositions, encode_block
+
+_POSITIONS = st.lists(st.lists(st.integers(0, 70_000), min_size=1, max_size=6, unique=True).map(sorted),
+                      min_size=5, max_size=40)
+
+
+def _decoded(data: bytes, count: int):
+    matcher = ArrayLeafMatcher.__new__(ArrayLeafMatcher)  # only the block codec, no posting file
+    ids, weights, values = matcher.decode_block(data, count)
+    return ids.tolist(), weights.tolist(), matcher.decode_values(values, count)
+
+
+@given(_POSITIONS, st.sampled_from([1.0, 2.5]))
+def test_positions_round_trip_and_counts_are_left_out_when_they_are_the_weights(lists, boost):
+    fmt = ArrayPositions(field_boost=boost)
+    ids = array("I", range(0, 3 * len(lists), 3))
+    weights = array("f", [len(p) * boost for p in lists])
+    values = [fmt.encode(p) for p in lists]
+    data = encode_block(ids, weights, values, fmt)
+    assert _decoded(data, len(ids)) == (list(ids), list(weights), tuple(values))
+    if boost == 1.0:  # the counts are the weights: not stored again, one byte a posting saved
+        counted = encode_block(ids, array("f", [w + 1 for w in weights]), values, fmt)
+        assert len(counted) - len(data) >= len(ids)
+
+
+def test_spelling_words_keep_no_stray_values():
+    # Whoosh files spelling words under document 0, each with its parent field's last value.
+    ids, weights = array("I", [0] * 50), array("f", [1.0] * 50)
+    stray = [ArrayPositions().encode([i, i + 7]) for i in range(50)]
+    data = encode_block(ids, weights, stray, Frequency())
+    assert len(data) <= 8  # head and first id: no gaps (all 0), no weights (all 1), no values
+    assert _decoded(data, 50) == ([0] * 50, [1.0] * 50, (pack_uint(1),) * 50)
+
+
+def test_frequency_values_that_are_not_the_weights_are_kept():
+    ids, weights = array("I", [3, 9]), array("f", [2.0, 4.0])
+    values = [pack_uint(1), pack_uint(2)]  # a boosted field: weight = frequency x 2
+    assert _decoded(encode_block(ids, weights, values, Frequency()), 2)[2] == tuple(values)
