@@ -6,10 +6,15 @@ from array import array
 
 from hypothesis import given
 from hypothesis import strategies as st
+from whoosh.fields import TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
 from whoosh.formats import Frequency
 from whoosh.system import pack_uint
+from whoosh.writing import SegmentWriter
 
-from pfocr_search.engine.codec import ArrayLeafMatcher, ArrayPositions, encode_block
+from pfocr_search.engine.arrays import term_positions
+from pfocr_search.engine.codec import ArrayLeafMatcher, ArrayPositions, PfocrCodec, encode_block
+from pfocr_search.engine.whoosh_internals.segments import raw_postings
 
 _POSITIONS = st.lists(st.lists(st.integers(0, 70_000), min_size=1, max_size=6, unique=True).map(sorted),
                       min_size=5, max_size=40)
@@ -47,3 +52,27 @@ def test_frequency_values_that_are_not_the_weights_are_kept():
     ids, weights = array("I", [3, 9]), array("f", [2.0, 4.0])
     values = [pack_uint(1), pack_uint(2)]  # a boosted field: weight = frequency x 2
     assert _decoded(encode_block(ids, weights, values, Frequency()), 2)[2] == tuple(values)
+
+
+def test_a_list_of_one_block_is_its_data_alone_and_longer_lists_read_back_alike():
+    schema = Schema(body=TEXT(phrase=True))
+    schema["body"].format = ArrayPositions()
+    ix = RamStorage().create_index(schema)
+    writer = SegmentWriter(ix, codec=PfocrCodec(blocklimit=4))  # 11 postings: three blocks
+    texts = [" ".join(["filler"] * n + ["common"] + (["rare"] if n == 5 else [])) for n in range(11)]
+    for text in texts:
+        writer.add_document(body=text)
+    writer.commit()
+    with ix.searcher() as searcher:
+        leaf = searcher.reader()
+        for word, blocks in (("common", 3), ("rare", 1)):
+            raw = raw_postings(leaf, leaf.term_info("body", word))
+            assert raw.startswith(b"W3Bl") == (blocks > 1)
+            expected = [(n, [n]) for n in range(11)] if word == "common" else [(5, [6])]
+            matcher = leaf.postings("body", word)
+            assert [(i, matcher.value_as("positions")) for i in matcher.all_ids()] == expected
+            ids, weights, where = term_positions(leaf, "body", word.encode())
+            assert ids.tolist() == [i for i, _ in expected] and weights.tolist() == [1.0] * len(expected)
+            assert (where & 0xFFFFFFFF).tolist() == [p for _, ps in expected for p in ps]
+            # The block alone: its head, first id, position widths and one position gap.
+        assert len(raw_postings(leaf, leaf.term_info("body", "rare"))) == 3 + 4 + 2 + 1

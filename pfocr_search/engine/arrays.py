@@ -14,10 +14,13 @@ import weakref
 from typing import Any, Callable
 
 import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .codec import ArrayPositions, join_blocks, read_block, read_numeric_column
-from .whoosh_internals import BLOCK_INFO, raw_postings, segment_perdoc
+from .whoosh_internals.blocks import BLOCK_INFO
+from .whoosh_internals.segments import raw_postings, segment_perdoc
 
 #: Decoded field length for each of Whoosh's one-byte length codes.
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
@@ -44,7 +47,7 @@ def cached(owner, key: str, build: Callable[[], Any]) -> Any:
 
 def term_postings(reader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers, weights) of a term in one segment, deleted documents included."""
-    ids, weights, _ = _read_blocks(_postings_bytes(reader, fieldname, tbytes), positions=False)
+    ids, weights, _ = _read_blocks(*_postings_bytes(reader, fieldname, tbytes), positions=False)
     return ids, weights
 
 
@@ -53,19 +56,34 @@ def term_positions(reader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, n
     of a term in one segment; None if the field's positions are not `ArrayPositions`."""
     if not isinstance(reader.schema[fieldname].format, ArrayPositions):
         return None
-    return _read_blocks(_postings_bytes(reader, fieldname, tbytes), positions=True)
+    return _read_blocks(*_postings_bytes(reader, fieldname, tbytes), positions=True)
 
 
-def _postings_bytes(reader, fieldname: str, tbytes: bytes) -> bytes:
-    if (fieldname, tbytes) not in reader:
-        return b""
-    return raw_postings(reader, reader.term_info(fieldname, tbytes))
+def _postings_bytes(reader, fieldname: str, tbytes: bytes) -> tuple[bytes, int]:
+    """A term's posting list as stored, and its document frequency."""
+    try:
+        info = reader.term_info(fieldname, tbytes)
+    except TermNotFound:
+        return b"", 0
+    return raw_postings(reader, info), info.doc_frequency()
 
 
-def _read_blocks(raw: bytes, positions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Decode a whole posting list: [magic] then blocks of [int length][info][data]."""
+def _read_blocks(raw: bytes, count: int, positions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Decode a whole posting list of `count` postings: one block's data, or
+    [magic] then blocks of [int length][info][data] (see `BlockPostingsWriter`)."""
     if not raw:
         return _EMPTY_IDS, _EMPTY_WEIGHTS, _EMPTY_IDS if positions else None
+    if not raw.startswith(WHOOSH3_HEADER_MAGIC):
+        blocks, lasts = [read_block(raw, count, 0, positions)], [0]
+    else:
+        blocks, lasts = _framed_blocks(raw, positions)
+    docs, weights, counts, where = join_blocks(blocks, lasts, positions)
+    if not positions:
+        return docs, weights, None
+    return docs, weights, (np.repeat(docs, counts) << 32) | where
+
+
+def _framed_blocks(raw: bytes, positions: bool) -> tuple[list, list[int]]:
     blocks, lasts = [], []
     at, end = 4, len(raw)
     while at < end:
@@ -74,10 +92,7 @@ def _read_blocks(raw: bytes, positions: bool) -> tuple[np.ndarray, np.ndarray, n
         blocks.append(read_block(raw, count, at + 4 + BLOCK_INFO.size, positions))
         lasts.append(last)
         at += 4 + size
-    docs, weights, counts, where = join_blocks(blocks, lasts, positions)
-    if not positions:
-        return docs, weights, None
-    return docs, weights, (np.repeat(docs, counts) << 32) | where
+    return blocks, lasts
 
 
 def field_lengths(reader, fieldname: str) -> np.ndarray:

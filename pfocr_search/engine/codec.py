@@ -27,14 +27,9 @@ from whoosh.util.numeric import byte_to_length
 
 from .stored import StoredBlocksColumn
 from .terms import TermTableReader, TermTableWriter, pack_terminfo, unpack_terminfo
-from .whoosh_internals import (
-    BlockCodec,
-    BlockLeafMatcher,
-    BlockPostingsWriter,
-    StoredColumnWriter,
-    fixed_column_bytes,
-    perdoc_doc_count,
-)
+from .whoosh_internals.blocks import BlockLeafMatcher, BlockPostingsWriter
+from .whoosh_internals.segments import fixed_column_bytes, perdoc_doc_count
+from .whoosh_internals.tables import BlockCodec, StoredColumnWriter
 
 _BIG_ENDIAN = sys.byteorder == "big"
 # As W3PerDocReader.doc_field_length answers: None for a zero byte.

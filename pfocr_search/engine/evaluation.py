@@ -31,7 +31,7 @@ from whoosh.searching import Searcher
 
 from .arrays import field_lengths, live_mask, term_positions, term_postings
 from .weighting import ArrayBM25F
-from .whoosh_internals import compiled_range, expanded_terms
+from .whoosh_internals.queries import compiled_range, expanded_terms
 
 _NULL = type(query.NullQuery)
 

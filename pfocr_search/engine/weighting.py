@@ -7,7 +7,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
-from .whoosh_internals import field_b
+from .whoosh_internals.queries import field_b
 
 
 class ArrayBM25F(BM25F):

@@ -19,7 +19,7 @@ from ..config import IndexConfig
 from ..sources.model import FigureRecord
 from .codec import PfocrCodec
 from .schema import RECORD, build_schema, to_document, unpack_record
-from .whoosh_internals import (
+from .whoosh_internals.segments import (
     discard_segment_writer,
     finish_segment,
     publish_segments,

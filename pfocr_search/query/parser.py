@@ -24,7 +24,7 @@ from whoosh.reading import IndexReader
 from ..config import IndexConfig
 from ..engine.evaluation import WordCoordOr
 from ..engine.schema import INTERNAL_FIELDS
-from ..engine.whoosh_internals import expanded_terms
+from ..engine.whoosh_internals.queries import expanded_terms
 from ..errors import QuerySyntaxError
 from .plugins import (
     LetterSuffixPlugin,

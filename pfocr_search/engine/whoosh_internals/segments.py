@@ -1,0 +1,68 @@
+"""A segment's raw parts (per-document reader, posting bytes, column bytes),
+the posting pool a segment writer uses, and segments written by parallel
+workers."""
+
+from __future__ import annotations
+
+from whoosh.codec.whoosh3 import W3PerDocReader
+from whoosh.columns import FixedBytesColumn
+from whoosh.index import TOC
+from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
+
+from ..pool import TermPool
+
+
+def perdoc_doc_count(perdoc: W3PerDocReader) -> int:
+    return perdoc._doccount
+
+
+def segment_perdoc(reader: SegmentReader) -> W3PerDocReader:
+    """The per-document reader (lengths, columns, deletions) of one segment."""
+    return reader._perdoc
+
+
+def raw_postings(reader: SegmentReader, terminfo) -> bytes:
+    """A term's whole posting list as stored (see `BlockPostingsWriter`)."""
+    offset, length = terminfo.extent()
+    return reader._terms._postfile.get(offset, length)
+
+
+def fixed_column_bytes(column_reader: FixedBytesColumn.Reader, doccount: int) -> tuple[bytes, int, bytes]:
+    """(the values of a fixed-width column, how many it stores, its default value)."""
+    count = min(column_reader._count, doccount)
+    raw = column_reader._dbfile.get(column_reader._basepos, count * column_reader._fixedlen)
+    return raw, count, column_reader._default
+
+
+# -- the posting pool ------------------------------------------------------------
+
+
+def use_term_pool(writer: SegmentWriter, limitmb: int) -> None:
+    """Give a fresh Whoosh SegmentWriter a `TermPool` (before any document)."""
+    writer.pool = TermPool(writer._tempstorage, limitmb)
+
+
+# -- segments written by parallel workers -----------------------------------------------
+
+
+def segment_writer(ix, **kwargs) -> SegmentWriter:
+    """A writer of one new segment that takes no lock and commits no table
+    of contents: a worker process's share of a parallel build."""
+    return SegmentWriter(ix, _lk=False, **kwargs)
+
+
+def finish_segment(writer: SegmentWriter):
+    """Write the segment's files; returns the segment, for `publish_segments`."""
+    return writer._finalize_segment()
+
+
+def discard_segment_writer(writer: SegmentWriter) -> None:
+    """Close a segment writer's files and remove its temporary folder."""
+    writer._close_segment()
+    writer._tempstorage.destroy()
+
+
+def publish_segments(ix, segments: list) -> None:
+    """List `segments` as the whole of the (empty) index `ix`."""
+    TOC(ix.schema, segments, 1).write(ix.storage, ix.indexname)
