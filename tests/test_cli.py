@@ -275,7 +275,7 @@ def test_fields_and_output_file(run, sample_index_path, tmp_path):
                           2, "cannot write")
 
 
-@pytest.mark.parametrize("stored", ["genes.json", "synonyms.json"])
+@pytest.mark.parametrize("stored", ["genes.json.gz", "synonyms.json"])
 def test_an_update_over_damaged_counts_says_rebuild_and_keeps_the_index(run, tmp_path, corpus_copy, stored):
     path = tmp_path / "ix"
     assert run("index", str(corpus_copy), "--index", str(path)).exit_code == 0
@@ -301,7 +301,7 @@ def test_facets_and_journal_filter(run, sample_index_path):
 
 @pytest.mark.parametrize("stored, command", [("genes.sqlite", ("search", "JAK STAT")),
                                              ("genes.sqlite", ("genes", "STAT3")),
-                                             ("genes.json", ("stats",)),
+                                             ("genes.json.gz", ("stats",)),
                                              ("_MAIN_*.toc", ("search", "JAK STAT")),
                                              ("_MAIN_*.toc", ("serve", "--port", "0")),
                                              ("sources.json.gz", ("index", "--sample"))])

@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 
 from pfocr_search import ConfigError, FigureIndex
 from pfocr_search.genes.resolve import GeneResolver
+from pfocr_search.genes.store import GeneStore, VocabularyLookup, write_store
 from pfocr_search.query.enrichment import (
     benjamini_hochberg,
     hypergeom_log_sf_array,
     odds_ratio_array,
 )
+from pfocr_search.textkeys import normalize_symbol
 
 
 def hypergeom_log_sf(k, N, K, n) -> float:
@@ -318,3 +320,25 @@ def test_text_with_genes_highlights_the_words_that_matched(sample_index):
     assert results
     for hit in results:
         assert hit.highlights and all("apoptos" in hit.snippet[a:b].lower() for a, b in hit.highlights)
+
+
+def test_the_gene_store_on_disk_answers_every_lookup_as_the_vocabulary_in_memory(sample_index_path, tmp_path):
+    with FigureIndex.open(sample_index_path) as ix:
+        vocabulary = ix.vocabulary
+    write_store(tmp_path / "genes.sqlite", vocabulary)
+    disk, memory = GeneStore(tmp_path / "genes.sqlite"), VocabularyLookup(vocabulary)
+    try:
+        entries = list(vocabulary.entries.values())
+        assert any(len(e.ids) > 1 or len(e.organisms) > 1 for e in entries)
+        for entry in entries:
+            symbol = entry.symbol
+            assert disk.by_upper(symbol.upper()) == memory.by_upper(symbol.upper())
+            assert disk.by_key(normalize_symbol(symbol)) == memory.by_key(normalize_symbol(symbol))
+            assert disk.organisms(symbol) == memory.organisms(symbol)
+            assert all(disk.by_id(i) == memory.by_id(i) for i in entry.ids)
+        for organism in {o for e in entries for o in e.organisms} | {None, "Nomen nescio"}:
+            assert disk.keys_of(organism) == memory.keys_of(organism)
+            assert disk.count(organism) == len(memory.keys_of(organism))
+        assert disk.fuzzy_keys() == memory.fuzzy_keys() and disk.by_id("no such id") == []
+    finally:
+        disk.close()

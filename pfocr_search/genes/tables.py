@@ -4,7 +4,7 @@ Resolving terms and expanding a text query's words to gene families look
 terms up in `genes.sqlite` (see `store`), a connection opened with the
 generation: another process's updates may delete the generation's folder
 meanwhile, and an open file still reads what it held.  The whole vocabulary
-(`genes.json`) is parsed only for what needs all of it: `stats()` and the
+(`genes.json.gz`) is parsed only for what needs all of it: `stats()` and the
 `vocabulary` property.
 """
 
@@ -37,7 +37,7 @@ class GeneTables:
 
     @property
     def vocabulary(self) -> GeneVocabulary:
-        """The whole vocabulary, parsed from `genes.json` when first asked for."""
+        """The whole vocabulary, parsed from `genes.json.gz` when first asked for."""
         if self._vocabulary is None:
             self._vocabulary = self._counts.load(lambda text: VocabularyCounter.from_json(text).vocabulary(),
                                                  GeneVocabulary)

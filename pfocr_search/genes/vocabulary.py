@@ -3,13 +3,14 @@
 `VocabularyCounter` accumulates, record by record (and can take a record
 away again, for incremental updates), every gene symbol with its NCBI Gene
 ids, organisms and how many figures show it, and which OCR words the records
-map to which symbols.  It is saved beside the index (`genes.json`, and the
+map to which symbols.  It is saved beside the index (`genes.json.gz`, and the
 vocabulary as lookups in `genes.sqlite`, see `store`), so opening an index
 never rescans records.  `GeneVocabulary` is the whole vocabulary in memory.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from ..sources.tsv import TableError, read_table
 from ..textkeys import normalize_symbol, organism_key
 
 #: The vocabulary's counts, beside the Whoosh index of a generation.
-VOCABULARY = "genes.json"
+VOCABULARY = "genes.json.gz"
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,9 @@ class VocabularyCounter:
         write_json(path, data)
 
     @classmethod
-    def from_json(cls, text: bytes | str) -> "VocabularyCounter":
-        data = json.loads(text)
+    def from_json(cls, raw: bytes) -> "VocabularyCounter":
+        """What `save` wrote (gzip-compressed JSON)."""
+        data = json.loads(gzip.decompress(raw))
         counter = cls()
         counter.figures = Counter(data["figures"])
         for name in ("ids", "organisms", "aliases"):
