@@ -14,11 +14,12 @@ import json
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
-
-import yaml
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    import yaml
 
 #: Record fields that can be indexed as searchable text.
 TEXT_FIELDS = (
@@ -36,11 +37,18 @@ TEXT_FIELDS = (
 ANALYZERS = ("stemmed", "text", "gene")
 #: Version of the fixed (structural) part of the schema; part of the fingerprint,
 #: so an index built before a structural change asks to be rebuilt.
-STRUCTURE_VERSION = 14
+STRUCTURE_VERSION = 15
 OPERATORS = ("and", "or")
 COORDINATION_WEIGHTS = ("idf", "equal")
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its libyaml loader, imported only to read a YAML file: an
+    index keeps its configuration as JSON, and a one-shot search saved the
+    10 ms of importing them."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -297,8 +305,9 @@ def _anchor_alias_file(data: Any, folder: Path) -> Any:
 
 
 def parse_config_text(text: str, source: str = "<memory>", folder: Path | None = None) -> IndexConfig:
+    yaml, loader = _yaml()
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise ConfigError(f"index config: {source}: not valid YAML ({_one_line(exc)})") from None
     except Exception as exc:  # noqa: BLE001 - a value its tag cannot build: !!int abc, a date 2023-02-30
@@ -313,6 +322,8 @@ def parse_config_text(text: str, source: str = "<memory>", folder: Path | None =
 
 def _duplicate_key_path(text: str) -> str | None:
     """The key path of the first key given twice in one mapping."""
+    yaml, loader = _yaml()
+
     def walk(node: yaml.Node, path: str) -> str | None:
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
@@ -332,7 +343,7 @@ def _duplicate_key_path(text: str) -> str | None:
                     return found
         return None
 
-    root = yaml.compose(text, Loader=_Loader)
+    root = yaml.compose(text, Loader=loader)
     return walk(root, "") if root is not None else None
 
 
@@ -353,6 +364,8 @@ def load_config(path: str | Path | None = None) -> IndexConfig:
 
 def _bad_value_path(text: str) -> str | None:
     """The key path of the first value YAML can parse but not build."""
+    yaml, loader = _yaml()
+
     def leaves(node: yaml.Node, path: str):
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -363,9 +376,9 @@ def _bad_value_path(text: str) -> str | None:
         else:
             yield path, node
 
-    for path, node in leaves(yaml.compose(text, Loader=_Loader), ""):
+    for path, node in leaves(yaml.compose(text, Loader=loader), ""):
         try:
-            yaml.load(yaml.serialize(node), Loader=_Loader)
+            yaml.load(yaml.serialize(node), Loader=loader)
         except Exception:  # noqa: BLE001 - any failure marks the culprit
             return path
     return None
