@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -311,3 +313,16 @@ def test_damaged_index_files_say_rebuild(run, tmp_path, stored, command):
     generation = next(path.glob("gen-*"))
     next(generation.glob(stored)).write_text('{"format": 1, "aliases": [')
     assert_one_line_error(run(*command, "--index", str(path)), 2, "rebuild")
+
+
+@pytest.mark.parametrize("command", [["search", '"jak stat" signaling'], ["genes", "STAT3", "jak1"]])
+def test_a_one_shot_command_imports_only_what_it_uses(sample_index_path, command):
+    # YAML (a config file), numpy.ma (np.unique's first call), the build and record-parsing
+    # code and the web stack are each tens of milliseconds a one-shot command would pay.
+    probe = ("import sys; from pfocr_search.cli import main; sys.argv = ['pfocr-search', *sys.argv[1:]]\n"
+             "try: main()\nexcept SystemExit: pass\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'starlette', 'uvicorn', 'rich')\n"
+             "             or m == 'numpy.ma' or m.startswith(('pfocr_search.build.', 'pfocr_search.sources.parse'))))")
+    done = subprocess.run([sys.executable, "-c", probe, *command, "--index", str(sample_index_path), "--limit", "3"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip().splitlines()[-1] == "[]", done.stderr

@@ -29,7 +29,7 @@ import numpy as np
 from whoosh import query
 from whoosh.searching import Searcher
 
-from .arrays import field_lengths, live_mask, term_positions, term_postings
+from .arrays import distinct, field_lengths, live_mask, term_positions, term_postings
 from .weighting import ArrayBM25F
 from .whoosh_internals.queries import compiled_range, expanded_terms
 
@@ -191,7 +191,7 @@ def _phrase(s: _Scorer, q: query.Phrase) -> Matches:
         ends = read[0][2]
         for _, _, occurrences in read[1:]:
             ends = _sorted_common(ends + 1, occurrences)
-        docs = np.unique(ends >> 32)
+        docs = distinct(ends >> 32, ascending=True)
         alive = live_mask(leaf)
         if alive is not None:
             docs = docs[alive[docs]]

@@ -14,6 +14,8 @@ from typing import Sequence
 
 import numpy as np
 
+from ..engine.arrays import distinct
+
 
 def hypergeom_log_sf_array(k, N, K, n) -> np.ndarray:
     """ln P(X >= k) for X ~ Hypergeometric(population N, successes K, draws n),
@@ -52,7 +54,7 @@ class _LogFactorials:
     double, unlike a running sum of logs over large x)."""
 
     def __init__(self, *arrays: np.ndarray) -> None:
-        self.values = np.unique(np.concatenate([np.ravel(a) for a in arrays]))
+        self.values = distinct(np.concatenate([np.ravel(a) for a in arrays]))
         self.logs = np.array([math.lgamma(v + 1) for v in self.values.tolist()])
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
