@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 from whoosh.fields import TEXT, Schema
@@ -71,8 +72,12 @@ def test_a_list_of_one_block_is_its_data_alone_and_longer_lists_read_back_alike(
             expected = [(n, [n]) for n in range(11)] if word == "common" else [(5, [6])]
             matcher = leaf.postings("body", word)
             assert [(i, matcher.value_as("positions")) for i in matcher.all_ids()] == expected
-            ids, weights, where = term_positions(leaf, "body", word.encode())
-            assert ids.tolist() == [i for i, _ in expected] and weights.tolist() == [1.0] * len(expected)
+            postings = term_positions(leaf, "body", word.encode())
+            assert postings.ids.tolist() == [i for i, _ in expected]
+            assert postings.weights.tolist() == [1.0] * len(expected)
+            where = postings.occurrences()
             assert (where & 0xFFFFFFFF).tolist() == [p for _, ps in expected for p in ps]
+            among = np.array([1, 5, 6, 40])  # positions decoded only for these documents
+            assert postings.occurrences(among).tolist() == [o for o in where.tolist() if o >> 32 in among.tolist()]
             # The block alone: its head, first id, position widths and one position gap.
         assert len(raw_postings(leaf, leaf.term_info("body", "rare"))) == 3 + 4 + 2 + 1

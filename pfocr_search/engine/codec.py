@@ -244,8 +244,9 @@ def read_block(data: bytes, count: int, offset: int = 0, positions: bool = True)
 
 
 def join_blocks(blocks: list[RawBlock], lasts: list[int], positions: bool):
-    """(ids, weights, counts, positions) of a whole posting list from its blocks
-    in order; `lasts` are each block's last id (its block info holds it)."""
+    """(ids, weights, counts, position gaps) of a whole posting list from its
+    blocks in order; `lasts` are each block's last id (its block info holds
+    it).  `undo_gaps` turns the gaps into positions."""
     sizes = np.array([len(b.weights) for b in blocks], dtype=np.int64)
     starts = np.cumsum(sizes) - sizes
     deltas = np.empty(int(sizes.sum()), dtype=np.int64)
@@ -258,8 +259,7 @@ def join_blocks(blocks: list[RawBlock], lasts: list[int], positions: bool):
     if not positions:
         return ids, weights, None, None
     counts = np.concatenate([b.counts for b in blocks]).astype(np.int64)
-    where = undo_gaps(np.concatenate([b.position_gaps for b in blocks]), counts)
-    return ids, weights, counts, where
+    return ids, weights, counts, np.concatenate([b.position_gaps for b in blocks])
 
 
 def undo_gaps(gaps: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -285,7 +285,8 @@ class ArrayLeafMatcher(BlockLeafMatcher):
 
     def decode_block(self, data, count):
         raw = read_block(data, count)
-        ids, weights, counts, positions = join_blocks([raw], [0], raw.values_kind == _VALUES_POSITIONS)
+        ids, weights, counts, gaps = join_blocks([raw], [0], raw.values_kind == _VALUES_POSITIONS)
+        positions = None if gaps is None else undo_gaps(gaps, counts)
         return ids, weights, (raw, weights, counts, positions)
 
     def decode_values(self, values, count):

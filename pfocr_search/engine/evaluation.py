@@ -29,7 +29,7 @@ import numpy as np
 from whoosh import query
 from whoosh.searching import Searcher
 
-from .arrays import distinct, field_lengths, live_mask, term_positions, term_postings
+from .arrays import distinct, doc_member, field_lengths, live_mask, term_positions, term_postings
 from .weighting import ArrayBM25F
 from .whoosh_internals.queries import compiled_range, expanded_terms
 
@@ -187,10 +187,14 @@ def _phrase(s: _Scorer, q: query.Phrase) -> Matches:
         read = [term_positions(leaf, q.fieldname, w) for w in words]
         if any(r is None for r in read):
             return _fallback(s, q)
-        # Occurrences of the phrase so far, as docnum << 32 | position of its last word.
-        ends = read[0][2]
-        for _, _, occurrences in read[1:]:
-            ends = _sorted_common(ends + 1, occurrences)
+        # The documents holding every word, then the phrase's occurrences in
+        # them only, as docnum << 32 | position of its last word.
+        among = read[0].ids
+        for more in read[1:]:
+            among = among[doc_member(among, more.ids)]
+        ends = read[0].occurrences(among)
+        for more in read[1:]:
+            ends = _sorted_common(ends + 1, more.occurrences(among))
         docs = distinct(ends >> 32, ascending=True)
         alive = live_mask(leaf)
         if alive is not None:
@@ -199,20 +203,19 @@ def _phrase(s: _Scorer, q: query.Phrase) -> Matches:
         if s.scored and docs.size:
             # The words' postings were just read: score them from those.
             lengths = field_lengths(leaf, q.fieldname)
-            for w, (ids, weights, _) in zip(words, read):
-                keep = out.mask[ids + offset]
-                ids = ids[keep]
-                out.scores[ids + offset] += s.weighting.score_postings(s.searcher, q.fieldname, w, weights[keep],
-                                                                       lengths[ids])
+            for w, word in zip(words, read):
+                keep = out.mask[word.ids + offset]
+                ids = word.ids[keep]
+                out.scores[ids + offset] += s.weighting.score_postings(s.searcher, q.fieldname, w,
+                                                                       word.weights[keep], lengths[ids])
     if s.scored and q.boost != 1.0:
         out.scores *= q.boost
     return out
 
 
 def _sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The values in both of two ascending arrays of distinct values: each
-    value of the shorter looked up in the longer (np.intersect1d sorted
-    both again, the most of a phrase over two common words)."""
+    """The values in both of two ascending arrays of distinct values, the shorter
+    looked up in the longer (np.intersect1d sorted both again)."""
     if a.size > b.size:
         a, b = b, a
     if not a.size:
