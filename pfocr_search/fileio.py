@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import stat
+import zlib
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -57,7 +58,8 @@ def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
 
 
 #: What a damaged file of an index raises while read and parsed (bad gzip, JSON, shape).
-_DAMAGE = (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError)
+# zlib.error: a gzip'd file whose header is whole but whose data is not.
+_DAMAGE = (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError, zlib.error)
 
 
 def load_index_file(path: Path, parse: Callable[[bytes], T], missing: Callable[[], T]) -> T:

@@ -301,6 +301,15 @@ def test_facets_and_journal_filter(run, sample_index_path):
     assert [line.split("\t")[1] for line in narrowed[1:]] == ["PMC10033547__fimmu-14-1063018-g008"]
 
 
+def test_a_gzip_file_with_damaged_data_says_rebuild(run, tmp_path):
+    path = tmp_path / "ix"
+    assert run("index", "--sample", "--index", str(path)).exit_code == 0
+    counts = next(path.glob("gen-*")) / "genes.json.gz"
+    whole = counts.read_bytes()
+    counts.write_bytes(whole[:10] + b"\xff" * (len(whole) - 10))  # the header intact, the data not
+    assert_one_line_error(run("stats", "--index", str(path)), 2, "rebuild")
+
+
 @pytest.mark.parametrize("stored, command", [("genes.sqlite", ("search", "JAK STAT")),
                                              ("genes.sqlite", ("genes", "STAT3")),
                                              ("genes.json.gz", ("stats",)),

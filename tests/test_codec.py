@@ -81,3 +81,9 @@ def test_a_list_of_one_block_is_its_data_alone_and_longer_lists_read_back_alike(
             assert postings.occurrences(among).tolist() == [o for o in where.tolist() if o >> 32 in among.tolist()]
             # The block alone: its head, first id, position widths and one position gap.
         assert len(raw_postings(leaf, leaf.term_info("body", "rare"))) == 3 + 4 + 2 + 1
+
+
+def test_a_term_of_document_0_alone_keeps_its_frequency():
+    # One posting under document 0 is a word of that document, not a spelling word.
+    data = encode_block(array("I", [0]), array("f", [2.5]), [pack_uint(1)], Frequency(field_boost=2.5))
+    assert _decoded(data, 1)[2] == (pack_uint(1),)

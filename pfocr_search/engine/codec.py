@@ -150,10 +150,9 @@ def _encode_values(ids: array, values: list[bytes], weights: array, format_) -> 
         return _VALUES_POSITIONS, _encode_positions(values, weights)
     blob = b"".join(values)
     if isinstance(format_, Frequency):
-        if ids[-1] == 0:
-            # Spelling words, which Whoosh files under document 0 with a stray
-            # value of their parent field's: nothing decodes it (the corrector
-            # reads words and frequencies), so it is not stored.
+        if len(ids) > 1 and ids[-1] == 0:
+            # Spelling words (the only repeated ids: Whoosh files them under document 0),
+            # each with a stray value of its parent field's that nothing decodes.
             return _VALUES_FREQUENCY, b""
         counts = array("I", map(int, weights))
         if not _BIG_ENDIAN:

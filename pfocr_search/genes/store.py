@@ -78,7 +78,8 @@ def _write_symbols(db: sqlite3.Connection, vocabulary: GeneVocabulary) -> None:
 
 
 def _joined(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
-    """(name, its distinct values joined by newlines, first seen first)."""
+    """(name, its distinct values joined by newlines, first seen first): gene
+    symbols and ids hold no whitespace (`sources.values` collapses it)."""
     grouped: dict[str, dict[str, None]] = {}
     for name, value in pairs:
         grouped.setdefault(name, {})[value] = None
