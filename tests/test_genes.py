@@ -342,3 +342,14 @@ def test_the_gene_store_on_disk_answers_every_lookup_as_the_vocabulary_in_memory
         assert disk.fuzzy_keys() == memory.fuzzy_keys() and disk.by_id("no such id") == []
     finally:
         disk.close()
+
+
+def test_the_enrichment_population_is_counted_once_per_generation(sample_index_path, monkeypatch):
+    calls = []
+    count = GeneStore.count
+    monkeypatch.setattr(GeneStore, "count", lambda self, organism: (calls.append(organism), count(self, organism))[1])
+    with FigureIndex.open(sample_index_path) as ix:
+        first = [h.figid for h in ix.search_genes(["STAT3", "JAK1"])]
+        assert first and [h.figid for h in ix.search_genes(["STAT3", "JAK1"])] == first
+        ix.search_genes(["TP53"])
+    assert calls == [None]  # a scan of the whole vocabulary at 100,000 figures: once, not per search

@@ -168,7 +168,7 @@ def distinct(values: np.ndarray, ascending: bool = False) -> np.ndarray:
     sorting again): np.unique's first call imports numpy.ma, 18 ms of a
     one-shot command."""
     if not ascending:
-        values = np.sort(values, kind="stable")
+        values = np.sort(values)
     if values.size < 2:
         return values
     keep = np.empty(values.size, dtype=bool)

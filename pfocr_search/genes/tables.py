@@ -34,6 +34,7 @@ class GeneTables:
         self._vocabulary: GeneVocabulary | None = None
         self._resolver: GeneResolver | None = None
         self._keys: dict[str | None, set[str]] = {}
+        self._background: dict[str | None, int] = {}
 
     @property
     def vocabulary(self) -> GeneVocabulary:
@@ -70,10 +71,12 @@ class GeneTables:
         return self._keys[organism]
 
     def background(self, organism: str | None = None) -> int:
-        """Distinct genes in the index (or one organism): the enrichment population."""
-        if self._store is not None:
-            return self._store.count(organism)
-        return len(self.keys(organism))
+        """Distinct genes in the index (or one organism): the enrichment population,
+        counted once per generation (at 100,000 figures, a scan of 10 ms a gene search)."""
+        if organism not in self._background:
+            self._background[organism] = (self._store.count(organism) if self._store is not None
+                                           else len(self.keys(organism)))
+        return self._background[organism]
 
     def spelled_symbol(self, word: str) -> str | None:
         """A word that resolves to one gene symbol only loosely (normalised,
