@@ -222,7 +222,10 @@ def test_concurrent_searches_from_threads(sample_index):
                                          # two letters swapped: one edit from the word meant
                                          ("mitochondrail", "mitochondrial"),
                                          # stop words are never "corrected" (were "tnf", "al")
-                                         ("The apoptossis", "The apoptosis")])
+                                         ("The apoptossis", "The apoptosis"),
+                                         # more than five candidates a field, the most frequent as
+                                         # searched (GNAQ and PRKDC had won)
+                                         ("gnaab", "ganab"), ("prkec signaling", "prkce signaling")])
 def test_words_no_figure_holds_are_corrected(sample_index, typo, fixed):
     # Whether or not the rest of the query finds figures ("resistance" does):
     # a word the index lacks matches nothing, its correction only adds.

@@ -112,17 +112,28 @@ def _known(searcher: Searcher, fields: Sequence[str], word: str) -> bool:
     return False
 
 
+def _frequency(searcher: Searcher, fields: Sequence[str], word: str) -> int:
+    """Documents holding `word`, summed over the fields a query searches."""
+    return sum(searcher.doc_frequency(name, term) for name in fields
+               for term in searcher.schema[name].process_text(word, mode="query"))
+
+
 def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:
     # The nearest word first (a swap of two letters counts one edit, so
     # "mitochondrail" is nearest "mitochondrial"), then the longer shared
-    # start ("sytem": "system", not "stem"), then the most frequent.
-    best: tuple[int, int, int, str] | None = None
+    # start ("sytem": "system", not "stem"), then the most frequent in the
+    # fields as searched (a spelling field's own counts alone made the gene
+    # CycE of keyword lists beat "cycle" for "cylce"), then as written
+    # ("effects" over "effect").  Twenty candidates a field: Whoosh stops at
+    # the first edit distance that fills its list.
+    best: tuple[int, int, int, int, str] | None = None
     folded = word.lower()
     for name in fields:
-        for suggestion in searcher.suggest(name, folded, limit=5, maxdist=2, prefix=1):
-            frequency = searcher.doc_frequency(searcher.schema[name].spelling_fieldname(name), suggestion) or 1
+        for suggestion in searcher.suggest(name, folded, limit=20, maxdist=2, prefix=1):
+            written = searcher.doc_frequency(searcher.schema[name].spelling_fieldname(name), suggestion)
             shared = len(os.path.commonprefix((folded, suggestion)))
-            candidate = (OSA.distance(folded, suggestion), -shared, -frequency, suggestion)
+            candidate = (OSA.distance(folded, suggestion), -shared, -_frequency(searcher, fields, suggestion),
+                         -written, suggestion)
             if best is None or candidate < best:
                 best = candidate
-    return best[3] if best else None
+    return best[-1] if best else None
