@@ -48,7 +48,7 @@ def cached(owner, key: str, build: Callable[[], Any]) -> Any:
 
 def term_postings(reader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers, weights) of a term in one segment, deleted documents included."""
-    ids, weights, _ = _read_blocks(*_postings_bytes(reader, fieldname, tbytes), positions=False)
+    ids, weights, _, _ = _read_blocks(*_postings_bytes(reader, fieldname, tbytes), positions=False)
     return ids, weights
 
 
@@ -102,16 +102,14 @@ def _postings_bytes(reader, fieldname: str, tbytes: bytes) -> tuple[bytes, int]:
 
 
 def _read_blocks(raw: bytes, count: int, positions: bool) -> tuple:
-    """Decode a whole posting list of `count` postings: one block's data, or
+    """(ids, weights, counts, position gaps) of a whole posting list of `count`
+    postings, the last two None without `positions`: one block's data, or
     [magic] then blocks of [int length][info][data] (see `BlockPostingsWriter`)."""
     if not raw:
-        return (_EMPTY_IDS, _EMPTY_WEIGHTS, _EMPTY_IDS, _EMPTY_IDS) if positions else (_EMPTY_IDS, _EMPTY_WEIGHTS, None)
+        return _EMPTY_IDS, _EMPTY_WEIGHTS, *((_EMPTY_IDS, _EMPTY_IDS) if positions else (None, None))
     if not raw.startswith(WHOOSH3_HEADER_MAGIC):
-        blocks, lasts = [read_block(raw, count, 0, positions)], [0]
-    else:
-        blocks, lasts = _framed_blocks(raw, positions)
-    docs, weights, counts, gaps = join_blocks(blocks, lasts, positions)
-    return (docs, weights, counts, gaps) if positions else (docs, weights, None)
+        return join_blocks([read_block(raw, count, 0, positions)], [0], positions)
+    return join_blocks(*_framed_blocks(raw, positions), positions)
 
 
 def _framed_blocks(raw: bytes, positions: bool) -> tuple[list, list[int]]:

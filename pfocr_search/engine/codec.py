@@ -173,13 +173,14 @@ def encode_block(ids: array, weights: array, values: list[bytes], format_) -> by
         every = np.frombuffer(ids, dtype=np.uint32)
         gaps = every[1:] - every[:-1]
         largest = int(gaps.max())
-        id_width = _width(largest) if largest else _ALL_ZERO
-        gap_bytes = gaps.astype(_DTYPE[id_width]).tobytes() if largest else b""
     else:
         gaps = [b - a for a, b in pairwise(ids)]
         largest = max(gaps, default=0)
-        id_width = _width(largest) if largest else _ALL_ZERO
-        gap_bytes = _packed(gaps, id_width) if largest else b""
+    id_width = _width(largest) if largest else _ALL_ZERO
+    if not largest:
+        gap_bytes = b""
+    else:
+        gap_bytes = gaps.astype(_DTYPE[id_width]).tobytes() if isinstance(gaps, np.ndarray) else _packed(gaps, id_width)
     weight_mode, weight_bytes = _encode_weights(weights)
     values_kind, value_bytes = _encode_values(ids, values, weights, format_)
     return b"".join((_HEAD.pack(id_width, weight_mode, values_kind), _U32.pack(ids[0]), gap_bytes, weight_bytes,
