@@ -126,14 +126,12 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str |
     # CycE of keyword lists beat "cycle" for "cylce"), then as written
     # ("effects" over "effect").  Twenty candidates a field: Whoosh stops at
     # the first edit distance that fills its list.
-    best: tuple[int, int, int, int, str] | None = None
     folded = word.lower()
+    written: dict[str, int] = {}  # each suggestion, by its spelling fields' largest count
     for name in fields:
         for suggestion in searcher.suggest(name, folded, limit=20, maxdist=2, prefix=1):
-            written = searcher.doc_frequency(searcher.schema[name].spelling_fieldname(name), suggestion)
-            shared = len(os.path.commonprefix((folded, suggestion)))
-            candidate = (OSA.distance(folded, suggestion), -shared, -_frequency(searcher, fields, suggestion),
-                         -written, suggestion)
-            if best is None or candidate < best:
-                best = candidate
-    return best[-1] if best else None
+            count = searcher.doc_frequency(searcher.schema[name].spelling_fieldname(name), suggestion)
+            written[suggestion] = max(count, written.get(suggestion, 0))
+    ranked = ((OSA.distance(folded, s), -len(os.path.commonprefix((folded, s))), -_frequency(searcher, fields, s),
+               -n, s) for s, n in written.items())
+    return min(ranked, default=(None,))[-1]
