@@ -171,12 +171,15 @@ class GeneStore:
     def keys_of(self, organism: str | None) -> set[str]:
         if organism is None:
             return {row[0] for row in self._db.execute("SELECT DISTINCT coalesce(key, symbol) FROM symbols")}
-        return set(self._lines("SELECT keys FROM organism_keys WHERE organism = ?", organism_key(organism)))
+        return set(self._organism_keys(organism))
 
     def count(self, organism: str | None) -> int:
         if organism is None:
             return self._db.execute("SELECT COUNT(DISTINCT coalesce(key, symbol)) FROM symbols").fetchone()[0]
-        return len(self._lines("SELECT keys FROM organism_keys WHERE organism = ?", organism_key(organism)))
+        return len(self._organism_keys(organism))
+
+    def _organism_keys(self, organism: str) -> list[str]:
+        return self._lines("SELECT keys FROM organism_keys WHERE organism = ?", organism_key(organism))
 
     def close(self) -> None:
         self._db.close()
