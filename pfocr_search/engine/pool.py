@@ -20,17 +20,19 @@ import heapq
 import marshal
 import operator
 import struct
-from itertools import groupby, islice
+from array import array
+from itertools import accumulate, groupby, islice
 from typing import Iterator
 
 #: One term's postings: (field, term bytes, document numbers, weights, values).
 TermGroup = tuple[str, bytes, list, list, list]
 
-# Rough bytes of memory a posting and a new term hold (a posting is kept as
-# the tuple Whoosh passes, as Whoosh's own pool keeps it; its value, a word's
-# positions, is a few bytes more).
-_POSTING_COST = 160
-_TERM_COST = 250
+# Rough bytes of memory a posting and a new term hold: a posting is an id,
+# a weight and its value's size in arrays, and its value's bytes (a word's
+# positions, four bytes each) in a bytearray; a term's four containers cost
+# more than most terms' postings.
+_POSTING_COST = 20
+_TERM_COST = 400
 # Terms per marshal call when a run is written.
 _CHUNK = 2000
 _SIZE = struct.Struct("<Q")
@@ -52,19 +54,31 @@ class TermPool:
     def __init__(self, tempstore, limitmb: int) -> None:
         self.tempstore = tempstore
         self.limit = limitmb * 1024 * 1024
-        self._fields: dict[str, dict[bytes, list[tuple]]] = {}
+        #: field -> term -> (ids, weights, value sizes, values)
+        self._fields: dict[str, dict[bytes, tuple[array, array, array, bytearray]]] = {}
         self._size = 0
         self._runs: list[str] = []
 
-    # Called once per posting of every document: the common case is two
-    # lookups and an append; a value's own size is left to the estimate.
+    # Called once per posting of every document.  Postings are kept in arrays,
+    # not as the tuples Whoosh passes (about 200 bytes each, with their
+    # objects): ten times as many fit before the pool must spill a run.
     def add(self, item: tuple) -> None:
+        fieldname, tbytes, docnum, weight, value = item
         try:
-            self._fields[item[0]][item[1]].append(item)
+            ids, weights, sizes, values = self._fields[fieldname][tbytes]
         except KeyError:
-            self._fields.setdefault(item[0], {})[item[1]] = [item]
-            self._size += _TERM_COST + len(item[1])
-        self._size += _POSTING_COST
+            ids, weights, sizes, values = self._fields.setdefault(fieldname, {})[tbytes] = (
+                array("I"), array("d"), array("I"), bytearray())
+            self._size += _TERM_COST + len(tbytes)
+        ids.append(docnum)
+        weights.append(weight)
+        if value:
+            sizes.append(len(value))
+            values += value
+            self._size += _POSTING_COST + len(value)
+        else:
+            sizes.append(0)
+            self._size += _POSTING_COST
         if self._size > self.limit:
             self._spill()
 
@@ -82,25 +96,29 @@ class TermPool:
 
     def _take(self) -> Iterator[TermGroup]:
         """The postings in memory as groups in term order, emptying the pool."""
+        for fieldname, tbytes, (ids, weights, sizes, values) in self._buckets():
+            yield _in_order(fieldname, tbytes, ids, weights, _split(sizes, values))
+
+    def _buckets(self) -> Iterator[tuple[str, bytes, tuple[array, array, array, bytearray]]]:
         fields, self._fields, self._size = self._fields, {}, 0
         for fieldname in sorted(fields):
             terms = fields.pop(fieldname)
             for tbytes in sorted(terms):
-                postings = terms.pop(tbytes)
-                yield _in_order(fieldname, tbytes, [p[2] for p in postings], [p[3] for p in postings],
-                                [p[4] or b"" for p in postings])
+                yield fieldname, tbytes, terms.pop(tbytes)
 
     def _spill(self) -> None:
+        """Write the pool's postings as a run sorted by term: each term's four
+        arrays as byte strings, which marshal writes and loads whole."""
         path = f"terms{len(self._runs)}.run"
-        groups = self._take()
+        packed = ((fieldname, tbytes, *map(bytes, bucket)) for fieldname, tbytes, bucket in self._buckets())
         with self.tempstore.create_file(path).raw_file() as f:
-            while chunk := list(islice(groups, _CHUNK)):
+            while chunk := list(islice(packed, _CHUNK)):
                 data = marshal.dumps(chunk)
                 f.write(_SIZE.pack(len(data)))
                 f.write(data)
         self._runs.append(path)
 
-    def _read_run(self, path: str) -> Iterator[TermGroup]:
+    def _read_run(self, path: str) -> Iterator[tuple]:
         # marshal.load() on a file reads it a few bytes per call: a chunk
         # is read whole and loaded from memory.
         with self.tempstore.open_file(path).raw_file() as f:
@@ -112,12 +130,17 @@ class TermPool:
         # keeps equal terms in run order, so joining them keeps ids ascending.
         runs = heapq.merge(*map(self._read_run, self._runs), key=operator.itemgetter(0, 1))
         for (fieldname, tbytes), parts in groupby(runs, key=operator.itemgetter(0, 1)):
-            ids, weights, values = [], [], []
-            for _, _, more_ids, more_weights, more_values in parts:
-                ids += more_ids
-                weights += more_weights
-                values += more_values
-            yield _in_order(fieldname, tbytes, ids, weights, values)
+            ids, weights, sizes, values = (b"".join(part) for part in list(zip(*parts))[2:])
+            yield _in_order(fieldname, tbytes, array("I", ids), array("d", weights), _split(array("I", sizes), values))
+
+
+def _split(sizes: array, values) -> list[bytes]:
+    """Each posting's value, from their sizes and their bytes end to end."""
+    if not values:
+        return [b""] * len(sizes)
+    values = bytes(values)
+    ends = list(accumulate(sizes))
+    return [values[start:end] for start, end in zip([0] + ends, ends)]
 
 
 def _in_order(fieldname: str, tbytes: bytes, ids: list, weights: list, values: list) -> TermGroup:
