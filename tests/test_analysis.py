@@ -85,3 +85,25 @@ def test_each_word_analysed_once_gives_the_chains_own_terms_and_positions(text, 
     for _ in range(2):  # the second pass reads the cache
         got = [(t.text, t.pos) for t in cached(text, positions=True, boosts=True, mode=mode, no_morph=no_morph)]
         assert got == [(t.text, t.pos) for t in plain(text, positions=True, mode=mode, no_morph=no_morph)]
+
+
+@given(st.lists(st.one_of(_WORDS, st.text(max_size=12)), max_size=30).map(" ".join), st.booleans(),
+       st.sampled_from([1.0, 2.5]))
+def test_indexing_a_fields_terms_at_once_gives_whooshs_token_by_token_postings(text, stem, boost):
+    # The position format asks the analyzer for each term's positions in one
+    # pass; Whoosh's own Positions format walks the tokens: the same postings.
+    from whoosh.analysis.analyzers import CompositeAnalyzer
+    from whoosh.formats import Positions
+
+    from pfocr_search.engine.codec import ArrayPositions
+
+    cached = text_analyzer(stem)
+    fast = ArrayPositions(field_boost=boost)
+
+    class Walked(ArrayPositions):
+        word_values = Positions.word_values
+
+    walked = Walked(field_boost=boost)
+    for analyzer in (cached, CompositeAnalyzer(*cached.items)):
+        want = sorted(walked.word_values(text, analyzer, mode="index"))
+        assert sorted(fast.word_values(text, cached, mode="index")) == want

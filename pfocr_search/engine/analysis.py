@@ -159,6 +159,8 @@ class WordCachingAnalyzer(CompositeAnalyzer):
         super().__init__(*composables)
         stop = next(i for i, item in enumerate(self.items) if isinstance(item, StopFilter))
         self.stop_prefix = CompositeAnalyzer(*self.items[:stop + 1])
+        if self.items[0].expression.groups:  # findall() would give the groups, not the words
+            raise ValueError("WordCachingAnalyzer's tokenizer expression may not capture groups")
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self.items == other.items
@@ -176,14 +178,33 @@ class WordCachingAnalyzer(CompositeAnalyzer):
         return self.cached_terms(value, positions, start_pos, mode, no_morph)
 
     def cached_terms(self, value, positions, at, mode, no_morph):
+        token = Token(positions, False, removestops=True, mode=mode)
+        for text, pos in self.term_list(value, at, mode, no_morph):
+            token.text, token.boost, token.stopped = text, 1.0, False
+            if positions:
+                token.pos = pos
+            yield token
+
+    def term_positions(self, value: str, mode: str = "") -> dict[str, list[int]]:
+        """Each term of `value` with its positions, as the token stream would give
+        them: for indexing, which wants exactly this and not one Token at a time."""
+        found: dict[str, list[int]] = {}
+        for text, pos in self.term_list(value, 0, mode, False):
+            try:
+                found[text].append(pos)
+            except KeyError:
+                found[text] = [pos]
+        return found
+
+    def term_list(self, value, at, mode, no_morph) -> list[tuple[str, int]]:
+        """(term, position) in order, each distinct word analysed once per process."""
         kind = self.__dict__.get("kind")
         if kind is None:
             kind = self.__dict__["kind"] = repr(self.items)
         known = _WORD_CACHES.setdefault((kind, mode, no_morph), {})
-        token = Token(positions, False, removestops=True, mode=mode)
+        out = []
         kept_any = False
-        for match in self.items[0].expression.finditer(value):
-            raw = match.group(0)
+        for raw in self.items[0].expression.findall(value):
             entry = known.get(raw)
             if entry is None:
                 entry = self.analyse_word(raw, mode, no_morph)
@@ -194,12 +215,9 @@ class WordCachingAnalyzer(CompositeAnalyzer):
                 at += 0 if kept_any else 1
                 continue
             kept_any = True
-            for text, offset in terms:
-                token.text, token.boost, token.stopped = text, 1.0, False
-                if positions:
-                    token.pos = at + offset
-                yield token
+            out += [(text, at + offset) for text, offset in terms]
             at += width
+        return out
 
     def analyse_word(self, raw: str, mode: str, no_morph: bool) -> tuple[tuple[tuple[str, int], ...], int]:
         """A word's (term, position offset) pairs and the positions it takes (0: a stop word)."""

@@ -19,7 +19,8 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from .codec import ArrayPositions, join_blocks, read_block, read_numeric_column, undo_gaps
+from .codec import ArrayPositions, join_blocks, read_block, undo_gaps
+from .perdoc import read_numeric_column
 from .whoosh_internals.blocks import BLOCK_INFO
 from .whoosh_internals.segments import raw_postings, segment_perdoc
 
