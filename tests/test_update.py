@@ -467,3 +467,25 @@ def test_index_from_another_layout_version_asks_for_a_rebuild(indexed):
     with pytest.raises(ConfigMismatchError, match="--rebuild"):
         ix.update([corpus])
     assert FigureIndex.sync([corpus], path, rebuild=True).report.added == 50
+
+
+def test_indexing_only_the_figures_folder_reads_and_watches_the_data_tables_beside_it(tmp_path, corpus_copy):
+    # The walk lists the folders it enters; a `_data` folder it did not enter
+    # is still asked of the file system, for reading and for watching.
+    with FigureIndex.build([corpus_copy / NEW], tmp_path / "ix") as ix:
+        assert ix.get("PMC10038327__uxac107f0004").genes
+        tsv = corpus_copy / DATA / "PMC10038327__uxac107f0004-genes.tsv"
+        tsv.write_text(tsv.read_text() + "9606\tHomo sapiens\tPrimates\tFOO\tFOO\tFOOBAR1\t999999\tncbigene_symbol"
+                                         "\t1\t1\t1\n")
+        report = ix.update([corpus_copy / NEW])
+        assert (report.updated, report.files_read) == (1, 1)
+        assert [h.figid for h in ix.search_genes(["FOOBAR1"])] == ["PMC10038327__uxac107f0004"]
+
+
+def test_tables_in_walked_folders_are_found_without_a_stat_each(tmp_path, corpus_copy, monkeypatch):
+    asked = []
+    isfile = os.path.isfile
+    monkeypatch.setattr(os.path, "isfile", lambda p: (asked.append(p), isfile(p))[1])
+    with FigureIndex.build([corpus_copy], tmp_path / "ix") as ix:
+        assert ix.get("PMC10038327__uxac107f0004").genes
+    assert [p for p in asked if str(p).endswith(".tsv")] == []

@@ -34,6 +34,7 @@ from ..errors import IndexWriteError, StrictModeError
 from ..sources.changes import STATE, GroupState, SourceState, is_unchanged
 from ..sources.discovery import discover, group_files, group_key, orphan_tables
 from ..sources.model import ReadIssue
+from ..sources.walked import WalkedFiles
 from ..version import __version__
 from .session import UpdateReport, WriteSession, settle
 from .shards import build_in_shards, shard_count
@@ -77,7 +78,7 @@ def _update(sources: Sequence[str | os.PathLike[str]], root: Path, config: Index
             strict: bool, progress: ProgressCallback | None, wait: float, workers: int | None) -> UpdateReport:
     started = time.perf_counter()
     check_index_folder(root)
-    data_files: set[str] = set()
+    data_files = WalkedFiles()
     problems: list[ReadIssue] = []
     groups = group_files(discover(sources, data_files, problems))
     with WriteLock(root, wait) as lock:
@@ -121,8 +122,8 @@ def build(sources: Sequence[str | os.PathLike[str]], path: str | os.PathLike[str
     return update(sources, path, config, rebuild=True, **kwargs)
 
 
-def _report_orphans(report: UpdateReport, state: SourceState, data_files: set[str]) -> None:
-    report.warnings += orphan_tables(data_files, (p for g in state.groups.values() for p in g.files))
+def _report_orphans(report: UpdateReport, state: SourceState, data_files: WalkedFiles) -> None:
+    report.warnings += orphan_tables(data_files.tables, (p for g in state.groups.values() for p in g.files))
 
 
 def _check_strict(strict: bool, report: UpdateReport) -> None:
@@ -138,7 +139,7 @@ class _Plan:
     to_read: list[list[Path]]
     state: SourceState
     #: Every TSV the walk of the sources saw (see changes.watched_paths).
-    data_files: set[str] | None = None
+    data_files: WalkedFiles | None = None
     #: Whether some unchanged file has a new modification time to remember.
     touched: bool = False
 
@@ -148,7 +149,7 @@ class _Plan:
 
 
 def _plan(groups: list[list[Path]], old_state: SourceState, report: UpdateReport,
-          data_files: set[str] | None = None) -> _Plan:
+          data_files: WalkedFiles | None = None) -> _Plan:
     plan = _Plan([], SourceState(), data_files)
     for group in groups:
         key = group_key(group)
@@ -186,7 +187,8 @@ def _write_generation(generation: Path, current: Path | None, plan: _Plan, old_s
         create_index(generation, config)
         shards = shard_count(plan.to_read, workers)
         if shards > 1:
-            tallies = build_in_shards(generation, plan.to_read, plan.state, config, report, progress, shards)
+            tallies = build_in_shards(generation, plan.to_read, plan.state, config, report, progress, shards,
+                                      plan.data_files)
             tallies.save(generation, config)
             return
     else:
@@ -205,7 +207,7 @@ def _apply(generation: Path, plan: _Plan, old_state: SourceState, config: IndexC
         total, done = sum(map(len, plan.to_read)), 0
         if progress:
             progress(0, total)
-        with group_reader(plan.to_read, workers) as results:
+        with group_reader(plan.to_read, workers, plan.data_files) as results:
             for group, items in zip(plan.to_read, results):
                 session.write_group(group, items)
                 done += len(group)

@@ -20,6 +20,7 @@ from ..sources.changes import SourceState, state_for
 from ..sources.discovery import group_key
 from ..sources.model import MERGED, FigureRecord, Item, ReadIssue
 from ..sources.parse import can_merge, merge_records, read_figure_file
+from ..sources.walked import WalkedFiles
 from .tallies import Tallies
 
 
@@ -163,7 +164,7 @@ class WriteSession:
     #: The state of every group: unchanged ones as given, re-read ones as written.
     state: SourceState
     report: UpdateReport
-    data_files: set[str] | None = None
+    data_files: WalkedFiles | None = None
     #: (figid, first file) of copies written this run that a later record displaced.
     displaced: list[tuple[str, str]] = field(default_factory=list)
     #: figid -> "added" or "updated": how each write this run was counted.

@@ -29,6 +29,7 @@ from ..engine.writer import RecordWriter, publish
 from ..sources.changes import SourceState
 from ..sources.discovery import read_group
 from ..sources.model import FigureRecord
+from ..sources.walked import WalkedFiles
 from .session import Ledger, UpdateReport, WriteSession, settle
 from .tallies import Tallies
 from .workers import context, ignore_interrupts, worker_count
@@ -64,17 +65,17 @@ def _init_worker(counter) -> None:
     _progress_counter = counter
 
 
-def _build_shard(args: tuple[str, list[list[Path]], dict, str, int]) -> str:
-    generation, groups, config_data, source, limitmb = args
+def _build_shard(args: tuple[str, list[list[Path]], dict, str, int, WalkedFiles | None]) -> str:
+    generation, groups, config_data, source, limitmb, data_files = args
     config = parse_config(config_data, source=source)
     parent = os.getppid()
     writer = RecordWriter.segment(Path(generation), config, limitmb)
-    session = WriteSession(writer, Tallies(), SourceState(), UpdateReport(path=generation))
+    session = WriteSession(writer, Tallies(), SourceState(), UpdateReport(path=generation), data_files)
     try:
         for group in groups:
             if os.getppid() != parent:  # the build was killed: stop writing into it
                 raise SystemExit(1)
-            session.write_group(group, read_group(group))
+            session.write_group(group, read_group(group, data_files))
             with _progress_counter.get_lock():
                 _progress_counter.value += len(group)
     except BaseException:
@@ -112,7 +113,7 @@ def _split(groups: list[list[Path]], shards: int) -> list[list[list[Path]]]:
 
 def build_in_shards(generation: Path, groups: list[list[Path]], state: SourceState, config: IndexConfig,
                     report: UpdateReport, progress: Callable[[int, int], None] | None,
-                    shards: int) -> Tallies:
+                    shards: int, data_files: WalkedFiles | None = None) -> Tallies:
     """Write every group into the empty index at `generation`; the groups'
     states go into `state`, counts into `report`; returns the tallies (genes, synonyms)."""
     tallies = Tallies()
@@ -120,7 +121,7 @@ def build_in_shards(generation: Path, groups: list[list[Path]], state: SourceSta
     ctx = context()
     counter = ctx.Value("q", 0)
     total = sum(map(len, groups))
-    jobs = [(str(generation), part, config.to_dict(), config.source, WRITER_LIMIT_MB)
+    jobs = [(str(generation), part, config.to_dict(), config.source, WRITER_LIMIT_MB, data_files)
             for part in _split(groups, shards)]
     with ctx.Pool(len(jobs), initializer=_init_worker, initargs=(counter,)) as pool:
         pending = pool.map_async(_build_shard, jobs)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..sources.discovery import read_group
+from ..sources.walked import WalkedFiles
 
 # Below this many files to read a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 2000
@@ -41,16 +42,31 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+_data_files: WalkedFiles | None = None  # set in each worker by the pool initializer
+
+
+def _init_reader(data_files: WalkedFiles | None) -> None:
+    global _data_files
+    ignore_interrupts()
+    _data_files = data_files
+
+
+def _read_group(group: list[Path]) -> list:
+    return read_group(group, _data_files)
+
+
 @contextmanager
-def group_reader(groups: list[list[Path]], workers: int | None) -> Iterator[Iterable[list]]:
-    """Read groups in parallel when it pays: YAML parsing is a third of a build."""
+def group_reader(groups: list[list[Path]], workers: int | None,
+                 data_files: WalkedFiles | None = None) -> Iterator[Iterable[list]]:
+    """Read groups in parallel when it pays: YAML parsing is a third of a build.
+    (`data_files`, a walk's tables, goes to each worker once, not with every group.)"""
     workers = worker_count(workers)
     if workers <= 1 or sum(map(len, groups)) < PARALLEL_MIN_FILES:
-        yield map(read_group, groups)
+        yield (read_group(group, data_files) for group in groups)
         return
-    pool = context().Pool(workers, initializer=ignore_interrupts)
+    pool = context().Pool(workers, initializer=_init_reader, initargs=(data_files,))
     try:
-        yield pool.imap(read_group, groups, chunksize=32)
+        yield pool.imap(_read_group, groups, chunksize=32)
     finally:
         pool.terminate()
         pool.join()

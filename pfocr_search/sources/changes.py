@@ -24,6 +24,7 @@ from ..fileio import load_index_file, write_json
 from .claims import Claims
 from .model import MERGED, FigureRecord, Item, ReadIssue
 from .parse import DATA_KINDS, data_candidates
+from .walked import WalkedFiles, file_exists
 
 #: Compressed: paths and digests of every source file, 38 MB as plain JSON at 100,000 figures.
 STATE = "sources.json.gz"
@@ -103,19 +104,19 @@ class SourceState:
         return {figid for g in self.groups.values() for figid in g.figids}
 
 
-def watched_paths(group: Sequence[Path], extra: Iterable[str] = (), data_files: set[str] | None = None) -> list[str]:
+def watched_paths(group: Sequence[Path], extra: Iterable[str] = (), data_files: WalkedFiles | None = None) -> list[str]:
     """The files whose change means re-reading the group: its Markdown files,
     the TSVs that exist for it, and whatever else it was read from.  A TSV
     that appears changes this list, and so re-reads the group too.
 
-    `data_files` (every TSV the walk saw) saves a stat() per candidate place:
+    `data_files` (the tables a walk saw) saves a stat() per candidate place:
     nine per figure, which made a no-change run of 100,000 figures take 14 s."""
     paths = dict.fromkeys(map(str, group))
     for md in paths.copy():
         stem = os.path.basename(md)[:-3]  # figure files are <figid>.md
         for kind in DATA_KINDS:
             for candidate in data_candidates(md, stem, kind):
-                if candidate in data_files if data_files is not None else os.path.isfile(candidate):
+                if file_exists(data_files, candidate):
                     paths[candidate] = None
     paths.update(dict.fromkeys(extra))
     return list(paths)
@@ -133,7 +134,7 @@ def signatures(paths: Iterable[str], with_digest: bool) -> dict[str, list]:
 
 
 def is_unchanged(group: Sequence[Path], old: GroupState,
-                 data_files: set[str] | None = None) -> tuple[bool, dict[str, list]]:
+                 data_files: WalkedFiles | None = None) -> tuple[bool, dict[str, list]]:
     """Whether `group` is as `old` recorded it, and its refreshed file signatures."""
     recorded = {p: sig for p, sig in old.files.items() if sig[0] != -1}  # -1: absent (older states)
     paths = watched_paths(group, recorded, data_files)
@@ -154,7 +155,7 @@ def is_unchanged(group: Sequence[Path], old: GroupState,
     return True, now
 
 
-def state_for(group: Sequence[Path], items: Sequence[Item], data_files: set[str] | None = None) -> GroupState:
+def state_for(group: Sequence[Path], items: Sequence[Item], data_files: WalkedFiles | None = None) -> GroupState:
     """The state to remember for a group just read."""
     used = [s for item in items if isinstance(item, FigureRecord) for s in item.sources]
     return GroupState(

@@ -16,18 +16,19 @@ from .claims import Claims
 from .model import FigureRecord, Item, ReadIssue
 from .parse import DATA_KINDS, can_merge, merge_records, read_figure_file
 from .values import RecordError
+from .walked import WalkedFiles
 
 
-def discover(sources: Sequence[str | Path], data_files: set[str] | None = None,
+def discover(sources: Sequence[str | Path], data_files: WalkedFiles | None = None,
              problems: list[ReadIssue] | None = None) -> list[Path]:
     """Every figure Markdown file under `sources`, sorted and without repeats.
 
     Directories are searched recursively without following symlinked
     directories (so a symlink loop cannot hang the walk); hidden folders are
     skipped, and a folder that cannot be read is reported in `problems`.  A
-    source that does not exist is a `SourceError`.  Given a set as
-    `data_files`, every `.tsv` seen on the way is added to it, so callers can
-    tell which `_data` files exist without a stat() each.
+    source that does not exist is a `SourceError`.  Given `data_files`,
+    every folder walked and `.tsv` seen on the way is noted in it, so
+    callers can tell which `_data` files exist without a stat() each.
     """
     found: dict[Path, None] = {}
     unreadable = problems if problems is not None else []
@@ -42,10 +43,10 @@ def discover(sources: Sequence[str | Path], data_files: set[str] | None = None,
             found[root] = None  # a pipe or device given by name is reported when read
         elif root.is_dir():
             for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=report):
+                if data_files is not None:
+                    data_files.add_folder(dirpath, dirnames, filenames)
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 found.update((Path(dirpath) / f, None) for f in sorted(filenames) if f.endswith(".md"))
-                if data_files is not None:
-                    data_files.update(os.path.join(dirpath, f) for f in filenames if f.endswith(".tsv"))
         elif root.is_symlink():
             raise SourceError(f"source is a broken or looping link: {root}")
         else:
@@ -65,15 +66,16 @@ def group_key(group: Sequence[Path]) -> str:
     return group[0].stem
 
 
-def read_group(paths: Sequence[Path]) -> list[Item]:
-    """Read the files of one group, merging the two layouts of a figid."""
+def read_group(paths: Sequence[Path], data_files: WalkedFiles | None = None) -> list[Item]:
+    """Read the files of one group, merging the two layouts of a figid
+    (`data_files`: the tables a walk saw, to find a figure's without a stat())."""
     out: list[Item] = []
     at: dict[str, int] = {}
     claims = Claims()
     for path in paths:
         warnings: list[ReadIssue] = []
         try:
-            record = read_figure_file(path, warnings)
+            record = read_figure_file(path, warnings, data_files=data_files)
         except RecordError as exc:
             out.append(ReadIssue(str(path), str(exc)))
             continue

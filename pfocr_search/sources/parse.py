@@ -29,6 +29,7 @@ from . import values as v
 from .model import DATABASE, INLINE, MERGED, Annotation, FigureRecord, Gene, ReadIssue, union
 from .tsv import Table, TableError, read_table
 from .values import RecordError
+from .walked import WalkedFiles, file_exists
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -182,8 +183,8 @@ def data_candidates(md: str | Path, figid: str, kind: str) -> tuple[str, str, st
     return (f"{parent}{sep}_data{sep}{name}", f"{folder}{sep}_data{sep}{name}", f"{folder}{sep}{name}")
 
 
-def _data_file(md: Path, figid: str, kind: str) -> Path | None:
-    return next((Path(c) for c in data_candidates(md, figid, kind) if os.path.isfile(c)), None)
+def _data_file(md: Path, figid: str, kind: str, data_files: WalkedFiles | None) -> Path | None:
+    return next((Path(c) for c in data_candidates(md, figid, kind) if file_exists(data_files, c)), None)
 
 
 def _keywords(data: dict[str, Any]) -> tuple[str, ...]:
@@ -196,13 +197,15 @@ def _keywords(data: dict[str, Any]) -> tuple[str, ...]:
 _BAD_FIGID = re.compile(r"[/\\\x00-\x1f]|\.\.|^\.")
 
 
-def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None) -> FigureRecord:
+def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None, *,
+                     data_files: WalkedFiles | None = None) -> FigureRecord:
     """Read one figure Markdown file (either layout) into a record.
 
     Raises `RecordError` with the reason when the file is not a readable
     record.  A `_data` TSV that cannot be read, or has rows that do not fit
     its header, is reported in `warnings` (kind "warning"); the record is
-    read without what it could not use.
+    read without what it could not use.  `data_files`, from a walk of the
+    sources, says which tables exist without asking the file system.
     """
     path = Path(path)
     data = load_front_matter(path)
@@ -218,7 +221,7 @@ def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None) 
     sources = [str(path)]
     readers: tuple[Callable[[Table], list], ...] = (_tsv_genes, _tsv_annotations, _tsv_annotations)
     for kind, bucket, reader in zip(DATA_KINDS, (genes, chemicals, diseases), readers):
-        tsv = _data_file(path, figid, kind)
+        tsv = _data_file(path, figid, kind, data_files)
         table = _data_table(tsv, warnings) if tsv is not None else None
         if table is not None:
             bucket.extend(reader(table))

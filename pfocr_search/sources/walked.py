@@ -1,0 +1,45 @@
+"""The files a walk of the sources saw: whether a `_data` table exists without a stat().
+
+Reading a figure looks for each of its three tables in three places, and
+remembering what was read looks again: up to eighteen stat() calls per
+figure, where a sandbox or network file system makes each one slow.  The
+walk that finds the figure files lists every folder it enters anyway.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable
+
+
+class WalkedFiles:
+    """The `.tsv` files a walk saw, and the folders it listed whole.
+
+    A path in a listed folder exists if the walk saw it, and a path in a
+    folder that a listed folder lacks does not; any other path is asked of
+    the file system, so tables outside the sources given (a `_data` folder
+    beside the `_figures` folder indexed) are still found."""
+
+    def __init__(self) -> None:
+        self.tables: set[str] = set()
+        self.folders: set[str] = set()
+        self.subfolders: set[str] = set()
+
+    def add_folder(self, folder: str, dirnames: Iterable[str], filenames: Iterable[str]) -> None:
+        """A folder the walk listed: every folder and file in it."""
+        self.folders.add(folder)
+        self.subfolders.update(os.path.join(folder, d) for d in dirnames)
+        self.tables.update(os.path.join(folder, f) for f in filenames if f.endswith(".tsv"))
+
+    def exists(self, path: str) -> bool:
+        """Whether `path` is a file (a table, when its folder was walked)."""
+        folder = os.path.dirname(path)
+        if folder in self.folders:
+            return path in self.tables
+        if os.path.dirname(folder) in self.folders and folder not in self.subfolders:
+            return False
+        return os.path.isfile(path)
+
+
+def file_exists(walked: WalkedFiles | None, path: str) -> bool:
+    return walked.exists(path) if walked is not None else os.path.isfile(path)
