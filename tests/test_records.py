@@ -204,3 +204,31 @@ def test_arbitrary_bytes_are_read_or_reported(tmp_path, raw):
 ])
 def test_the_lead_is_the_captions_first_sentence(caption, lead):
     assert FigureRecord(figid="x", caption=caption).text_of("lead") == lead
+
+
+_SCALARS = st.one_of(st.sampled_from(["2019", "1999", "12", "yes", "No", "null", "~", "NA", "1.5e3", ".inf",
+                                       "2023-02-01", "0x1F", "+12", "-", "<<", "=", "é", "σ"]),
+                     st.text(max_size=20))
+
+
+@given(st.one_of(
+    st.dictionaries(st.text(max_size=8), st.one_of(_SCALARS, st.lists(_SCALARS, max_size=4),
+                                                   st.dictionaries(_SCALARS, _SCALARS, max_size=3)), max_size=6)
+    .map(lambda d: __import__("yaml").safe_dump(d, allow_unicode=True, default_style=None)),
+    st.lists(_SCALARS, min_size=1, max_size=6).map(
+        lambda words: "".join(f"k{i}: {w}\n" for i, w in enumerate(words)) + "other: [" + ", ".join(words) + "]"),
+    st.text(max_size=60)))
+def test_front_matter_loader_reads_what_libyamls_safe_loader_reads(text):
+    # The loader takes plain words as text without resolving and constructing
+    # each; on anything at all it must give what CSafeLoader gives, or fail as it does.
+    import yaml
+
+    from pfocr_search.sources import parse
+
+    def load(loader):
+        try:
+            return ("ok", repr(yaml.load(text, Loader=loader)))
+        except Exception as exc:  # noqa: BLE001 - either loader may fail; they must fail alike
+            return ("error", type(exc).__name__)
+
+    assert load(parse._FrontMatterLoader) == load(yaml.CSafeLoader)
