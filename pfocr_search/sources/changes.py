@@ -23,8 +23,8 @@ from typing import Iterable, Sequence
 from ..fileio import load_index_file, write_json
 from .claims import Claims
 from .model import MERGED, FigureRecord, Item, ReadIssue
-from .parse import DATA_KINDS, data_candidates
-from .walked import WalkedFiles, file_exists
+from .parse import data_tables
+from .walked import WalkedFiles
 
 #: Compressed: paths and digests of every source file, 38 MB as plain JSON at 100,000 figures.
 STATE = "sources.json.gz"
@@ -114,10 +114,8 @@ def watched_paths(group: Sequence[Path], extra: Iterable[str] = (), data_files: 
     paths = dict.fromkeys(map(str, group))
     for md in paths.copy():
         stem = os.path.basename(md)[:-3]  # figure files are <figid>.md
-        for kind in DATA_KINDS:
-            for candidate in data_candidates(md, stem, kind):
-                if file_exists(data_files, candidate):
-                    paths[candidate] = None
+        for found in data_tables(md, stem, data_files).values():
+            paths.update(dict.fromkeys(found))
     paths.update(dict.fromkeys(extra))
     return list(paths)
 

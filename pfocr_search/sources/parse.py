@@ -30,7 +30,7 @@ from . import values as v
 from .model import DATABASE, INLINE, MERGED, Annotation, FigureRecord, Gene, ReadIssue, union
 from .tsv import Table, TableError, read_table
 from .values import RecordError
-from .walked import WalkedFiles, file_exists
+from .walked import WalkedFiles
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
@@ -196,19 +196,29 @@ def _merge_annotations(items: Iterable[Annotation]) -> tuple[Annotation, ...]:
     return tuple(merged.values())
 
 
-def data_candidates(md: str | Path, figid: str, kind: str) -> tuple[str, str, str]:
-    """Where the `<figid>-<kind>.tsv` of figure file `md` may be, in order:
-    `_data/` beside `_figures/` (pfocr-database), `_data/` below, or beside it.
-    (Plain strings: a no-change update asks this nine times per figure.)"""
-    name = f"{figid}-{kind}.tsv"
+def data_folders(md: str | Path) -> tuple[str, str, str]:
+    """Where the `_data` tables of figure file `md` may be, in order:
+    `_data/` beside `_figures/` (pfocr-database), `_data/` below, or beside it."""
     folder = os.path.dirname(os.path.abspath(md))
-    parent = os.path.dirname(folder)
     sep = os.sep
-    return (f"{parent}{sep}_data{sep}{name}", f"{folder}{sep}_data{sep}{name}", f"{folder}{sep}{name}")
+    return (f"{os.path.dirname(folder)}{sep}_data", f"{folder}{sep}_data", folder)
 
 
-def _data_file(md: Path, figid: str, kind: str, data_files: WalkedFiles | None) -> Path | None:
-    return next((Path(c) for c in data_candidates(md, figid, kind) if file_exists(data_files, c)), None)
+def data_tables(md: str | Path, figid: str, data_files: WalkedFiles | None = None) -> dict[str, list[str]]:
+    """Every `<figid>-<kind>.tsv` of figure file `md` that exists, by kind, in
+    the order of `data_folders` (the first is the one read).  Plain strings and
+    one look at each folder: a no-change update asks this for every figure."""
+    folders = data_folders(md)
+    listed = [data_files is not None and data_files.settled(folder) for folder in folders]
+    tables = data_files.tables if data_files is not None else frozenset()
+    found: dict[str, list[str]] = {}
+    for kind in DATA_KINDS:
+        name = f"{os.sep}{figid}-{kind}.tsv"
+        for folder, settled in zip(folders, listed):
+            path = folder + name
+            if path in tables if settled else os.path.isfile(path):
+                found.setdefault(kind, []).append(path)
+    return found
 
 
 def _keywords(data: dict[str, Any]) -> tuple[str, ...]:
@@ -244,8 +254,9 @@ def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None, 
     diseases = _inline_annotations(data.get("diseases"), "diseases")
     sources = [str(path)]
     readers: tuple[Callable[[Table], list], ...] = (_tsv_genes, _tsv_annotations, _tsv_annotations)
+    tables = data_tables(path, figid, data_files)
     for kind, bucket, reader in zip(DATA_KINDS, (genes, chemicals, diseases), readers):
-        tsv = _data_file(path, figid, kind, data_files)
+        tsv = Path(tables[kind][0]) if kind in tables else None
         table = _data_table(tsv, warnings) if tsv is not None else None
         if table is not None:
             bucket.extend(reader(table))

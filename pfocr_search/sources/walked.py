@@ -24,6 +24,7 @@ class WalkedFiles:
         self.tables: set[str] = set()
         self.folders: set[str] = set()
         self.subfolders: set[str] = set()
+        self._settled: dict[str, bool] = {}  # see settled()
 
     def add_folder(self, folder: str, dirnames: Iterable[str], filenames: Iterable[str]) -> None:
         """A folder the walk listed: every folder and file in it."""
@@ -31,15 +32,11 @@ class WalkedFiles:
         self.subfolders.update(os.path.join(folder, d) for d in dirnames)
         self.tables.update(os.path.join(folder, f) for f in filenames if f.endswith(".tsv"))
 
-    def exists(self, path: str) -> bool:
-        """Whether `path` is a file (a table, when its folder was walked)."""
-        folder = os.path.dirname(path)
-        if folder in self.folders:
-            return path in self.tables
-        if os.path.dirname(folder) in self.folders and folder not in self.subfolders:
-            return False
-        return os.path.isfile(path)
-
-
-def file_exists(walked: WalkedFiles | None, path: str) -> bool:
-    return walked.exists(path) if walked is not None else os.path.isfile(path)
+    def settled(self, folder: str) -> bool:
+        """Whether the walk tells what `folder` holds: it listed it, or listed
+        its parent, which has no such folder.  Worked out once a folder."""
+        known = self._settled.get(folder)
+        if known is None:
+            known = self._settled[folder] = folder in self.folders or (
+                os.path.dirname(folder) in self.folders and folder not in self.subfolders)
+        return known
