@@ -482,10 +482,31 @@ def test_indexing_only_the_figures_folder_reads_and_watches_the_data_tables_besi
         assert [h.figid for h in ix.search_genes(["FOOBAR1"])] == ["PMC10038327__uxac107f0004"]
 
 
-def test_tables_in_walked_folders_are_found_without_a_stat_each(tmp_path, corpus_copy, monkeypatch):
+def test_places_a_walk_saw_empty_are_not_asked_of_the_file_system(tmp_path, corpus_copy, monkeypatch):
+    # Each figure's three tables may be in three places: only a table the walk
+    # listed is checked (once, when it is read), never the places it lacks.
     asked = []
     isfile = os.path.isfile
     monkeypatch.setattr(os.path, "isfile", lambda p: (asked.append(p), isfile(p))[1])
     with FigureIndex.build([corpus_copy], tmp_path / "ix") as ix:
         assert ix.get("PMC10038327__uxac107f0004").genes
-    assert [p for p in asked if str(p).endswith(".tsv")] == []
+    tables = [p for p in asked if str(p).endswith(".tsv")]
+    assert tables and all(map(isfile, tables)) and len(tables) == len(set(tables))
+
+
+@pytest.mark.parametrize("impostor", ["broken link", "pipe"])
+def test_a_non_file_by_a_tables_name_does_not_hide_the_table_further_on(tmp_path, corpus_copy, impostor):
+    # The walk lists a broken link or a pipe among the files; reading must
+    # go on to the real table in the next place, as read_records does.
+    figid = "PMC10038327__uxac107f0004"
+    first = corpus_copy / DATA / f"{figid}-genes.tsv"
+    later = corpus_copy / NEW / "_data" / first.name
+    later.parent.mkdir()
+    first.rename(later)
+    if impostor == "pipe":
+        os.mkfifo(first)
+    else:
+        first.symlink_to(tmp_path / "nowhere.tsv")
+    with FigureIndex.build([corpus_copy], tmp_path / "ix") as ix:
+        assert ix.get(figid).genes
+        assert str(later) in ix.get(figid).sources

@@ -204,10 +204,15 @@ def data_folders(md: str | Path) -> tuple[str, str, str]:
     return (f"{os.path.dirname(folder)}{sep}_data", f"{folder}{sep}_data", folder)
 
 
-def data_tables(md: str | Path, figid: str, data_files: WalkedFiles | None = None) -> dict[str, list[str]]:
+def data_tables(md: str | Path, figid: str, data_files: WalkedFiles | None = None, *,
+                to_read: bool = False) -> dict[str, list[str]]:
     """Every `<figid>-<kind>.tsv` of figure file `md` that exists, by kind, in
     the order of `data_folders` (the first is the one read).  Plain strings and
-    one look at each folder: a no-change update asks this for every figure."""
+    one look at each folder: a no-change update asks this for every figure.
+
+    A walk's listing is trusted to say a table is absent; `to_read` checks a
+    listed one is a file still (a broken link or a pipe by a table's name, or
+    a table gone since the walk, must not hide a real one further on)."""
     folders = data_folders(md)
     listed = [data_files is not None and data_files.settled(folder) for folder in folders]
     tables = data_files.tables if data_files is not None else frozenset()
@@ -216,7 +221,7 @@ def data_tables(md: str | Path, figid: str, data_files: WalkedFiles | None = Non
         name = f"{os.sep}{figid}-{kind}.tsv"
         for folder, settled in zip(folders, listed):
             path = folder + name
-            if path in tables if settled else os.path.isfile(path):
+            if (path in tables and (not to_read or os.path.isfile(path))) if settled else os.path.isfile(path):
                 found.setdefault(kind, []).append(path)
     return found
 
@@ -254,7 +259,7 @@ def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None, 
     diseases = _inline_annotations(data.get("diseases"), "diseases")
     sources = [str(path)]
     readers: tuple[Callable[[Table], list], ...] = (_tsv_genes, _tsv_annotations, _tsv_annotations)
-    tables = data_tables(path, figid, data_files)
+    tables = data_tables(path, figid, data_files, to_read=True)
     for kind, bucket, reader in zip(DATA_KINDS, (genes, chemicals, diseases), readers):
         tsv = Path(tables[kind][0]) if kind in tables else None
         table = _data_table(tsv, warnings) if tsv is not None else None
