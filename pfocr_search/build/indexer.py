@@ -138,7 +138,7 @@ class _Plan:
 
     to_read: list[list[Path]]
     state: SourceState
-    #: Every TSV the walk of the sources saw (see changes.watched_paths).
+    #: The folders and tables the walk of the sources saw (see parse.data_tables).
     data_files: WalkedFiles | None = None
     #: Whether some unchanged file has a new modification time to remember.
     touched: bool = False

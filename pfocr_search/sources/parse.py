@@ -44,11 +44,12 @@ class _FrontMatterLoader(_Loader):  # type: ignore[misc, valid-type]
     constructed each through several Python calls: a fifth of loading a
     record.  Anything else goes the loader's own way, so results are equal."""
 
-    _TEXT_STARTS = frozenset(map(chr, range(32, 0x3000))) - set(_Loader.yaml_implicit_resolvers)
-    _NO_WILDCARD = None not in _Loader.yaml_implicit_resolvers
+    # (None: a resolver tried on every scalar, whatever its first character.)
+    _TEXT_STARTS = frozenset() if None in _Loader.yaml_implicit_resolvers else \
+        frozenset(map(chr, range(32, 0x3000))) - set(_Loader.yaml_implicit_resolvers)
 
     def resolve(self, kind, value, implicit):
-        if kind is ScalarNode and implicit[0] and value and value[0] in self._TEXT_STARTS and self._NO_WILDCARD:
+        if kind is ScalarNode and implicit[0] and value and value[0] in self._TEXT_STARTS:
             return _STR
         return super().resolve(kind, value, implicit)
 
@@ -221,7 +222,9 @@ def data_tables(md: str | Path, figid: str, data_files: WalkedFiles | None = Non
         name = f"{os.sep}{figid}-{kind}.tsv"
         for folder, settled in zip(folders, listed):
             path = folder + name
-            if (path in tables and (not to_read or os.path.isfile(path))) if settled else os.path.isfile(path):
+            if settled and path not in tables:
+                continue
+            if (settled and not to_read) or os.path.isfile(path):
                 found.setdefault(kind, []).append(path)
     return found
 

@@ -1,4 +1,4 @@
-"""The files a walk of the sources saw: whether a `_data` table exists without a stat().
+"""The files a walk of the sources saw: where a `_data` table is not, without a stat().
 
 Reading a figure looks for each of its three tables in three places, and
 remembering what was read looks again: up to eighteen stat() calls per
@@ -15,9 +15,10 @@ from typing import Iterable
 class WalkedFiles:
     """The `.tsv` files a walk saw, and the folders it listed whole.
 
-    A path in a listed folder exists if the walk saw it, and a path in a
-    folder that a listed folder lacks does not; any other path is asked of
-    the file system, so tables outside the sources given (a `_data` folder
+    A path in a listed folder is absent if the walk did not see it, and so
+    is a path in a folder that a listed folder lacks (`settled`); a path the
+    walk saw is confirmed when read, and any other path is asked of the
+    file system, so tables outside the sources given (a `_data` folder
     beside the `_figures` folder indexed) are still found."""
 
     def __init__(self) -> None:
