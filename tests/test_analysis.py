@@ -107,3 +107,16 @@ def test_indexing_a_fields_terms_at_once_gives_whooshs_token_by_token_postings(t
     for analyzer in (cached, CompositeAnalyzer(*cached.items)):
         want = sorted(walked.word_values(text, analyzer, mode="index"))
         assert sorted(fast.word_values(text, cached, mode="index")) == want
+
+
+def test_indexing_a_text_field_asks_for_its_terms_at_once_not_token_by_token():
+    # The test above holds whichever path runs; this one, that the fast one does.
+    from pfocr_search.engine.codec import ArrayPositions
+
+    class NoWalk(type(text_analyzer(True))):
+        def __call__(self, *args, **kwargs):
+            raise AssertionError("walked token by token")
+
+    analyzer = NoWalk(*text_analyzer(True).items)
+    assert dict((t, n) for t, n, _, _ in ArrayPositions().word_values("JAK-STAT signaling", analyzer, mode="index")) \
+        == {"jak": 1, "jakstat": 1, "stat": 1, "signal": 1}

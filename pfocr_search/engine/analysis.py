@@ -185,7 +185,7 @@ class WordCachingAnalyzer(CompositeAnalyzer):
                 token.pos = pos
             yield token
 
-    def term_positions(self, value: str, mode: str = "") -> dict[str, list[int]]:
+    def positions_by_term(self, value: str, mode: str = "") -> dict[str, list[int]]:
         """Each term of `value` with its positions, as the token stream would give
         them: for indexing, which wants exactly this and not one Token at a time."""
         found: dict[str, list[int]] = {}

@@ -46,12 +46,12 @@ class ArrayPositions(Positions):
     def word_values(self, value, analyzer, **kwargs):
         # An analyzer that can list each term's positions at once is spared
         # Whoosh's token-by-token walk: a quarter of indexing a record.
-        term_positions = getattr(analyzer, "term_positions", None)
-        if term_positions is None or not isinstance(value, str) or kwargs.keys() - {"mode"}:
+        positions_by_term = getattr(analyzer, "positions_by_term", None)
+        if positions_by_term is None or not isinstance(value, str) or kwargs.keys() - {"mode"}:
             yield from super().word_values(value, analyzer, **kwargs)
             return
         boost = self.field_boost
-        for term, poslist in term_positions(value, kwargs.get("mode", "")).items():
+        for term, poslist in positions_by_term(value, kwargs.get("mode", "")).items():
             yield term, len(poslist), len(poslist) * boost, self.encode(poslist)
 
     def encode(self, poslist):
@@ -184,8 +184,10 @@ def encode_block(ids: array, weights: array, values: list[bytes], format_) -> by
     id_width = _width(largest) if largest else _ALL_ZERO
     if not largest:
         gap_bytes = b""
+    elif isinstance(gaps, np.ndarray):
+        gap_bytes = gaps.astype(_DTYPE[id_width]).tobytes()
     else:
-        gap_bytes = gaps.astype(_DTYPE[id_width]).tobytes() if isinstance(gaps, np.ndarray) else _packed(gaps, id_width)
+        gap_bytes = _packed(gaps, id_width)
     weight_mode, weight_bytes = _encode_weights(weights)
     values_kind, value_bytes = _encode_values(ids, values, weights, format_)
     return b"".join((_HEAD.pack(id_width, weight_mode, values_kind), _U32.pack(ids[0]), gap_bytes, weight_bytes,

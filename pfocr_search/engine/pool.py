@@ -22,10 +22,10 @@ import operator
 import struct
 from array import array
 from itertools import accumulate, groupby, islice
-from typing import Iterator
+from typing import Iterator, Sequence
 
 #: One term's postings: (field, term bytes, document numbers, weights, values).
-TermGroup = tuple[str, bytes, list, list, list]
+TermGroup = tuple[str, bytes, Sequence[int], Sequence[float], list[bytes]]
 
 # Rough bytes of memory a posting and a new term hold: a posting is an id,
 # a weight and its value's size in arrays, and its value's bytes (a word's
@@ -143,7 +143,8 @@ def _split(sizes: array, values) -> list[bytes]:
     return [values[start:end] for start, end in zip([0] + ends, ends)]
 
 
-def _in_order(fieldname: str, tbytes: bytes, ids: list, weights: list, values: list) -> TermGroup:
+def _in_order(fieldname: str, tbytes: bytes, ids: Sequence[int], weights: Sequence[float],
+              values: list[bytes]) -> TermGroup:
     """A term's postings in Whoosh's pool order, by (id, weight, value): ids
     repeat only for spelling words, which Whoosh files under document 0."""
     if len(ids) > 1 and not all(map(operator.lt, ids, ids[1:])):
