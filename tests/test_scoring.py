@@ -22,6 +22,7 @@ from whoosh import query
 
 from pfocr_search import FigureIndex
 from pfocr_search.engine.evaluation import WordCoordOr, matching, score
+from pfocr_search.engine.schema import RECORD, unpack_record
 from pfocr_search.engine.storage import Manifest
 from pfocr_search.engine.weighting import ArrayBM25F
 from pfocr_search.query.filters import Filters
@@ -145,6 +146,34 @@ def test_random_word_queries_score_as_whoosh(single, segmented, words, operators
     text = " ".join(f"{op} {w}".strip() for op, w in zip(operators, words))
     _check(*single, text, may_find_nothing=True)
     _check(*segmented, text, may_find_nothing=True)
+
+
+@pytest.fixture(scope="module")
+def caption_words(single):
+    """Each sample caption's words in order, as its analyzer indexes them."""
+    searcher, _ = single
+    field = searcher.schema["caption"]
+    return [[t.text for t in field.analyzer(unpack_record(fields[RECORD]).caption, mode="index")]
+            for fields in searcher.all_stored_fields()]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_random_caption_phrases_match_and_score_as_whoosh(single, segmented, caption_words, data):
+    """Runs of two to four words from a caption, a word said twice among
+    them, or a word moved: the exact phrases Whoosh finds, scored alike."""
+    words = data.draw(st.sampled_from([w for w in caption_words if len(w) >= 4]))
+    size = data.draw(st.integers(min_value=2, max_value=4))
+    at = data.draw(st.integers(min_value=0, max_value=len(words) - size))
+    run = words[at:at + size]
+    run = data.draw(st.sampled_from([run, [run[0], *run], run[::-1], [run[0], run[0]]]))
+    for searcher, config in (single, segmented):
+        q = query.Phrase("caption", run)
+        expected = {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+        got = score(searcher, q)
+        assert set(np.flatnonzero(got.mask).tolist()) == set(expected), run
+        for doc, value in expected.items():
+            assert math.isclose(got.scores[doc], value, rel_tol=1e-9), (run, doc)
 
 
 @pytest.mark.parametrize("q", [query.Prefix("caption", "sig"), query.Wildcard("caption", "*kin*", boost=2.0),

@@ -184,17 +184,20 @@ def _phrase(s: _Scorer, q: query.Phrase) -> Matches:
         return s.empty()
     out = s.empty()
     for leaf, offset in s.reader.leaf_readers():
-        read = [term_positions(leaf, q.fieldname, w) for w in words]
-        if any(r is None for r in read):
+        # A word said twice ("pathways pathway" stems so) is read once.
+        postings = {w: term_positions(leaf, q.fieldname, w) for w in dict.fromkeys(words)}
+        if any(p is None for p in postings.values()):
             return _fallback(s, q)
+        read = [postings[w] for w in words]
         # The documents holding every word, then the phrase's occurrences in
         # them only, as docnum << 32 | position of its last word.
         among = read[0].ids
-        for more in read[1:]:
+        for more in postings.values():
             among = among[doc_member(among, more.ids)]
-        ends = read[0].occurrences(among)
-        for more in read[1:]:
-            ends = _sorted_common(ends + 1, more.occurrences(among))
+        where = {w: p.occurrences(among) for w, p in postings.items()}
+        ends = where[words[0]]
+        for w in words[1:]:
+            ends = _sorted_common(ends + 1, where[w])
         docs = distinct(ends >> 32, ascending=True)
         alive = live_mask(leaf)
         if alive is not None:
