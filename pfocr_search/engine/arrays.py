@@ -83,6 +83,36 @@ def term_positions(reader, fieldname: str, tbytes: bytes) -> PositionalPostings 
     return PositionalPostings(*_read_blocks(*_postings_bytes(reader, fieldname, tbytes), positions=True))
 
 
+def phrase_docs(leaf, words: list[bytes], postings: dict[bytes, PositionalPostings]) -> np.ndarray:
+    """The live documents of one segment where `words` occur in a row, ascending."""
+    # The documents holding every word, then the phrase's occurrences in
+    # them only, as docnum << 32 | position of its last word.
+    among = postings[words[0]].ids
+    for more in postings.values():
+        among = among[doc_member(among, more.ids)]
+    if not among.size:
+        return among
+    where = {w: p.occurrences(among) for w, p in postings.items()}
+    ends = where[words[0]]
+    for w in words[1:]:
+        ends = sorted_common(ends + 1, where[w])
+    docs = distinct(ends >> 32, ascending=True)
+    alive = live_mask(leaf)
+    return docs[alive[docs]] if alive is not None else docs
+
+
+def sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values in both of two ascending arrays of distinct values, the shorter
+    looked up in the longer (np.intersect1d sorted both again)."""
+    if a.size > b.size:
+        a, b = b, a
+    if not a.size:
+        return a
+    at = np.searchsorted(b, a)
+    np.minimum(at, b.size - 1, out=at)
+    return a[b[at] == a]
+
+
 def doc_member(docs: np.ndarray, among: np.ndarray) -> np.ndarray:
     """Which of the document numbers `docs` are in `among`: a flag a document
     (a segment's numbers are dense), several times faster than bisecting."""

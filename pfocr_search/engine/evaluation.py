@@ -29,7 +29,7 @@ import numpy as np
 from whoosh import query
 from whoosh.searching import Searcher
 
-from .arrays import distinct, doc_member, field_lengths, live_mask, term_positions, term_postings
+from .arrays import doc_member, field_lengths, live_mask, phrase_docs, term_positions, term_postings
 from .weighting import ArrayBM25F
 from .whoosh_internals.queries import compiled_range, expanded_terms
 
@@ -173,59 +173,51 @@ _NO_HITS = (np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
 def _phrase(s: _Scorer, q: query.Phrase) -> Matches:
+    hits = _phrase_hits(s, q)
+    if hits is None:
+        return _fallback(s, q)
+    ids, scores = hits
+    out = s.empty()
+    out.mask[ids] = True
+    if s.scored:
+        out.scores[ids] = scores
+    return out
+
+
+def _phrase_hits(s: _Scorer, q: query.Phrase) -> tuple[np.ndarray, np.ndarray] | None:
     """Adjacent words (slop 1), scored as Whoosh's SpanNear2: the sum of the
-    words' scores, times the phrase's boost."""
+    words' scores, times the phrase's boost; as `_term_hits` gives a term's.
+    None if the phrase has no array form (a slop, positions of another format)."""
     schema = s.searcher.schema
     if q.slop != 1 or q.fieldname not in schema or not q.words:
-        return _fallback(s, q)
+        return None
     try:
         words = [schema[q.fieldname].to_bytes(w) for w in q.words]
     except ValueError:
-        return s.empty()
-    out = s.empty()
+        return _NO_HITS
+    docs, scores = [], []
     for leaf, offset in s.reader.leaf_readers():
         # A word said twice ("pathways pathway" stems so) is read once.
         postings = {w: term_positions(leaf, q.fieldname, w) for w in dict.fromkeys(words)}
         if any(p is None for p in postings.values()):
-            return _fallback(s, q)
-        read = [postings[w] for w in words]
-        # The documents holding every word, then the phrase's occurrences in
-        # them only, as docnum << 32 | position of its last word.
-        among = read[0].ids
-        for more in postings.values():
-            among = among[doc_member(among, more.ids)]
-        where = {w: p.occurrences(among) for w, p in postings.items()}
-        ends = where[words[0]]
-        for w in words[1:]:
-            ends = _sorted_common(ends + 1, where[w])
-        docs = distinct(ends >> 32, ascending=True)
-        alive = live_mask(leaf)
-        if alive is not None:
-            docs = docs[alive[docs]]
-        out.mask[docs + offset] = True
-        if s.scored and docs.size:
-            # The words' postings were just read: score them from those.
-            lengths = field_lengths(leaf, q.fieldname)
-            for w, word in zip(words, read):
-                keep = out.mask[word.ids + offset]
-                ids = word.ids[keep]
-                out.scores[ids + offset] += s.weighting.score_postings(s.searcher, q.fieldname, w,
-                                                                       word.weights[keep], lengths[ids])
-    if s.scored and q.boost != 1.0:
-        out.scores *= q.boost
-    return out
-
-
-def _sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The values in both of two ascending arrays of distinct values, the shorter
-    looked up in the longer (np.intersect1d sorted both again)."""
-    if a.size > b.size:
-        a, b = b, a
-    if not a.size:
-        return a
-    at = np.searchsorted(b, a)
-    np.minimum(at, b.size - 1, out=at)
-    return a[b[at] == a]
+            return None
+        found = phrase_docs(leaf, words, postings)
+        if not found.size:
+            continue
+        docs.append(found + offset)
+        if s.scored:
+            # Every word is in every one of these documents: its postings
+            # there are the documents, in order.
+            lengths = field_lengths(leaf, q.fieldname)[found]
+            total = np.zeros(found.size)
+            for w in words:
+                word = postings[w]
+                total += s.weighting.score_postings(s.searcher, q.fieldname, w,
+                                                    word.weights[doc_member(word.ids, found)], lengths)
+            scores.append(total * q.boost if q.boost != 1.0 else total)
+    if not docs:
+        return _NO_HITS
+    return np.concatenate(docs), np.concatenate(scores) if s.scored else _NO_HITS[1]
 
 
 def _children(s: _Scorer, q: query.CompoundQuery) -> list[Matches]:
@@ -247,11 +239,12 @@ def _or(s: _Scorer, q: query.Or) -> Matches:
     matched = np.zeros(s.size) if coordinated else None
     total = 0.0
     for sub in q.subqueries:
-        # A term's postings are added where they fall: materialising each of
-        # a query's dozens of field terms as a dense vector cost more than
-        # reading them.
-        if type(sub) is query.Term:
-            ids, scores = _term_hits(s, sub)
+        # A term's or a phrase's hits are added where they fall:
+        # materialising each of a query's dozens of field terms as a dense
+        # vector cost more than reading them.
+        hits = _sparse_hits(s, sub)
+        if hits is not None:
+            ids, scores = hits
             out.mask[ids] = True
             if s.scored:
                 out.scores[ids] += scores
@@ -271,6 +264,15 @@ def _or(s: _Scorer, q: query.Or) -> Matches:
     if coordinated:
         out.scores *= (matched / total) ** q.power
     return _boosted(q, out)
+
+
+def _sparse_hits(s: _Scorer, q: query.Query) -> tuple[np.ndarray, np.ndarray] | None:
+    """A term's or a simple phrase's (global docnums, scores); None for other queries."""
+    if type(q) is query.Term:
+        return _term_hits(s, q)
+    if type(q) is query.Phrase:
+        return _phrase_hits(s, q)
+    return None
 
 
 def word_weight(q: WordCoordOr, df: int, n: int) -> float:
