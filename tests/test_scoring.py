@@ -176,6 +176,40 @@ def test_random_caption_phrases_match_and_score_as_whoosh(single, segmented, cap
             assert math.isclose(got.scores[doc], value, rel_tol=1e-9), (run, doc)
 
 
+_BEST_OF = [query.Term("caption", "signal"), query.Term("figtitle", "pathwa"),
+            query.Phrase("caption", ["signal", "pathwa"]), query.Term("caption", "zzzunknown")]
+
+
+@pytest.mark.parametrize("boost", [1.0, 2.5])
+@pytest.mark.parametrize("tiebreak", [0.0, 0.3])
+@pytest.mark.parametrize("alone", [True, False])
+def test_best_of_terms_and_phrases(single, segmented, boost, tiebreak, alone):
+    """A DisjunctionMax of terms and phrases, alone or among an OR's terms
+    (where it is added as sparse hits): each figure's best score among the
+    parts holding it, plus `tiebreak` times the rest, times the boost.
+    (Whoosh's own DisjunctionMax matcher cannot be the reference here: it
+    takes a score from a part that is not on the figure scored.)"""
+    best = query.DisjunctionMax(_BEST_OF, boost=boost, tiebreak=tiebreak)
+    others = [query.Term("caption", "apoptosi"), query.Term("genes", "STAT3")]
+    q = best if alone else query.Or([best, *others])
+    for searcher, _ in (single, segmented):
+        parts = [score(searcher, part) for part in _BEST_OF]
+        extra = [score(searcher, part) for part in ([] if alone else others)]
+        got = score(searcher, q)
+        expected = {}
+        for doc in range(got.mask.size):
+            values = [p.scores[doc] for p in parts if p.mask[doc]]
+            if values:
+                top = max(values)
+                expected[doc] = (top + tiebreak * (sum(values) - top)) * boost
+            for e in extra:
+                if e.mask[doc]:
+                    expected[doc] = expected.get(doc, 0.0) + e.scores[doc]
+        assert set(np.flatnonzero(got.mask).tolist()) == set(expected) and len(expected) > 3
+        for doc, value in expected.items():
+            assert math.isclose(got.scores[doc], value, rel_tol=1e-9), doc
+
+
 @pytest.mark.parametrize("q", [query.Prefix("caption", "sig"), query.Wildcard("caption", "*kin*", boost=2.0),
                                query.Prefix("genes", "STAT"), query.TermRange("caption", "apo", "apz")])
 def test_prefixes_and_wildcards_score_as_the_or_of_their_terms(single, q):

@@ -29,7 +29,8 @@ import numpy as np
 from whoosh import query
 from whoosh.searching import Searcher
 
-from .arrays import doc_member, field_lengths, live_mask, phrase_docs, term_positions, term_postings
+from .arrays import live_mask
+from .hits import Hits, dismax_hits, phrase_hits, postings, sparse_hits, term_hits
 from .weighting import ArrayBM25F
 from .whoosh_internals.queries import compiled_range, expanded_terms
 
@@ -92,7 +93,7 @@ def matching(searcher: Searcher, q: query.Query) -> np.ndarray:
 
 def term_docs(searcher: Searcher, fieldname: str, text: str) -> np.ndarray:
     """The live documents holding a term, ascending."""
-    return _term_hits(_Scorer(searcher, False), query.Term(fieldname, text))[0]
+    return term_hits(_Scorer(searcher, False), query.Term(fieldname, text))[0]
 
 
 class _Scorer:
@@ -109,6 +110,14 @@ class _Scorer:
 
     def empty(self) -> Matches:
         return Matches(np.zeros(self.size, dtype=bool), np.zeros(self.size))
+
+    def of_hits(self, hits: Hits) -> Matches:
+        ids, scores = hits
+        out = self.empty()
+        out.mask[ids] = True
+        if self.scored:
+            out.scores[ids] = scores
+        return out
 
     def run(self, q: query.Query) -> Matches:
         if isinstance(q, _NULL):
@@ -128,96 +137,12 @@ class _Scorer:
 
 
 def _term(s: _Scorer, q: query.Term) -> Matches:
-    ids, scores = _term_hits(s, q)
-    out = s.empty()
-    out.mask[ids] = True
-    if s.scored:
-        out.scores[ids] = scores
-    return out
-
-
-def _term_hits(s: _Scorer, q: query.Term) -> tuple[np.ndarray, np.ndarray]:
-    """A term's live documents (global docnums, ascending) and their scores."""
-    schema = s.searcher.schema
-    if q.fieldname not in schema:
-        return _NO_HITS
-    try:
-        tbytes = schema[q.fieldname].to_bytes(q.text)
-    except ValueError:
-        return _NO_HITS
-    return _postings(s, q.fieldname, tbytes, q.boost)
-
-
-def _postings(s: _Scorer, fieldname: str, tbytes: bytes, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    docs, scores = [], []
-    for leaf, offset in s.reader.leaf_readers():
-        ids, weights = term_postings(leaf, fieldname, tbytes)
-        alive = live_mask(leaf)
-        if alive is not None and ids.size:
-            keep = alive[ids]
-            ids, weights = ids[keep], weights[keep]
-        if not ids.size:
-            continue
-        docs.append(ids + offset)
-        if s.scored:
-            lengths = field_lengths(leaf, fieldname)[ids]
-            scores.append(s.weighting.score_postings(s.searcher, fieldname, tbytes, weights, lengths) * boost)
-    if not docs:
-        return _NO_HITS
-    if len(docs) == 1:
-        return docs[0], scores[0] if s.scored else _NO_HITS[1]
-    return np.concatenate(docs), np.concatenate(scores) if s.scored else _NO_HITS[1]
-
-
-_NO_HITS = (np.zeros(0, dtype=np.int64), np.zeros(0))
+    return s.of_hits(term_hits(s, q))
 
 
 def _phrase(s: _Scorer, q: query.Phrase) -> Matches:
-    hits = _phrase_hits(s, q)
-    if hits is None:
-        return _fallback(s, q)
-    ids, scores = hits
-    out = s.empty()
-    out.mask[ids] = True
-    if s.scored:
-        out.scores[ids] = scores
-    return out
-
-
-def _phrase_hits(s: _Scorer, q: query.Phrase) -> tuple[np.ndarray, np.ndarray] | None:
-    """Adjacent words (slop 1), scored as Whoosh's SpanNear2: the sum of the
-    words' scores, times the phrase's boost; as `_term_hits` gives a term's.
-    None if the phrase has no array form (a slop, positions of another format)."""
-    schema = s.searcher.schema
-    if q.slop != 1 or q.fieldname not in schema or not q.words:
-        return None
-    try:
-        words = [schema[q.fieldname].to_bytes(w) for w in q.words]
-    except ValueError:
-        return _NO_HITS
-    docs, scores = [], []
-    for leaf, offset in s.reader.leaf_readers():
-        # A word said twice ("pathways pathway" stems so) is read once.
-        postings = {w: term_positions(leaf, q.fieldname, w) for w in dict.fromkeys(words)}
-        if any(p is None for p in postings.values()):
-            return None
-        found = phrase_docs(leaf, words, postings)
-        if not found.size:
-            continue
-        docs.append(found + offset)
-        if s.scored:
-            # Every word is in every one of these documents: its postings
-            # there are the documents, in order.
-            lengths = field_lengths(leaf, q.fieldname)[found]
-            total = np.zeros(found.size)
-            for w in words:
-                word = postings[w]
-                total += s.weighting.score_postings(s.searcher, q.fieldname, w,
-                                                    word.weights[doc_member(word.ids, found)], lengths)
-            scores.append(total * q.boost if q.boost != 1.0 else total)
-    if not docs:
-        return _NO_HITS
-    return np.concatenate(docs), np.concatenate(scores) if s.scored else _NO_HITS[1]
+    hits = phrase_hits(s, q)
+    return _fallback(s, q) if hits is None else s.of_hits(hits)
 
 
 def _children(s: _Scorer, q: query.CompoundQuery) -> list[Matches]:
@@ -242,7 +167,7 @@ def _or(s: _Scorer, q: query.Or) -> Matches:
         # A term's or a phrase's hits are added where they fall:
         # materialising each of a query's dozens of field terms as a dense
         # vector cost more than reading them.
-        hits = _sparse_hits(s, sub)
+        hits = sparse_hits(s, sub)
         if hits is not None:
             ids, scores = hits
             out.mask[ids] = True
@@ -266,15 +191,6 @@ def _or(s: _Scorer, q: query.Or) -> Matches:
     return _boosted(q, out)
 
 
-def _sparse_hits(s: _Scorer, q: query.Query) -> tuple[np.ndarray, np.ndarray] | None:
-    """A term's or a simple phrase's (global docnums, scores); None for other queries."""
-    if type(q) is query.Term:
-        return _term_hits(s, q)
-    if type(q) is query.Phrase:
-        return _phrase_hits(s, q)
-    return None
-
-
 def word_weight(q: WordCoordOr, df: int, n: int) -> float:
     """What a query word matching `df` of `n` figures counts for in `q`'s
     coordination: 1, or its BM25 idf."""
@@ -293,6 +209,9 @@ def _and(s: _Scorer, q: query.And) -> Matches:
 
 
 def _dismax(s: _Scorer, q: query.DisjunctionMax) -> Matches:
+    hits = dismax_hits(s, q)
+    if hits is not None:
+        return s.of_hits(hits)
     parts = _children(s, q)
     if not parts:
         return s.empty()
@@ -341,7 +260,7 @@ def _multi_term(s: _Scorer, q: query.MultiTerm) -> Matches:
     out = s.empty()
     field = q.field()
     for tbytes in expanded_terms(q, s.reader):
-        ids, scores = _postings(s, field, tbytes, q.boost)
+        ids, scores = postings(s, field, tbytes, q.boost)
         out.mask[ids] = True
         if s.scored:
             out.scores[ids] += scores

@@ -1,0 +1,143 @@
+"""A leaf query's hits as sparse arrays: (global docnums, ascending; scores).
+
+What `evaluation` adds into a query's dense score vector where they fall: a
+term's postings, an exact phrase's documents, and the best of several of
+these (DisjunctionMax, what a compound word like "HIV-related" becomes in
+each field).  Filling a dense vector of every figure for each of a query's
+dozens of these, only to add it into the query's, cost more than reading them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+from whoosh import query
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from .arrays import doc_member, field_lengths, live_mask, phrase_docs, term_positions, term_postings
+from .weighting import ArrayBM25F
+
+Hits = tuple[np.ndarray, np.ndarray]
+NO_HITS: Hits = (np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+class Scorer(Protocol):
+    """What scoring a leaf needs of `evaluation`'s scorer."""
+
+    searcher: Searcher
+    reader: IndexReader
+    scored: bool
+    weighting: ArrayBM25F
+
+
+def sparse_hits(s: Scorer, q: query.Query) -> Hits | None:
+    """The hits of a term, a simple phrase or a DisjunctionMax of these; None
+    for other queries (and phrases without an array form)."""
+    if type(q) is query.Term:
+        return term_hits(s, q)
+    if type(q) is query.Phrase:
+        return phrase_hits(s, q)
+    if type(q) is query.DisjunctionMax:
+        return dismax_hits(s, q)
+    return None
+
+
+def term_hits(s: Scorer, q: query.Term) -> Hits:
+    """A term's live documents (global docnums, ascending) and their scores."""
+    schema = s.searcher.schema
+    if q.fieldname not in schema:
+        return NO_HITS
+    try:
+        tbytes = schema[q.fieldname].to_bytes(q.text)
+    except ValueError:
+        return NO_HITS
+    return postings(s, q.fieldname, tbytes, q.boost)
+
+
+def postings(s: Scorer, fieldname: str, tbytes: bytes, boost: float = 1.0) -> Hits:
+    """A term's hits given as its field and bytes, scores times `boost`."""
+    docs, scores = [], []
+    for leaf, offset in s.reader.leaf_readers():
+        ids, weights = term_postings(leaf, fieldname, tbytes)
+        alive = live_mask(leaf)
+        if alive is not None and ids.size:
+            keep = alive[ids]
+            ids, weights = ids[keep], weights[keep]
+        if not ids.size:
+            continue
+        docs.append(ids + offset)
+        if s.scored:
+            lengths = field_lengths(leaf, fieldname)[ids]
+            scores.append(s.weighting.score_postings(s.searcher, fieldname, tbytes, weights, lengths) * boost)
+    if not docs:
+        return NO_HITS
+    if len(docs) == 1:
+        return docs[0], scores[0] if s.scored else NO_HITS[1]
+    return np.concatenate(docs), np.concatenate(scores) if s.scored else NO_HITS[1]
+
+
+
+def phrase_hits(s: Scorer, q: query.Phrase) -> Hits | None:
+    """Adjacent words (slop 1), scored as Whoosh's SpanNear2: the sum of the
+    words' scores, times the phrase's boost; as `term_hits` gives a term's.
+    None if the phrase has no array form (a slop, positions of another format)."""
+    schema = s.searcher.schema
+    if q.slop != 1 or q.fieldname not in schema or not q.words:
+        return None
+    try:
+        words = [schema[q.fieldname].to_bytes(w) for w in q.words]
+    except ValueError:
+        return NO_HITS
+    docs, scores = [], []
+    for leaf, offset in s.reader.leaf_readers():
+        # A word said twice ("pathways pathway" stems so) is read once.
+        read = {w: term_positions(leaf, q.fieldname, w) for w in dict.fromkeys(words)}
+        if any(p is None for p in read.values()):
+            return None
+        found = phrase_docs(leaf, words, read)
+        if not found.size:
+            continue
+        docs.append(found + offset)
+        if s.scored:
+            # Every word is in every one of these documents: its postings
+            # there are the documents, in order.
+            lengths = field_lengths(leaf, q.fieldname)[found]
+            total = np.zeros(found.size)
+            for w in words:
+                word = read[w]
+                total += s.weighting.score_postings(s.searcher, q.fieldname, w,
+                                                    word.weights[doc_member(word.ids, found)], lengths)
+            scores.append(total * q.boost if q.boost != 1.0 else total)
+    if not docs:
+        return NO_HITS
+    return np.concatenate(docs), np.concatenate(scores) if s.scored else NO_HITS[1]
+
+
+def dismax_hits(s: Scorer, q: query.DisjunctionMax) -> Hits | None:
+    """Each document's best score among the subqueries holding it (plus
+    `tiebreak` times the rest of their sum), times the boost when there are
+    several, as Whoosh's DisjunctionMax matcher scores; None unless every
+    subquery has sparse hits."""
+    if not all(type(sub) in (query.Term, query.Phrase, query.DisjunctionMax) for sub in q.subqueries):
+        return None
+    parts = [sparse_hits(s, sub) for sub in q.subqueries]
+    if any(p is None for p in parts):
+        return None
+    ids = np.concatenate([p[0] for p in parts]) if parts else NO_HITS[0]
+    if not ids.size:
+        return NO_HITS
+    # Stable: each document's scores stay in subquery order, summed as the dense sum was.
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+    if not s.scored:
+        return ids[starts], NO_HITS[1]
+    scores = np.concatenate([p[1] for p in parts])[order]
+    best = np.maximum.reduceat(scores, starts)
+    if q.tiebreak:
+        best = best + q.tiebreak * (np.add.reduceat(scores, starts) - best)
+    if len(q.subqueries) > 1 and q.boost != 1.0:
+        best *= q.boost
+    return ids[starts], best
