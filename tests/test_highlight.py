@@ -19,7 +19,7 @@ from whoosh.searching import Results
 from pfocr_search.engine.evaluation import score
 from pfocr_search.engine.schema import RECORD, unpack_record
 from pfocr_search.query.parser import build_parser, parse_query
-from pfocr_search.query.snippets import excerpt, match_spans
+from pfocr_search.query.snippets import excerpt, match_spans, standalone
 from pfocr_search.query.text import _snippet_words
 
 
@@ -90,3 +90,18 @@ def test_excerpt_spans_point_at_the_matches(body, chars):
     assert all(snippet[a:b] == "STAT3" for a, b in shown)
     if spans:
         assert shown  # the densest run is always shown
+
+
+_EDGE_BEFORE = r"(?<![\w\-/\u2010-\u2015])"
+_EDGE_AFTER = r"(?![\w\-/\u2010-\u2015])"
+
+
+@given(st.text(alphabet="ab κ1-/\u2013\u2015 .,_", max_size=80), st.data())
+def test_standalone_words_are_what_a_pattern_between_edges_finds(body, data):
+    """`standalone` scans the words once instead of compiling a pattern of
+    them for each hit: the same spans as that pattern, whatever the text."""
+    found = sorted(set(re.findall(r"\w+(?:[-/\u2010-\u2015]\w+)*", body)))
+    words = set(data.draw(st.lists(st.sampled_from(found), unique=True))) if found else set()
+    expected = [] if not words else [m.span() for m in re.finditer(
+        _EDGE_BEFORE + "(?:" + "|".join(map(re.escape, words)) + ")" + _EDGE_AFTER, body)]
+    assert [m.span() for m in standalone(body, words)] == expected

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from ..engine.analysis import COMPOUND_WORD
 from ..engine.arrays import cached
@@ -23,8 +23,8 @@ Spans = tuple[tuple[int, int], ...]
 SURROUND = 60
 _WORDS = re.compile(COMPOUND_WORD, re.UNICODE)
 _PARTS = re.compile(r"\w+", re.UNICODE)
-_EDGE_BEFORE = r"(?<![\w\-/\u2010-\u2015])"
-_EDGE_AFTER = r"(?![\w\-/\u2010-\u2015])"
+#: What joins two words into one compound (as `COMPOUND_WORD` says).
+_DELIMS = frozenset("-/\u2010\u2011\u2012\u2013\u2014\u2015")
 _CACHE_LIMIT = 200_000
 
 
@@ -38,12 +38,11 @@ def match_spans(body: str, field, words: frozenset[str]) -> list[tuple[int, int]
     cache = cached(field, "snippet words", dict)
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
-    matched = [w for w in set(_WORDS.findall(body)) if not _analysed(field, w, cache)[0].isdisjoint(words)]
+    matched = {w for w in set(_WORDS.findall(body)) if not _analysed(field, w, cache)[0].isdisjoint(words)}
     if not matched:
         return []
-    pattern = re.compile(_EDGE_BEFORE + "(?:" + "|".join(map(re.escape, matched)) + ")" + _EDGE_AFTER)
     spans = []
-    for hit in pattern.finditer(body):
+    for hit in standalone(body, matched):
         whole, parts = _analysed(field, hit.group(0), cache)
         joined = whole.difference(*parts)
         if joined.isdisjoint(words) and any(not terms.isdisjoint(words) for terms in parts):
@@ -52,6 +51,18 @@ def match_spans(body: str, field, words: frozenset[str]) -> list[tuple[int, int]
         else:
             spans.append(hit.span())
     return spans
+
+
+def standalone(body: str, words: set[str]) -> Iterator[re.Match]:
+    """The whole words of `body` that are in `words`, not joined to a word
+    before or after by a dash or slash: what one regular expression of the
+    words between those edges finds, without compiling one for each hit."""
+    end = len(body)
+    for hit in _WORDS.finditer(body):
+        start, stop = hit.span()
+        if hit.group(0) in words and (start == 0 or body[start - 1] not in _DELIMS) \
+                and (stop == end or body[stop] not in _DELIMS):
+            yield hit
 
 
 def _analysed(field, word: str, cache: dict) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
