@@ -21,6 +21,8 @@ from whoosh import index as whoosh_index
 from whoosh import query
 
 from pfocr_search import FigureIndex
+from pfocr_search.engine import hits
+from pfocr_search.engine.arrays import term_postings
 from pfocr_search.engine.evaluation import WordCoordOr, matching, score
 from pfocr_search.engine.schema import RECORD, unpack_record
 from pfocr_search.engine.storage import Manifest
@@ -208,6 +210,22 @@ def test_best_of_terms_and_phrases(single, segmented, boost, tiebreak, alone):
         assert set(np.flatnonzero(got.mask).tolist()) == set(expected) and len(expected) > 3
         for doc, value in expected.items():
             assert math.isclose(got.scores[doc], value, rel_tol=1e-9), doc
+
+
+@pytest.mark.parametrize("alone", [True, False])
+def test_a_best_of_without_an_array_form_reads_each_term_once(segmented, monkeypatch, alone):
+    """A best-of holding a sloppy phrase is scored the dense way, as a whole:
+    its terms were read for the sparse way first, then again (found by review)."""
+    searcher, _ = segmented
+    reads = []
+    monkeypatch.setattr(hits, "term_postings", lambda *args: reads.append(args) or term_postings(*args))
+    nested = query.DisjunctionMax([query.Term("lead", "cell"), query.Phrase("caption", ["signal", "pathwa"], slop=2)])
+    best = query.DisjunctionMax([query.Term("caption", "signal"), query.Term("figtitle", "pathwa"), nested])
+    expected = score(searcher, best)
+    reads.clear()
+    got = score(searcher, best if alone else query.Or([best]))
+    assert len(reads) == 3 * len(list(searcher.reader().leaf_readers()))
+    assert np.array_equal(got.mask, expected.mask) and np.allclose(got.scores, expected.scores)
 
 
 @pytest.mark.parametrize("q", [query.Prefix("caption", "sig"), query.Wildcard("caption", "*kin*", boost=2.0),

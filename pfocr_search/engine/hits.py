@@ -17,6 +17,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from .arrays import doc_member, field_lengths, live_mask, phrase_docs, term_positions, term_postings
+from .codec import ArrayPositions
 from .weighting import ArrayBM25F
 
 Hits = tuple[np.ndarray, np.ndarray]
@@ -34,7 +35,9 @@ class Scorer(Protocol):
 
 def sparse_hits(s: Scorer, q: query.Query) -> Hits | None:
     """The hits of a term, a simple phrase or a DisjunctionMax of these; None
-    for other queries (and phrases without an array form)."""
+    for other queries (and phrases without an array form), before reading any."""
+    if not _has_sparse_form(s.searcher.schema, q):
+        return None
     if type(q) is query.Term:
         return term_hits(s, q)
     if type(q) is query.Phrase:
@@ -42,6 +45,19 @@ def sparse_hits(s: Scorer, q: query.Query) -> Hits | None:
     if type(q) is query.DisjunctionMax:
         return dismax_hits(s, q)
     return None
+
+
+def _has_sparse_form(schema, q: query.Query) -> bool:
+    """Whether `q` has sparse hits, known without reading postings: a query
+    that turns out to have none is then evaluated as a whole, not read twice."""
+    if type(q) is query.Term:
+        return True
+    if type(q) is query.Phrase:
+        return (q.slop == 1 and bool(q.words) and q.fieldname in schema
+                and isinstance(schema[q.fieldname].format, ArrayPositions))
+    if type(q) is query.DisjunctionMax:
+        return all(_has_sparse_form(schema, sub) for sub in q.subqueries)
+    return False
 
 
 def term_hits(s: Scorer, q: query.Term) -> Hits:
@@ -120,11 +136,9 @@ def dismax_hits(s: Scorer, q: query.DisjunctionMax) -> Hits | None:
     `tiebreak` times the rest of their sum), times the boost when there are
     several, as Whoosh's DisjunctionMax matcher scores; None unless every
     subquery has sparse hits."""
-    if not all(type(sub) in (query.Term, query.Phrase, query.DisjunctionMax) for sub in q.subqueries):
+    if not _has_sparse_form(s.searcher.schema, q):
         return None
     parts = [sparse_hits(s, sub) for sub in q.subqueries]
-    if any(p is None for p in parts):
-        return None
     ids = np.concatenate([p[0] for p in parts]) if parts else NO_HITS[0]
     if not ids.size:
         return NO_HITS
