@@ -46,7 +46,8 @@ def discover(sources: Sequence[str | Path], data_files: WalkedFiles | None = Non
                 if data_files is not None:
                     data_files.add_folder(dirpath, dirnames, filenames)
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                found.update((Path(dirpath) / f, None) for f in sorted(filenames) if f.endswith(".md"))
+                folder = Path(dirpath)
+                found.update((folder / f, None) for f in sorted(filenames) if f.endswith(".md"))
         elif root.is_symlink():
             raise SourceError(f"source is a broken or looping link: {root}")
         else:
