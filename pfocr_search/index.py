@@ -28,28 +28,26 @@ from .engine.schema import RECORD, unpack_record
 from .engine.storage import MANIFEST, Manifest, open_generation, resolve_index_path
 from .engine.weighting import ArrayBM25F
 from .errors import PfocrSearchError, QuerySyntaxError, UnknownFigureError
-from .genes.background import Background
-from .genes.lists import GeneSet
 from .genes.resolve import GeneFamilies, GeneResolver, Resolution
 from .genes.tables import GeneTables
 from .genes.vocabulary import GeneVocabulary
-from .query.explain import explain_results
-from .query.facets import Facets, count_facets
-from .query.filters import Filters, YearRange
-from .query.genesets import SetEnrichment, enrich_set, search_genes, showing_genes
+from .query.filters import Filters, YearRange, given_filters
 from .query.genewords import GeneWordsPlugin
 from .query.parser import build_parser, parse_query
 from .query.proximity import with_proximity
 from .query.results import GeneSearchResults, SearchResults
-from .query.similar import similar_figures
 from .query.synonyms import SynonymPlugin, stop_word
 from .query.text import search_text
 from .sources.model import FigureRecord
-from .stats import IndexStats, index_stats
 from .synonyms import StoredSynonyms, Synonym
 
-if TYPE_CHECKING:  # pragma: no cover - building is imported when an index is built, not to search
+if TYPE_CHECKING:  # pragma: no cover - each is imported by the method that uses it, not by every search
     from .build.session import UpdateReport
+    from .genes.background import Background
+    from .genes.lists import GeneSet
+    from .query.facets import Facets
+    from .query.genesets import SetEnrichment
+    from .stats import IndexStats
 
 
 class FigureIndex:
@@ -119,7 +117,6 @@ class FigureIndex:
         """Make the index at `path` mirror `sources`: built if new (or `rebuild`),
         else updated with only what changed.  Returns it opened, with `.report`."""
         from .build.indexer import update
-
         root = resolve_index_path(path)
         config = _as_config(config) if config is not None else None  # read once, for the build and the open
         report = update(sources, root, config, rebuild=rebuild, strict=strict, progress=progress, wait=wait)
@@ -135,7 +132,6 @@ class FigureIndex:
         object then searches the new state.
         """
         from .build.indexer import update
-
         report = update(sources, self.path, self.config if self._explicit_config else None, strict=strict,
                         progress=progress, wait=wait)
         with self._lock:
@@ -160,7 +156,7 @@ class FigureIndex:
         if explain and genes:
             raise PfocrSearchError("explain breaks down text scores; figures found with genes are ranked by "
                                    "gene-set statistics (see each hit's p-value and overlap)")
-        flt = _filters(filters, organism, years, journal)
+        flt = given_filters(filters, organism, years, journal)
         with self._lock:
             searcher = self._current_searcher()
 
@@ -175,6 +171,7 @@ class FigureIndex:
             results = search_text(searcher, parse, self.config, text, q, limit=self._limit(limit),
                                   offset=offset, filters=flt, spelled_symbol=self.genes.spelled_symbol)
             if explain:
+                from .query.explain import explain_results
                 if results.corrected_from is not None:  # explain the query that ranked the hits
                     q, used = parse(results.query), list(self._synonym_plugin.used)
                 explain_results(searcher, q, results, used)
@@ -203,7 +200,8 @@ class FigureIndex:
         only figures with those genes (and scores the rest of the set given
         them); `require_all` demands every query gene.
         """
-        flt = _filters(filters, organism, years, journal)
+        from .query.genesets import search_genes
+        flt = given_filters(filters, organism, years, journal)
         with self._lock:
             return search_genes(self._current_searcher(), self.genes, self.config, terms, limit=self._limit(limit),
                                 offset=offset, filters=flt, fuzzy=fuzzy, require=require, require_all=require_all,
@@ -219,6 +217,8 @@ class FigureIndex:
         most `limit` figures a set, none above `max_fdr`.  A set none of whose
         genes resolve (or are in the background) comes back with no hits and
         `query_size` 0, not an error."""
+        from .genes.lists import GeneSet
+        from .query.genesets import enrich_set
         batch = [GeneSet(name, list(terms)) for name, terms in sets.items()] if isinstance(sets, Mapping) \
             else list(sets)
         universe, flt, out = _background(background), Filters(organism), []
@@ -236,7 +236,9 @@ class FigureIndex:
                filters: Filters | None = None) -> Facets:
         """How the figures a query matches (all of them, not a page) spread over
         organisms, decades, years and journals.  Give `text`, `genes` or both."""
-        flt = _filters(filters, organism, years, journal)
+        from .query.facets import count_facets
+        from .query.genesets import showing_genes
+        flt = given_filters(filters, organism, years, journal)
         with self._lock:
             searcher = self._current_searcher()
             parts = [parse_query(self._parser, text, reader=searcher.reader())] if text else []
@@ -253,7 +255,8 @@ class FigureIndex:
         """Figures most like `figid`: sharing its genes first (ranked by enrichment,
         shared genes on every hit), then its title and caption words.  A figure
         with no genes gets the text alone (plain `Hit`s)."""
-        flt = _filters(filters, organism, years, journal)
+        from .query.similar import similar_figures
+        flt = given_filters(filters, organism, years, journal)
         with self._lock:
             record = self.get(figid)
             return similar_figures(self._current_searcher(), self.config, record,
@@ -279,6 +282,7 @@ class FigureIndex:
     def stats(self, top: int = 10) -> IndexStats:
         """Records, distinct gene symbols and the `top` most frequent, organisms,
         year range, size on disk and the configuration in force."""
+        from .stats import index_stats
         with self._lock:
             return index_stats(self._current_searcher(), self.genes, self.manifest, str(self.path), self.config, top)
 
@@ -372,17 +376,8 @@ class FigureIndex:
         return f"FigureIndex({str(self.path)!r}, generation={self.manifest.generation!r})"
 
 
-def _filters(filters: Filters | None, organism: str | None, years: YearRange | None,
-             journal: str | None) -> Filters:
-    """`filters`, or the keyword filters as one (giving both is an error)."""
-    if filters is None:
-        return Filters(organism, years, journal)
-    if organism or years or journal:
-        raise TypeError("give filters= or organism/years/journal, not both")
-    return filters
-
-
 def _background(genes: "Iterable[str] | Background | None") -> Background | None:
+    from .genes.background import Background
     if genes is None or isinstance(genes, Background):
         return genes
     return Background.of(genes)

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields as dataclass_fields
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .destination import Output, cell
-from .genes.resolve import Resolution
-from .query.facets import Facets
-from .query.genesets import SetEnrichment
 from .query.results import GeneHit, GeneSearchResults, Hit, SearchResults
 from .sources.model import FigureRecord, pfocr_url
-from .stats import IndexStats
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only: a text search need not import them
+    from .genes.resolve import Resolution
+    from .query.facets import Facets
+    from .query.genesets import SetEnrichment
+    from .stats import IndexStats
 
 HIT_COLUMNS = ("rank", "figid", "score", "year", "figtitle", "pmcid", "organisms", "genes", "figlink", "snippet")
 GENE_HIT_COLUMNS = ("rank", "figid", "overlap", "figure_genes", "pvalue", "fdr", "odds_ratio", "overlap_genes",

@@ -47,3 +47,13 @@ class Filters:
         """The same filters minus the organism (gene-set queries keep to an
         organism through its organism-qualified gene terms instead)."""
         return replace(self, organism=None)
+
+
+def given_filters(filters: Filters | None, organism: str | None, years: YearRange | None,
+                  journal: str | None) -> Filters:
+    """`filters`, or the keyword filters as one (giving both is an error)."""
+    if filters is None:
+        return Filters(organism, years, journal)
+    if organism or years or journal:
+        raise TypeError("give filters= or organism/years/journal, not both")
+    return filters

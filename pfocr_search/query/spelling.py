@@ -6,7 +6,6 @@ import os
 import re
 from typing import Sequence
 
-from rapidfuzz.distance import OSA
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
@@ -88,6 +87,8 @@ _GREEK_NAMES = tuple(name for name in GREEK_NAMES if len(name) >= 5)
 
 
 def _greek_letter(word: str) -> str | None:
+    from rapidfuzz.distance import OSA  # only for a word the index lacks: a search of known words skips it
+
     folded = word.lower()
     return next((name for name in _GREEK_NAMES if OSA.distance(folded, name) == 1), None)
 
@@ -126,6 +127,8 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str |
     # CycE of keyword lists beat "cycle" for "cylce"), then as written
     # ("effects" over "effect").  Twenty candidates a field: Whoosh stops at
     # the first edit distance that fills its list.
+    from rapidfuzz.distance import OSA
+
     folded = word.lower()
     written: dict[str, int] = {}  # each suggestion, by its spelling fields' largest count
     for name in fields:
