@@ -34,6 +34,7 @@ from .options import (
     render,
     split_terms,
 )
+from .runtime import collect_rarely
 from .version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -224,6 +225,7 @@ for command in (genes, enrich, synonyms, serve):
 
 def main() -> None:
     """Console-script entry point."""
+    collect_rarely()
     app(prog_name="pfocr-search")
 
 

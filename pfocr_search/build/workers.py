@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..runtime import collect_rarely
 from ..sources.discovery import read_group
 from ..sources.walked import WalkedFiles
 
@@ -38,8 +39,10 @@ def ignore_interrupts() -> None:
     """In a worker process: leave Ctrl-C to the parent.  A terminal sends
     SIGINT to the whole process group; workers that took it too printed
     tracebacks, and a pool whose workers died that way could hang the
-    parent.  The parent, interrupted, terminates them."""
+    parent.  The parent, interrupted, terminates them.  A worker is a
+    process of our own: its garbage collector runs rarely (see `runtime`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    collect_rarely()
 
 
 _data_files: WalkedFiles | None = None  # set in each worker by the pool initializer
