@@ -32,7 +32,7 @@ from ..sources.model import FigureRecord
 from ..sources.walked import WalkedFiles
 from .session import Ledger, UpdateReport, WriteSession, settle
 from .tallies import Tallies
-from .workers import context, ignore_interrupts, worker_count
+from .workers import context, start_worker, worker_count
 
 # A fresh build gives each worker process a shard of at least this many files.
 SHARD_MIN_FILES = 2000
@@ -61,7 +61,7 @@ def shard_count(groups: list[list[Path]], workers: int | None) -> int:
 
 def _init_worker(counter) -> None:
     global _progress_counter
-    ignore_interrupts()
+    start_worker()
     _progress_counter = counter
 
 

@@ -35,12 +35,12 @@ def context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def ignore_interrupts() -> None:
-    """In a worker process: leave Ctrl-C to the parent.  A terminal sends
-    SIGINT to the whole process group; workers that took it too printed
+def start_worker() -> None:
+    """Set up a worker process.  Ctrl-C is left to the parent: a terminal
+    sends SIGINT to the whole process group; workers that took it too printed
     tracebacks, and a pool whose workers died that way could hang the
-    parent.  The parent, interrupted, terminates them.  A worker is a
-    process of our own: its garbage collector runs rarely (see `runtime`)."""
+    parent, which, interrupted, terminates them.  And a worker is a process
+    of our own, so its garbage collector runs rarely (see `runtime`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     collect_rarely()
 
@@ -50,7 +50,7 @@ _data_files: WalkedFiles | None = None  # set in each worker by the pool initial
 
 def _init_reader(data_files: WalkedFiles | None) -> None:
     global _data_files
-    ignore_interrupts()
+    start_worker()
     _data_files = data_files
 
 
