@@ -164,7 +164,7 @@ def _or(s: _Scorer, q: query.Or) -> Matches:
     matched = np.zeros(s.size) if coordinated else None
     total = 0.0
     for sub in q.subqueries:
-        # A term's or a phrase's hits are added where they fall:
+        # A term's, a phrase's or a best-of's hits are added where they fall:
         # materialising each of a query's dozens of field terms as a dense
         # vector cost more than reading them.
         hits = sparse_hits(s, sub)

@@ -42,9 +42,7 @@ def sparse_hits(s: Scorer, q: query.Query) -> Hits | None:
         return term_hits(s, q)
     if type(q) is query.Phrase:
         return phrase_hits(s, q)
-    if type(q) is query.DisjunctionMax:
-        return dismax_hits(s, q)
-    return None
+    return dismax_hits(s, q)
 
 
 def _has_sparse_form(schema, q: query.Query) -> bool:

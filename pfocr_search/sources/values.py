@@ -82,7 +82,11 @@ def text(value: Any, key: str) -> str:
         raise RecordError(f"'{key}' should be text, got a mapping")
     if missing(value) or isinstance(value, bool):
         return ""
-    return " ".join(strip_controls(str(value)).split())
+    return _one_paragraph(str(value))
+
+
+def _one_paragraph(value: str) -> str:
+    return " ".join(strip_controls(value).split())
 
 
 # Gene symbols, OCR words, sources and organism names repeat across records:
@@ -93,7 +97,7 @@ _SHORT = 64
 
 @functools.lru_cache(maxsize=1 << 16)
 def _short_text(value: str) -> str:
-    return "" if missing(value) else " ".join(strip_controls(value).split())
+    return "" if missing(value) else _one_paragraph(value)
 
 
 def text_list(value: Any, key: str) -> tuple[str, ...]:
