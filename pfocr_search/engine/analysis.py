@@ -44,8 +44,8 @@ from ..textkeys import (
 
 # A word, or words joined by hyphens/slashes/dashes (JAK-STAT, PI3K/AKT, NF-κB).
 COMPOUND_WORD = r"\w+(?:[-/\u2010-\u2015]\w+)*"
-_DELIMS = "-/\u2010\u2011\u2012\u2013\u2014\u2015"
-_HAS_DELIM = re.compile("[" + re.escape(_DELIMS) + "]").search
+COMPOUND_DELIMS = "-/\u2010\u2011\u2012\u2013\u2014\u2015"
+_HAS_DELIM = re.compile("[" + re.escape(COMPOUND_DELIMS) + "]").search
 
 
 class FoldFilter(Filter):
@@ -101,7 +101,7 @@ class CompoundFilter(Filter):
 
 def _split(text: str) -> list[str]:
     parts = [text]
-    for d in _DELIMS:
+    for d in COMPOUND_DELIMS:
         parts = [p for chunk in parts for p in chunk.split(d)]
     return [p for p in parts if p]
 

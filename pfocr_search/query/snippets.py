@@ -14,7 +14,7 @@ import functools
 import re
 from typing import Iterator, Sequence
 
-from ..engine.analysis import COMPOUND_WORD
+from ..engine.analysis import COMPOUND_DELIMS, COMPOUND_WORD
 from ..engine.arrays import cached
 
 Spans = tuple[tuple[int, int], ...]
@@ -23,8 +23,6 @@ Spans = tuple[tuple[int, int], ...]
 SURROUND = 60
 _WORDS = re.compile(COMPOUND_WORD, re.UNICODE)
 _PARTS = re.compile(r"\w+", re.UNICODE)
-#: What joins two words into one compound (as `COMPOUND_WORD` says).
-_DELIMS = frozenset("-/\u2010\u2011\u2012\u2013\u2014\u2015")
 _CACHE_LIMIT = 200_000
 
 
@@ -60,8 +58,8 @@ def standalone(body: str, words: set[str]) -> Iterator[re.Match]:
     end = len(body)
     for hit in _WORDS.finditer(body):
         start, stop = hit.span()
-        if hit.group(0) in words and (start == 0 or body[start - 1] not in _DELIMS) \
-                and (stop == end or body[stop] not in _DELIMS):
+        if hit.group(0) in words and (start == 0 or body[start - 1] not in COMPOUND_DELIMS) \
+                and (stop == end or body[stop] not in COMPOUND_DELIMS):
             yield hit
 
 
