@@ -13,7 +13,7 @@ from whoosh.formats import Frequency
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from pfocr_search.engine.arrays import term_positions
+from pfocr_search.engine.arrays import sorted_common, term_positions
 from pfocr_search.engine.codec import ArrayLeafMatcher, ArrayPositions, PfocrCodec, encode_block
 from pfocr_search.engine.whoosh_internals.segments import raw_postings
 
@@ -81,6 +81,18 @@ def test_a_list_of_one_block_is_its_data_alone_and_longer_lists_read_back_alike(
             assert postings.occurrences(among).tolist() == [o for o in where.tolist() if o >> 32 in among.tolist()]
             # The block alone: its head, first id, position widths and one position gap.
         assert len(raw_postings(leaf, leaf.term_info("body", "rare"))) == 3 + 4 + 2 + 1
+
+
+@given(st.lists(st.integers(0, 1 << 62), min_size=100, max_size=400, unique=True).map(sorted), st.data())
+def test_keys_in_both_of_two_sorted_lists_whether_merged_or_looked_up(keys, data):
+    # A phrase's occurrence keys meet the next word's: lists of like sizes are
+    # merged, a far shorter one is looked up in the longer.
+    flags = data.draw(st.lists(st.booleans(), min_size=len(keys), max_size=len(keys)))
+    some = [k for k, kept in zip(keys, flags) if kept]
+    every = keys[::data.draw(st.sampled_from([1, 3, 40]))]
+    expected = sorted(set(some) & set(every))
+    for a, b in ((some, every), (every, some)):
+        assert sorted_common(np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)).tolist() == expected
 
 
 def test_a_term_of_document_0_alone_keeps_its_frequency():

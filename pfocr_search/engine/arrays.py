@@ -19,7 +19,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from .codec import ArrayPositions, join_blocks, read_block, undo_gaps
+from .codec import ArrayPositions, join_blocks, read_block
 from .perdoc import read_numeric_column
 from .whoosh_internals.blocks import BLOCK_INFO
 from .whoosh_internals.segments import raw_postings, segment_perdoc
@@ -72,7 +72,22 @@ class PositionalPostings:
         if among is not None:
             keep = doc_member(ids, among)
             ids, counts, gaps = ids[keep], counts[keep], gaps[np.repeat(keep, counts)]
-        return (np.repeat(ids, counts) << 32) | undo_gaps(gaps, counts)
+        held = counts > 0
+        if not held.all():
+            ids, counts = ids[held], counts[held]
+        if not ids.size:
+            return _EMPTY_IDS
+        # One running sum over all gaps gives the keys when each posting's first
+        # gap also steps from the previous posting's last key to this one's
+        # docnum << 32: a third of the passes of undoing gaps per posting and
+        # repeating each docnum over its positions.
+        steps = gaps.astype(np.int64)
+        starts = np.cumsum(counts) - counts
+        sums = np.add.reduceat(steps, starts)
+        jumps = ids << 32
+        jumps[1:] -= (ids[:-1] << 32) + sums[:-1]
+        steps[starts] += jumps
+        return np.cumsum(steps, out=steps)
 
 
 def term_positions(reader, fieldname: str, tbytes: bytes) -> PositionalPostings | None:
@@ -85,14 +100,16 @@ def term_positions(reader, fieldname: str, tbytes: bytes) -> PositionalPostings 
 
 def phrase_docs(leaf, words: list[bytes], postings: dict[bytes, PositionalPostings]) -> np.ndarray:
     """The live documents of one segment where `words` occur in a row, ascending."""
-    # The documents holding every word, then the phrase's occurrences in
-    # them only, as docnum << 32 | position of its last word.
+    # The documents holding every word, then the phrase's occurrences as
+    # docnum << 32 | position of its last word.
     among = postings[words[0]].ids
     for more in postings.values():
         among = among[doc_member(among, more.ids)]
     if not among.size:
         return among
-    where = {w: p.occurrences(among) for w, p in postings.items()}
+    # Picking a word's occurrences in those documents out of the rest costs
+    # about as much as finding the rest's keys: only worth it for a few.
+    where = {w: p.occurrences(among if among.size * 2 < p.ids.size else None) for w, p in postings.items()}
     ends = where[words[0]]
     for w in words[1:]:
         ends = sorted_common(ends + 1, where[w])
@@ -102,12 +119,19 @@ def phrase_docs(leaf, words: list[bytes], postings: dict[bytes, PositionalPostin
 
 
 def sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The values in both of two ascending arrays of distinct values, the shorter
-    looked up in the longer (np.intersect1d sorted both again)."""
+    """The values in both of two ascending arrays of distinct values: merged,
+    or the shorter looked up in the much longer (np.intersect1d sorted both
+    again)."""
     if a.size > b.size:
         a, b = b, a
     if not a.size:
         return a
+    if a.size * 16 > b.size:
+        # Of like sizes, a stable sort merges the two runs in one pass, where
+        # bisecting for each value of the shorter missed the cache each time.
+        both = np.concatenate((a, b))
+        both.sort(kind="stable")
+        return both[1:][both[1:] == both[:-1]]
     at = np.searchsorted(b, a)
     np.minimum(at, b.size - 1, out=at)
     return a[b[at] == a]
