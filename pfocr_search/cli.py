@@ -34,7 +34,7 @@ from .options import (
     render,
     split_terms,
 )
-from .runtime import collect_rarely
+from .runtime import collect_rarely, exit_lightly
 from .version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -226,7 +226,10 @@ for command in (genes, enrich, synonyms, serve):
 def main() -> None:
     """Console-script entry point."""
     collect_rarely()
-    app(prog_name="pfocr-search")
+    try:
+        app(prog_name="pfocr-search")
+    finally:
+        exit_lightly()
 
 
 if __name__ == "__main__":  # pragma: no cover
