@@ -427,6 +427,20 @@ def test_a_misspelt_greek_letter_is_corrected_to_the_letter(tmp_path, write_figu
         assert results[0].figid == "PMC1001__ifn"
 
 
+def test_an_abbreviation_the_index_lacks_is_not_read_as_another(tmp_path, write_figure):
+    # One edit from BER (base excision repair) is BCR, the B-cell receptor.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_figure(corpus, "PMC1001__ber", "Base excision repair of oxidised bases.", "NEIL2 in base excision repair")
+    write_figure(corpus, "PMC1002__bcr", "Antigen receptors of B cells.", "BCR signalling in B cells")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        results = ix.search("base excision repair (BER)")
+        assert results.corrected_from is None and "bcr" not in results.parsed.lower()
+        assert results[0].figid == "PMC1001__ber"
+        # A longer word written as a symbol is still one edit from the word meant.
+        assert ix.search("NEIL3 excision").query == "neil2 excision"
+
+
 def test_a_british_spelling_the_index_lacks_is_searched_as_the_american(tmp_path, write_figure):
     # "oestrogen" differs from "estrogen" in its first letter, which the
     # nearest-word search keeps, so it was never corrected.
