@@ -123,3 +123,19 @@ def test_term_info_reads_back_as_whoosh_reads_its_own(df, minid, span, offset, l
         assert getattr(ours, name)() == getattr(whoosh, name)(), name
     assert ours.extent() == (offset, length)
     assert len(terms.pack_terminfo(info)) < len(info.to_bytes())
+
+
+def test_a_key_looked_up_again_is_remembered_and_forgotten_when_many(monkeypatch):
+    # A query asks for a term's info once for its postings and again for its idf.
+    entries = {b"\0\0" + f"term{i:03d}".encode(): b"v%d" % i for i in range(100)}
+    ours, _ = _both(entries)
+    decoded = []
+    read_block = ours._read_block
+    monkeypatch.setattr(ours, "_read_block", lambda block: decoded.append(block) or read_block(block))
+    keys = sorted(entries)
+    for key in (keys[0], keys[50], keys[0], keys[50], b"\0\0zzz", b"\0\0zzz"):
+        assert (key in ours) == (key in entries)
+    assert len(decoded) == 3
+    monkeypatch.setattr(terms, "_FOUND_LIMIT", 5)
+    for key in keys * 2 + [b"\0\0term0505", b"\0\1term000"]:
+        assert ours[key] == entries[key] if key in entries else key not in ours

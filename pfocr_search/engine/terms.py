@@ -45,6 +45,8 @@ _LENGTH = struct.Struct("<I")
 # start; entry count; magic.
 _FOOTER = struct.Struct("<QQQQQ4s")
 _POSITION = np.dtype("<u8")
+#: Keys a reader remembers having looked up (each about 150 bytes), forgotten all at once.
+_FOUND_LIMIT = 4096
 _OFFSET = np.dtype("<u4")
 
 
@@ -127,6 +129,7 @@ class TermTableReader:
         # The last block read, replaced whole (threads may share a reader):
         # a cursor walks a block's entries one call at a time.
         self.last: tuple[int, list[tuple[bytes, int, int, int]]] = (-1, [])
+        self.found: dict[bytes, tuple[int, int] | None] = {}
 
     # -- what Whoosh's terms reader asks ----------------------------------------
 
@@ -209,6 +212,20 @@ class TermTableReader:
         return entries
 
     def _find(self, key: bytes) -> tuple[int, int] | None:
+        # A query asks for each of its terms more than once (postings, then
+        # idf) in each segment, and the next query asks for the same common
+        # words: a lookup decoded a block of entries in Python each time.
+        try:
+            return self.found[key]
+        except KeyError:
+            pass
+        found = self._look_up(key)
+        if len(self.found) >= _FOUND_LIMIT:
+            self.found = {}
+        self.found[key] = found
+        return found
+
+    def _look_up(self, key: bytes) -> tuple[int, int] | None:
         if not self.positions:
             return None
         for k, datapos, datalen, _ in self._block_entries(self._block_of(key)):
