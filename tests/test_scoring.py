@@ -57,11 +57,26 @@ def _plain(config):
     return dataclasses.replace(config, search=dataclasses.replace(config.search, coordination=0.0))
 
 
+def _exact_ranges(searcher, q):
+    """`q` with each numeric range as the constant-score OR of the exact values
+    in it: Whoosh's own tiers of coarser terms match every value of an
+    unsigned 32-bit field from low or open starts (`year:[TO 2015]` matched 2023)."""
+    if isinstance(q, query.NumericRange):
+        field = searcher.schema[q.fieldname]
+        low, high = q.start, q.end
+        values = [t for t in searcher.lexicon(q.fieldname) if t[0] == 0]  # shift 0: the values themselves
+        inside = [t for t in values if (low is None or field.from_bytes(t) >= low + q.startexcl)
+                  and (high is None or field.from_bytes(t) <= high - q.endexcl)]
+        return query.ConstantScoreQuery(query.Or([query.Term(q.fieldname, t) for t in inside]), q.boost)
+    return q if q.is_leaf() else q.apply(lambda sub: _exact_ranges(searcher, sub))
+
+
 def _whoosh(searcher, q) -> dict[int, float]:
     """Whoosh's matches and scores.  Whoosh's AndNot and Not matchers return
     excluded documents (nested under an OR, or from a segment with
     deletions), so around them the tree is combined here by set algebra, and
     Whoosh scores the subtrees without negation."""
+    q = _exact_ranges(searcher, q)
     if not any(isinstance(n, (query.AndNot, query.Not)) for n in _nodes(q)):
         return {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
     if isinstance(q, query.AndNot):
@@ -129,6 +144,18 @@ def segmented(tmp_path_factory, sample_dir):
     assert len(list(searcher.reader().leaf_readers())) > 1 and searcher.reader().has_deletions()
     yield searcher, config
     searcher.close()
+
+
+@pytest.mark.parametrize("years", ["[TO 2015]", "<2016", "[1000 TO 2015]", "{2012 TO 2020}", "[2015 TO]", "[0 TO 1]"])
+def test_a_year_range_holds_the_figures_of_those_years(single, segmented, years):
+    low, high = {"[TO 2015]": (0, 2015), "<2016": (0, 2015), "[1000 TO 2015]": (1000, 2015),
+                 "{2012 TO 2020}": (2013, 2019), "[2015 TO]": (2015, 9999), "[0 TO 1]": (0, 1)}[years]
+    for searcher, config in (single, segmented):
+        got = score(searcher, parse_query(build_parser(searcher.schema, config), f"year:{years}"))
+        live = set(searcher.reader().all_doc_ids())
+        expected = {d for d in live if low <= (unpack_record(searcher.stored_fields(d)[RECORD]).year or -1) <= high}
+        assert set(np.flatnonzero(got.mask).tolist()) == expected, years
+    assert years == "[0 TO 1]" or expected
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -246,7 +273,8 @@ def test_filters_restrict_like_whoosh(single):
     searcher, _ = single
     for flt in (Filters(organism="human").query(), Filters(years=(2010, 2019)).query(),
                 Filters(organism="mouse", years=(None, 2022)).query(), query.Prefix("caption", "sig")):
-        assert set(matching(searcher, flt).nonzero()[0].tolist()) == set(searcher.docs_for_query(flt))
+        expected = set(searcher.docs_for_query(_exact_ranges(searcher, flt)))
+        assert set(matching(searcher, flt).nonzero()[0].tolist()) == expected
 
 
 def test_top_breaks_ties_by_document_number(single):

@@ -27,12 +27,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query
+from whoosh.fields import NUMERIC
 from whoosh.searching import Searcher
 
 from .arrays import live_mask
 from .hits import Hits, dismax_hits, phrase_hits, postings, sparse_hits, term_hits
 from .weighting import ArrayBM25F
-from .whoosh_internals.queries import compiled_range, expanded_terms
+from .whoosh_internals.queries import compiled_range, expanded_terms, range_terms
 
 _NULL = type(query.NullQuery)
 
@@ -268,8 +269,31 @@ def _multi_term(s: _Scorer, q: query.MultiTerm) -> Matches:
 
 
 def _numeric_range(s: _Scorer, q: query.NumericRange) -> Matches:
-    # Whoosh compiles a range to a constant-score OR of term ranges.
-    return s.run(compiled_range(q, s.reader))
+    """Whoosh's constant score (its boost) for every figure whose value is in
+    the range, found by the exact values' terms.  Whoosh's own tiers of
+    coarser terms are wrong for an unsigned 32-bit field ranging from low
+    or open values: their top tier covers every value, so `year:[TO 2002]`
+    matched 2023.  A field holds few distinct values (years): reading each
+    one's postings costs little."""
+    field = s.searcher.schema[q.fieldname] if q.fieldname in s.searcher.schema else None
+    if not (isinstance(field, NUMERIC) and field.numtype is int and q.constantscore):
+        return s.run(compiled_range(q, s.reader))
+    out = s.empty()
+    bounds = _exact_bounds(field, q)
+    if bounds is not None:
+        unscored = _Scorer(s.searcher, False)
+        for tbytes in range_terms(s.reader, q.fieldname, *bounds):
+            out.mask[postings(unscored, q.fieldname, tbytes)[0]] = True
+    if s.scored:
+        out.scores[out.mask] = q.boost
+    return out
+
+
+def _exact_bounds(field: NUMERIC, q: query.NumericRange) -> tuple[bytes, bytes] | None:
+    """The range's first and last exact-value terms (None: no value is in it)."""
+    low = field.min_value if q.start is None else max(int(q.start) + q.startexcl, field.min_value)
+    high = field.max_value if q.end is None else min(int(q.end) - q.endexcl, field.max_value)
+    return (field.to_bytes(low), field.to_bytes(high)) if low <= high else None
 
 
 def _constant_score(s: _Scorer, q: query.ConstantScoreQuery) -> Matches:

@@ -19,6 +19,14 @@ def compiled_range(q: NumericRange, reader) -> Any:
     return q._compile_query(reader)
 
 
+def range_terms(reader, fieldname: str, first: bytes, last: bytes) -> Iterator[bytes]:
+    """The indexed terms of a field from `first` to `last`, inclusive, in order."""
+    for tbytes, _ in reader.iter_field(fieldname, first):
+        if tbytes > last:
+            return
+        yield tbytes
+
+
 def field_b(weighting: BM25F, fieldname: str) -> float:
     """BM25F's B for one field (per-field values given as `<field>_B`)."""
     return weighting._field_B.get(fieldname, weighting.B)
