@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 from whoosh import query
 from whoosh.searching import Searcher
 
+from .arguments import gene_terms, page_size, page_start
 from .build import ProgressCallback
 from .config import IndexConfig, load_config
 from .engine.schema import RECORD, unpack_record
@@ -169,7 +170,7 @@ class FigureIndex:
                 return self.search_genes(genes, limit, offset=offset, filters=flt, text_query=q)
             used = list(self._synonym_plugin.used)  # before a correction is tried
             results = search_text(searcher, parse, self.config, text, q, limit=self._limit(limit),
-                                  offset=offset, filters=flt, spelled_symbol=self.genes.spelled_symbol)
+                                  offset=page_start(offset), filters=flt, spelled_symbol=self.genes.spelled_symbol)
             if explain:
                 from .query.explain import explain_results
                 if results.corrected_from is not None:  # explain the query that ranked the hits
@@ -182,7 +183,7 @@ class FigureIndex:
         alias, fuzzy, unknown), scores, and suggestions for unknown terms."""
         with self._lock:
             self._refresh()
-            return self.genes.resolver.resolve_all(terms, organism, fuzzy=fuzzy)
+            return self.genes.resolver.resolve_all(gene_terms(terms), organism, fuzzy=fuzzy)
 
     def search_genes(self, terms: Sequence[str], limit: int | None = None, *, offset: int = 0,
                      organism: str | None = None, years: YearRange | None = None, journal: str | None = None,
@@ -203,8 +204,9 @@ class FigureIndex:
         from .query.genesets import search_genes
         flt = given_filters(filters, organism, years, journal)
         with self._lock:
-            return search_genes(self._current_searcher(), self.genes, self.config, terms, limit=self._limit(limit),
-                                offset=offset, filters=flt, fuzzy=fuzzy, require=require, require_all=require_all,
+            return search_genes(self._current_searcher(), self.genes, self.config, gene_terms(terms),
+                                limit=self._limit(limit), offset=page_start(offset), filters=flt, fuzzy=fuzzy,
+                                require=gene_terms(require), require_all=require_all,
                                 text_query=text_query, background=_background(background))
 
     def enrich(self, sets: "Iterable[GeneSet] | Mapping[str, Sequence[str]]", limit: int | None = None, *,
@@ -219,7 +221,7 @@ class FigureIndex:
         `query_size` 0, not an error."""
         from .genes.lists import GeneSet
         from .query.genesets import enrich_set
-        batch = [GeneSet(name, list(terms)) for name, terms in sets.items()] if isinstance(sets, Mapping) \
+        batch = [GeneSet(name, gene_terms(terms)) for name, terms in sets.items()] if isinstance(sets, Mapping) \
             else list(sets)
         universe, flt, out = _background(background), Filters(organism), []
         for done, gene_set in enumerate(batch, 1):
@@ -243,7 +245,7 @@ class FigureIndex:
             searcher = self._current_searcher()
             parts = [parse_query(self._parser, text, reader=searcher.reader())] if text else []
             if genes:  # counted as search_genes finds them: the organism through its gene terms
-                parts.append(showing_genes(self.genes, genes, flt.organism))
+                parts.append(showing_genes(self.genes, gene_terms(genes), flt.organism))
                 flt = flt.without_organism()
             if not parts:
                 raise QuerySyntaxError("facets need a text query or genes")
@@ -261,7 +263,7 @@ class FigureIndex:
             record = self.get(figid)
             return similar_figures(self._current_searcher(), self.config, record,
                                    background=self.genes.background(flt.organism), limit=self._limit(limit),
-                                   offset=offset, filters=flt)
+                                   offset=page_start(offset), filters=flt)
 
     def get(self, figid: str) -> FigureRecord:
         """The whole record of one figure; `UnknownFigureError` if absent."""
@@ -328,7 +330,7 @@ class FigureIndex:
     # -- lifetime ----------------------------------------------------------
 
     def _limit(self, limit: int | None) -> int:
-        return self.config.search.limit if limit is None else limit
+        return page_size(limit, self.config.search.limit)
 
     def _current_searcher(self) -> Searcher:
         self._refresh()
@@ -380,7 +382,7 @@ def _background(genes: "Iterable[str] | Background | None") -> Background | None
     from .genes.background import Background
     if genes is None or isinstance(genes, Background):
         return genes
-    return Background.of(genes)
+    return Background.of(gene_terms(genes))
 
 
 def _stamp(root: Path) -> tuple[int, int] | None:

@@ -274,6 +274,26 @@ def test_a_reversed_year_range_is_refused_not_answered_with_nothing(sample_index
             call()
 
 
+@pytest.mark.parametrize("bad", [{"limit": 0}, {"limit": -1}, {"limit": 2.5}, {"offset": -5, "limit": 3}])
+def test_a_page_the_cli_and_server_refuse_is_refused_by_the_api_too(sample_index, bad):
+    # limit=-1 had dropped the last hit; offset=-5 returned the last five whatever the limit.
+    for call in (sample_index.search, sample_index.similar):
+        with pytest.raises(PfocrSearchError, match="limit|offset"):
+            call("signaling" if call == sample_index.search else sample_index.every_figid()[0], **bad)
+    with pytest.raises(PfocrSearchError, match="limit|offset"):
+        sample_index.search_genes(["STAT3"], **bad)
+
+
+def test_one_gene_given_as_a_string_is_one_term(sample_index):
+    # "STAT3" had been searched as S, T, A, T and 3.
+    one, listed = sample_index.search_genes("STAT3"), sample_index.search_genes(["STAT3"])
+    assert [r.term for r in one.resolutions] == ["STAT3"]
+    assert [h.figid for h in one] == [h.figid for h in listed] and listed.total
+    with_text = [sample_index.search("signaling", genes=genes).total for genes in ("STAT3", ["STAT3"])]
+    assert with_text[0] == with_text[1]
+    assert [r.term for r in sample_index.resolve("STAT3")] == ["STAT3"]
+
+
 @pytest.mark.parametrize("organism", ["human", "mouse", "rat"])
 def test_facets_of_genes_count_the_figures_gene_search_finds(sample_index, organism):
     # Another species' STAT3 is not this organism's: both must use organism-qualified gene terms.
