@@ -35,7 +35,7 @@ def test_index_reports_skipped_records_and_strict_fails(run, tmp_path, sample_di
     path = str(tmp_path / "ix")
     result = run("index", str(sample_dir / "seed"), str(broken_dir), "--index", path)
     assert result.exit_code == 0
-    assert "1 figures (added 1, updated 0, removed 0, unchanged 0, skipped 6)" in result.stdout
+    assert "1 figures (added 1, updated 0, removed 0, unchanged 0, skipped 8)" in result.stdout
     assert "no_figid.md: no figid" in result.stderr
     result = run("index", str(sample_dir), str(broken_dir), "--index", path, "--strict")
     assert_one_line_error(result, 1, "--strict")

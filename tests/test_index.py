@@ -184,9 +184,9 @@ def test_strict_build_failure_leaves_the_existing_index_untouched(tmp_path, samp
 def test_lenient_build_reports_and_skips_unreadable_records(tmp_path, sample_dir, broken_dir):
     with FigureIndex.build([sample_dir, broken_dir], tmp_path / "ix") as ix:
         assert ix.report.indexed == 50
-        assert len(ix.report.skipped) == 6
+        assert len(ix.report.skipped) == 8
         assert all(issue.reason for issue in ix.report.skipped)
-        assert "skipped 6" in ix.report.summary()
+        assert "skipped 8" in ix.report.summary()
 
 
 def test_rebuild_replaces_and_cleans_old_generations(tmp_path, sample_dir):

@@ -109,12 +109,17 @@ def test_inline_record_in_figures_folder_is_told_by_content(messy_dir):
     ("list_front_matter.md", "not a mapping"),
     ("unclosed.md", "not closed"),
     ("genes_wrong_type.md", "'genes' should be a list"),
+    ("figid_list.md", "'figid' should be one identifier"),
+    ("empty.md", "empty file"),
 ])
 def test_unreadable_records_are_reported_with_path_and_reason(broken_dir, name, reason):
     with pytest.raises(RecordError, match=reason):
         read_figure_file(broken_dir / name)
     _, issues = records_of(broken_dir / name)
     assert len(issues) == 1 and issues[0].path.endswith(name) and reason in issues[0].reason
+    # The reason is the record's, not a wrapped exception's ("bad YAML front matter: RecordError: ...").
+    assert "Error" not in issues[0].reason
+    assert reason.startswith("bad YAML") or "YAML front matter:" not in issues[0].reason
 
 
 def test_non_utf8_and_huge_files_are_skipped(tmp_path):

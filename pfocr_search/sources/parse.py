@@ -88,8 +88,9 @@ def load_front_matter(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RecordError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
+    front = split_front_matter(text)  # its own reasons (no front matter, not closed), not YAML's
     try:
-        data = yaml.load(split_front_matter(text), Loader=_FrontMatterLoader)
+        data = yaml.load(front, Loader=_FrontMatterLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
@@ -251,6 +252,8 @@ def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None, 
     """
     path = Path(path)
     data = load_front_matter(path)
+    if isinstance(data.get("figid"), list):  # two figids would have been indexed as one, joined
+        raise RecordError("'figid' should be one identifier, got a list")
     figid = v.text(data.get("figid"), "figid")
     if not figid:
         raise RecordError("no figid in front matter")
