@@ -217,8 +217,7 @@ def _rich_gene_hits(out: Output, results: GeneSearchResults) -> None:
     if not results:
         out.console.print("no figures show these genes")
         return
-    table = Table(title=f"{results.total} figure(s) share genes with the query "
-                        f"({population_note(results)})", title_justify="left")
+    table = Table(title=_sharing(results), title_justify="left")
     for column, justify in (("#", "right"), ("shared", "right"), ("p", "right"), ("FDR", "right"),
                             ("year", "right"), ("figure", "left")):
         table.add_column(column, justify=justify, **({"ratio": 1, "overflow": "fold"} if column == "figure" else {}))
@@ -231,11 +230,16 @@ def _rich_gene_hits(out: Output, results: GeneSearchResults) -> None:
     out.console.print(table)
 
 
+def _sharing(results: GeneSearchResults) -> str:
+    line = f"{results.total - results.words_only} figure(s) share genes with the query ({population_note(results)})"
+    return line + (f"; {results.words_only} more alike in words only" if results.words_only else "")
+
+
 def _plain_gene_hits(out: Output, results: GeneSearchResults) -> None:
     if not results:
         out.line("no figures show these genes")
         return
-    out.line(f"{results.total} figure(s) share genes with the query ({population_note(results)})")
+    out.line(_sharing(results))
     for hit in results:
         out.line(f"{hit.rank:>3}. {hit.figtitle or '(untitled)'} ({hit.year or 'n.d.'})  shared {hit.overlap}/"
                  f"{hit.figure_genes}  p={hit.pvalue:.2g}  FDR={hit.fdr:.2g}")

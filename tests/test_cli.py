@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -245,6 +246,13 @@ def test_similar_shares_genes_first_then_text(run, sample_index_path):
     top = hits[0]
     assert top["overlap"] >= 10 and {"MTOR", "BECN1"} <= set(top["overlap_genes"])
     assert_one_line_error(run("similar", "PMC0__nope", "-i", str(sample_index_path)), 2, "no figure")
+    # The count of figures sharing genes is of those alone: word-alike ones had been counted in it.
+    plain = run("similar", "PMC5466160__AnnalsATS.201507-450MG_f1", "-i", str(sample_index_path), "--limit", "50")
+    shown = re.findall(r"shared (\d+)/", plain.stdout)
+    header = plain.stdout.splitlines()[0]
+    said = re.match(r"(\d+) figure\(s\) share genes.*?(?:; (\d+) more alike in words only)?$", header)
+    assert said and int(said.group(1)) == sum(int(n) > 0 for n in shown)
+    assert int(said.group(2) or 0) == sum(int(n) == 0 for n in shown) > 0
 
 
 def test_gmt_output_parses_back(run, sample_index_path):

@@ -97,9 +97,12 @@ class GeneSearchResults(SearchResults):
 
     def __init__(self, hits: Sequence[GeneHit] = (), *, resolutions: Sequence[Resolution] = (),
                  population: int = 0, query_size: int = 0, background: Background | None = None,
-                 background_known: int = 0, outside_background: Sequence[str] = (), **kwargs: Any) -> None:
+                 background_known: int = 0, outside_background: Sequence[str] = (), words_only: int = 0,
+                 **kwargs: Any) -> None:
         super().__init__(hits, **kwargs)
         self.resolutions = list(resolutions)
+        #: Of `total`, the figures alike in words only, after those sharing genes (`similar`).
+        self.words_only = words_only
         #: N: distinct genes of the index (or organism), or of the background given.
         self.population = population
         #: n: the query's distinct genes, after resolution and the background.

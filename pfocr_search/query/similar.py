@@ -65,4 +65,4 @@ def _then_text(by_genes: GeneSearchResults, by_text: Sequence[Hit], limit: int, 
     merged = [*by_genes, *rest][offset:offset + limit]
     hits = [replace(h, rank=i) for i, h in enumerate(merged, start=offset + 1)]
     return GeneSearchResults(hits, resolutions=[], population=by_genes.population, query_size=by_genes.query_size,
-                             query=label, total=by_genes.total + len(rest))
+                             query=label, total=by_genes.total + len(rest), words_only=len(rest))
