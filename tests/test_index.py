@@ -461,6 +461,20 @@ def test_an_abbreviation_the_index_lacks_is_not_read_as_another(tmp_path, write_
         assert ix.search("NEIL3 excision").query == "neil2 excision"
 
 
+def test_a_short_word_is_not_corrected_to_one_two_edits_away_nor_a_pattern_at_all(tmp_path, write_figure):
+    # In an index without "hippo", "hipo" had become "ho" (two edits, half
+    # the word), and the pattern "casp*" had become "ca2*".
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_figure(corpus, "PMC1001__ho", "Keap1-Nrf2/HO-1 signalling in lung injury.", "HO-1 signalling")
+    write_figure(corpus, "PMC1002__casp", "Caspase-1 cleaves gasdermin D.", "Ca2 and caspase signalling")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        for typed in ("hipo signalling", "casp* signalling"):
+            results = ix.search(typed)
+            assert results.corrected_from is None and results.query == typed, typed
+        assert [h.figid for h in ix.search("casp*")] == ["PMC1002__casp"]
+
+
 def test_a_british_spelling_the_index_lacks_is_searched_as_the_american(tmp_path, write_figure):
     # "oestrogen" differs from "estrogen" in its first letter, which the
     # nearest-word search keeps, so it was never corrected.
