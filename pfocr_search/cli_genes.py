@@ -61,7 +61,7 @@ def _gene_terms(terms: list[str] | None, file: Path | None, column: str | None) 
     sources = ([file] if file else []) + (["-"] if "-" in terms else [])
     if column and not sources:
         raise PfocrSearchError("--column needs --file FILE or - (standard input)")
-    found = [t for t in terms if t != "-"]
+    found = [t for t in terms if t.strip() and t != "-"]  # "" is no term: it had searched for nothing
     for source in sources:
         found += read_gene_list(source, column)
     if not found:

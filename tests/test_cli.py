@@ -200,6 +200,8 @@ def test_genes_tsv_and_options(run, sample_index_path):
     assert "not found" in result.stderr
     result = run("genes", "STAT3", "-i", str(sample_index_path), "-f", "tsv", "--require", "JAK1")
     assert len(result.stdout.splitlines()) == 2
+    # An empty argument is no gene term, as empty standard input is none ("0 query gene(s)", exit 0).
+    assert_one_line_error(run("genes", "", " ", "-i", str(sample_index_path)), 2, "give gene terms")
 
 
 def test_search_with_genes_option(run, sample_index_path):
