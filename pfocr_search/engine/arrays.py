@@ -119,9 +119,10 @@ def phrase_docs(leaf, words: list[bytes], postings: dict[bytes, PositionalPostin
 
 
 def sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The values in both of two ascending arrays of distinct values: merged,
-    or the shorter looked up in the much longer (np.intersect1d sorted both
-    again)."""
+    """The values in both of two ascending arrays, ascending (a value may
+    repeat in either: a compound's joined word takes its first part's
+    position, and "kinase-s" stems both to "kinas"): merged, or the shorter
+    looked up in the much longer (np.intersect1d sorted both again)."""
     if a.size > b.size:
         a, b = b, a
     if not a.size:
@@ -129,7 +130,9 @@ def sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if a.size * 16 > b.size:
         # Of like sizes, a stable sort merges the two runs in one pass, where
         # bisecting for each value of the shorter missed the cache each time.
-        both = np.concatenate((a, b))
+        # Equal neighbours must come one from each side: each side's own
+        # repeats go first.
+        both = np.concatenate((distinct(a, ascending=True), distinct(b, ascending=True)))
         both.sort(kind="stable")
         return both[1:][both[1:] == both[:-1]]
     at = np.searchsorted(b, a)
