@@ -8,6 +8,7 @@ plain string was searched letter by letter ("TNF" as T, N and F).
 
 from __future__ import annotations
 
+import operator
 from typing import Iterable
 
 from .errors import PfocrSearchError
@@ -26,17 +27,20 @@ def page_start(offset: int) -> int:
 
 
 def gene_terms(terms: str | Iterable[str]) -> list[str]:
-    """Gene terms as a list: one string is one term."""
-    if isinstance(terms, str):
-        return [terms]
-    out = list(terms)
+    """Gene terms as a list: one string is one term, and a blank one none
+    (as on the command line)."""
+    out = [terms] if isinstance(terms, str) else list(terms)
     bad = next((t for t in out if not isinstance(t, str)), None)
     if bad is not None:
         raise PfocrSearchError(f"gene terms are strings: got {bad!r}")
-    return out
+    return [t for t in out if t.strip()]
 
 
 def _whole(value: int, name: str, least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+    try:
+        number = operator.index(value)  # numpy's integers too
+    except TypeError:
+        number = None
+    if isinstance(value, bool) or number is None or number < least:
         raise PfocrSearchError(f"{name} must be a whole number of at least {least}, not {value!r}")
-    return value
+    return number

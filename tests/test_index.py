@@ -6,6 +6,7 @@ import re
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pfocr_search import (
@@ -292,6 +293,9 @@ def test_one_gene_given_as_a_string_is_one_term(sample_index):
     with_text = [sample_index.search("signaling", genes=genes).total for genes in ("STAT3", ["STAT3"])]
     assert with_text[0] == with_text[1]
     assert [r.term for r in sample_index.resolve("STAT3")] == ["STAT3"]
+    # A blank term is none, as on the command line; numpy's integers are whole numbers.
+    assert [r.term for r in sample_index.search_genes(["STAT3", "", "  "]).resolutions] == ["STAT3"]
+    assert len(sample_index.search_genes(["STAT3"], limit=np.int64(2))) == 2
 
 
 @pytest.mark.parametrize("organism", ["human", "mouse", "rat"])

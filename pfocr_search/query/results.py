@@ -114,8 +114,10 @@ class GeneSearchResults(SearchResults):
         self.outside_background = list(outside_background)
 
     def statistics(self) -> dict[str, Any]:
-        """The numbers behind every p-value of these results, JSON-ready."""
-        data: dict[str, Any] = {"population": self.population, "query_size": self.query_size}
+        """The numbers behind every p-value of these results, and how many of
+        `total` share no gene (`words_only`), JSON-ready."""
+        data: dict[str, Any] = {"population": self.population, "query_size": self.query_size,
+                                "words_only": self.words_only}
         if self.background is not None:
             data["background"] = {"given": len(self.background), "known_to_index": self.background_known,
                                   "query_genes_outside": self.outside_background}

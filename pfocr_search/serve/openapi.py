@@ -55,6 +55,8 @@ _LIST = {
 _GENE_LIST = {
     "population": {**INT, "description": "N: distinct genes of the index (or organism) every p-value counts from"},
     "query_size": {**INT, "description": "n: the query's distinct genes after resolution"},
+    "words_only": {**INT, "description": "of total, figures alike in words only, after those sharing genes "
+                                         "(similar figures)"},
     "resolutions": {"type": "array", "items": _ref("Resolution")},
 }
 
