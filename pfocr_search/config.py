@@ -111,7 +111,7 @@ class GenesConfig:
 @dataclass(frozen=True)
 class SynonymsConfig:
     #: A pair (abbreviation, long form) counts once this many figures define it.
-    min_figures: int = 2
+    min_figures: int = 1
     #: ... and when it is at least this share of its abbreviation's definitions.
     min_share: float = 0.2
     #: Weight of a synonym's match, relative to the words typed.

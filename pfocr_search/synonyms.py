@@ -153,6 +153,10 @@ class Synonym:
     figures: int
 
 
+#: The shortest abbreviation a long form typed is also sought as.
+MIN_SOUGHT_SHORT = 3
+
+
 class SynonymTable:
     """Which abbreviations and long forms stand for each other in this corpus
     (the pairs `SynonymCounter.save` kept)."""
@@ -177,8 +181,12 @@ class SynonymTable:
         return self._long.get(short_key(word), [])
 
     def short_forms(self, words: Iterable[str]) -> list[Synonym]:
-        """The abbreviations of a phrase given as its words."""
-        return self._short.get(" ".join(p for w in words for p in words_key(w)), [])
+        """The abbreviations of a phrase given as its words, of at least
+        `MIN_SOUGHT_SHORT` characters: a two-letter one stands for many
+        things (RA is retinoic acid where a caption defines it, rheumatoid
+        arthritis in other figures), and "retinoic acid" had pulled those in."""
+        found = self._short.get(" ".join(p for w in words for p in words_key(w)), [])
+        return [s for s in found if len(s.text) >= MIN_SOUGHT_SHORT]
 
     def __len__(self) -> int:
         return len(self._long)

@@ -38,7 +38,7 @@ def test_parentheses_that_define_nothing(text):
 def defined(tmp_path, write_figure):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for n in (1, 2):  # two figures define the pair: it is kept (synonyms.min_figures: 2)
+    for n in (1, 2):  # two figures define the pair
         write_figure(corpus, f"PMC100{n}__def", "Nutrients act through the mammalian target of rapamycin "
                                                         "(mTOR) on growth.")
     write_figure(corpus, "PMC1003__short", "mTOR complexes drive growth.", "Growth control by mTOR")
@@ -64,13 +64,16 @@ def test_an_abbreviation_finds_figures_that_spell_it_out_and_back(defined):
 
 def test_updates_keep_the_synonym_table_right(defined, tmp_path):
     corpus, ix = defined
-    (corpus / "PMC1002__def.md").unlink()  # one definition left: below min_figures
+    saved = (corpus / "PMC1001__def.md").read_text("utf-8")
+    (corpus / "PMC1002__def.md").unlink()
+    ix.update([corpus])
+    assert [s.figures for s in ix.synonyms("mTOR")] == [1]  # one definition is enough (synonyms.min_figures: 1)
+    (corpus / "PMC1001__def.md").unlink()  # none left
     ix.update([corpus])
     assert ix.synonyms("mTOR") == []
     assert "PMC1004__long" not in [h.figid for h in ix.search("mTOR")]
-    shutil.copy(corpus / "PMC1001__def.md", corpus / "PMC1009__again.md")
-    text = (corpus / "PMC1009__again.md").read_text("utf-8").replace("PMC1001__def", "PMC1009__again")
-    (corpus / "PMC1009__again.md").write_text(text, "utf-8")
+    for name in ("PMC1001__def", "PMC1009__again"):
+        (corpus / f"{name}.md").write_text(saved.replace("PMC1001__def", name), "utf-8")
     ix.update([corpus])
     assert [s.figures for s in ix.synonyms("mTOR")] == [2]
     with FigureIndex.build([corpus], tmp_path / "fresh") as fresh:
@@ -148,3 +151,19 @@ def test_a_greek_letter_and_a_letter_typed_apart_are_one_unit(tmp_path, write_fi
         assert "factor-κB ~ NF-κB" in results.understood["synonyms"]
         assert "PMC1003__short" in {h.figid for h in results}
         assert "caption:b " not in results.parsed + " "
+
+
+def test_a_long_form_typed_is_not_sought_as_a_two_letter_abbreviation(tmp_path, write_figure):
+    # RA is retinoic acid where this caption defines it, rheumatoid arthritis elsewhere:
+    # "retinoic acid" had found the arthritis figure through RA.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_figure(corpus, "PMC1001__ra", "Retinoic acid (RA) drives differentiation.", "Retinoid signalling")
+    write_figure(corpus, "PMC1002__arthritis", "RA synovial fibroblasts invade cartilage.", "Joint damage")
+    write_figure(corpus, "PMC1003__mtor", "The mammalian target of rapamycin (mTOR) senses nutrients.", "Growth")
+    write_figure(corpus, "PMC1004__short", "mTOR complexes drive growth.", "Growth control")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        assert [h.figid for h in ix.search("retinoic acid")] == ["PMC1001__ra"]
+        assert [s.text for s in ix.synonyms("retinoic acid")] == []
+        assert [s.text for s in ix.synonyms("RA")] == ["Retinoic acid"]  # typed, it still finds its long form
+        assert "PMC1004__short" in [h.figid for h in ix.search("mammalian target of rapamycin")]
