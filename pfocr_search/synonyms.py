@@ -15,19 +15,24 @@ abbreviation that has at least `min_share` of its definitions.
 from __future__ import annotations
 
 import json
+import os
 import re
+import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from .errors import IndexNotFoundError
 from .fileio import HeldFile, write_json
 from .sources.model import FigureRecord
 from .textkeys import fold_text
 
 #: Stored beside the index, in each generation: the counts (for updates), and
-#: the pairs kept (what queries load: a small part of the counts).
+#: the pairs kept, which queries look words up in (generations made before
+#: the database kept them as JSON, `SYNONYM_TABLE`, read whole).
 SYNONYMS = "synonyms.json"
+SYNONYM_DB = "synonyms.sqlite"
 SYNONYM_TABLE = "synonym-table.json"
 # An abbreviation in parentheses: 2-10 characters, at most two words, with a letter.
 _PAREN = re.compile(r"\(([^()]{2,10})\)")
@@ -121,9 +126,7 @@ class SynonymCounter:
         used = {key for pair in counted for key in pair}
         write_json(folder / SYNONYMS, {"format": 1, "pairs": {"\t".join(p): n for p, n in counted.items()},
                                        "shown": {k: v for k, v in self.shown.items() if k in used}})
-        kept = _kept(counted, min_figures, min_share)
-        write_json(folder / SYNONYM_TABLE, {"format": 1, "pairs": [[s, lf, n] for (s, lf), n in kept],
-                                            "shown": {k: self.shown[k] for pair, _ in kept for k in pair}})
+        _write_db(folder / SYNONYM_DB, _kept(counted, min_figures, min_share), self.shown)
 
     @classmethod
     def from_json(cls, text: bytes | str) -> "SynonymCounter":
@@ -153,58 +156,128 @@ class Synonym:
     figures: int
 
 
-#: The shortest abbreviation a long form typed is also sought as.
+#: The shortest abbreviation a long form typed is also sought as: a two-letter
+#: one stands for many things (RA is retinoic acid where a caption defines it,
+#: rheumatoid arthritis in other figures), and "retinoic acid" had pulled those in.
 MIN_SOUGHT_SHORT = 3
 
 
-class SynonymTable:
-    """Which abbreviations and long forms stand for each other in this corpus
-    (the pairs `SynonymCounter.save` kept)."""
+class SynonymLookups:
+    """What a query word or phrase also means, given the pairs by either key."""
 
-    def __init__(self, pairs: Iterable[tuple[str, str, int]] = (), shown: dict[str, str] | None = None) -> None:
-        shown = shown or {}
-        self._long: dict[str, list[Synonym]] = {}
-        self._short: dict[str, list[Synonym]] = {}
-        for short, long, n in pairs:
-            self._long.setdefault(short, []).append(Synonym(long, shown.get(long, long), n))
-            self._short.setdefault(long, []).append(Synonym(short, shown.get(short, short), n))
-        #: The longest long form, in words: how far a query is looked at for one.
-        self.longest = max((len(k.split()) for k in self._short), default=0)
-
-    @classmethod
-    def from_json(cls, text: bytes | str) -> "SynonymTable":
-        data = json.loads(text)
-        return cls(((s, lf, n) for s, lf, n in data["pairs"]), data["shown"])
+    #: The longest long form, in words: how far a query is looked at for one.
+    longest: int = 0
 
     def long_forms(self, word: str) -> list[Synonym]:
         """What an abbreviation stands for ('mTOR' -> mammalian target of rapamycin)."""
-        return self._long.get(short_key(word), [])
+        return self._expansions("short", short_key(word))
 
     def short_forms(self, words: Iterable[str]) -> list[Synonym]:
-        """The abbreviations of a phrase given as its words, of at least
-        `MIN_SOUGHT_SHORT` characters: a two-letter one stands for many
-        things (RA is retinoic acid where a caption defines it, rheumatoid
-        arthritis in other figures), and "retinoic acid" had pulled those in."""
-        found = self._short.get(" ".join(p for w in words for p in words_key(w)), [])
+        """The abbreviations of a phrase given as its words, of at least `MIN_SOUGHT_SHORT` characters."""
+        found = self._expansions("long", " ".join(p for w in words for p in words_key(w)))
         return [s for s in found if len(s.text) >= MIN_SOUGHT_SHORT]
 
+    def _expansions(self, by: str, key: str) -> list[Synonym]:
+        raise NotImplementedError
+
+
+class SynonymTable(SynonymLookups):
+    """Which abbreviations and long forms stand for each other in this corpus
+    (the pairs `SynonymCounter.save` kept), in memory."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str, int]] = (), shown: dict[str, str] | None = None) -> None:
+        shown = shown or {}
+        self._by: dict[str, dict[str, list[Synonym]]] = {"short": {}, "long": {}}
+        for short, long, n in pairs:
+            self._by["short"].setdefault(short, []).append(Synonym(long, shown.get(long, long), n))
+            self._by["long"].setdefault(long, []).append(Synonym(short, shown.get(short, short), n))
+        self.longest = max((len(k.split()) for k in self._by["long"]), default=0)
+
+    @classmethod
+    def from_json(cls, text: bytes | str) -> "SynonymTable":
+        """The table as generations before `SYNONYM_DB` stored it."""
+        data = json.loads(text)
+        return cls(((s, lf, n) for s, lf, n in data["pairs"]), data["shown"])
+
+    def _expansions(self, by: str, key: str) -> list[Synonym]:
+        return self._by[by].get(key, [])
+
     def __len__(self) -> int:
-        return len(self._long)
+        return len(self._by["short"])
+
+
+_DB_SCHEMA = """
+CREATE TABLE pairs (short TEXT NOT NULL, long TEXT NOT NULL, short_text TEXT NOT NULL, long_text TEXT NOT NULL,
+                    figures INTEGER NOT NULL);
+CREATE INDEX pairs_short ON pairs (short);
+CREATE INDEX pairs_long ON pairs (long);
+CREATE TABLE facts (longest INTEGER NOT NULL, abbreviations INTEGER NOT NULL);
+"""
+# The other form's key, its spelling and the figures defining the pair, most defined first.
+_EXPANSIONS = {"short": "SELECT long, long_text, figures FROM pairs WHERE short = ? ORDER BY rowid",
+               "long": "SELECT short, short_text, figures FROM pairs WHERE long = ? ORDER BY rowid"}
+
+
+def _write_db(path: Path, kept: list[tuple[tuple[str, str], int]], shown: dict[str, str]) -> None:
+    """The pairs kept as `SYNONYM_DB` at `path`, replacing it atomically."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        with sqlite3.connect(tmp) as db:
+            db.executescript(_DB_SCHEMA)
+            db.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?)",
+                           ((s, lf, shown.get(s, s), shown.get(lf, lf), n) for (s, lf), n in kept))
+            db.execute("INSERT INTO facts VALUES (?, ?)", (max((len(lf.split()) for (_, lf), _ in kept), default=0),
+                                                           len({s for (s, _), _ in kept})))
+        db.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class SynonymDatabase(SynonymLookups):
+    """The same lookups, answered by `SYNONYM_DB` (opened read-only): a query
+    asks for its own words only.  Parsing the table whole took 1 s for
+    110,000 pairs, what a corpus of 100,000 figures defines."""
+
+    def __init__(self, path: Path) -> None:
+        # Opened now: an update that later deletes this generation's folder leaves it readable.
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self.longest, self._count = self._db.execute("SELECT longest, abbreviations FROM facts").fetchone()
+
+    def _expansions(self, by: str, key: str) -> list[Synonym]:
+        return [Synonym(*row) for row in self._db.execute(_EXPANSIONS[by], (key,))]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def close(self) -> None:
+        self._db.close()
 
 
 class StoredSynonyms:
-    """The synonym table of one generation, read when a query first needs it
-    through a file opened with the generation (see `genes.tables`)."""
+    """The synonym table of one generation: `SYNONYM_DB`, or in a generation
+    made before it, the JSON table read when a query first needs it through a
+    file opened with the generation (see `genes.tables`)."""
 
     def __init__(self, folder: Path) -> None:
-        self._file = HeldFile(folder / SYNONYM_TABLE)
+        path = folder / SYNONYM_DB
+        try:
+            self._db = SynonymDatabase(path) if path.is_file() else None
+        except (sqlite3.Error, TypeError) as exc:  # not a database, or no facts row
+            raise IndexNotFoundError.damaged(path, exc) from None
+        self._file = HeldFile(folder / SYNONYM_TABLE) if self._db is None else None
         self._table: SynonymTable | None = None
 
     @property
-    def table(self) -> SynonymTable:
+    def table(self) -> SynonymLookups:
+        if self._db is not None:
+            return self._db
         if self._table is None:
             self._table = self._file.load(SynonymTable.from_json, SynonymTable)
         return self._table
 
     def close(self) -> None:
-        self._file.close()
+        for held in (self._db, self._file):
+            if held is not None:
+                held.close()

@@ -327,6 +327,7 @@ def test_a_gzip_file_with_damaged_data_says_rebuild(run, tmp_path):
 @pytest.mark.parametrize("stored, command", [("genes.sqlite", ("search", "JAK STAT")),
                                              ("genes.sqlite", ("genes", "STAT3")),
                                              ("genes.json.gz", ("stats",)),
+                                             ("synonyms.sqlite", ("search", "mTOR")),
                                              ("_MAIN_*.toc", ("search", "JAK STAT")),
                                              ("_MAIN_*.toc", ("serve", "--port", "0")),
                                              ("sources.json.gz", ("index", "--sample"))])

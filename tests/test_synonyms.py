@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -114,12 +115,13 @@ def test_the_synonym_table_is_the_same_whatever_the_hash_seed(tmp_path):
         out = tmp_path / f"ix{seed}"
         subprocess.run([sys.executable, "-m", "pfocr_search.cli", "index", str(corpus), "--index", str(out), "-q"],
                        check=True, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, timeout=300)
-        tables.append(next(out.glob("gen-*/synonym-table.json")).read_bytes())
-    assert tables[0] == tables[1] == tables[2]
+        with sqlite3.connect(next(out.glob("gen-*/synonyms.sqlite"))) as db:
+            tables.append(db.execute("SELECT * FROM pairs ORDER BY rowid").fetchall())
+    assert tables[0] == tables[1] == tables[2] and len(tables[0]) > 100
 
 
 def _defined(tmp_path, write_figure, definition: str, figid: str, caption: str, title: str) -> Path:
-    """A corpus where two figures define a synonym (synonyms.min_figures: 2) and `figid` uses it."""
+    """A corpus where two figures define a synonym and `figid` uses it."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for n in (1, 2):
@@ -166,3 +168,18 @@ def test_a_long_form_typed_is_not_sought_as_a_two_letter_abbreviation(tmp_path, 
         assert [s.text for s in ix.synonyms("retinoic acid")] == []
         assert [s.text for s in ix.synonyms("RA")] == ["Retinoic acid"]  # typed, it still finds its long form
         assert "PMC1004__short" in [h.figid for h in ix.search("mammalian target of rapamycin")]
+
+
+def test_a_generation_made_before_the_synonym_database_reads_its_json_table(defined):
+    # Generations made before synonyms.sqlite kept the pairs as JSON, read whole.
+    corpus, ix = defined
+    generation = next(ix.path.glob("gen-*"))
+    with sqlite3.connect(generation / "synonyms.sqlite") as db:
+        rows = db.execute("SELECT short, long, short_text, long_text, figures FROM pairs").fetchall()
+    (generation / "synonyms.sqlite").unlink()
+    (generation / "synonym-table.json").write_text(json.dumps({
+        "format": 1, "pairs": [[s, lf, n] for s, lf, _, _, n in rows],
+        "shown": {k: v for s, lf, ss, ls, _ in rows for k, v in ((s, ss), (lf, ls))}}))
+    with FigureIndex.open(ix.path) as old:
+        assert [s.text for s in old.synonyms("mTOR")] == ["mammalian target of rapamycin"]
+        assert "PMC1004__long" in [h.figid for h in old.search("mTOR growth")]

@@ -24,19 +24,19 @@ from typing import Callable
 from whoosh.qparser import Plugin, syntax
 from whoosh.qparser.plugins import PhrasePlugin
 
-from ..synonyms import SynonymTable
+from ..synonyms import SynonymLookups
 
 
 class SynonymPlugin(Plugin):
     """Expands abbreviations and long forms the corpus defines (see the module)."""
 
-    def __init__(self, table: Callable[[], SynonymTable], weight: float, is_stop: Callable[[str], bool]) -> None:
+    def __init__(self, table: Callable[[], SynonymLookups], weight: float, is_stop: Callable[[str], bool]) -> None:
         # The table is asked for when a query is parsed: a one-shot command
         # that searches fields by name only never loads it.
         self.lookup, self.weight, self.is_stop = table, weight, is_stop
 
     @property
-    def table(self) -> SynonymTable:
+    def table(self) -> SynonymLookups:
         return self.lookup()
 
     def filters(self, parser):
