@@ -30,7 +30,8 @@ class Output:
             raise PfocrSearchError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
         self.format = fmt
         self.fields = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-        self.path = path
+        self.path = None if path == Path("-") else path  # "-": standard output, as for input
+        path = self.path
         self._tmp: Path | None = None
         self._file: IO[str] | None = None
         if path is not None:
@@ -53,9 +54,12 @@ class Output:
             raise PfocrSearchError(f"--output {path} is inside the index folder {index}; write it elsewhere")
         if target.is_dir():
             raise PfocrSearchError(f"--output {path} is a folder; give a file name")
-        self._tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        # A device or a pipe (/dev/null, a FIFO) is written into: moving a file
+        # over it had replaced /dev/null itself with a regular file.
+        direct = target.exists() and not target.is_file()
+        self._tmp = None if direct else target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            return open(self._tmp, "w", encoding="utf-8")
+            return open(target if direct else self._tmp, "w", encoding="utf-8")
         except OSError as exc:
             raise PfocrSearchError(f"cannot write {path}: {exc.strerror or exc}") from None
 
@@ -68,7 +72,9 @@ class Output:
             sys.stdout.flush()
             return
         self._file.close()
-        assert self.path is not None and self._tmp is not None
+        assert self.path is not None
+        if self._tmp is None:  # written in place
+            return
         if not ok:
             self._tmp.unlink(missing_ok=True)
             return

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -289,6 +293,22 @@ def test_fields_and_output_file(run, sample_index_path, tmp_path):
                               "figid,nonsense"), 2, "nonsense")
     assert_one_line_error(run("search", "x", "-i", str(sample_index_path), "--output", str(tmp_path / "no" / "f")),
                           2, "cannot write")
+
+
+def test_output_into_a_pipe_or_dash_is_written_through_not_replaced(run, sample_index_path, tmp_path):
+    # A file moved over --output had replaced a FIFO (and, as root, /dev/null) with a regular file.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
+    reader.start()
+    result = run("search", "autophagy", "-i", str(sample_index_path), "-f", "tsv", "--output", str(fifo))
+    reader.join(timeout=30)
+    assert result.exit_code == 0 and stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received and received[0].startswith("rank\tfigid") and len(received[0].splitlines()) > 1
+    # "-" is standard output, as it is standard input for gene lists.
+    dash = run("search", "autophagy", "-i", str(sample_index_path), "-f", "tsv", "--output", "-")
+    assert dash.stdout.startswith("rank\tfigid") and not (Path.cwd() / "-").exists()
 
 
 @pytest.mark.parametrize("stored", ["genes.json.gz", "synonyms.json"])
