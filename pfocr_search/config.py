@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -170,14 +171,27 @@ def _check_keys(data: Mapping[str, Any], allowed: tuple[str, ...], path: str) ->
             raise _fail(where, f"unknown key (expected one of: {', '.join(allowed)})")
 
 
-def _number(value: Any, path: str, *, integer: bool = False, low: float = 0.0) -> Any:
+def _number(value: Any, path: str, *, integer: bool = False, low: float = 0.0, high: float = math.inf) -> Any:
     ok_types = (int,) if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, ok_types):
         kind = "an integer" if integer else "a number"
-        raise _fail(path, f"expected {kind}, got {value!r}")
+        raise _fail(path, f"expected {kind}, got {value!r}{_yaml_hint(value)}")
+    # NaN passed every comparison: a boost of .nan or .inf made scores no JSON can carry.
+    if not math.isfinite(value):
+        raise _fail(path, f"must be a finite number, got {value!r}")
     if value < low:
         raise _fail(path, f"must be >= {low:g}, got {value!r}")
+    if value > high:
+        raise _fail(path, f"must be <= {high:g}, got {value!r}")
     return value
+
+
+def _yaml_hint(value: Any) -> str:
+    try:
+        float(value) if isinstance(value, str) else None
+    except ValueError:
+        return ""
+    return f" (YAML reads {value} as text: write the number in full, or as 1.0e+3)" if isinstance(value, str) else ""
 
 
 def _choice(value: Any, choices: tuple[str, ...], path: str) -> str:
@@ -245,11 +259,11 @@ def _parse_scoring(data: Any, fields: Mapping[str, FieldConfig]) -> ScoringConfi
         name = key[:-2]
         if name not in fields:
             raise _fail(f"scoring.{key}", f"no indexed field named {name!r}")
-        field_b[name] = float(_number(data.pop(key), f"scoring.{key}"))
+        field_b[name] = float(_number(data.pop(key), f"scoring.{key}", high=1.0))
     _check_keys(data, ("k1", "b"), "scoring")
     return ScoringConfig(
         k1=float(_number(data.get("k1", 1.2), "scoring.k1")),
-        b=float(_number(data.get("b", 0.75), "scoring.b")),
+        b=float(_number(data.get("b", 0.75), "scoring.b", high=1.0)),  # BM25's length normalisation: 0 to 1
         field_b=field_b,
     )
 

@@ -39,6 +39,12 @@ def test_boosts_do_not_change_the_schema_fingerprint():
     ("fields: {figtitle: {analyzer: snowball}}", "fields.figtitle.analyzer"),
     ("fields: {figtitle: {analyzer: stemmed, boost: high}}", "fields.figtitle.boost"),
     ("fields: {figtitle: {analyzer: stemmed, boost: -1}}", "fields.figtitle.boost"),
+    # NaN passed the >= 0 check; its scores sorted last and could not be written as JSON.
+    ("fields: {figtitle: {analyzer: stemmed, boost: .nan}}", "fields.figtitle.boost: must be a finite"),
+    ("fields: {figtitle: {analyzer: stemmed, boost: .inf}}", "fields.figtitle.boost: must be a finite"),
+    ("fields: {figtitle: {analyzer: stemmed, boost: 1e3}}", "write the number in full"),
+    ("fields: {caption: {analyzer: text}}\nscoring: {b: 5}", "scoring.b: must be <= 1"),
+    ("fields: {caption: {analyzer: text}}\nscoring: {caption_b: 1.5}", "scoring.caption_b"),
     ("fields: {genes: {analyzer: stemmed}}", "fields.genes.analyzer"),
     ("fields: {caption: {boost: 1}}", "fields.caption.analyzer"),
     ("fields: {caption: {analyzer: text}}\nsearch: {limit: 0}", "search.limit"),
