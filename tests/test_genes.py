@@ -266,6 +266,12 @@ def test_require_and_all(hand_index):
     assert [h.figid for h in required] == ["A_all_three", "B_two_of_30"]
     assert [h.figid for h in hand_index.search_genes(["STAT3", "JAK1"], require_all=True)] == [
         "A_all_three", "B_two_of_30"]
+    # A demanded gene that resolves to none is shown by no figure: it had been dropped, keeping them all.
+    for unmet in (dict(terms=["STAT3", "JAK1"], require=["ZZZNOGENE"]),
+                  dict(terms=["STAT3", "ZZZNOGENE"], require_all=True)):
+        found = hand_index.search_genes(unmet.pop("terms"), fuzzy=False, **unmet)
+        assert list(found) == [] and found.total == 0
+    assert hand_index.search_genes(["STAT3", "ZZZNOGENE"], fuzzy=False).total  # not demanded: still ranked
 
 
 def test_text_query_with_genes(hand_index):

@@ -158,6 +158,11 @@ class GeneQuery:
             return set(self.keys())
         return {normalize_symbol(s) for r in self.required for s in r.symbols}
 
+    def unmet(self) -> bool:
+        """Whether a gene the query demands resolved to none: no figure shows it
+        (`require=[NOTAGENE]` had been dropped, keeping every figure)."""
+        return any(not r.symbols for r in (*self.required, *(self.resolutions if self.require_all else ())))
+
 
 def run_gene_search(
     searcher: Searcher,
@@ -188,7 +193,7 @@ def run_gene_search(
     size = searcher.reader().doc_count_all()
     shown = [term_docs(searcher, field, term) for term in terms]
     found = np.bincount(np.concatenate(shown), minlength=size) if shown else np.zeros(size, dtype=np.int64)
-    candidate = found > 0
+    candidate = (found > 0) & (not gq.unmet())
     for key in required:
         has = np.zeros(size, dtype=bool)
         has[shown[key_list.index(key)]] = True
