@@ -203,6 +203,19 @@ def test_rebuild_and_config_mismatch(indexed, tmp_path):
     rebuilt.close()
 
 
+def test_a_new_configuration_is_kept_even_when_no_record_changed(indexed):
+    # `index --config` with new boosts and no changed file had reported "unchanged" and dropped them.
+    corpus, path, ix = indexed
+    data = load_config().to_dict()
+    data["fields"]["genes"]["boost"] = 100.0
+    FigureIndex.sync([corpus], path, parse_config(data, source="boost.yaml")).close()
+    with FigureIndex.open(path) as again:
+        assert again.config.fields["genes"].boost == 100.0
+    generation = Manifest.load(path).generation
+    FigureIndex.sync([corpus], path, parse_config(data, source="boost.yaml")).close()
+    assert Manifest.load(path).generation == generation  # the same configuration again: nothing to write
+
+
 def test_strict_failure_on_update_leaves_index_as_it_was(indexed, broken_dir):
     corpus, path, ix = indexed
     before = snapshot(ix)

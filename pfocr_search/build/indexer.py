@@ -90,7 +90,10 @@ def _update(sources: Sequence[str | os.PathLike[str]], root: Path, config: Index
         old_state = SourceState.load(root / current.generation / STATE) if current else SourceState()
         report.warnings += problems
         plan = _plan(groups, old_state, report, data_files)
-        if current is not None and not plan.to_read and not plan.removed_figids(old_state):
+        # A new configuration (boosts, synonym thresholds) is written as a new
+        # generation even when no record changed: it had been dropped silently.
+        if current is not None and not plan.to_read and not plan.removed_figids(old_state) \
+                and current.config == config.to_dict():
             _report_orphans(report, plan.state, data_files)
             _check_strict(strict, report)
             # Nothing to write: keep the generation; remember touched files' new times.
