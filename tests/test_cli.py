@@ -249,7 +249,7 @@ def test_similar_shares_genes_first_then_text(run, sample_index_path):
     assert hits and "PMC5466160__AnnalsATS.201507-450MG_f1" not in [h["figid"] for h in hits]
     sharing = [h["overlap"] > 0 for h in hits]
     assert sharing == sorted(sharing, reverse=True)  # every gene-sharing figure before word-alike ones
-    assert lines[0]["type"] == "resolution" and lines[0]["words_only"] == sharing.count(False)
+    assert lines[0]["type"] == "resolution" and lines[0]["words_only"] >= sharing.count(False)
     top = hits[0]
     assert top["overlap"] >= 10 and {"MTOR", "BECN1"} <= set(top["overlap_genes"])
     assert_one_line_error(run("similar", "PMC0__nope", "-i", str(sample_index_path)), 2, "no figure")
@@ -259,7 +259,7 @@ def test_similar_shares_genes_first_then_text(run, sample_index_path):
     header = plain.stdout.splitlines()[0]
     said = re.match(r"(\d+) figure\(s\) share genes.*?(?:; (\d+) more alike in words only)?$", header)
     assert said and int(said.group(1)) == sum(int(n) > 0 for n in shown)
-    assert int(said.group(2) or 0) == sum(int(n) == 0 for n in shown) > 0
+    assert int(said.group(2) or 0) >= sum(int(n) == 0 for n in shown) > 0  # counted over the index, not the page
     listed = run("similar", "PMC5466160__AnnalsATS.201507-450MG_f1", "-i", str(sample_index_path), "--limit", "50",
                  "-f", "json").stdout.splitlines()
     assert json.loads(listed[0])["words_only"] == int(said.group(2))

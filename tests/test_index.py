@@ -497,3 +497,13 @@ def test_an_operator_is_never_read_as_a_word_with_a_number(sample_index):
     # so four typos and an exclusion counted five unknown words: no correction.
     results = sample_index.search("apoptossis mitochondira autophagyy inflamation NOT 97", limit=1)
     assert results.query == "apoptosis mitochondria autophagy inflammation NOT 97"
+
+
+def test_similar_counts_the_same_total_whatever_the_page(sample_index):
+    # The word-alike figures had been counted among those fetched for the page: 1, 11, 21, 33...
+    figid = "PMC5466160__AnnalsATS.201507-450MG_f1"
+    totals = {sample_index.similar(figid, n).total for n in (1, 5, 20, 60)}
+    assert len(totals) == 1
+    total = totals.pop()
+    paged = [h.figid for offset in range(0, total + 5, 7) for h in sample_index.similar(figid, 7, offset=offset)]
+    assert len(paged) == len(set(paged)) == total

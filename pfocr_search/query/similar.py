@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
+import numpy as np
 from whoosh import query
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
+from ..engine.evaluation import matching
 from ..genes.background import Universe
 from ..genes.resolve import GeneMatch, Resolution
 from ..sources.model import FigureRecord
@@ -40,11 +42,17 @@ def similar_figures(searcher: Searcher, config: IndexConfig, record: FigureRecor
     by_genes = run_gene_search(searcher, gq, config, universe=Universe(background), relevance=text_q, text_filter=None,
                                limit=limit + offset, filter=flt)
     by_text: Sequence[Hit] = []
-    if len(by_genes) < limit + offset and text_q is not None:
+    words_only = 0
+    if text_q is not None:
+        # Counted over the index, not over the hits fetched: the total had grown with the page size.
+        field, terms = gq.field_terms(keys)
+        sharing = matching(searcher, query.Or([query.Term(field, t) for t in terms]))
+        words_only = int(np.count_nonzero(matching(searcher, query.And([text_q, flt])) & ~sharing))
+    if len(by_genes) < limit + offset and words_only:
         # Enough word-alike figures to fill the page even if all of the
         # gene-sharing ones are among them.
         by_text = run_search(searcher, text_q, config, text=label, limit=2 * (limit + offset), filter=flt)
-    return _then_text(by_genes, by_text, limit, offset, label)
+    return _then_text(by_genes, by_text, limit, offset, label, words_only)
 
 
 def _key_terms_query(searcher: Searcher, config: IndexConfig, record: FigureRecord) -> query.Query | None:
@@ -58,11 +66,11 @@ def _key_terms_query(searcher: Searcher, config: IndexConfig, record: FigureReco
 
 
 def _then_text(by_genes: GeneSearchResults, by_text: Sequence[Hit], limit: int, offset: int,
-               label: str) -> GeneSearchResults:
+               label: str, words_only: int) -> GeneSearchResults:
     """Figures sharing genes first, then figures alike in words only."""
     shown = {h.figid for h in by_genes}
     rest = [GeneHit.from_hit(h, figure_genes=len(h.genes)) for h in by_text if h.figid not in shown]
     merged = [*by_genes, *rest][offset:offset + limit]
     hits = [replace(h, rank=i) for i, h in enumerate(merged, start=offset + 1)]
     return GeneSearchResults(hits, resolutions=[], population=by_genes.population, query_size=by_genes.query_size,
-                             query=label, total=by_genes.total + len(rest), words_only=len(rest))
+                             query=label, total=by_genes.total + words_only, words_only=words_only)
