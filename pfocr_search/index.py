@@ -166,8 +166,10 @@ class FigureIndex:
                                       self.config.boosts(), self.config.search.proximity)
 
             q = parse(text)
-            if genes:
-                return self.search_genes(genes, limit, offset=offset, filters=flt, text_query=q)
+            if genes:  # the text typed is the query, as the figures' text scores are its
+                found = self.search_genes(genes, limit, offset=offset, filters=flt, text_query=q)
+                found.query, found.parsed = text, str(q)
+                return found
             used = list(self._synonym_plugin.used)  # before a correction is tried
             results = search_text(searcher, parse, self.config, text, q, limit=self._limit(limit),
                                   offset=page_start(offset), filters=flt, spelled_symbol=self.genes.spelled_symbol)

@@ -277,6 +277,9 @@ def test_require_and_all(hand_index):
 def test_text_query_with_genes(hand_index):
     results = hand_index.search("activated", genes=["STAT3"])
     assert [h.figid for h in results] == ["A_all_three"]
+    # The text typed is the query, and each hit's text score is its: they had read "STAT3", "" and 0.0.
+    assert results.query == "activated" and "activ" in results.parsed
+    assert all(h.text_score > 0 for h in results)
 
 
 def test_gene_search_by_organism_on_real_records(sample_index):

@@ -207,7 +207,8 @@ def run_gene_search(
     found = found[docs]
     sizes = np.maximum(_figure_sizes(searcher, gq.organism, docs, universe.background), found)
     table = _EnrichmentTable.of(found, sizes, universe.population, len(keys), len(required))
-    page, scores = _page(searcher, relevance, docs, found, sizes, table, offset + limit)
+    # With a text query the text scores are shown on every hit, not only computed to break ties.
+    page, scores = _page(searcher, relevance, docs, found, sizes, table, offset + limit, text_filter is not None)
     hits = []
     for rank, i in enumerate(page[offset:offset + limit].tolist(), start=offset + 1):
         docnum, j = int(docs[i]), table.pair[i]
@@ -257,10 +258,11 @@ class _EnrichmentTable:
 
 
 def _page(searcher: Searcher, relevance: query.Query | None, docs: np.ndarray, found: np.ndarray,
-          sizes: np.ndarray, table: _EnrichmentTable, k: int) -> tuple[np.ndarray, np.ndarray | None]:
+          sizes: np.ndarray, table: _EnrichmentTable, k: int,
+          scored: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """Candidates (indices) in rank order, at least the first `k` of them:
     by p-value, then overlap, then text relevance (computed only when figures
-    tie on the first two), then fewer genes, then index order."""
+    tie on the first two, or `scored`), then fewer genes, then index order."""
     if not docs.size:
         return np.zeros(0, dtype=np.int64), None
     # Pairs in rank order; keep those up to the k-th candidate, with its ties.
@@ -273,7 +275,7 @@ def _page(searcher: Searcher, relevance: query.Query | None, docs: np.ndarray, f
     pairs = np.flatnonzero(kept).tolist()
     tied = chosen.size > len(pairs) or len({(table.logp[j], table.found[j]) for j in pairs}) < len(pairs)
     scores = None
-    if relevance is not None and tied:
+    if relevance is not None and (tied or scored):
         scores = score(searcher, relevance).scores[docs]
         order = np.lexsort((docs[chosen], sizes[chosen], -scores[chosen], -overlap, logp))
     else:
