@@ -179,10 +179,8 @@ def _number(value: Any, path: str, *, integer: bool = False, low: float = 0.0, h
     # NaN passed every comparison: a boost of .nan or .inf made scores no JSON can carry.
     if not math.isfinite(value):
         raise _fail(path, f"must be a finite number, got {value!r}")
-    if value < low:
-        raise _fail(path, f"must be >= {low:g}, got {value!r}")
-    if value > high:
-        raise _fail(path, f"must be <= {high:g}, got {value!r}")
+    if not low <= value <= high:
+        raise _fail(path, f"must be {'>=' if value < low else '<='} {low if value < low else high:g}, got {value!r}")
     return value
 
 
