@@ -64,19 +64,23 @@ class FigureIndex:
         self._explicit_config = explicit_config
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
-        self._load(manifest)
+        self._load(manifest, config)
 
-    def _load(self, manifest: Manifest) -> None:
-        """(Re)open the generation `manifest` names."""
-        folder = self.path / manifest.generation
-        ix = open_generation(folder)
-        self.manifest = manifest
-        self._manifest_stamp = _stamp(self.path)
-        self._ix = ix
+    def _load(self, manifest: Manifest, config: IndexConfig) -> None:
+        """(Re)open the generation `manifest` names, with `config`: all of it, or
+        (a damaged file) none of it, the generation open before staying open."""
+        folder, opened = self.path / manifest.generation, []
+        try:
+            for open_part in (open_generation, lambda f: GeneTables(f, config), StoredSynonyms):
+                opened.append(open_part(folder))
+        except BaseException:
+            for part in opened:
+                part.close()
+            raise
+        self._ix, self.genes, self.stored_synonyms = opened
+        self.manifest, self._manifest_stamp, self.config = manifest, _stamp(self.path), config
         # Whoosh's FileIndex.schema re-reads the table of contents on every access.
-        self._schema = ix.schema
-        self.genes = GeneTables(folder, self.config)
-        self.stored_synonyms = StoredSynonyms(folder)
+        self._schema = self._ix.schema
         self._parser = build_parser(self._schema, self.config, expand_gene=self.genes.family)
         self._synonym_plugin = SynonymPlugin(lambda: self.stored_synonyms.table, self.config.synonyms.boost,
                                              stop_word(self._schema))
@@ -348,18 +352,13 @@ class FigureIndex:
         if manifest.generation == self.manifest.generation:
             self._manifest_stamp = _stamp(self.path)
             return
-        if manifest.schema != self.manifest.schema:
-            # Rebuilt with other fields: keep a config the caller chose if it fits.
-            self.config = (manifest.accept(self.path, self.config) if self._explicit_config
-                           else manifest.built_config(self.path))
-        old_searcher, old_ix, old_genes, old_synonyms = self._searcher, self._ix, self.genes, self.stored_synonyms
+        # The configuration stored with it (boosts may have changed too), or the caller's if it fits.
+        config = manifest.accept(self.path, self.config) if self._explicit_config else manifest.built_config(self.path)
+        old = [part for part in (self._searcher, self._ix, self.genes, self.stored_synonyms) if part is not None]
+        self._load(manifest, config)
         self._searcher = None
-        self._load(manifest)
-        if old_searcher is not None:
-            old_searcher.close()
-        old_ix.close()
-        old_genes.close()
-        old_synonyms.close()
+        for part in old:
+            part.close()
 
     def close(self) -> None:
         with self._lock:

@@ -17,6 +17,7 @@ from pfocr_search import (
     ConfigMismatchError,
     FigureIndex,
     IndexLockedError,
+    IndexNotFoundError,
     StrictModeError,
     load_config,
 )
@@ -214,6 +215,22 @@ def test_a_new_configuration_is_kept_even_when_no_record_changed(indexed):
     generation = Manifest.load(path).generation
     FigureIndex.sync([corpus], path, parse_config(data, source="boost.yaml")).close()
     assert Manifest.load(path).generation == generation  # the same configuration again: nothing to write
+
+
+def test_an_open_index_takes_a_new_configuration_and_none_of_a_damaged_generation(indexed):
+    corpus, path, ix = indexed
+    data = load_config().to_dict()
+    data["fields"]["genes"]["boost"] = 100.0
+    FigureIndex.sync([corpus], path, parse_config(data, source="boost.yaml")).close()
+    assert ix.search("signaling") and ix.config.fields["genes"].boost == 100.0  # it had kept 3.5
+    kept = ix.manifest.generation
+    data["fields"]["genes"]["boost"] = 50.0
+    FigureIndex.sync([corpus], path, parse_config(data, source="other.yaml")).close()
+    (path / Manifest.load(path).generation / "synonyms.sqlite").write_bytes(b"not a database")
+    for _ in range(2):  # the same clear error each time, never the new index with the old synonyms
+        with pytest.raises(IndexNotFoundError, match="rebuild"):
+            ix.search("signaling")
+    assert ix.manifest.generation == kept and ix.config.fields["genes"].boost == 100.0
 
 
 def test_strict_failure_on_update_leaves_index_as_it_was(indexed, broken_dir):
