@@ -177,7 +177,7 @@ def _number(value: Any, path: str, *, integer: bool = False, low: float = 0.0, h
         kind = "an integer" if integer else "a number"
         raise _fail(path, f"expected {kind}, got {value!r}{_yaml_hint(value)}")
     # NaN passed every comparison: a boost of .nan or .inf made scores no JSON can carry.
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise _fail(path, f"must be a finite number, got {value!r}")
     if not low <= value <= high:
         raise _fail(path, f"must be {'>=' if value < low else '<='} {low if value < low else high:g}, got {value!r}")

@@ -242,7 +242,7 @@ class SynonymDatabase(SynonymLookups):
 
     def __init__(self, path: Path) -> None:
         # Opened now: an update that later deletes this generation's folder leaves it readable.
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         self.longest, self._count = self._db.execute("SELECT longest, abbreviations FROM facts").fetchone()
 
     def _expansions(self, by: str, key: str) -> list[Synonym]:

@@ -87,3 +87,9 @@ def test_per_field_b_is_accepted():
     config = parse_config_text("fields: {caption: {analyzer: stemmed}, genes: {analyzer: gene}}\n"
                                "scoring: {caption_b: 0.3}")
     assert config.scoring.field_b == {"caption": 0.3}
+
+
+def test_a_huge_whole_number_is_a_number_not_a_crash():
+    # math.isfinite() of an integer past a float's range raised OverflowError.
+    config = parse_config_text("fields: {genes: {analyzer: gene}}\nsynonyms: {min_figures: " + "9" * 400 + "}")
+    assert config.synonyms.min_figures == int("9" * 400)

@@ -507,3 +507,9 @@ def test_similar_counts_the_same_total_whatever_the_page(sample_index):
     total = totals.pop()
     paged = [h.figid for offset in range(0, total + 5, 7) for h in sample_index.similar(figid, 7, offset=offset)]
     assert len(paged) == len(set(paged)) == total
+
+
+def test_an_index_folder_named_with_uri_characters_opens(tmp_path, sample_dir):
+    # genes.sqlite and synonyms.sqlite are opened by URI: "ix#1" had read as a damaged file.
+    with FigureIndex.build([sample_dir], tmp_path / "ix#1?%") as ix:
+        assert ix.search("mTOR") and ix.search_genes(["MTOR"]) and ix.synonyms("mTOR") is not None

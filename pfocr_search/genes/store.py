@@ -135,7 +135,8 @@ class GeneStore:
     def __init__(self, path: Path) -> None:
         # The connection opens the file now: an update that later deletes this
         # generation's folder leaves it readable.
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        # As a URI (read-only), escaped: a folder named "ix#1" had read as damaged.
+        self._db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         self._db.execute("SELECT symbol FROM symbols LIMIT 1").fetchall()  # a damaged file fails here, not mid-query
         self.aliases = _AliasTable(self._db)
         self.curated = _CuratedTable(self._db)
