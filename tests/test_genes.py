@@ -272,6 +272,8 @@ def test_require_and_all(hand_index):
         found = hand_index.search_genes(unmet.pop("terms"), fuzzy=False, **unmet)
         assert list(found) == [] and found.total == 0
     assert hand_index.search_genes(["STAT3", "ZZZNOGENE"], fuzzy=False).total  # not demanded: still ranked
+    # Nor is a demanded gene the background leaves out (it had been dropped with the background).
+    assert hand_index.search_genes(["STAT3", "IL6"], require=["JAK1"], background=["STAT3", "IL6"]).total == 0
 
 
 def test_text_query_with_genes(hand_index):

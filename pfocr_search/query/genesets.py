@@ -187,13 +187,16 @@ def run_gene_search(
     if universe.background is not None:
         outside = [symbol for key, symbol in keys.items() if key not in universe.background.keys]
         keys = {key: symbol for key, symbol in keys.items() if key in universe.background.keys}
-    required = gq.required_keys() & set(keys)
+    demanded = gq.required_keys()
+    required = demanded & set(keys)
+    # A gene `require` names that the background leaves out is counted in no figure.
+    unmet = gq.unmet() or (not gq.require_all and bool(demanded - required))
     key_list = list(keys)
     field, terms = gq.field_terms(key_list)
     size = searcher.reader().doc_count_all()
     shown = [term_docs(searcher, field, term) for term in terms]
     found = np.bincount(np.concatenate(shown), minlength=size) if shown else np.zeros(size, dtype=np.int64)
-    candidate = (found > 0) & (not gq.unmet())
+    candidate = (found > 0) & (not unmet)
     for key in required:
         has = np.zeros(size, dtype=bool)
         has[shown[key_list.index(key)]] = True
