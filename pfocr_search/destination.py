@@ -8,6 +8,7 @@ is drawn with rich, and piped it is plain text with no escape codes.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import IO, Any, Iterable, Sequence
@@ -30,7 +31,9 @@ class Output:
             raise PfocrSearchError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
         self.format = fmt
         self.fields = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-        self.path = None if path == Path("-") else path  # "-": standard output, as for input
+        # "-" is standard output, as for input; so is /dev/stdout, which reopened
+        # would truncate a file the shell appends to (>>).
+        self.path = None if path is not None and str(path) in ("-", "/dev/stdout") else path
         path = self.path
         self._tmp: Path | None = None
         self._file: IO[str] | None = None
@@ -49,14 +52,18 @@ class Output:
         return self._console
 
     def _open_beside(self, path: Path, index: Path | None) -> IO[str]:
-        target = path.resolve()
-        if index is not None and target.is_relative_to(index.resolve()):
-            raise PfocrSearchError(f"--output {path} is inside the index folder {index}; write it elsewhere")
-        if target.is_dir():
+        try:
+            mode = os.stat(path).st_mode  # through links: /dev/stdout is a link to this process's output
+        except OSError:
+            mode = 0  # a file still to be made
+        if stat.S_ISDIR(mode):
             raise PfocrSearchError(f"--output {path} is a folder; give a file name")
-        # A device or a pipe (/dev/null, a FIFO) is written into: moving a file
-        # over it had replaced /dev/null itself with a regular file.
-        direct = target.exists() and not target.is_file()
+        # A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written into,
+        # as given: moving a file over it had replaced /dev/null with a regular file.
+        direct = bool(mode) and not stat.S_ISREG(mode)
+        target = path if direct else path.resolve()
+        if not direct and index is not None and target.is_relative_to(index.resolve()):
+            raise PfocrSearchError(f"--output {path} is inside the index folder {index}; write it elsewhere")
         self._tmp = None if direct else target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             return open(target if direct else self._tmp, "w", encoding="utf-8")

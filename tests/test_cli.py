@@ -309,6 +309,9 @@ def test_output_into_a_pipe_or_dash_is_written_through_not_replaced(run, sample_
     # "-" is standard output, as it is standard input for gene lists.
     dash = run("search", "autophagy", "-i", str(sample_index_path), "-f", "tsv", "--output", "-")
     assert dash.stdout.startswith("rank\tfigid") and not (Path.cwd() / "-").exists()
+    # /dev/stdout too: resolved, it named a pipe that does not exist, or reopened truncated a file appended to.
+    out = run("search", "autophagy", "-i", str(sample_index_path), "-f", "tsv", "--output", "/dev/stdout")
+    assert out.exit_code == 0 and out.stdout == dash.stdout
 
 
 @pytest.mark.parametrize("stored", ["genes.json.gz", "synonyms.json"])
