@@ -18,6 +18,7 @@ from pfocr_search import (
     FigureIndex,
     IndexLockedError,
     IndexNotFoundError,
+    PfocrSearchError,
     StrictModeError,
     load_config,
 )
@@ -540,3 +541,13 @@ def test_a_non_file_by_a_tables_name_does_not_hide_the_table_further_on(tmp_path
     with FigureIndex.build([corpus_copy], tmp_path / "ix") as ix:
         assert ix.get(figid).genes
         assert str(later) in ix.get(figid).sources
+
+
+def test_a_stored_configuration_a_later_release_refuses_says_to_rebuild(indexed):
+    # An index built by a release that checked less (scoring.b above 1) must say how to go on.
+    corpus, path, ix = indexed
+    manifest = Manifest.load(path)
+    manifest.config["scoring"]["b"] = 1.2
+    manifest.save(path)
+    with pytest.raises(PfocrSearchError, match=r"scoring\.b.*built with; rebuild it"):
+        FigureIndex.open(path)

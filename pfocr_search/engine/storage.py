@@ -31,7 +31,7 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.util.filelock import FileLock
 
 from ..config import IndexConfig, parse_config
-from ..errors import ConfigMismatchError, IndexLockedError, IndexNotFoundError, PfocrSearchError
+from ..errors import ConfigError, ConfigMismatchError, IndexLockedError, IndexNotFoundError, PfocrSearchError
 from ..fileio import write_json
 
 MANIFEST = "pfocr-index.json"
@@ -66,7 +66,11 @@ class Manifest:
         """The configuration the index was built with, if this pfocr-search can
         still read what it built (a release that changes the fixed part of the
         schema cannot, and says to rebuild rather than fail on a missing field)."""
-        config = parse_config(self.config, source=f"{root} (as built)")
+        try:
+            config = parse_config(self.config, source=f"{root} (as built)")
+        except ConfigError as exc:  # stored by a release that checked less (a NaN boost, b above 1)
+            raise ConfigError(f"{exc}, in the configuration the index at {root} was built with; rebuild it: "
+                              "pfocr-search index SOURCE... --rebuild --config FILE") from None
         if config.schema_fingerprint() != self.schema:
             raise ConfigMismatchError(f"index at {root} was built by a pfocr-search with another index layout; "
                                       "rebuild it: pfocr-search index SOURCE... --rebuild")
