@@ -9,7 +9,7 @@ plain string was searched letter by letter ("TNF" as T, N and F).
 from __future__ import annotations
 
 import operator
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .errors import PfocrSearchError
 
@@ -44,3 +44,28 @@ def _whole(value: int, name: str, least: int) -> int:
     if isinstance(value, bool) or number is None or number < least:
         raise PfocrSearchError(f"{name} must be a whole number of at least {least}, not {value!r}")
     return number
+
+
+def fraction(value: float | None, name: str) -> float | None:
+    """A share from 0 to 1 (None: none given), as the command line's range check has it."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise PfocrSearchError(f"{name} must be a number from 0 to 1, not {value!r}")
+    return float(value)
+
+
+def gene_sets(sets) -> list:
+    """A batch of gene sets: `GeneSet`s, (name, terms) pairs, or name -> terms."""
+    from .genes.lists import GeneSet
+
+    pairs = sets.items() if isinstance(sets, Mapping) else sets
+    out = []
+    for item in pairs:
+        if isinstance(item, GeneSet):
+            out.append(item)
+        elif isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], str):
+            out.append(GeneSet(item[0], gene_terms(item[1])))
+        else:
+            raise PfocrSearchError(f"a gene set is a GeneSet or a (name, terms) pair: got {item!r}")
+    return out

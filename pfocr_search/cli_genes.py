@@ -81,7 +81,8 @@ def enrich(
     organism: Optional[str] = typer.Option(None, "--organism", "-o", help="Only this organism's genes."),
     background: Optional[Path] = typer.Option(None, "--background", help="Only these genes count (the genes "
                                                                          "measured), from FILE."),
-    no_fuzzy: bool = typer.Option(False, "--no-fuzzy", help="No typo-tolerant matching of gene terms."),
+    fuzzy: bool = typer.Option(False, "--fuzzy", help="Typo-tolerant matching of gene terms (off: in a batch "
+                                                       "it turned unknown genes into others)."),
     fmt: str = typer.Option("tsv", "--format", "-f", help="tsv (a header, one row per set and figure) or json "
                                                           "(one object per line)."),
     output: Optional[Path] = OutputOption,
@@ -105,7 +106,7 @@ def enrich(
     with shared.open_output(fmt, output, index_path=index_path) as out, \
             shared.open_index(index_path) as ix, shared.ProgressBar(err, not quiet and err.is_terminal, "sets") as update:
         results = ix.enrich(batch.sets, limit, max_fdr=max_fdr, organism=organism, background=universe,
-                            fuzzy=not no_fuzzy, progress=update)
+                            fuzzy=fuzzy, progress=update)
         draw.enrichment(out, results)
     for note in draw.enrichment_notes(results):
         err.print(f"note: {shared.escape(note)}")

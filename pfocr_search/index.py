@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 from whoosh import query
 from whoosh.searching import Searcher
 
-from .arguments import gene_terms, page_size, page_start
+from .arguments import fraction, gene_sets, gene_terms, page_size, page_start
 from .build import ProgressCallback
 from .config import IndexConfig, load_config
 from .engine.schema import RECORD, unpack_record
@@ -217,18 +217,17 @@ class FigureIndex:
 
     def enrich(self, sets: "Iterable[GeneSet] | Mapping[str, Sequence[str]]", limit: int | None = None, *,
                max_fdr: float | None = None, organism: str | None = None,
-               background: "Iterable[str] | Background | None" = None, fuzzy: bool = True,
+               background: "Iterable[str] | Background | None" = None, fuzzy: bool = False,
                progress: ProgressCallback | None = None) -> list[SetEnrichment]:
         """Every gene set (a `GeneSet` list, as `genes.lists.read_gmt` gives,
         or name -> terms) against the index, as `search_genes` ranks one, with
         one opened index, vocabulary and background for the whole batch; at
         most `limit` figures a set, none above `max_fdr`.  A set none of whose
         genes resolve (or are in the background) comes back with no hits and
-        `query_size` 0, not an error."""
-        from .genes.lists import GeneSet
+        `query_size` 0, not an error.  Terms resolve exactly unless `fuzzy`:
+        in a batch, typo matching turned unknown genes into others (FOO1 into FOXO1)."""
         from .query.genesets import enrich_set
-        batch = [GeneSet(name, gene_terms(terms)) for name, terms in sets.items()] if isinstance(sets, Mapping) \
-            else list(sets)
+        batch, max_fdr = gene_sets(sets), fraction(max_fdr, "max_fdr")
         universe, flt, out = _background(background), Filters(organism), []
         for done, gene_set in enumerate(batch, 1):
             with self._lock:  # set by set: other threads' searches are not held up by a batch
@@ -381,9 +380,10 @@ class FigureIndex:
 
 def _background(genes: "Iterable[str] | Background | None") -> Background | None:
     from .genes.background import Background
-    if genes is None or isinstance(genes, Background):
-        return genes
-    return Background.of(gene_terms(genes))
+    given = genes if genes is None or isinstance(genes, Background) else Background.of(gene_terms(genes))
+    if given is not None and not given:  # as the command line refuses an empty --background
+        raise PfocrSearchError("the background holds no genes")
+    return given
 
 
 def _stamp(root: Path) -> tuple[int, int] | None:

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from pfocr_search import PfocrSearchError
 from pfocr_search.genes import lists
 from pfocr_search.genes.lists import GeneListError, parse_gmt, parse_list, read_gene_list, read_gmt
 from pfocr_search.query.enrichment import benjamini_hochberg, hypergeom_log_sf_array
@@ -240,3 +241,20 @@ def test_long_lists_skip_suggestions_for_unknown_terms(sample_index):
     assert all(r.suggestions for r in short)
     long = sample_index.resolve(["STAT3"] + [f"QQZZ{i}" for i in range(40)])
     assert long[0].symbols == ("STAT3",) and not any(r.suggestions for r in long[1:])
+
+
+def test_enrich_from_python_checks_what_the_command_line_checks(sample_index):
+    # (name, terms) pairs are sets too (they had raised AttributeError); max_fdr is a share;
+    # an empty background is refused; each result has to_dict(); and a set of unknown genes
+    # stays unknown (typo matching had made FOO1 into FOXO1).
+    pairs = sample_index.enrich([("jak", ["JAK1", "STAT3"]), ("unknown", ["FOO1", "BAR2", "BAZ3"])])
+    assert [r.name for r in pairs] == ["jak", "unknown"] and pairs[0].results.total and not pairs[1].results
+    assert json.loads(json.dumps(pairs[0].to_dict()))["hits"][0]["set"] == "jak"
+    for bad in (float("nan"), -1, 2):
+        with pytest.raises(PfocrSearchError, match="max_fdr"):
+            sample_index.enrich({"jak": ["JAK1"]}, max_fdr=bad)
+    with pytest.raises(PfocrSearchError, match="background holds no genes"):
+        sample_index.enrich({"jak": ["JAK1"]}, background=[])
+    with pytest.raises(PfocrSearchError, match="gene set"):
+        sample_index.enrich([42])
+    assert sample_index.enrich({"u": ["FOO1"]}, fuzzy=True)[0].results.resolutions[0].symbols  # asked for

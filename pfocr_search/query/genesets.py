@@ -82,6 +82,11 @@ class SetEnrichment:
     terms: int
     results: GeneSearchResults
 
+    def to_dict(self) -> dict:
+        """The set and its hits, JSON-ready, as every result has."""
+        return {"set": self.name, "description": self.description, "terms": self.terms,
+                **self.results.statistics(), "hits": self.rows()}
+
     def rows(self) -> list[dict]:
         """One JSON-ready row per figure: the set, the figure and its statistics."""
         return [{"set": self.name, "rank": h.rank, "figid": h.figid, "figtitle": h.figtitle, "overlap": h.overlap,
