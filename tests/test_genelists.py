@@ -258,3 +258,15 @@ def test_enrich_from_python_checks_what_the_command_line_checks(sample_index):
     with pytest.raises(PfocrSearchError, match="gene set"):
         sample_index.enrich([42])
     assert sample_index.enrich({"u": ["FOO1"]}, fuzzy=True)[0].results.resolutions[0].symbols  # asked for
+
+
+def test_table_columns_read_as_csv_and_gmt_names_never_collide():
+    # A quoted cell "MAPK1, MAPK3" had been cut at its comma; R's write.csv names the
+    # row names' column "" (--column "" had read the whole table, numbers as gene ids);
+    # a spreadsheet's CSV may separate by semicolons; and a second "a" had been renamed
+    # "a (2)" beside a set already called so.
+    assert parse_list('symbol,padj\n"MAPK1, MAPK3",1\nSTAT3,0.5\n', column="symbol") == ["MAPK1", "MAPK3", "STAT3"]
+    assert parse_list('"","baseMean","padj"\n"TP53",7157,0.01\n"JAK1",3716,0.2\n', column="") == ["TP53", "JAK1"]
+    assert parse_list("symbol;padj\nSTAT3;0,01\nJAK1;0,2\n", column="symbol") == ["STAT3", "JAK1"]
+    sets = parse_gmt("a\td\tX\na (2)\td\tY\na\td\tZ\n")
+    assert [s.name for s in sets.sets] == ["a", "a (2)", "a (3)"]

@@ -11,6 +11,7 @@ a BOM, a binary file by mistake); whatever cannot be used is a one-line
 
 from __future__ import annotations
 
+import csv
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +74,8 @@ def read_text(source: str | Path, stdin: BinaryIO | None = None) -> str:
 def parse_list(text: str, name: str = "the list", column: str | None = None) -> list[str]:
     """The gene terms of a list, or of one column of a TSV/CSV table."""
     lines = [line for line in text.lstrip("\ufeff").splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    terms = _column(lines, column, name) if column else _plain(lines)
+    # An empty name is a column too: R's write.csv leaves the row names' header "".
+    terms = _column(lines, column, name) if column is not None else _plain(lines)
     if not terms:
         raise GeneListError(f"{name} holds no genes")
     return terms
@@ -89,14 +91,19 @@ def _plain(lines: list[str]) -> list[str]:
 def _column(lines: list[str], column: str, name: str) -> list[str]:
     if not lines:
         return []
-    delimiter = "\t" if "\t" in lines[0] else ","
-    header = [h.strip().strip("\"'") for h in lines[0].split(delimiter)]
-    wanted = [i for i, h in enumerate(header) if h.lower() == column.lower()]
+    first = lines[0]
+    # Tabs, else commas, else semicolons (a spreadsheet's CSV where the comma is the decimal mark).
+    delimiter = "\t" if "\t" in first else "," if "," in first or ";" not in first else ";"
+    # Read as CSV, quotes and all: a quoted cell "MAPK1, MAPK3" had been cut at its comma.
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    header = [h.strip().strip("'") for h in rows[0]]
+    wanted = [i for i, h in enumerate(header) if h.lower() == column.strip().lower()]
     if not wanted:
-        raise GeneListError(f"{name} has no column {column!r} (columns: {', '.join(header[:12])})")
+        names = ", ".join(h or '""' for h in header[:12])
+        raise GeneListError(f"{name} has no column {column!r} (columns: {names})")
     at = wanted[0]
-    cells = (row.split(delimiter) for row in lines[1:])
-    return [c[at].strip().strip("\"'") for c in cells if at < len(c) and c[at].strip().strip("\"'")]
+    cells = (row[at].strip().strip("'") for row in rows[1:] if at < len(row))
+    return [t for cell in cells for t in split_terms([cell]) if t]
 
 
 def parse_gmt(text: str, name: str = "the GMT file") -> GeneSets:
@@ -115,11 +122,16 @@ def parse_gmt(text: str, name: str = "the GMT file") -> GeneSets:
         if not terms:
             out.notes.append(f"{name} line {number}: set {set_name!r} has no genes; skipped")
             continue
-        seen[set_name] = seen.get(set_name, 0) + 1
-        if seen[set_name] > 1:
-            renamed = f"{set_name} ({seen[set_name]})"
+        if set_name in seen:
+            # The next free "name (n)": a set already named "a (2)" had been joined by a second "a" renamed so.
+            count = seen[set_name] + 1
+            while f"{set_name} ({count})" in seen:
+                count += 1
+            seen[set_name] = count
+            renamed = f"{set_name} ({count})"
             out.notes.append(f"{name} line {number}: set {set_name!r} appears again; kept as {renamed!r}")
             set_name = renamed
+        seen[set_name] = 1
         out.sets.append(GeneSet(set_name, terms, description))
     if not out.sets:
         raise GeneListError(f"{name} holds no gene sets (a GMT line is: name, description, genes, tab-separated)")
