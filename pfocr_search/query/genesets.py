@@ -17,7 +17,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
-from ..engine.arrays import cached, numeric_values
+from ..engine.arrays import cached, distinct, numeric_values
 from ..engine.evaluation import matching, score, term_docs
 from ..engine.schema import (
     GENE_COUNTS,
@@ -151,6 +151,21 @@ class GeneQuery:
                     out[key] = symbol
         return out
 
+    def groups(self, counted: set[str]) -> list[list[str]]:
+        """The `counted` keys grouped by the term that gave them, each key in its
+        first term's group, empty groups left out: a term is one gene of the
+        query however many symbols it resolves to ("p53" to TP53, TP63, TP73
+        and others had counted as seven genes on both sides of the test)."""
+        seen: set[str] = set()
+        out = []
+        for resolution in (*self.resolutions, *self.required):
+            keys = dict.fromkeys(map(normalize_symbol, resolution.symbols))
+            group = [k for k in keys if k in counted and k not in seen]
+            seen.update(group)
+            if group:
+                out.append(group)
+        return out
+
     def field_terms(self, keys: Sequence[str]) -> tuple[str, list[str]]:
         """The field and terms by which figures show `keys`: organism-qualified
         when the query keeps to an organism, so another species' STAT3 is not counted."""
@@ -200,11 +215,17 @@ def run_gene_search(
     field, terms = gq.field_terms(key_list)
     size = searcher.reader().doc_count_all()
     shown = [term_docs(searcher, field, term) for term in terms]
-    found = np.bincount(np.concatenate(shown), minlength=size) if shown else np.zeros(size, dtype=np.int64)
+    at = {key: i for i, key in enumerate(key_list)}
+    groups = gq.groups(set(keys))
+    # Each figure counts the query's terms it shows a gene of, once each.
+    by_group = [shown[at[g[0]]] if len(g) == 1 else distinct(np.concatenate([shown[at[k]] for k in g]))
+                for g in groups]
+    found = np.bincount(np.concatenate(by_group), minlength=size) if by_group else np.zeros(size, dtype=np.int64)
     candidate = (found > 0) & (not unmet)
-    for key in required:
+    demanded_groups = [docs for g, docs in zip(groups, by_group) if required & set(g)]
+    for group_docs in demanded_groups:
         has = np.zeros(size, dtype=bool)
-        has[shown[key_list.index(key)]] = True
+        has[group_docs] = True
         candidate &= has
     restrict = [f for f in (filter, text_filter) if f is not None]
     if restrict:
@@ -214,7 +235,7 @@ def run_gene_search(
     docs = np.flatnonzero(candidate)
     found = found[docs]
     sizes = np.maximum(_figure_sizes(searcher, gq.organism, docs, universe.background), found)
-    table = _EnrichmentTable.of(found, sizes, universe.population, len(keys), len(required))
+    table = _EnrichmentTable.of(found, sizes, universe.population, len(groups), len(demanded_groups))
     # With a text query the text scores are shown on every hit, not only computed to break ties.
     page, scores = _page(searcher, relevance, docs, found, sizes, table, offset + limit, text_filter is not None)
     hits = []
@@ -226,12 +247,12 @@ def run_gene_search(
                                                                              config.search.snippet_chars)
         lp = float(table.logp[j])
         hits.append(GeneHit.of(rank, -lp / _LN10 if lp else 0.0, record, snippet, spans,
-                               overlap_genes=tuple(overlap), overlap=len(overlap), figure_genes=int(sizes[i]),
+                               overlap_genes=tuple(overlap), overlap=int(found[i]), figure_genes=int(sizes[i]),
                                pvalue=math.exp(lp), log10_pvalue=lp / _LN10, fdr=float(table.fdr[j]),
                                odds_ratio=float(table.ratio[j]),
                                text_score=round(float(scores[i]), 4) if scores is not None else 0.0))
     return GeneSearchResults(hits, resolutions=[*gq.resolutions, *gq.required], population=universe.population,
-                             query_size=len(keys), background=universe.background, background_known=universe.known,
+                             query_size=len(groups), background=universe.background, background_known=universe.known,
                              outside_background=outside, total=int(docs.size),
                              query=" ".join(r.term for r in gq.resolutions))
 

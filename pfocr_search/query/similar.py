@@ -38,7 +38,8 @@ def similar_figures(searcher: Searcher, config: IndexConfig, record: FigureRecor
         if text_q is None:
             return SearchResults(query=label)
         return run_search(searcher, text_q, config, text=label, limit=limit, offset=offset, filter=flt)
-    gq = GeneQuery([Resolution(record.figid, tuple(GeneMatch(k, "exact", 100.0) for k in keys))], organism=organism)
+    # Each of the figure's genes is a gene of the query (a term is one gene, however many symbols it names).
+    gq = GeneQuery([Resolution(k, (GeneMatch(k, "exact", 100.0),)) for k in keys], organism=organism)
     by_genes = run_gene_search(searcher, gq, config, universe=Universe(background), relevance=text_q, text_filter=None,
                                limit=limit + offset, filter=flt)
     by_text: Sequence[Hit] = []
