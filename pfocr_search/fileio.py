@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import sqlite3
 import stat
 import zlib
 from pathlib import Path
@@ -32,6 +33,30 @@ def write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_sqlite(path: Path, schema: str, fill: Callable[[sqlite3.Connection], None]) -> None:
+    """A SQLite file made by `schema`, then `fill`, written to `path` atomically
+    as `write_json` writes (a temporary file beside it, renamed over it)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        with sqlite3.connect(tmp) as db:
+            db.executescript(schema)
+            fill(db)
+        db.close()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def open_sqlite(path: Path) -> sqlite3.Connection:
+    """A generation's SQLite file, opened read-only now (an update that later
+    deletes the folder leaves it readable) and shareable by threads, which
+    `FigureIndex` serialises.  By URI, escaped: a folder named "ix#1" had
+    read as a damaged file."""
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False)
 
 
 class UnreadableFile(ValueError):

@@ -15,7 +15,6 @@ abbreviation that has at least `min_share` of its definitions.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 from collections import Counter
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import IndexNotFoundError
-from .fileio import HeldFile, write_json
+from .fileio import HeldFile, open_sqlite, write_json, write_sqlite
 from .sources.model import FigureRecord
 from .textkeys import fold_text
 
@@ -220,19 +219,13 @@ _EXPANSIONS = {"short": "SELECT long, long_text, figures FROM pairs WHERE short 
 
 def _write_db(path: Path, kept: list[tuple[tuple[str, str], int]], shown: dict[str, str]) -> None:
     """The pairs kept as `SYNONYM_DB` at `path`, replacing it atomically."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        with sqlite3.connect(tmp) as db:
-            db.executescript(_DB_SCHEMA)
-            db.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?)",
-                           ((s, lf, shown.get(s, s), shown.get(lf, lf), n) for (s, lf), n in kept))
-            db.execute("INSERT INTO facts VALUES (?, ?)", (max((len(lf.split()) for (_, lf), _ in kept), default=0),
-                                                           len({s for (s, _), _ in kept})))
-        db.close()
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    def fill(db: sqlite3.Connection) -> None:
+        db.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?)",
+                       ((s, lf, shown.get(s, s), shown.get(lf, lf), n) for (s, lf), n in kept))
+        db.execute("INSERT INTO facts VALUES (?, ?)", (max((len(lf.split()) for (_, lf), _ in kept), default=0),
+                                                       len({s for (s, _), _ in kept})))
+
+    write_sqlite(path, _DB_SCHEMA, fill)
 
 
 class SynonymDatabase(SynonymLookups):
@@ -241,8 +234,7 @@ class SynonymDatabase(SynonymLookups):
     110,000 pairs, what a corpus of 100,000 figures defines."""
 
     def __init__(self, path: Path) -> None:
-        # Opened now: an update that later deletes this generation's folder leaves it readable.
-        self._db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        self._db = open_sqlite(path)
         self.longest, self._count = self._db.execute("SELECT longest, abbreviations FROM facts").fetchone()
 
     def _expansions(self, by: str, key: str) -> list[Synonym]:

@@ -12,12 +12,12 @@ per term.  `VocabularyLookup` answers the same questions from a
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Iterator
 
+from ..fileio import open_sqlite, write_sqlite
 from ..textkeys import normalize_symbol, organism_key
 from .vocabulary import GeneVocabulary
 
@@ -40,28 +40,22 @@ CREATE TABLE fuzzy (keys TEXT NOT NULL);
 
 def write_store(path: Path, vocabulary: GeneVocabulary) -> None:
     """`vocabulary` as `genes.sqlite` at `path`, replacing it atomically."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        with sqlite3.connect(tmp) as db:
-            db.executescript(_SCHEMA)
-            entries = vocabulary.entries.values()
-            _write_symbols(db, vocabulary)
-            # One row an id or organism, its symbols or keys joined by newlines in
-            # vocabulary order: a row each took 8.4 of 21 MB at 100,000 figures.
-            db.executemany("INSERT INTO ids VALUES (?, ?)", _joined((i, e.symbol) for e in entries for i in e.ids))
-            db.executemany("INSERT INTO aliases VALUES (?, ?, ?)",
-                           ((k, s, n) for k, counts in vocabulary.aliases.items() for s, n in counts.items()))
-            db.executemany("INSERT INTO curated VALUES (?, ?)",
-                           ((k, s) for k, symbols in vocabulary.curated.items() for s in symbols))
-            db.executemany("INSERT INTO organism_keys VALUES (?, ?)",
-                           _joined((organism_key(o), normalize_symbol(e.symbol)) for e in entries for o in e.organisms))
-            db.execute("INSERT INTO fuzzy VALUES (?)", ("\n".join(_fuzzy_keys(vocabulary)),))
-        db.close()
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_sqlite(path, _SCHEMA, lambda db: _write_tables(db, vocabulary))
+
+
+def _write_tables(db: sqlite3.Connection, vocabulary: GeneVocabulary) -> None:
+    entries = vocabulary.entries.values()
+    _write_symbols(db, vocabulary)
+    # One row an id or organism, its symbols or keys joined by newlines in
+    # vocabulary order: a row each took 8.4 of 21 MB at 100,000 figures.
+    db.executemany("INSERT INTO ids VALUES (?, ?)", _joined((i, e.symbol) for e in entries for i in e.ids))
+    db.executemany("INSERT INTO aliases VALUES (?, ?, ?)",
+                   ((k, s, n) for k, counts in vocabulary.aliases.items() for s, n in counts.items()))
+    db.executemany("INSERT INTO curated VALUES (?, ?)",
+                   ((k, s) for k, symbols in vocabulary.curated.items() for s in symbols))
+    db.executemany("INSERT INTO organism_keys VALUES (?, ?)",
+                   _joined((organism_key(o), normalize_symbol(e.symbol)) for e in entries for o in e.organisms))
+    db.execute("INSERT INTO fuzzy VALUES (?)", ("\n".join(_fuzzy_keys(vocabulary)),))
 
 
 def _write_symbols(db: sqlite3.Connection, vocabulary: GeneVocabulary) -> None:
@@ -133,10 +127,7 @@ class GeneStore:
     """The same lookups, answered by `genes.sqlite` (opened read-only)."""
 
     def __init__(self, path: Path) -> None:
-        # The connection opens the file now: an update that later deletes this
-        # generation's folder leaves it readable.
-        # As a URI (read-only), escaped: a folder named "ix#1" had read as damaged.
-        self._db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        self._db = open_sqlite(path)
         self._db.execute("SELECT symbol FROM symbols LIMIT 1").fetchall()  # a damaged file fails here, not mid-query
         self.aliases = _AliasTable(self._db)
         self.curated = _CuratedTable(self._db)
