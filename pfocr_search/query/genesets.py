@@ -67,9 +67,7 @@ def search_genes(searcher: Searcher, tables: GeneTables, config: IndexConfig, te
 
 def showing_genes(tables: GeneTables, terms: Sequence[str], organism: str | None) -> query.Query:
     """Figures showing any gene `terms` resolve to: the figures `search_genes` ranks."""
-    gq = GeneQuery(tables.resolver.resolve_all(terms, organism), organism=organism)
-    field, texts = gq.field_terms(list(gq.keys()))
-    return query.Or([query.Term(field, t) for t in sorted(texts)]) if texts else query.NullQuery
+    return GeneQuery(tables.resolver.resolve_all(terms, organism), organism=organism).showing()
 
 
 @dataclass(frozen=True)
@@ -165,6 +163,11 @@ class GeneQuery:
             if group:
                 out.append(group)
         return out
+
+    def showing(self) -> query.Query:
+        """Figures showing any of the query's genes."""
+        field, texts = self.field_terms(list(self.keys()))
+        return query.Or([query.Term(field, t) for t in sorted(texts)]) if texts else query.NullQuery
 
     def field_terms(self, keys: Sequence[str]) -> tuple[str, list[str]]:
         """The field and terms by which figures show `keys`: organism-qualified

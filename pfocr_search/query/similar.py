@@ -46,8 +46,7 @@ def similar_figures(searcher: Searcher, config: IndexConfig, record: FigureRecor
     words_only = 0
     if text_q is not None:
         # Counted over the index, not over the hits fetched: the total had grown with the page size.
-        field, terms = gq.field_terms(keys)
-        sharing = matching(searcher, query.Or([query.Term(field, t) for t in terms]))
+        sharing = matching(searcher, gq.showing())
         words_only = int(np.count_nonzero(matching(searcher, query.And([text_q, flt])) & ~sharing))
     if len(by_genes) < limit + offset and words_only:
         # Enough word-alike figures to fill the page even if all of the
