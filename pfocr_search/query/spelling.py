@@ -151,6 +151,7 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str |
             count = searcher.doc_frequency(searcher.schema[name].spelling_fieldname(name), suggestion)
             written[suggestion] = max(count, written.get(suggestion, 0))
     allowed = 1 if len(folded) <= SHORT_WORD else 2
-    ranked = ((OSA.distance(folded, s), -len(os.path.commonprefix((folded, s))), -_frequency(searcher, fields, s),
-               -n, s) for s, n in written.items() if OSA.distance(folded, s) <= allowed)
+    near = ((OSA.distance(folded, s), s, n) for s, n in written.items())
+    ranked = ((d, -len(os.path.commonprefix((folded, s))), -_frequency(searcher, fields, s), -n, s)
+              for d, s, n in near if d <= allowed)
     return min(ranked, default=(None,))[-1]
