@@ -95,6 +95,19 @@ def write_figure(sample_dir):
     return write
 
 
+@pytest.fixture()
+def index_of(tmp_path, write_figure):
+    """An index of figures given as (name, caption) or (name, caption, title), built anew."""
+    def build(*figures: tuple[str, ...]) -> FigureIndex:
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        for figure in figures:
+            write_figure(corpus, *figure)
+        return FigureIndex.build([corpus], tmp_path / "ix")
+
+    return build
+
+
 class ColumnFiles:
     """A Whoosh column written to memory, and read back from bytes."""
 

@@ -437,27 +437,21 @@ def test_function_words_are_not_searched(sample_index):
     assert ":it" not in parsed and "both" not in parsed and "which" not in parsed and "receptor" in parsed
 
 
-def test_a_misspelt_greek_letter_is_corrected_to_the_letter(tmp_path, write_figure):
+def test_a_misspelt_greek_letter_is_corrected_to_the_letter(index_of):
     # The index holds Greek letters folded ("λ" as "l"), never their names,
     # so "lamda" had been corrected to the gene LAMP1.
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    write_figure(corpus, "PMC1001__ifn", "Interferon-λ signalling in epithelia.")
-    write_figure(corpus, "PMC1002__lamp", "LAMP1 marks lysosomes in interferon responses.")
-    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+    with index_of(("PMC1001__ifn", "Interferon-λ signalling in epithelia."),
+                  ("PMC1002__lamp", "LAMP1 marks lysosomes in interferon responses.")) as ix:
         results = ix.search("interferon lamda", limit=3)
         assert results.corrected_from == "interferon lamda"
         assert 'caption:"interferon l"' in results.parsed and "LAMP1" not in results.parsed
         assert results[0].figid == "PMC1001__ifn"
 
 
-def test_an_abbreviation_the_index_lacks_is_not_read_as_another(tmp_path, write_figure):
+def test_an_abbreviation_the_index_lacks_is_not_read_as_another(index_of):
     # One edit from BER (base excision repair) is BCR, the B-cell receptor.
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    write_figure(corpus, "PMC1001__ber", "Base excision repair of oxidised bases.", "NEIL2 in base excision repair")
-    write_figure(corpus, "PMC1002__bcr", "Antigen receptors of B cells.", "BCR signalling in B cells")
-    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+    with index_of(("PMC1001__ber", "Base excision repair of oxidised bases.", "NEIL2 in base excision repair"),
+                  ("PMC1002__bcr", "Antigen receptors of B cells.", "BCR signalling in B cells")) as ix:
         results = ix.search("base excision repair (BER)")
         assert results.corrected_from is None and "bcr" not in results.parsed.lower()
         assert results[0].figid == "PMC1001__ber"
@@ -465,27 +459,21 @@ def test_an_abbreviation_the_index_lacks_is_not_read_as_another(tmp_path, write_
         assert ix.search("NEIL3 excision").query == "neil2 excision"
 
 
-def test_a_short_word_is_not_corrected_to_one_two_edits_away_nor_a_pattern_at_all(tmp_path, write_figure):
+def test_a_short_word_is_not_corrected_to_one_two_edits_away_nor_a_pattern_at_all(index_of):
     # In an index without "hippo", "hipo" had become "ho" (two edits, half
     # the word), and the pattern "casp*" had become "ca2*".
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    write_figure(corpus, "PMC1001__ho", "Keap1-Nrf2/HO-1 signalling in lung injury.", "HO-1 signalling")
-    write_figure(corpus, "PMC1002__casp", "Caspase-1 cleaves gasdermin D.", "Ca2 and caspase signalling")
-    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+    with index_of(("PMC1001__ho", "Keap1-Nrf2/HO-1 signalling in lung injury.", "HO-1 signalling"),
+                  ("PMC1002__casp", "Caspase-1 cleaves gasdermin D.", "Ca2 and caspase signalling")) as ix:
         for typed in ("hipo signalling", "casp* signalling"):
             results = ix.search(typed)
             assert results.corrected_from is None and results.query == typed, typed
         assert [h.figid for h in ix.search("casp*")] == ["PMC1002__casp"]
 
 
-def test_a_british_spelling_the_index_lacks_is_searched_as_the_american(tmp_path, write_figure):
+def test_a_british_spelling_the_index_lacks_is_searched_as_the_american(index_of):
     # "oestrogen" differs from "estrogen" in its first letter, which the
     # nearest-word search keeps, so it was never corrected.
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    write_figure(corpus, "PMC1001__estrogen", "Estrogen receptor signalling and hemoglobin in anemia.")
-    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+    with index_of(("PMC1001__estrogen", "Estrogen receptor signalling and hemoglobin in anemia.")) as ix:
         for typed, american in (("oestrogen receptor", "caption:estrogen"), ("haemoglobin anaemia", "caption:hemoglobin")):
             results = ix.search(typed)
             assert results.corrected_from == typed and [h.figid for h in results] == ["PMC1001__estrogen"]

@@ -154,16 +154,13 @@ def test_a_greek_letter_and_a_letter_typed_apart_are_one_unit(tmp_path, write_fi
         assert "caption:b " not in results.parsed + " "
 
 
-def test_a_long_form_typed_is_not_sought_as_a_two_letter_abbreviation(tmp_path, write_figure):
+def test_a_long_form_typed_is_not_sought_as_a_two_letter_abbreviation(index_of):
     # RA is retinoic acid where this caption defines it, rheumatoid arthritis elsewhere:
     # "retinoic acid" had found the arthritis figure through RA.
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    write_figure(corpus, "PMC1001__ra", "Retinoic acid (RA) drives differentiation.", "Retinoid signalling")
-    write_figure(corpus, "PMC1002__arthritis", "RA synovial fibroblasts invade cartilage.", "Joint damage")
-    write_figure(corpus, "PMC1003__mtor", "The mammalian target of rapamycin (mTOR) senses nutrients.", "Growth")
-    write_figure(corpus, "PMC1004__short", "mTOR complexes drive growth.", "Growth control")
-    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+    with index_of(("PMC1001__ra", "Retinoic acid (RA) drives differentiation.", "Retinoid signalling"),
+                  ("PMC1002__arthritis", "RA synovial fibroblasts invade cartilage.", "Joint damage"),
+                  ("PMC1003__mtor", "The mammalian target of rapamycin (mTOR) senses nutrients.", "Growth"),
+                  ("PMC1004__short", "mTOR complexes drive growth.", "Growth control")) as ix:
         assert [h.figid for h in ix.search("retinoic acid")] == ["PMC1001__ra"]
         assert [s.text for s in ix.synonyms("retinoic acid")] == []
         assert [s.text for s in ix.synonyms("RA")] == ["Retinoic acid"]  # typed, it still finds its long form
