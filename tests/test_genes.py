@@ -62,6 +62,17 @@ def test_resolution_table(sample_index, term, how, expected):
     assert all(0 < m.score <= 100 for m in resolution.matches)
 
 
+@pytest.mark.parametrize("term, expected", [
+    ("PKCα", {"PRKCA"}), ("PKCa", {"PRKCA"}), ("PKC-delta", {"PRKCD"}),
+    ("PI3Kγ", {"PIK3CG"}), ("IKKβ", {"IKBKB"}),
+])
+def test_a_family_with_a_greek_letter_is_the_member_named_by_it(sample_index, term, expected):
+    # Typo matching had taken PKCα one edit to PKA, the protein kinase A genes.
+    resolution = sample_index.resolve([term])[0]
+    assert set(resolution.symbols) == expected, resolution
+    assert resolution.how == "alias"
+
+
 def test_p53_means_the_family_across_organisms(sample_index):
     symbols = set(sample_index.resolve(["p53"])[0].symbols)
     assert {"p53", "TP53", "Trp53"} <= symbols

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..config import FuzzyConfig
-from ..textkeys import normalize_symbol, organism_key
+from ..textkeys import GREEK_NAMES, normalize_symbol, organism_key
 from .vocabulary import GeneVocabulary
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -125,7 +125,7 @@ class GeneResolver:
         if not key:
             return Resolution(term)
         keep = self._organism_filter(organism)
-        for step in (self._exact_or_alias, self._normalised_or_alias, self._alias_only):
+        for step in (self._exact_or_alias, self._normalised_or_alias, self._alias_only, self._family_member):
             matches = [m for m in step(term, key) if keep(m.symbol)]
             if matches:
                 return Resolution(term, tuple(_dedupe(matches)))
@@ -167,6 +167,25 @@ class GeneResolver:
 
     def _aliases(self, key: str) -> list[GeneMatch]:
         return self.families.matches(key)
+
+    def _family_member(self, term: str, key: str) -> list[GeneMatch]:
+        """A family name with a Greek letter names the member whose symbol ends
+        in that letter: PKCα -> PRKCA, IKKβ -> IKBKB, PI3Kγ -> PIK3CG, and
+        AMPKα -> PRKAA1, PRKAA2 when no member ends in the letter itself
+        and the letter is written Greek.
+        Without this step the typo search took PKCα one edit to PKA."""
+        prefix, letter = key[:-1], key[-1]
+        if len(prefix) < 2 or not letter.isalpha():
+            return []
+        members = self.families.matches(prefix)
+        suffixes = [re.compile(re.escape(letter) + "$")]
+        if _greek_final(term):  # PKCa is as often PKCα as a typo; AMPKα is plainly a letter
+            suffixes.append(re.compile(re.escape(letter) + r"\d+$"))
+        for suffix in suffixes:
+            found = [m for m in members if suffix.search(normalize_symbol(m.symbol))]
+            if found:
+                return found
+        return []
 
     def _fuzzy(self, key: str, organism: str | None) -> list[GeneMatch]:
         edits = self.fuzzy.max_edits(len(key))
@@ -215,6 +234,12 @@ class GeneResolver:
             return lambda symbol: True
         folded = organism_key(organism)
         return lambda symbol: any(organism_key(o) == folded for o in self.lookup.organisms(symbol))
+
+
+def _greek_final(term: str) -> bool:
+    """Whether `term` ends in a Greek letter, written or spelled out (AMPKα, AMPK-alpha)."""
+    lower = term.lower()
+    return not lower[-1:].isascii() or lower.endswith(tuple(GREEK_NAMES))
 
 
 def _dedupe(matches: Iterable[GeneMatch]) -> list[GeneMatch]:
