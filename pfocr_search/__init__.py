@@ -32,7 +32,7 @@ _EXPORTS = {
     "ConfigError": "errors", "ConfigMismatchError": "errors", "EngineError": "errors",
     "IndexLockedError": "errors", "IndexNotFoundError": "errors", "PfocrSearchError": "errors",
     "QuerySyntaxError": "errors", "SourceError": "errors", "StrictModeError": "errors",
-    "UnknownFigureError": "errors",
+    "UnknownFigureError": "errors", "UnknownFilterError": "errors",
     "GeneEntry": "genes.vocabulary", "GeneMatch": "genes.resolve", "Resolution": "genes.resolve",
     "FigureIndex": "index", "IndexStats": "stats", "UpdateReport": "build.session",
     "Annotation": "sources.model", "FigureRecord": "sources.model", "Gene": "sources.model",
@@ -71,6 +71,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs  # noqa: F401
         SourceError,
         StrictModeError,
         UnknownFigureError,
+        UnknownFilterError,
     )
     from .genes.resolve import GeneMatch, Resolution
     from .genes.vocabulary import GeneEntry

@@ -1,5 +1,5 @@
 """What callers of the Python API pass, checked as the command line and the
-server check their own: a page's size and start, and gene terms.
+server check their own: a page's size and start, gene terms and backgrounds.
 
 A negative limit had silently dropped the last hit, a negative offset
 returned the last hits whatever the limit, and a gene symbol given as a
@@ -9,9 +9,12 @@ plain string was searched letter by letter ("TNF" as T, N and F).
 from __future__ import annotations
 
 import operator
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .errors import PfocrSearchError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .genes.background import Background
 
 
 def page_size(limit: int | None, default: int) -> int:
@@ -69,3 +72,12 @@ def gene_sets(sets) -> list:
         else:
             raise PfocrSearchError(f"a gene set is a GeneSet or a (name, terms) pair: got {item!r}")
     return out
+
+
+def background_of(genes: "Iterable[str] | Background | None") -> "Background | None":
+    """A background as given to the API (terms or a `Background`); an empty one is an error."""
+    from .genes.background import Background
+    given = genes if genes is None or isinstance(genes, Background) else Background.of(gene_terms(genes))
+    if given is not None and not given:  # as the command line refuses an empty --background
+        raise PfocrSearchError("the background holds no genes")
+    return given

@@ -56,6 +56,11 @@ class UnknownFigureError(PfocrSearchError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class UnknownFilterError(PfocrSearchError):
+    """A filter value (organism, journal) that no figure in the index has: a
+    misspelt name would otherwise match nothing, silently."""
+
+
 class StrictModeError(PfocrSearchError):
     """--strict and some records could not be read: nothing was written."""
 

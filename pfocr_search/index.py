@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 from whoosh import query
 from whoosh.searching import Searcher
 
-from .arguments import fraction, gene_sets, gene_terms, page_size, page_start
+from .arguments import background_of, fraction, gene_sets, gene_terms, page_size, page_start
 from .build import ProgressCallback
 from .config import IndexConfig, load_config
 from .engine.schema import RECORD, unpack_record
@@ -161,7 +161,7 @@ class FigureIndex:
         if explain and genes:
             raise PfocrSearchError("explain breaks down text scores; figures found with genes are ranked by "
                                    "gene-set statistics (see each hit's p-value and overlap)")
-        flt = given_filters(filters, organism, years, journal)
+        flt = self._filters(filters, organism, years, journal)
         with self._lock:
             searcher = self._current_searcher()
 
@@ -187,8 +187,8 @@ class FigureIndex:
     def resolve(self, terms: Sequence[str], organism: str | None = None, *, fuzzy: bool = True) -> list[Resolution]:
         """How each gene term is understood: symbols, how (exact, id, normalised,
         alias, fuzzy, unknown), scores, and suggestions for unknown terms."""
+        self._filters(None, organism)
         with self._lock:
-            self._refresh()
             return self.genes.resolver.resolve_all(gene_terms(terms), organism, fuzzy=fuzzy)
 
     def search_genes(self, terms: Sequence[str], limit: int | None = None, *, offset: int = 0,
@@ -208,12 +208,12 @@ class FigureIndex:
         them); `require_all` demands every query gene.
         """
         from .query.genesets import search_genes
-        flt = given_filters(filters, organism, years, journal)
+        flt = self._filters(filters, organism, years, journal)
         with self._lock:
             return search_genes(self._current_searcher(), self.genes, self.config, gene_terms(terms),
                                 limit=self._limit(limit), offset=page_start(offset), filters=flt, fuzzy=fuzzy,
                                 require=gene_terms(require), require_all=require_all,
-                                text_query=text_query, background=_background(background))
+                                text_query=text_query, background=background_of(background))
 
     def enrich(self, sets: "Iterable[GeneSet] | Mapping[str, Sequence[str]]", limit: int | None = None, *,
                max_fdr: float | None = None, organism: str | None = None,
@@ -228,7 +228,7 @@ class FigureIndex:
         in a batch, typo matching turned unknown genes into others (FOO1 into FOXO1)."""
         from .query.genesets import enrich_set
         batch, max_fdr = gene_sets(sets), fraction(max_fdr, "max_fdr")
-        universe, flt, out = _background(background), Filters(organism), []
+        universe, flt, out = background_of(background), self._filters(None, organism), []
         for done, gene_set in enumerate(batch, 1):
             with self._lock:  # set by set: other threads' searches are not held up by a batch
                 out.append(enrich_set(self._current_searcher(), self.genes, self.config, gene_set,
@@ -245,7 +245,7 @@ class FigureIndex:
         organisms, decades, years and journals.  Give `text`, `genes` or both."""
         from .query.facets import count_facets
         from .query.genesets import showing_genes
-        flt = given_filters(filters, organism, years, journal)
+        flt = self._filters(filters, organism, years, journal)
         with self._lock:
             searcher = self._current_searcher()
             parts = [parse_query(self._parser, text, reader=searcher.reader())] if text else []
@@ -263,7 +263,7 @@ class FigureIndex:
         shared genes on every hit), then its title and caption words.  A figure
         with no genes gets the text alone (plain `Hit`s)."""
         from .query.similar import similar_figures
-        flt = given_filters(filters, organism, years, journal)
+        flt = self._filters(filters, organism, years, journal)
         with self._lock:
             record = self.get(figid)
             return similar_figures(self._current_searcher(), self.config, record,
@@ -328,11 +328,18 @@ class FigureIndex:
 
     def background(self, organism: str | None = None) -> int:
         """Distinct genes in the index (or one organism): the gene-set statistics' population."""
+        self._filters(None, organism)
         with self._lock:
-            self._refresh()
             return self.genes.background(organism)
 
     # -- lifetime ----------------------------------------------------------
+
+    def _filters(self, filters: Filters | None, organism: str | None, years: YearRange | None = None,
+                 journal: str | None = None) -> Filters:
+        flt = given_filters(filters, organism, years, journal)
+        with self._lock:
+            flt.check(self._current_searcher().reader())
+        return flt
 
     def _limit(self, limit: int | None) -> int:
         return page_size(limit, self.config.search.limit)
@@ -376,14 +383,6 @@ class FigureIndex:
 
     def __repr__(self) -> str:
         return f"FigureIndex({str(self.path)!r}, generation={self.manifest.generation!r})"
-
-
-def _background(genes: "Iterable[str] | Background | None") -> Background | None:
-    from .genes.background import Background
-    given = genes if genes is None or isinstance(genes, Background) else Background.of(gene_terms(genes))
-    if given is not None and not given:  # as the command line refuses an empty --background
-        raise PfocrSearchError("the background holds no genes")
-    return given
 
 
 def _stamp(root: Path) -> tuple[int, int] | None:

@@ -94,6 +94,13 @@ def test_search_filters(run, sample_index_path):
     assert hits and all(h["year"] >= 2020 and "Homo sapiens" in h["organisms"] for h in hits)
 
 
+@pytest.mark.parametrize("command", [("search", "signaling"), ("genes", "STAT3"), ("similar", "PMC7176449__cm9-133-0959-g001")])
+def test_an_unknown_organism_is_one_line_naming_the_closest(run, sample_index_path, command):
+    result = run(*command, "-i", str(sample_index_path), "--organism", "zebrafihs")
+    assert result.exit_code != 0 and not result.stdout
+    assert result.stderr.strip() == "error: no figure in the index has organism 'zebrafihs'; did you mean 'zebrafish'?"
+
+
 def test_search_no_hits_says_so(run, sample_index_path):
     result = run("search", "zzzzqqq", "-i", str(sample_index_path))
     assert result.exit_code == 0 and "no figures match" in result.stdout

@@ -18,6 +18,7 @@ from pfocr_search import (
     QuerySyntaxError,
     StrictModeError,
     UnknownFigureError,
+    UnknownFilterError,
     load_config,
 )
 from pfocr_search.config import parse_config
@@ -349,7 +350,21 @@ def test_journal_filter_matches_the_name_facets_list_whatever_its_letters(tmp_pa
         assert listed == [("Weiße Blätter der Immunologie", 1)]
         for name in ("Weiße Blätter der Immunologie", "WEISSE BLÄTTER DER IMMUNOLOGIE", " weiße  blätter der immunologie"):
             assert [h.figid for h in ix.search("autophagy", journal=name)] == [figure.stem], name
-        assert not ix.search("autophagy", journal="Blätter der Immunologie")
+        with pytest.raises(UnknownFilterError, match="did you mean 'weisse blätter der immunologie'"):
+            ix.search("autophagy", journal="Blätter der Immunologie")
+
+
+def test_an_organism_no_figure_has_is_an_error_naming_the_closest(sample_index):
+    # It had matched nothing, silently: an empty page, or "not found" for every gene.
+    for call in (lambda o: sample_index.search("signaling", organism=o), lambda o: sample_index.resolve(["STAT3"], o),
+                 lambda o: sample_index.search_genes(["STAT3"], organism=o), lambda o: sample_index.background(o),
+                 lambda o: sample_index.enrich({"s": ["STAT3"]}, organism=o),
+                 lambda o: sample_index.facets("signaling", organism=o)):
+        with pytest.raises(UnknownFilterError, match=r"organism 'humna'; did you mean 'human'\?"):
+            call("humna")
+        with pytest.raises(UnknownFilterError, match="did you mean 'Mus musculus'"):
+            call("Mus musclus")
+        call("mouse")
 
 
 def _typed_gene_terms(q) -> set[str]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from whoosh import query
+from whoosh.reading import IndexReader
 
-from ..errors import PfocrSearchError
-from ..textkeys import journal_key, organism_key
+from ..errors import PfocrSearchError, UnknownFilterError
+from ..textkeys import ORGANISM_NAMES, display_organism, journal_key, organism_key
 
 YearRange = tuple["int | None", "int | None"]
 
@@ -43,10 +44,33 @@ class Filters:
             return None
         return parts[0] if len(parts) == 1 else query.And(parts)
 
+    def check(self, reader: IndexReader) -> None:
+        """Refuse an organism or journal no figure in the index has, with the
+        closest names it does have."""
+        for what, field, value, key in (("organism", "organism", self.organism, organism_key),
+                                         ("journal", "journal_name", self.journal, journal_key)):
+            if value and not reader.doc_frequency(field, key(value)):
+                hint = _closest(reader, field, key(value))
+                raise UnknownFilterError(f"no figure in the index has {what} {value!r}{hint}")
+
     def without_organism(self) -> "Filters":
         """The same filters minus the organism (gene-set queries keep to an
         organism through its organism-qualified gene terms instead)."""
         return replace(self, organism=None)
+
+
+def _closest(reader: IndexReader, field: str, key: str) -> str:
+    """'; did you mean ...?' with the index's names closest to `key` (for an
+    organism, the common names of its organisms too: 'humna' -> 'human')."""
+    from rapidfuzz import fuzz, process
+
+    keys = {term.decode("utf-8") for term in reader.lexicon(field)}
+    names = [display_organism(k) for k in sorted(keys)] if field == "organism" else sorted(keys)
+    if field == "organism":
+        names += [common for common, scientific in ORGANISM_NAMES.items() if scientific in keys]
+    closest = [name for name, _, _ in process.extract(key, names, scorer=fuzz.ratio, processor=str.casefold, limit=3,
+                                                          score_cutoff=60)]
+    return f"; did you mean {', '.join(map(repr, closest))}?" if closest else ""
 
 
 def given_filters(filters: Filters | None, organism: str | None, years: YearRange | None,

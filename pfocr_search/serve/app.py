@@ -25,7 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..errors import IndexNotFoundError, PfocrSearchError, UnknownFigureError
+from ..errors import IndexNotFoundError, PfocrSearchError, UnknownFigureError, UnknownFilterError
 from ..index import FigureIndex
 from . import api, pages
 from .openapi import openapi_document
@@ -85,6 +85,8 @@ def status_of(exc: PfocrSearchError) -> int:
     """The HTTP status of an error the user caused."""
     if isinstance(exc, (UnknownFigureError, IndexNotFoundError)):
         return 404
+    if isinstance(exc, UnknownFilterError):  # a parameter's value the index has no figure for
+        return 422
     return int(getattr(exc, "status", 400))
 
 
