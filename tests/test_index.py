@@ -260,12 +260,25 @@ def test_stop_words_are_not_typos(sample_index):
 def test_facets_count_every_match_not_a_page(sample_index):
     found = sample_index.facets("signaling")
     assert found.total == sample_index.search("signaling", limit=1).total
-    assert sum(n for _, n in found.decades) <= found.total
+    assert sum(n for _, n in found.decades) == found.total
     assert dict(found.organisms)["Homo sapiens"] >= 1
     by_genes = sample_index.facets(genes=["MTOR"], organism="human")
     assert by_genes.total == 8 and dict(by_genes.organisms)["Homo sapiens"] == 8
     with pytest.raises(QuerySyntaxError):
         sample_index.facets()
+
+
+def test_undated_figures_are_counted_in_the_decades_as_figures_of_no_journal_are(tmp_path, sample_dir):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, year in (("PMC5905998__pone.0195989.g001.md", "year: '2018'"),
+                       ("PMC10038327__uxac107f0004.md", "year: '2023'")):
+        text = (sample_dir / "new" / "_figures" / name).read_text("utf-8")
+        assert year in text
+        (corpus / name).write_text(text.replace(year, "year: ''") if "2023" in year else text, "utf-8")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        found = ix.facets("*:*")
+        assert found.total == 2 and found.decades == [("2010s", 1), ("(undated)", 1)] and found.years == [(2018, 1)]
 
 
 def test_a_reversed_year_range_is_refused_not_answered_with_nothing(sample_index):

@@ -15,6 +15,9 @@ from ..engine.arrays import cached
 from ..engine.evaluation import matching
 from ..engine.schema import FACET_JOURNAL, FACET_ORGANISMS, FACET_YEAR
 
+#: The facet values of figures without an organism, a journal or a year.
+NO_ORGANISM, NO_JOURNAL, UNDATED = "(none)", "(unknown)", "(undated)"
+
 
 @dataclass(frozen=True)
 class Facets:
@@ -44,9 +47,12 @@ def count_facets(searcher: Searcher, q: query.Query, filter: query.Query | None,
     decades: Counter[str] = Counter()
     for year, n in by_year:
         decades[f"{year // 10 * 10}s"] += n
+    undated = int((years <= 0).sum())
+    # Counted, as figures of no organism and no journal are, so the decades add up to the total.
+    dated = sorted(decades.items()) + ([(UNDATED, undated)] if undated else [])
     organisms = _most_common(table.organism_names, table.organism_codes[mask[table.organism_docs]], top)
     journals = _most_common(table.journal_names, table.journals[docs], top)
-    return Facets(int(docs.size), organisms, sorted(decades.items()), by_year, journals)
+    return Facets(int(docs.size), organisms, dated, by_year, journals)
 
 
 def _most_common(names: list[str], codes: np.ndarray, top: int) -> list[tuple[str, int]]:
@@ -80,11 +86,11 @@ class _FacetTable:
         for docnum in range(count):
             value = organism_column[docnum]
             if value not in sets:
-                names = value.decode().split("|") if value else ["(none)"]
+                names = value.decode().split("|") if value else [NO_ORGANISM]
                 sets[value] = [organism_index.setdefault(name, len(organism_index)) for name in names]
             organism_docs += [docnum] * len(sets[value])
             organism_codes += sets[value]
         return cls(np.array([year_column[d] for d in range(count)], dtype=np.int64),
-                   np.array(journals, dtype=np.int64), [j.decode() or "(unknown)" for j in journal_codes],
+                   np.array(journals, dtype=np.int64), [j.decode() or NO_JOURNAL for j in journal_codes],
                    np.array(organism_docs, dtype=np.int64), np.array(organism_codes, dtype=np.int64),
                    list(organism_index))

@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from ..errors import UnknownFigureError
 from ..index import FigureIndex
-from ..query.facets import Facets
+from ..query.facets import NO_JOURNAL, NO_ORGANISM, UNDATED, Facets
 from ..query.results import GeneHit, GeneSearchResults, Hit, searched_text
 from ..sources.model import FigureRecord, pfocr_url
 from ..textkeys import normalize_symbol
@@ -33,7 +33,7 @@ SIMILAR = 8
 PAGE = Param("page", "integer", "Result page.", default=1, minimum=1, maximum=MAX_OFFSET // PAGE_SIZE)
 PAGE_PARAMS = (replace(QUERY, description="Words."), GENES, *FILTERS, PAGE)
 #: Facet values that stand for "none given": counted, but not a filter.
-_NOT_FILTERS = {"(none)", "(unknown)", ""}
+_NOT_FILTERS = {NO_ORGANISM, NO_JOURNAL, UNDATED, ""}
 _GENE_TERM = re.compile(r"\bgenes:([^\s()^]+)")
 _FORM_FIELDS = ("q", "genes", "organism", "year_from", "year_to", "journal")
 EMPTY_FORM = dict.fromkeys(_FORM_FIELDS, "")
