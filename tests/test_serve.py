@@ -305,6 +305,11 @@ def test_search_page_works_without_javascript(client):
     assert "No figures match" in corrected and "Did you mean" in corrected
     bad = client.get("/", params={"q": "x" * 5000})
     assert bad.status_code == 400 and "too long" in bad.text and "<form" in bad.text
+    past = client.get("/", params={"q": "JAK STAT signaling", "page": "40"}).text
+    total = client.get("/api/search", params={"q": "JAK STAT signaling"}).json()["total"]
+    last = -(-total // 10)
+    assert "page 40 of" not in past and f"page={last}\">go to page {last}</a>, the last" in past, past
+    assert 'page=39"' not in past  # no link further past the end
     missing = client.get("/figures/" + quote("no such figure"))
     assert missing.status_code == 404 and "no figure" in missing.text
 

@@ -167,7 +167,9 @@ def _paging(current: int, pages: int, base: Mapping[str, str]) -> dict[str, Any]
     window = range(max(1, current - 3), min(pages, current + 3) + 1)
     return {
         "current": current, "pages": pages,
-        "prev": link("/", {**base, "page": current - 1}) if current > 1 else None,
+        # past the end (an old link, a shrunk index) "previous" is the last page, which the page offers
+        "prev": link("/", {**base, "page": min(current - 1, pages)}) if current > 1 and pages else None,
+        "last": link("/", {**base, "page": pages}) if pages else None,
         "next": link("/", {**base, "page": current + 1}) if current < pages else None,
         "numbers": [(n, link("/", {**base, "page": n})) for n in window],
     }
