@@ -28,7 +28,7 @@ from .config import IndexConfig, load_config
 from .engine.schema import RECORD, unpack_record
 from .engine.storage import MANIFEST, Manifest, open_generation, resolve_index_path
 from .engine.weighting import ArrayBM25F
-from .errors import PfocrSearchError, QuerySyntaxError, UnknownFigureError
+from .errors import PfocrSearchError, QuerySyntaxError
 from .genes.resolve import GeneFamilies, GeneResolver, Resolution
 from .genes.tables import GeneTables
 from .genes.vocabulary import GeneVocabulary
@@ -271,11 +271,13 @@ class FigureIndex:
                                    offset=page_start(offset), filters=flt)
 
     def get(self, figid: str) -> FigureRecord:
-        """The whole record of one figure; `UnknownFigureError` if absent."""
+        """The whole record of one figure; `UnknownFigureError`, naming the closest figids, if absent."""
         with self._lock:
-            fields = self._current_searcher().document(figid=figid)
-        if fields is None:
-            raise UnknownFigureError(f"no figure {figid!r} in the index at {self.path}")
+            searcher = self._current_searcher()
+            fields = searcher.document(figid=figid)
+            if fields is None:
+                from .query.spelling import unknown_figure
+                raise unknown_figure(searcher, figid, self.path)
         return unpack_record(fields[RECORD])
 
     def __contains__(self, figid: object) -> bool:

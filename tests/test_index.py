@@ -126,8 +126,16 @@ def test_forgivable_slips_are_searched_as_what_was_meant(sample_index, slip, mea
 def test_get_and_unknown_figid(sample_index):
     record = sample_index.get("PMC7176449__cm9-133-0959-g001")
     assert record.figtitle == "JAK-STAT signaling pathway" and len(record.genes) == 11
-    with pytest.raises(UnknownFigureError, match="no figure"):
+    with pytest.raises(UnknownFigureError, match="no figure") as nope:
         sample_index.get("PMC0__nope")
+    assert "did you mean" not in str(nope.value)
+
+
+@pytest.mark.parametrize("typed", ["PMC7176449", "pmc7176449", "cm9-133-0959-g001", "PMC7176449__cm9-133-0959-g01"])
+def test_an_unknown_figid_names_the_figures_it_may_mean(sample_index, typed):
+    # A paper's PMCID, a figure's own name or a typo: the error names the figid to use.
+    with pytest.raises(UnknownFigureError, match=r"did you mean PMC7176449__cm9-133-0959-g001\?$"):
+        sample_index.get(typed)
 
 
 def test_stats(sample_index):

@@ -9,6 +9,7 @@ from typing import Sequence
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
+from ..errors import UnknownFigureError
 from ..textkeys import GREEK_NAMES
 from .genewords import WRITTEN_AS_SYMBOL
 from .parser import OPERATOR_WORDS
@@ -155,3 +156,28 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str |
     ranked = ((d, -len(os.path.commonprefix((folded, s))), -_frequency(searcher, fields, s), -n, s)
               for d, s, n in near if d <= allowed)
     return min(ranked, default=(None,))[-1]
+
+
+def unknown_figure(searcher: Searcher, figid: str, path: object) -> UnknownFigureError:
+    """The error for a figid the index lacks, with the figids it may mean."""
+    close = closest_figids(searcher, figid)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return UnknownFigureError(f"no figure {figid!r} in the index at {path}{hint}")
+
+
+def closest_figids(searcher: Searcher, typed: str, limit: int = 5) -> list[str]:
+    """Figids a mistyped one may mean: the figures of a paper given by its
+    PMCID (`PMC7176449`), figids ending with a figure's own name
+    (`cm9-133-0959-g001`), else the closest spellings."""
+    from rapidfuzz import fuzz, process
+
+    reader = searcher.reader()
+    typed = typed.strip()
+    if not typed:
+        return []
+    figids = [term.decode("utf-8") for term in reader.lexicon("figid")]
+    paper = [f for f in figids if f.startswith(typed + "__") or f.lower().startswith(typed.lower() + "__")]
+    named = paper or [f for f in figids if f.endswith("__" + typed)]
+    if named:
+        return named[:limit]
+    return [f for f, _, _ in process.extract(typed, figids, scorer=fuzz.ratio, limit=limit, score_cutoff=80)]
