@@ -21,6 +21,9 @@ class IndexStats:
     path: str
     records: int
     genes: int
+    #: Distinct genes, orthologs spelled alike (IL6, Il6) counted once: the
+    #: population of gene-set p-values, as `genes` and `enrich` report it.
+    distinct_genes: int
     top_genes: list[GeneEntry]
     #: Every organism with its figure count, most figures first.
     organisms: list[tuple[str, int]]
@@ -34,6 +37,7 @@ class IndexStats:
             "path": self.path,
             "records": self.records,
             "genes": self.genes,
+            "distinct_genes": self.distinct_genes,
             "top_genes": [{"symbol": g.symbol, "figures": g.figures} for g in self.top_genes],
             "organisms": [{"organism": o, "figures": n} for o, n in self.organisms],
             "years": list(self.years),
@@ -55,6 +59,7 @@ def index_stats(searcher: Searcher, tables: GeneTables, manifest: Manifest, path
         path=path,
         records=searcher.doc_count(),
         genes=len(vocabulary.entries),
+        distinct_genes=tables.background(None),
         top_genes=vocabulary.top(top),
         organisms=organisms,
         years=(min(years), max(years)) if years else (None, None),

@@ -142,6 +142,8 @@ def test_stats(sample_index):
     stats = sample_index.stats(top=5)
     assert stats.records == 50
     assert stats.genes > 500
+    # gene searches count their population in distinct genes: stats says both, so the two agree
+    assert stats.distinct_genes == sample_index.search_genes(["STAT3"]).population < stats.genes
     assert len(stats.top_genes) == 5 and stats.top_genes[0].figures >= stats.top_genes[-1].figures
     assert stats.organisms[0] == ("Homo sapiens", 44)
     assert stats.years == (1997, 2023)

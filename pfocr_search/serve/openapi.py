@@ -88,7 +88,7 @@ SCHEMAS: dict[str, Any] = {
         "url": STR, "pfocr_url": STR, "paper_url": MAYBE_STR, "thumbnail": MAYBE_STR,
     }),
     "Stats": _object({
-        "path": STR, "records": INT, "genes": INT,
+        "path": STR, "records": INT, "genes": INT, "distinct_genes": INT,
         "top_genes": {"type": "array", "items": _object({"symbol": STR, "figures": INT})},
         "organisms": {"type": "array", "items": _object({"organism": STR, "figures": INT})},
         "years": {"type": "array", "items": MAYBE_INT, "minItems": 2, "maxItems": 2},
