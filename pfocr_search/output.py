@@ -342,7 +342,8 @@ def stats_rows(info: IndexStats) -> Iterable[tuple[str, Any]]:
         shown.append(f"and {len(info.organisms) - TOP_ORGANISMS} more")
     yield "index", info.path
     yield "records", info.records
-    yield "gene symbols", f"{info.genes} ({info.distinct_genes} distinct genes, IL6 and Il6 as one: gene searches' population)"
+    yield "gene symbols", f"{info.genes} ({info.distinct_genes} distinct genes, IL6 and Il6 as one: " \
+                          "gene searches' population)"
     yield "top genes", [f"{g.symbol} ({g.figures})" for g in info.top_genes]
     yield "organisms", shown
     yield "years", f"{low}-{high}" if low is not None else "none"
