@@ -64,13 +64,29 @@ def test_resolution_table(sample_index, term, how, expected):
 
 @pytest.mark.parametrize("term, expected", [
     ("PKCα", {"PRKCA"}), ("PKCa", {"PRKCA"}), ("PKC-delta", {"PRKCD"}),
-    ("PI3Kγ", {"PIK3CG"}), ("IKKβ", {"IKBKB"}),
+    ("PI3Kγ", {"PIK3CG"}), ("IKKβ", {"IKBKB"}), ("PKAα", {"PRKACA"}),
 ])
 def test_a_family_with_a_greek_letter_is_the_member_named_by_it(sample_index, term, expected):
     # Typo matching had taken PKCα one edit to PKA, the protein kinase A genes.
     resolution = sample_index.resolve([term])[0]
     assert set(resolution.symbols) == expected, resolution
     assert resolution.how == "alias"
+
+
+@pytest.mark.parametrize("term, organism, expected", [
+    ("AMPKα", "human", {"PRKAA1", "PRKAA2"}),  # the organism's members, not the fly's AMPKalpha
+    ("MTORr", None, {"MTOR", "Mtor"}), ("GRB2k", None, {"GRB2"}), ("TRAF2k", "human", {"TRAF2"}),
+    ("P53d", None, {"p53"}), ("SNATs", None, {"aanat.L", "aanat.S"}),
+])
+def test_a_letter_after_a_name_is_a_greek_member_only_among_paralogs(sample_index, term, organism, expected):
+    # OCR aliases are noisy: any letter after a name had been read as Greek, so
+    # GRB2k became the fly gene drk and MTORr fly Tor, where typo matching was right.
+    assert set(sample_index.resolve([term], organism)[0].symbols) == expected
+
+
+@pytest.mark.parametrize("term, not_this", [("STATa", ["STAT5A"]), ("BMPa", ["BMP8A"]), ("CLa", ["C1QA"])])
+def test_a_family_letter_is_not_a_numbered_subfamily(sample_index, term, not_this):
+    assert list(sample_index.resolve([term])[0].symbols) != not_this
 
 
 def test_p53_means_the_family_across_organisms(sample_index):

@@ -10,6 +10,7 @@ how it was found.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
@@ -125,10 +126,13 @@ class GeneResolver:
         if not key:
             return Resolution(term)
         keep = self._organism_filter(organism)
-        for step in (self._exact_or_alias, self._normalised_or_alias, self._alias_only, self._family_member):
+        for step in (self._exact_or_alias, self._normalised_or_alias, self._alias_only):
             matches = [m for m in step(term, key) if keep(m.symbol)]
             if matches:
                 return Resolution(term, tuple(_dedupe(matches)))
+        matches = self._family_member(term, key, keep)  # the organism's members, not the first found
+        if matches:
+            return Resolution(term, tuple(_dedupe(matches)))
         if fuzzy:
             matches = self._fuzzy(key, organism)  # kept to the organism already
             if matches:
@@ -168,21 +172,19 @@ class GeneResolver:
     def _aliases(self, key: str) -> list[GeneMatch]:
         return self.families.matches(key)
 
-    def _family_member(self, term: str, key: str) -> list[GeneMatch]:
+    def _family_member(self, term: str, key: str, keep) -> list[GeneMatch]:
         """A family name with a Greek letter names the member whose symbol ends
-        in that letter: PKCα -> PRKCA, IKKβ -> IKBKB, PI3Kγ -> PIK3CG, and
-        AMPKα -> PRKAA1, PRKAA2 when no member ends in the letter itself
-        and the letter is written Greek.
-        Without this step the typo search took PKCα one edit to PKA."""
+        in that letter: PKCα -> PRKCA, IKKβ -> IKBKB, PI3Kγ -> PIK3CG, and,
+        the letter written Greek, AMPKα -> PRKAA1, PRKAA2.  Without this step
+        typo matching took PKCα one edit to PKA."""
         prefix, letter = key[:-1], key[-1]
-        if len(prefix) < 2 or not letter.isalpha():
+        greek = _greek_final(term)
+        if len(prefix) < 3 or not letter.isalpha() or (letter == "S" and not greek):  # SNATs: a plural
             return []
-        members = self.families.matches(prefix)
-        suffixes = [re.compile(re.escape(letter) + "$")]
-        if _greek_final(term):  # PKCa is as often PKCα as a typo; AMPKα is plainly a letter
-            suffixes.append(re.compile(re.escape(letter) + r"\d+$"))
-        for suffix in suffixes:
-            found = [m for m in members if suffix.search(normalize_symbol(m.symbol))]
+        members = [m for m in self.families.matches(prefix) if keep(m.symbol)]
+        keys = {normalize_symbol(m.symbol) for m in members}
+        for digits in ("", r"\d+")[: 2 if greek else 1]:  # PKCa may be a typo; AMPKα is not
+            found = [m for m in members if _paralog(normalize_symbol(m.symbol), prefix, letter, digits, keys)]
             if found:
                 return found
         return []
@@ -234,6 +236,25 @@ class GeneResolver:
             return lambda symbol: True
         folded = organism_key(organism)
         return lambda symbol: any(organism_key(o) == folded for o in self.lookup.organisms(symbol))
+
+
+def _paralog(symbol: str, family: str, letter: str, digits: str, family_keys: set[str]) -> bool:
+    """Whether `symbol` (a key) is the `letter` one of a family's paralogs named
+    by letter: it ends in the letter (and `digits`), the family has one with
+    the same stem and another letter (PRKCA beside PRKCB), and the stem holds
+    all but one of the family name's characters (PKC in PRKC, AMPK in PRKA)
+    and no number it lacks.
+    OCR aliases are noisy: GRB2k had become the fly gene drk, MTORr fly Tor."""
+    named = re.fullmatch(f"(.+){re.escape(letter)}({digits})", symbol)
+    if not named:
+        return False
+    stem = named.group(1)
+    sibling = re.compile(f"{re.escape(stem)}(?!{re.escape(letter)})[A-Z]{digits}")
+    if not any(sibling.fullmatch(k) for k in family_keys):
+        return False
+    # A number the family name lacks names a subfamily: STATa is not STAT5A, nor BMPa BMP8A.
+    numbered = Counter(c for c in stem if c.isdigit()) - Counter(c for c in family if c.isdigit())
+    return not numbered and sum((Counter(family) - Counter(stem)).values()) <= 1
 
 
 def _greek_final(term: str) -> bool:
