@@ -340,7 +340,7 @@ class FigureIndex:
                  journal: str | None = None) -> Filters:
         flt = given_filters(filters, organism, years, journal)
         with self._lock:
-            flt.check(self._current_searcher().reader())
+            flt.check(self._current_searcher())
         return flt
 
     def _limit(self, limit: int | None) -> int:

@@ -131,9 +131,10 @@ def test_get_and_unknown_figid(sample_index):
     assert "did you mean" not in str(nope.value)
 
 
-@pytest.mark.parametrize("typed", ["PMC7176449", "pmc7176449", "cm9-133-0959-g001", "PMC7176449__cm9-133-0959-g01"])
+@pytest.mark.parametrize("typed", ["PMC7176449", "pmc7176449", "PMC7176449__", "PMC7176449__cm9-133-0959-g01",
+                                   "pmc7176449__CM9-133-0959-G001"])
 def test_an_unknown_figid_names_the_figures_it_may_mean(sample_index, typed):
-    # A paper's PMCID, a figure's own name or a typo: the error names the figid to use.
+    # A paper's PMCID or a typo in a figure's name: the error names the figid to use.
     with pytest.raises(UnknownFigureError, match=r"did you mean PMC7176449__cm9-133-0959-g001\?$"):
         sample_index.get(typed)
 
@@ -388,6 +389,12 @@ def test_an_organism_no_figure_has_is_an_error_naming_the_closest(sample_index):
         with pytest.raises(UnknownFilterError, match="did you mean 'Mus musculus'"):
             call("Mus musclus")
         call("mouse")
+        call("  ")  # blank, as an empty form field: no filter, in every interface
+
+
+def test_a_blank_organism_or_journal_is_no_filter(sample_index, run, sample_index_path):
+    assert len(sample_index.search("signaling", organism=" ", journal="\t")) == len(sample_index.search("signaling"))
+    assert run("search", "signaling", "-i", str(sample_index_path), "--organism", "   ").exit_code == 0
 
 
 def _typed_gene_terms(q) -> set[str]:

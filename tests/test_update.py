@@ -20,6 +20,8 @@ from pfocr_search import (
     IndexNotFoundError,
     PfocrSearchError,
     StrictModeError,
+    UnknownFigureError,
+    UnknownFilterError,
     load_config,
 )
 from pfocr_search.config import parse_config
@@ -65,6 +67,27 @@ def test_no_change_run_reads_no_yaml(indexed, monkeypatch):
     assert calls == [] and report.files_read == 0
     assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 50)
     assert "unchanged 50" in report.summary()
+
+
+def test_figures_an_update_removed_count_for_no_filter_and_no_suggestion(indexed):
+    corpus, path, ix = indexed
+    seed = corpus / "seed" / "PMC7176449__cm9-133-0959-g001.md"
+    cat = corpus / "PMC999999__catfig1.md"
+    cat.write_text(seed.read_text("utf-8").replace("PMC7176449__cm9-133-0959-g001", "PMC999999__catfig1")
+                   .replace("- Homo sapiens", "- Felis catus"), "utf-8")
+    ix.update([corpus])
+    assert [h.figid for h in ix.search("jak", organism="felis catus")] == ["PMC999999__catfig1"]
+    with pytest.raises(UnknownFigureError, match="did you mean PMC999999__catfig1"):
+        ix.get("PMC999999")
+    cat.unlink()
+    ix.update([corpus])
+    # Removed, the figure's organism no longer passes for one the index has, nor is it suggested.
+    with pytest.raises(UnknownFilterError, match="organism 'felis catus'$"):
+        ix.search("jak", organism="felis catus")
+    with pytest.raises(UnknownFilterError, match="organism 'felis catu'$"):
+        ix.search("jak", organism="felis catu")
+    with pytest.raises(UnknownFigureError, match="'PMC999999' in the index at [^;]*$"):
+        ix.get("PMC999999")
 
 
 def test_touched_but_unchanged_files_are_not_reread(indexed):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from whoosh import query
-from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
+from ..engine.evaluation import term_docs
 from ..errors import PfocrSearchError, UnknownFilterError
 from ..textkeys import ORGANISM_NAMES, display_organism, journal_key, organism_key
 
@@ -27,6 +29,10 @@ class Filters:
     journal: str | None = None
 
     def __post_init__(self) -> None:
+        for name in ("organism", "journal"):  # blank, as an empty form field sends it: no filter
+            value = getattr(self, name)
+            if isinstance(value, str) and not value.strip():
+                object.__setattr__(self, name, None)
         low, high = self.years or (None, None)
         if low is not None and high is not None and low > high:
             raise PfocrSearchError(f"year range {low}:{high}: FROM is after TO")
@@ -44,13 +50,13 @@ class Filters:
             return None
         return parts[0] if len(parts) == 1 else query.And(parts)
 
-    def check(self, reader: IndexReader) -> None:
-        """Refuse an organism or journal no figure in the index has, with the
-        closest names it does have."""
+    def check(self, searcher: Searcher) -> None:
+        """Refuse an organism or journal no figure in the index has (figures an
+        update removed do not count), with the closest names it does have."""
         for what, field, value, key in (("organism", "organism", self.organism, organism_key),
                                          ("journal", "journal_name", self.journal, journal_key)):
-            if value and not reader.doc_frequency(field, key(value)):
-                hint = _closest(reader, field, key(value))
+            if value and not _held(searcher, field, key(value)):
+                hint = _closest(searcher, field, key, key(value))
                 raise UnknownFilterError(f"no figure in the index has {what} {value!r}{hint}")
 
     def without_organism(self) -> "Filters":
@@ -59,17 +65,21 @@ class Filters:
         return replace(self, organism=None)
 
 
-def _closest(reader: IndexReader, field: str, key: str) -> str:
+def _held(searcher: Searcher, field: str, key: str) -> bool:
+    return term_docs(searcher, field, key).size > 0
+
+
+def _closest(searcher: Searcher, field: str, key_of: Callable[[str], str], key: str) -> str:
     """'; did you mean ...?' with the index's names closest to `key` (for an
     organism, the common names of its organisms too: 'humna' -> 'human')."""
     from rapidfuzz import fuzz, process
 
-    keys = {term.decode("utf-8") for term in reader.lexicon(field)}
+    keys = {term.decode("utf-8") for term in searcher.reader().lexicon(field)}
     names = [display_organism(k) for k in sorted(keys)] if field == "organism" else sorted(keys)
     if field == "organism":
         names += [common for common, scientific in ORGANISM_NAMES.items() if scientific in keys]
-    closest = [name for name, _, _ in process.extract(key, names, scorer=fuzz.ratio, processor=str.casefold, limit=3,
-                                                          score_cutoff=60)]
+    ranked = process.extract(key, names, scorer=fuzz.ratio, processor=str.casefold, limit=12, score_cutoff=60)
+    closest = [name for name, _, _ in ranked if _held(searcher, field, key_of(name))][:3]
     return f"; did you mean {', '.join(map(repr, closest))}?" if closest else ""
 
 

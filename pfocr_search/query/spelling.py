@@ -166,18 +166,20 @@ def unknown_figure(searcher: Searcher, figid: str, path: object) -> UnknownFigur
 
 
 def closest_figids(searcher: Searcher, typed: str, limit: int = 5) -> list[str]:
-    """Figids a mistyped one may mean: the figures of a paper given by its
-    PMCID (`PMC7176449`), figids ending with a figure's own name
-    (`cm9-133-0959-g001`), else the closest spellings."""
+    """Figids a mistyped one may mean, among the figures of the paper it names:
+    the closest spellings, else all of them (`PMC7176449` alone).
+    A prefix lookup, not a scan: an unknown figid cost 0.23 s at 100,000
+    figures when every figid was compared."""
     from rapidfuzz import fuzz, process
 
-    reader = searcher.reader()
     typed = typed.strip()
-    if not typed:
+    if typed[:3].lower() == "pmc":
+        typed = "PMC" + typed[3:]
+    paper = typed.split("__", 1)[0]
+    if not paper:
         return []
-    figids = [term.decode("utf-8") for term in reader.lexicon("figid")]
-    paper = [f for f in figids if f.startswith(typed + "__") or f.lower().startswith(typed.lower() + "__")]
-    named = paper or [f for f in figids if f.endswith("__" + typed)]
-    if named:
-        return named[:limit]
-    return [f for f, _, _ in process.extract(typed, figids, scorer=fuzz.ratio, limit=limit, score_cutoff=80)]
+    figids = [f.decode("utf-8") if isinstance(f, bytes) else f
+              for f in searcher.reader().expand_prefix("figid", paper + "__")]
+    figids = [f for f in figids if searcher.document_number(figid=f) is not None]  # not ones an update removed
+    close = [f for f, _, _ in process.extract(typed, figids, scorer=fuzz.ratio, limit=limit, score_cutoff=60)]
+    return close or figids[:limit]  # the paper's figures, however the name was mistyped
