@@ -248,6 +248,11 @@ def test_words_no_figure_holds_are_corrected(sample_index, typo, fixed):
     assert [h.figid for h in results] == [h.figid for h in sample_index.search(fixed)]
 
 
+def test_a_two_letter_word_is_not_corrected_to_a_fragment(sample_index):
+    # "Xq" had become "x3", and on other records "Gq" (the G protein) "g".
+    results = sample_index.search("Xq")
+    assert (results.suggestions, results.corrected_from, results.total) == ([], None, 0)
+
 
 def test_every_page_of_a_corrected_query_is_a_page_of_the_correction(sample_index):
     # Page 2 had been the typed query's ("hipo ...") under page 1's correction.
