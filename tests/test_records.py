@@ -87,6 +87,8 @@ def test_missing_values_never_become_text(messy_dir):
     chemical = next(c for c in tnf.chemicals if c.name == "cyclic GMP-AMP")
     assert chemical.ids == ("mesh:C000589078", "CHEBI:75947")
     assert "TNF" in {c.name for c in tnf.chemicals}  # name NA falls back to the OCR word
+    # the name the figure matched, not ChEBI's systematic one (a real row of PMC12121910)
+    assert next(c for c in tnf.chemicals if c.ids == ("chebi:58095",)).name == "L-phenylalanine"
     empty = records["PMC9999001__empty"]
     assert (empty.figtitle, empty.caption, empty.papertitle, empty.organisms, empty.genes) == ("", "", "", (), ())
     assert empty.year == 2019

@@ -165,9 +165,10 @@ def _inline_annotations(value: Any, key: str) -> list[Annotation]:
 def _tsv_annotations(table: Table) -> list[Annotation]:
     out = []
     for row in table.records():
-        name = row.get("name") or ""
-        name = name if not v.missing(name) else (row.get("word") or "")
-        if v.missing(name):
+        # The name matched in the figure, not ChEBI's systematic one: L-phenylalanine
+        # had been shown (and searched) as (2S)-2-azaniumyl-3-phenylpropanoate.
+        name = next((row[c] for c in ("match", "name", "word") if not v.missing(row.get(c) or "")), "")
+        if not name:
             continue
         ids = []
         for column, value in row.items():
