@@ -530,6 +530,15 @@ def test_a_british_spelling_the_index_lacks_is_searched_as_the_american(index_of
             assert american in results.parsed
 
 
+def test_an_american_spelling_the_index_lacks_is_searched_as_the_british(index_of):
+    # "heme" is one letter from "hem" and two from "haem": found by no correction before.
+    with index_of(("PMC1001__haem", "Haem synthesis and tumour growth in leukaemia.")) as ix:
+        for typed, british in (("heme synthesis", "haem synthesis"), ("tumor", "tumour"), ("leukemia", "leukaemia")):
+            results = ix.search(typed)
+            assert (results.corrected_from, results.query) == (typed, british)
+            assert [h.figid for h in results] == ["PMC1001__haem"]
+
+
 def test_an_operator_is_never_read_as_a_word_with_a_number(sample_index):
     # "NOT 97" had been one unknown word for spelling (as "IL 6" is one word),
     # so four typos and an exclusion counted five unknown words: no correction.

@@ -54,7 +54,7 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, res
     unknown = _unknown_words(searcher, fields, text)
     if not unknown or len(unknown) > MAX_SPELLED_WORDS:
         return []
-    better = {word: _american(searcher, fields, word) or _better(searcher, spelled, word, resolve_gene)
+    better = {word: _other_spelling(searcher, fields, word) or _better(searcher, spelled, word, resolve_gene)
               for word in unknown}
     if not any(b and b.lower() != w.lower() for w, b in better.items()):
         return []
@@ -88,14 +88,32 @@ def _better(searcher: Searcher, spelled: Sequence[str], word: str, resolve_gene)
     return _closest_word(searcher, spelled, word) or resolve_gene(word)
 
 
-def _american(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:
-    """The American spelling of a British one the index lacks ("oestrogen": "estrogen",
-    "haemoglobin": "hemoglobin"), if the index has it: "oe" starts the word, so the
-    nearest-word search, which keeps the first letter, never finds it."""
-    american = _DIGRAPH.sub(lambda m: m.group(0)[-1], word)
-    return american if american != word and _known(searcher, fields, american) else None
+def _other_spelling(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:
+    """The word's other English spelling, if the index has it and not the word:
+    American for British ("oestrogen": "estrogen", "haemoglobin": "hemoglobin",
+    "tumour": "tumor"), British for American ("heme": "haem", "leukemia":
+    "leukaemia"). The nearest-word search keeps the first letter and allows
+    short words one edit, so it finds neither "oe" -> "e" nor "heme" -> "haem"."""
+    american = _OUR.sub(r"\1or", _DIGRAPH.sub(lambda m: m.group(0)[-1], word))
+    if american != word:
+        return american if _known(searcher, fields, american) else None
+    return next((w for w in _british_forms(word) if _known(searcher, fields, w)), None)
 
 
+def _british_forms(word: str) -> list[str]:
+    """British spellings an American one may have: "ae"/"oe" for an "e" (a final
+    "e" dropped too: heme, haem) and "our" for a final "or"."""
+    forms = []
+    for at in (m.start() for m in re.finditer("e", word, re.I)):
+        for digraph in ("a", "o"):  # "haem" before "haeme", which stems alike
+            if word.lower().endswith("e") and at < len(word) - 1:
+                forms.append(word[:at] + digraph + word[at:-1])
+            forms.append(word[:at] + digraph + word[at:])
+    return forms + [_OR_END.sub(r"\1our", word)] if _OR_END.search(word) else forms
+
+
+_OUR = re.compile(r"(\w{2,})our\b", re.I)
+_OR_END = re.compile(r"(\w{2,})or$", re.I)
 _DIGRAPH = re.compile(r"[aoAO][eE]")
 
 
