@@ -426,6 +426,19 @@ def test_a_letter_or_number_written_apart_belongs_to_the_word_before(sample_inde
     assert f"caption:{phrase}" in parsed  # one concept: its phrase, not a word and a lone letter
 
 
+def test_a_greek_letter_joined_to_its_word_reads_as_written_apart(index_of):
+    # "PPARgamma" searched "pparg" alone, so the figure about the "PPARs"
+    # that "PPAR gamma" finds through its part "ppar" was missed.
+    with index_of(("PMC1001__ppars", "Ligands of the PPARs in fat.", "PPAR signalling"),
+                  ("PMC1002__pparg", "PPARγ, TNF-α and GSK3β in adipocytes, not the microbiota.")) as ix:
+        for joined, apart in (("PPARgamma", "PPAR gamma"), ("PPARγ", "PPAR γ"), ("TNFalpha", "TNF alpha"),
+                              ("GSK3beta", "GSK3 beta")):
+            assert ix.search(joined).parsed == ix.search(apart).parsed, joined
+        assert {h.figid for h in ix.search("PPARgamma")} == {"PMC1001__ppars", "PMC1002__pparg"}
+        # A word that merely ends in a letter's name is one word.
+        assert '"' not in ix.search("microbiota").parsed
+
+
 def test_a_letter_alone_or_after_a_number_stays_a_word(sample_index):
     for text in ("beta", "2 5", "alpha beta"):
         assert "-" not in sample_index.search(text, limit=1).parsed
