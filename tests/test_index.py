@@ -159,6 +159,7 @@ def test_open_with_other_schema_config_is_refused(sample_index_path):
     with FigureIndex.open(sample_index_path, parse_config(data)) as ix:
         assert ix.config.fields["figtitle"].boost == 10.0
     data["fields"]["caption"]["analyzer"] = "text"
+    data["fields"]["caption"]["spelling"] = False  # a text field's words are its spelling words
     with pytest.raises(ConfigMismatchError, match="--rebuild"):
         FigureIndex.open(sample_index_path, parse_config(data))
 
@@ -514,3 +515,11 @@ def test_an_index_folder_named_with_uri_characters_opens(tmp_path, sample_dir):
     # genes.sqlite and synonyms.sqlite are opened by URI: "ix#1" had read as a damaged file.
     with FigureIndex.build([sample_dir], tmp_path / "ix#1?%") as ix:
         assert ix.search("mTOR") and ix.search_genes(["MTOR"]) and ix.synonyms("mTOR") is not None
+
+
+def test_a_typo_of_a_word_only_captions_hold_is_corrected(index_of):
+    # Suggestions came from titles and keywords only: "lipidaton" stayed as typed.
+    with index_of(("PMC1001__lc3", "ATG16L1 drives LC3 lipidation on membranes.", "Noncanonical autophagy"),
+                  ("PMC1002__other", "Insulin signalling in the liver.")) as ix:
+        results = ix.search("LC3 lipidaton")
+        assert results.corrected_from == "LC3 lipidaton" and results.query == "LC3 lipidation"
