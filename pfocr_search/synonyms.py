@@ -47,6 +47,24 @@ def words_key(text: str) -> tuple[str, ...]:
     return tuple(_PART.findall(fold_text(text)))
 
 
+def long_key(words: Iterable[str]) -> str:
+    """How a long form, given as its words, is matched: its folded word parts,
+    the last in the singular, so a query's "G protein-coupled receptor" meets
+    the "G protein coupled receptors (GPCRs)" a caption defines."""
+    parts = [p for w in words for p in words_key(w)]
+    if parts:
+        parts[-1] = _singular_word(parts[-1])
+    return " ".join(parts)
+
+
+def _singular_word(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def short_key(text: str) -> str:
     """How an abbreviation is matched: folded, its parts joined ('IFN-γ' -> 'ifn g' -> 'ifng')."""
     return "".join(words_key(text))
@@ -131,7 +149,7 @@ class SynonymCounter:
         # Sorted: which of a figure's spellings is shown (and expanded) must
         # not depend on the set's order, which changes from run to run.
         for short, long in sorted(record_definitions(record)):
-            key = (short_key(short), " ".join(words_key(long)))
+            key = (short_key(short), long_key([long]))
             self.pairs[key] += sign
             self.shown.setdefault(key[0], short)
             self.shown.setdefault(key[1], long)
@@ -198,7 +216,7 @@ class SynonymLookups:
 
     def short_forms(self, words: Iterable[str]) -> list[Synonym]:
         """The abbreviations of a phrase given as its words, of at least `MIN_SOUGHT_SHORT` characters."""
-        found = self._expansions("long", " ".join(p for w in words for p in words_key(w)))
+        found = self._expansions("long", long_key(words))
         return [s for s in found if len(s.text) >= MIN_SOUGHT_SHORT]
 
     def _expansions(self, by: str, key: str) -> list[Synonym]:

@@ -195,3 +195,13 @@ def test_a_legends_glossary_of_abbreviations_defines_them(index_of):
         # An abbreviation defined in the plural is the abbreviation: "FAs" is not the gene FAS.
         assert [s.text for s in ix.synonyms("FA")] == ["focal adhesions"]
         assert "PMC1003__fas" not in [h.figid for h in ix.search("focal adhesions")]
+
+
+def test_a_long_form_typed_in_the_singular_meets_one_defined_in_the_plural(index_of):
+    # "G protein-coupled receptor" had not met the "G protein coupled receptors (GPCRs)" a caption defines.
+    with index_of(("PMC1001__def", "Hormones act through G protein coupled receptors (GPCRs) at the membrane.",
+                   "Hormone receptors"),
+                  ("PMC1002__short", "GPCR kinases desensitise it.", "GPCR desensitisation"),
+                  ("PMC1003__other", "Insulin signalling in the liver.", "Insulin")) as ix:
+        assert [s.text for s in ix.synonyms("G protein-coupled receptor")] == ["GPCR"]
+        assert "PMC1002__short" in [h.figid for h in ix.search("G protein-coupled receptor")]
