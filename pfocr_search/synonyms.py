@@ -4,7 +4,9 @@ Captions define their abbreviations: "… the mammalian target of rapamycin
 (mTOR) …".  `definitions()` finds such pairs with the Schwartz–Hearst
 algorithm (Schwartz & Hearst, PSB 2003: the short form in parentheses, the
 long form the shortest run of preceding words whose letters hold the short
-form's characters in order, its first at a word start).  `SynonymCounter`
+form's characters in order, its first at a word start), and in the
+glossaries legends end with ("Abbreviations: TCR, T-cell receptor; ..."),
+an abbreviation defined in the plural ("FAs") as itself ("FA").  `SynonymCounter`
 counts, per pair, the figures that define it, as records are added and
 removed (so incremental updates keep the table right), and is stored with
 the index; `SynonymTable` answers what a query word or phrase also means:
@@ -45,6 +47,24 @@ def words_key(text: str) -> tuple[str, ...]:
     return tuple(_PART.findall(fold_text(text)))
 
 
+def long_key(words: Iterable[str]) -> str:
+    """How a long form, given as its words, is matched: its folded word parts,
+    the last in the singular, so a query's "G protein-coupled receptor" meets
+    the "G protein coupled receptors (GPCRs)" a caption defines."""
+    parts = [p for w in words for p in words_key(w)]
+    if parts:
+        parts[-1] = _singular_word(parts[-1])
+    return " ".join(parts)
+
+
+def _singular_word(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def short_key(text: str) -> str:
     """How an abbreviation is matched: folded, its parts joined ('IFN-γ' -> 'ifn g' -> 'ifng')."""
     return "".join(words_key(text))
@@ -74,9 +94,26 @@ def _long_form(short: str, words: list[str]) -> str | None:
     return found if len(found) > len(short) and short.lower() not in found.lower().split() else None
 
 
+# A glossary entry, as legends list their abbreviations: "Abbreviations: TCR,
+# T-cell receptor; MHC, major histocompatibility complex." (also "TCR: ..."
+# and "TCR = ..."), between a list's separators.
+_GLOSSARY = re.compile(r"(?:^|[;:]|\.\s)\s*(?P<short>[^\W_][^\s,;:()=]{1,9})\s*[,:=]\s+"
+                       r"(?P<long>[^;:.()=]{3,120}?)\s*(?=;|\.(?:\s|$)|$)")
+
+
 def definitions(text: str) -> set[tuple[str, str]]:
-    """(short form, long form) pairs a text defines."""
+    """(short form, long form) pairs a text defines: a long form with its
+    abbreviation in parentheses after it, or an entry of a glossary list."""
     pairs = set()
+    for match in _GLOSSARY.finditer(text):
+        short, words = match.group("short"), _WORD.findall(match.group("long"))
+        # Abbreviation-like (two capitals or digits: "TCR", "mTOR", "IL-6"), so
+        # a sentence's first word before a comma ("However, ...") is not one.
+        if (_valid_short(short) and sum(c.isupper() or c.isdigit() for c in short) >= 2
+                and len(words) <= min(len(short) + 5, 2 * len(short))):
+            found = _long_form(short, words)
+            if found and len(words_key(found)) >= 2:
+                pairs.add((_singular(short), found))
     for match in _PAREN.finditer(text):
         short = match.group(1).strip()
         if not short or not _valid_short(short):
@@ -85,8 +122,14 @@ def definitions(text: str) -> set[tuple[str, str]]:
         limit = min(len(short) + 5, 2 * len(short))
         found = _long_form(short, before[-limit:]) if before else None
         if found and len(words_key(found)) >= 2:
-            pairs.add((short, found))
+            pairs.add((_singular(short), found))
     return pairs
+
+
+def _singular(short: str) -> str:
+    """An abbreviation defined in the plural ("FAs", "TLRs") as the abbreviation:
+    "FAs" searched as written is the gene FAS."""
+    return short[:-1] if len(short) > 2 and short[-1] == "s" and short[-2].isupper() else short
 
 
 def record_definitions(record: FigureRecord) -> set[tuple[str, str]]:
@@ -106,7 +149,7 @@ class SynonymCounter:
         # Sorted: which of a figure's spellings is shown (and expanded) must
         # not depend on the set's order, which changes from run to run.
         for short, long in sorted(record_definitions(record)):
-            key = (short_key(short), " ".join(words_key(long)))
+            key = (short_key(short), long_key([long]))
             self.pairs[key] += sign
             self.shown.setdefault(key[0], short)
             self.shown.setdefault(key[1], long)
@@ -173,7 +216,7 @@ class SynonymLookups:
 
     def short_forms(self, words: Iterable[str]) -> list[Synonym]:
         """The abbreviations of a phrase given as its words, of at least `MIN_SOUGHT_SHORT` characters."""
-        found = self._expansions("long", " ".join(p for w in words for p in words_key(w)))
+        found = self._expansions("long", long_key(words))
         return [s for s in found if len(s.text) >= MIN_SOUGHT_SHORT]
 
     def _expansions(self, by: str, key: str) -> list[Synonym]:

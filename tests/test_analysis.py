@@ -120,3 +120,21 @@ def test_indexing_a_text_field_asks_for_its_terms_at_once_not_token_by_token():
     analyzer = NoWalk(*text_analyzer(True).items)
     assert dict((t, n) for t, n, _, _ in ArrayPositions().word_values("JAK-STAT signaling", analyzer, mode="index")) \
         == {"jak": 1, "jakstat": 1, "stat": 1, "signal": 1}
+
+
+@pytest.mark.parametrize("typed", ["hypoxia", "glycolytic", "angiogenic", "homeostatic", "bacterial"])
+def test_noun_and_adjective_forms_porter_keeps_apart_find_each_other(index_of, typed):
+    # Porter leaves hypoxia/hypoxic, glycolysis/glycolytic, angiogenesis/
+    # angiogenic, homeostasis/homeostatic and bacteria/bacterial apart.
+    with index_of(("PMC1001__forms", "Hypoxic tumours switch to glycolysis and angiogenesis to keep homeostasis "
+                                     "against bacteria."),
+                  ("PMC1002__other", "Insulin signalling in the liver.")) as ix:
+        assert [h.figid for h in ix.search(typed)] == ["PMC1001__forms"]
+
+
+def test_spelling_suggestions_come_from_words_as_written_not_their_merged_forms(index_of):
+    # The -ic/-ia merging must not reach the words suggestions are made from:
+    # "tricarboxylic" indexed as "tricarboxyl" is three edits from "tricarboxilic".
+    with index_of(("PMC1001__tca", "Citrate in mitochondria.", "The tricarboxylic acid cycle"),
+                  ("PMC1002__other", "Insulin signalling in the liver.")) as ix:
+        assert ix.search("tricarboxilic acid").query == "tricarboxylic acid"

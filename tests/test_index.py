@@ -171,6 +171,7 @@ def test_open_with_other_schema_config_is_refused(sample_index_path):
     with FigureIndex.open(sample_index_path, parse_config(data)) as ix:
         assert ix.config.fields["figtitle"].boost == 10.0
     data["fields"]["caption"]["analyzer"] = "text"
+    data["fields"]["caption"]["spelling"] = False  # a text field's words are its spelling words
     with pytest.raises(ConfigMismatchError, match="--rebuild"):
         FigureIndex.open(sample_index_path, parse_config(data))
 
@@ -476,6 +477,19 @@ def test_a_letter_or_number_written_apart_belongs_to_the_word_before(sample_inde
     assert f"caption:{phrase}" in parsed  # one concept: its phrase, not a word and a lone letter
 
 
+def test_a_greek_letter_joined_to_its_word_reads_as_written_apart(index_of):
+    # "PPARgamma" searched "pparg" alone, so the figure about the "PPARs"
+    # that "PPAR gamma" finds through its part "ppar" was missed.
+    with index_of(("PMC1001__ppars", "Ligands of the PPARs in fat.", "PPAR signalling"),
+                  ("PMC1002__pparg", "PPARγ, TNF-α and GSK3β in adipocytes, not the microbiota.")) as ix:
+        for joined, apart in (("PPARgamma", "PPAR gamma"), ("PPARγ", "PPAR γ"), ("TNFalpha", "TNF alpha"),
+                              ("GSK3beta", "GSK3 beta")):
+            assert ix.search(joined).parsed == ix.search(apart).parsed, joined
+        assert {h.figid for h in ix.search("PPARgamma")} == {"PMC1001__ppars", "PMC1002__pparg"}
+        # A word that merely ends in a letter's name is one word.
+        assert '"' not in ix.search("microbiota").parsed
+
+
 def test_a_letter_alone_or_after_a_number_stays_a_word(sample_index):
     for text in ("beta", "2 5", "alpha beta"):
         assert "-" not in sample_index.search(text, limit=1).parsed
@@ -560,3 +574,11 @@ def test_an_index_folder_named_with_uri_characters_opens(tmp_path, sample_dir):
     # genes.sqlite and synonyms.sqlite are opened by URI: "ix#1" had read as a damaged file.
     with FigureIndex.build([sample_dir], tmp_path / "ix#1?%") as ix:
         assert ix.search("mTOR") and ix.search_genes(["MTOR"]) and ix.synonyms("mTOR") is not None
+
+
+def test_a_typo_of_a_word_only_captions_hold_is_corrected(index_of):
+    # Suggestions came from titles and keywords only: "lipidaton" stayed as typed.
+    with index_of(("PMC1001__lc3", "ATG16L1 drives LC3 lipidation on membranes.", "Noncanonical autophagy"),
+                  ("PMC1002__other", "Insulin signalling in the liver.")) as ix:
+        results = ix.search("LC3 lipidaton")
+        assert results.corrected_from == "LC3 lipidaton" and results.query == "LC3 lipidation"

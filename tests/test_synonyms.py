@@ -180,3 +180,28 @@ def test_a_generation_made_before_the_synonym_database_reads_its_json_table(defi
     with FigureIndex.open(ix.path) as old:
         assert [s.text for s in old.synonyms("mTOR")] == ["mammalian target of rapamycin"]
         assert "PMC1004__long" in [h.figid for h in old.search("mTOR growth")]
+
+
+def test_a_legends_glossary_of_abbreviations_defines_them(index_of):
+    # Legends list abbreviations as "TCR, T-cell receptor; ..." as often as
+    # they put them in parentheses: "T-cell receptor" had never met "TCR".
+    with index_of(("PMC1001__glossary", "However, antigen is shown. Abbreviations: TCR, T-cell receptor; FAs, "
+                                        "focal adhesions; MHC, major histocompatibility complex.", "Antigen"),
+                  ("PMC1002__tcr", "TCR-coupled kinases act first.", "Proximal TCR events"),
+                  ("PMC1003__fas", "FAS ligand kills the cell.", "Death receptor FAS")) as ix:
+        assert [s.text for s in ix.synonyms("TCR")] == ["T-cell receptor"]
+        assert "PMC1002__tcr" in [h.figid for h in ix.search("T-cell receptor")]
+        assert ix.synonyms("However") == []
+        # An abbreviation defined in the plural is the abbreviation: "FAs" is not the gene FAS.
+        assert [s.text for s in ix.synonyms("FA")] == ["focal adhesions"]
+        assert "PMC1003__fas" not in [h.figid for h in ix.search("focal adhesions")]
+
+
+def test_a_long_form_typed_in_the_singular_meets_one_defined_in_the_plural(index_of):
+    # "G protein-coupled receptor" had not met the "G protein coupled receptors (GPCRs)" a caption defines.
+    with index_of(("PMC1001__def", "Hormones act through G protein coupled receptors (GPCRs) at the membrane.",
+                   "Hormone receptors"),
+                  ("PMC1002__short", "GPCR kinases desensitise it.", "GPCR desensitisation"),
+                  ("PMC1003__other", "Insulin signalling in the liver.", "Insulin")) as ix:
+        assert [s.text for s in ix.synonyms("G protein-coupled receptor")] == ["GPCR"]
+        assert "PMC1002__short" in [h.figid for h in ix.search("G protein-coupled receptor")]

@@ -218,6 +218,7 @@ def test_rebuild_and_config_mismatch(indexed, tmp_path):
     assert report.rebuilt and report.added == 50
     data = load_config().to_dict()
     data["fields"]["caption"]["analyzer"] = "text"
+    data["fields"]["caption"]["spelling"] = False  # a text field's words are its spelling words
     other = parse_config(data, source="other.yaml")
     with pytest.raises(ConfigMismatchError, match="--rebuild"):
         FigureIndex.sync([corpus], path, other)

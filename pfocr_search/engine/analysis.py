@@ -109,24 +109,44 @@ def _split(text: str) -> list[str]:
 class BioStemFilter(Filter):
     """Joins word forms Porter keeps apart in biology: apoptosis/apoptotic
     (apoptosi/apoptot -> apoptos), necrosis/necrotic, autophagy/autophagic
-    (autophagi/autophag -> autophag), inflammatory/inflammation (inflamm).
-    Runs after stemming, on index and query alike, so it can only merge
-    forms, never lose one."""
+    (autophagi/autophag -> autophag), inflammatory/inflammation (inflamm),
+    the -ia noun and its -ic adjective (hypoxia/hypoxic, ischemia/ischemic,
+    bacteria/bacterial: Porter strips -ic from some words only, never -ia),
+    -lysis/-lytic (glycolysis/glycolytic), -stasis/-static and
+    -genesis/-genic (angiogenesis/angiogenic).  Runs after stemming, on
+    index and query alike, so it can only merge forms, never lose one.
+    Like Porter's, it is a morphological filter: spelling suggestions, which
+    want the words as written ("tricarboxylic"), skip it."""
+
+    is_morph = True
 
     def __call__(self, tokens):
         for t in tokens:
-            text = t.text
-            if len(text) > 5 and not text[-1].isdigit():
-                if text.endswith("ot"):
-                    text = text[:-1] + "s"
-                elif text.endswith("tori"):
-                    # costimulatory/costimulation, inflammatory/inflammation:
-                    # the -ory adjective stems as its verb does.
-                    text = porter_stem(text[:-3] + "e")
-                elif text.endswith("i"):
-                    text = text[:-1]
-            t.text = text
+            t.text = _bio_stem(t.text)
             yield t
+
+
+# Endings a -sis noun and its -tic adjective stem to, once -ic, -ia or -i
+# is dropped (apoptot/apoptos, glycolyt/glycolys, homeostat/homeostas), and
+# -genesis as its -genic adjective (angiogenes/angiogen).
+_SIS_FORMS = (("ot", "os"), ("yt", "ys"), ("stat", "stas"), ("genes", "gen"))
+
+
+def _bio_stem(text: str) -> str:
+    if len(text) <= 5 or text[-1].isdigit():
+        return text
+    if text.endswith("tori"):
+        # costimulatory/costimulation, inflammatory/inflammation:
+        # the -ory adjective stems as its verb does.
+        return porter_stem(text[:-3] + "e")
+    if text.endswith(("ic", "ia")):
+        text = text[:-2]
+    elif text.endswith("i"):
+        text = text[:-1]
+    for ending, noun in _SIS_FORMS:
+        if text.endswith(ending) and len(text) > len(ending) + 3:
+            return text[:-len(ending)] + noun
+    return text
 
 
 class GeneSymbolFilter(Filter):

@@ -26,6 +26,7 @@ from ..engine.evaluation import WordCoordOr
 from ..engine.schema import INTERNAL_FIELDS
 from ..engine.whoosh_internals.queries import expanded_terms
 from ..errors import QuerySyntaxError
+from ..textkeys import GREEK_NAMES
 from .plugins import (
     LetterSuffixPlugin,
     OperatorsPlugin,
@@ -55,6 +56,22 @@ _TERM = re.compile(r'[^\s()"]+')
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
+# A symbol with a Greek letter joined to its end (PPARγ, TNFα), two
+# characters before it at least; or spelled out (PPARgamma, GSK3beta) where
+# `textkeys.fold_greek_names` reads it as one: after up to four letters or a
+# digit ("microbiota" does not end in iota).
+_GREEK_ENDED = (re.compile(r"(?P<word>[^\W_]{2,}?)(?P<letter>[α-ω]\d?)", re.IGNORECASE),
+                re.compile(r"(?P<word>[a-z]{2,4}|[a-z0-9]*\d)(?P<letter>(?:"
+                           + "|".join(sorted(GREEK_NAMES, key=len, reverse=True)) + r")\d?)", re.IGNORECASE))
+
+
+def _greek_apart(word: str) -> str | None:
+    """`word` with a Greek letter joined to its end written apart by a hyphen
+    ("PPARgamma" -> "PPAR-gamma"), or None."""
+    match = _GREEK_ENDED[0].fullmatch(word) or _GREEK_ENDED[1].fullmatch(word)
+    if not match:
+        return None
+    return f"{match['word']}-{match['letter']}"
 
 
 def _coord_group(power: float, idf_weighted: bool) -> type:
@@ -87,6 +104,9 @@ class GeneAwareParser(qparser.QueryParser):
         if field is None or field.self_parsing():
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         texts = list(field.process_text(text, mode="query", tokenize=tokenize, removestops=removestops))
+        apart = _greek_apart(text) if len(texts) == 1 else None
+        if apart:  # "PPARγ", "PPARgamma": read as "PPAR-γ", as "PPAR gamma" is
+            texts = list(field.process_text(apart, mode="query", tokenize=tokenize, removestops=removestops))
         if len(texts) > 1:
             return self.compound_query(field, text, texts, fieldname, termclass, boost)
         return termclass(fieldname, texts[0], boost=boost) if texts else None
