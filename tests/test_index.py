@@ -544,6 +544,16 @@ def test_a_british_spelling_the_index_lacks_is_searched_as_the_american(index_of
             assert american in results.parsed
 
 
+def test_a_symbol_also_finds_its_numbered_forms_below_itself(index_of):
+    # "mTOR" had never met "mTORC1", nor "ERK" "ERK1/2".
+    with index_of(("PMC1001__mtorc1", "mTORC1 and ERK1/2 in growth."),
+                  ("PMC1002__mtor", "mTOR in growth."),
+                  ("PMC1003__motor", "Motor proteins in growth.")) as ix:
+        assert [h.figid for h in ix.search("mTOR")] == ["PMC1002__mtor", "PMC1001__mtorc1"]
+        assert [h.figid for h in ix.search("ERK")] == ["PMC1001__mtorc1"]
+        assert [h.figid for h in ix.search("motor")] == ["PMC1003__motor"]  # a word, not a symbol
+
+
 def test_an_american_spelling_the_index_lacks_is_searched_as_the_british(index_of):
     # "heme" is one letter from "hem" and two from "haem": found by no correction before.
     with index_of(("PMC1001__haem", "Haem synthesis and tumour growth in leukaemia.")) as ix:

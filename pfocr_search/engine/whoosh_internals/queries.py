@@ -1,17 +1,38 @@
-"""Queries and scoring: the terms a multi-term query stands for, a numeric
+"""Queries and scoring: the terms a multi-term query stands for (and a symbol's numbered forms), a numeric
 range as Whoosh compiles it, and BM25F's per-field B."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
-from whoosh.query import MultiTerm, NumericRange
+from whoosh.query import MultiTerm, NumericRange, PatternQuery
 from whoosh.scoring import BM25F
 
 
 def expanded_terms(q: MultiTerm, reader) -> Iterator[bytes]:
     """The indexed terms a prefix, wildcard, range or fuzzy term stands for, in index order."""
     return q._btexts(reader)
+
+
+class NumberedForms(PatternQuery):
+    """The indexed words that are `text` with a number after it, or a
+    complex's C and number: a symbol's numbered members as the index holds
+    them (mtor: mtorc1, mtorc2; erk: erk1, erk2, erk12 from "ERK1/2"; akt: akt1)."""
+
+    SPECIAL_CHARS = frozenset()
+
+    def __init__(self, fieldname: str, text: str, boost: float = 1.0) -> None:
+        super().__init__(fieldname, text, boost, constantscore=False)
+
+    def _get_pattern(self) -> str:
+        return re.escape(self.text) + r"c?\d+[a-z]?$"
+
+    def __str__(self) -> str:  # as the query is shown: caption:mtor<n>^0.3
+        boost = f"^{round(self.boost, 3):g}" if self.boost != 1 else ""
+        return f"{self.fieldname}:{self.text}<n>{boost}"
+
+    __unicode__ = __str__
 
 
 def compiled_range(q: NumericRange, reader) -> Any:
