@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pfocr_search import load_config
 from pfocr_search.engine.analysis import gene_analyzer, text_analyzer
+from pfocr_search.engine.schema import build_schema
 from pfocr_search.textkeys import normalize_symbol
 
 
@@ -130,6 +132,14 @@ def test_noun_and_adjective_forms_porter_keeps_apart_find_each_other(index_of, t
                                      "against bacteria."),
                   ("PMC1002__other", "Insulin signalling in the liver.")) as ix:
         assert [h.figid for h in ix.search(typed)] == ["PMC1001__forms"]
+
+
+@pytest.mark.parametrize("a, b", [("static", "STAT"), ("classic", "class"), ("NFKBIA", "NFKB"),
+                                  ("application", "apple"), ("graphic", "graph"), ("systemic", "STAT")])
+def test_only_the_listed_noun_and_adjective_pairs_merge(a, b):
+    # An adversarial pass found every -ic stripped: "static" stemmed as STAT.
+    field = build_schema(load_config())["caption"]
+    assert set(field.process_text(a, mode="query")).isdisjoint(field.process_text(b, mode="query"))
 
 
 def test_spelling_suggestions_come_from_words_as_written_not_their_merged_forms(index_of):

@@ -111,7 +111,7 @@ class BioStemFilter(Filter):
     (apoptosi/apoptot -> apoptos), necrosis/necrotic, autophagy/autophagic
     (autophagi/autophag -> autophag), inflammatory/inflammation (inflamm),
     the -ia noun and its -ic adjective (hypoxia/hypoxic, ischemia/ischemic,
-    bacteria/bacterial: Porter strips -ic from some words only, never -ia),
+    bacteria/bacterial: Porter strips -ic, never -ia),
     -lysis/-lytic (glycolysis/glycolytic), -stasis/-static and
     -genesis/-genic (angiogenesis/angiogenic).  Runs after stemming, on
     index and query alike, so it can only merge forms, never lose one.
@@ -130,6 +130,7 @@ class BioStemFilter(Filter):
 # is dropped (apoptot/apoptos, glycolyt/glycolys, homeostat/homeostas), and
 # -genesis as its -genic adjective (angiogenes/angiogen).
 _SIS_FORMS = (("ot", "os"), ("yt", "ys"), ("stat", "stas"), ("genes", "gen"))
+_TIC_OF_SIS = ("ot", "yt", "stat", "gen")
 
 
 def _bio_stem(text: str) -> str:
@@ -139,8 +140,16 @@ def _bio_stem(text: str) -> str:
         # costimulatory/costimulation, inflammatory/inflammation:
         # the -ory adjective stems as its verb does.
         return porter_stem(text[:-3] + "e")
-    if text.endswith(("ic", "ia")):
-        text = text[:-2]
+    if text.endswith("ia") and len(text) >= 6:
+        # Porter never strips -ia: the noun stems as its -ic adjective does
+        # (hypoxia as hypoxic, ischemia as ischemic, bacteria as bacterial).
+        text = porter_stem(text[:-2] + "ic")
+    if text.endswith("ic"):
+        # Only the -tic of a -sis noun: "static" had stemmed as STAT, "classic"
+        # as "class", and NFKBIA had met NFKB.
+        bare = text[:-2]
+        if any(bare.endswith(ending) and len(bare) > len(ending) + 3 for ending in _TIC_OF_SIS):
+            text = bare
     elif text.endswith("i"):
         text = text[:-1]
     for ending, noun in _SIS_FORMS:
