@@ -554,6 +554,16 @@ def test_a_symbol_also_finds_its_numbered_forms_below_itself(index_of):
         assert [h.figid for h in ix.search("motor")] == ["PMC1003__motor"]  # a word, not a symbol
 
 
+def test_numbered_forms_are_a_family_not_a_series_nor_a_stem(index_of):
+    # A query with no wildcard had failed with the wildcard cap's error on
+    # thousands of miRNAs, and "SARS" (stemmed "sar") matched SAR1.
+    series = " ".join(f"miR{n}" for n in range(1, 5000))
+    with index_of(("PMC1001__mirs", f"MicroRNAs: {series}."), ("PMC1002__sar1", "SAR1 in COPII vesicles."),
+                  ("PMC1003__host", "MIR host genes."), ("PMC1004__sars", "SARS coronavirus entry.")) as ix:
+        assert [h.figid for h in ix.search("MIR host genes")][0] == "PMC1003__host"
+        assert [h.figid for h in ix.search("SARS")] == ["PMC1004__sars"]
+
+
 def test_an_american_spelling_the_index_lacks_is_searched_as_the_british(index_of):
     # "heme" is one letter from "hem" and two from "haem": found by no correction before.
     with index_of(("PMC1001__haem", "Haem synthesis and tumour growth in leukaemia.")) as ix:

@@ -124,7 +124,9 @@ class GeneAwareParser(qparser.QueryParser):
         if not texts:
             return None
         exact = termclass(fieldname, texts[0], boost=boost)
-        if SYMBOL_FORMS and WRITTEN_AS_SYMBOL.search(text) and _SYMBOL_STEM.fullmatch(texts[0]):
+        # As typed, not a stem: "SARS" stems as "sar", whose forms are SAR1.
+        if SYMBOL_FORMS and WRITTEN_AS_SYMBOL.search(text) and texts[0] == text.lower() \
+                and _SYMBOL_STEM.fullmatch(texts[0]):
             return query.Or([exact, NumberedForms(fieldname, texts[0], boost=boost * SYMBOL_FORMS)])
         return exact
 
@@ -231,6 +233,8 @@ def _check_expansions(reader: IndexReader, q: query.Query) -> None:
     # the budget, so the check itself costs at most MAX_PATTERN_TERMS reads.
     left = MAX_PATTERN_TERMS
     for leaf in q.leaves():
+        if isinstance(leaf, NumberedForms):  # not typed as a pattern, and capped where it expands
+            continue
         if isinstance(leaf, query.MultiTerm):
             words = expanded_terms(leaf, reader)
         elif isinstance(leaf, query.Every) and leaf.fieldname:

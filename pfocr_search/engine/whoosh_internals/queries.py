@@ -3,6 +3,7 @@ range as Whoosh compiles it, and BM25F's per-field B."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any, Iterator
 
@@ -13,6 +14,10 @@ from whoosh.scoring import BM25F
 def expanded_terms(q: MultiTerm, reader) -> Iterator[bytes]:
     """The indexed terms a prefix, wildcard, range or fuzzy term stands for, in index order."""
     return q._btexts(reader)
+
+
+#: Most numbered forms a word stands for (AKT1-3, ERK1/2/5, WNT1..WNT16).
+MAX_NUMBERED_FORMS = 32
 
 
 class NumberedForms(PatternQuery):
@@ -27,6 +32,12 @@ class NumberedForms(PatternQuery):
 
     def _get_pattern(self) -> str:
         return re.escape(self.text) + r"c?\d+[a-z]?$"
+
+    def _btexts(self, ixreader) -> Iterator[bytes]:
+        # More forms than a family has are a numbered series (miR-1 to miR-2250,
+        # ZNF1..): no members of the word typed, and no cost of reading them all.
+        forms = list(itertools.islice(super()._btexts(ixreader), MAX_NUMBERED_FORMS + 1))
+        return iter(forms if len(forms) <= MAX_NUMBERED_FORMS else [])
 
     def __str__(self) -> str:  # as the query is shown: caption:mtor<n>^0.3
         boost = f"^{round(self.boost, 3):g}" if self.boost != 1 else ""
