@@ -554,6 +554,13 @@ def test_a_symbol_also_finds_its_numbered_forms_below_itself(index_of):
         assert [h.figid for h in ix.search("motor")] == ["PMC1003__motor"]  # a word, not a symbol
 
 
+def test_a_greek_letter_with_a_number_stays_joined(index_of):
+    # "PLCγ1" read as "PLC-γ1" searched its part "g1": a G1-arrest figure ranked second.
+    with index_of(("PMC1001__plc", "PLCγ1 hydrolyses PIP2."), ("PMC1002__g1", "G1 arrest after DNA damage.")) as ix:
+        for typed in ("PLCγ1", "PLCgamma1"):
+            assert [h.figid for h in ix.search(typed)] == ["PMC1001__plc"], typed
+
+
 def test_numbered_forms_are_a_family_not_a_series_nor_a_stem(index_of):
     # A query with no wildcard had failed with the wildcard cap's error on
     # thousands of miRNAs, and "SARS" (stemmed "sar") matched SAR1.

@@ -60,10 +60,11 @@ _NOT_WORD = re.compile(r"[\W_]+")
 # A symbol with a Greek letter joined to its end (PPARγ, TNFα), two
 # characters before it at least; or spelled out (PPARgamma, GSK3beta) where
 # `textkeys.fold_greek_names` reads it as one: after up to four letters or a
-# digit ("microbiota" does not end in iota).
-_GREEK_ENDED = (re.compile(r"(?P<word>[^\W_]{2,}?)(?P<letter>[α-ω]\d?)", re.IGNORECASE),
+# digit ("microbiota" does not end in iota).  Not with a number after the
+# letter: PLCγ1 is one gene, and read apart its part "g1" matched G1 arrest.
+_GREEK_ENDED = (re.compile(r"(?P<word>[^\W_]{2,}?)(?P<letter>[α-ω])", re.IGNORECASE),
                 re.compile(r"(?P<word>[a-z]{2,4}|[a-z0-9]*\d)(?P<letter>(?:"
-                           + "|".join(sorted(GREEK_NAMES, key=len, reverse=True)) + r")\d?)", re.IGNORECASE))
+                           + "|".join(sorted(GREEK_NAMES, key=len, reverse=True)) + r"))", re.IGNORECASE))
 
 
 #: A word written as a symbol (mTOR, ERK, AKT) also matches, at this share of
