@@ -211,8 +211,12 @@ class SynonymLookups:
     longest: int = 0
 
     def long_forms(self, word: str) -> list[Synonym]:
-        """What an abbreviation stands for ('mTOR' -> mammalian target of rapamycin)."""
-        return self._expansions("short", short_key(word))
+        """What an abbreviation stands for ('mTOR' -> mammalian target of rapamycin);
+        one typed in the plural ('GPCRs') as the abbreviation, which is how
+        definitions store it, before the word as typed ('FAs' is not FAS)."""
+        single = _singular(word)
+        found = self._expansions("short", short_key(single)) if single != word else []
+        return found or self._expansions("short", short_key(word))
 
     def short_forms(self, words: Iterable[str]) -> list[Synonym]:
         """The abbreviations of a phrase given as its words, of at least `MIN_SOUGHT_SHORT` characters."""

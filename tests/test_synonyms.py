@@ -205,3 +205,13 @@ def test_a_long_form_typed_in_the_singular_meets_one_defined_in_the_plural(index
                   ("PMC1003__other", "Insulin signalling in the liver.", "Insulin")) as ix:
         assert [s.text for s in ix.synonyms("G protein-coupled receptor")] == ["GPCR"]
         assert "PMC1002__short" in [h.figid for h in ix.search("G protein-coupled receptor")]
+
+
+def test_a_plural_abbreviation_typed_finds_its_long_form_and_a_stop_word_none(index_of):
+    # Abbreviations are stored singular ("GPCRs" as GPCR), so "GPCRs" typed had
+    # found no synonym; and "ORs, olfactory receptors" made the word "or" one.
+    with index_of(("PMC1001__gpcr", "Abbreviations: GPCRs, G protein-coupled receptors; ORs, olfactory receptors."),
+                  ("PMC1002__muscle", "Insulin in muscle.", "Muscle metabolism"),
+                  ("PMC1003__olf", "Olfactory receptors in the nose.", "Smell")) as ix:
+        assert [s.text for s in ix.synonyms("GPCRs")] == ["G protein-coupled receptors"]
+        assert "PMC1003__olf" not in {h.figid for h in ix.search("muscle or liver")}

@@ -84,7 +84,8 @@ class SynonymPlugin(Plugin):
         return Alternatives([node, Alternatives(alternatives, boost=self.weight / words)])
 
     def or_long(self, node):
-        longs = self.table.long_forms(node.text)
+        # A stop word is no abbreviation: "ORs, olfactory receptors" had made "muscle or liver" an olfaction query.
+        longs = [] if self.is_stop(node.text) else self.table.long_forms(node.text)
         if not longs:
             return node
         self.used += [f"{node.text} = {s.text}" for s in longs]
