@@ -554,6 +554,12 @@ def test_a_symbol_also_finds_its_numbered_forms_below_itself(index_of):
         assert [h.figid for h in ix.search("motor")] == ["PMC1003__motor"]  # a word, not a symbol
 
 
+def test_a_spelled_greek_letter_after_a_digit_and_a_letter_is_read_apart(index_of):
+    # "PI3Kγ" was read as "PI3K-γ" and "PI3Kgamma" as one unknown word.
+    with index_of(("PMC1001__pi3k", "PI3K-γ in neutrophils."), ("PMC1002__other", "Insulin in muscle.")) as ix:
+        assert [h.figid for h in ix.search("PI3Kgamma")] == [h.figid for h in ix.search("PI3Kγ")] == ["PMC1001__pi3k"]
+
+
 def test_a_greek_letter_with_a_number_stays_joined(index_of):
     # "PLCγ1" read as "PLC-γ1" searched its part "g1": a G1-arrest figure ranked second.
     with index_of(("PMC1001__plc", "PLCγ1 hydrolyses PIP2."), ("PMC1002__g1", "G1 arrest after DNA damage.")) as ix:
