@@ -66,7 +66,12 @@ class Filters:
 
 
 def _held(searcher: Searcher, field: str, key: str) -> bool:
-    return term_docs(searcher, field, key).size > 0
+    reader = searcher.reader()
+    if not reader.doc_frequency(field, key):
+        return False
+    # Counts include figures an update removed: only then are the postings read
+    # (every filtered search asks, and "human" holds most figures).
+    return not reader.has_deletions() or term_docs(searcher, field, key).size > 0
 
 
 def _closest(searcher: Searcher, field: str, key_of: Callable[[str], str], key: str) -> str:
