@@ -58,11 +58,10 @@ _TERM = re.compile(r'[^\s()"]+')
 
 _NOT_WORD = re.compile(r"[\W_]+")
 # A symbol with a Greek letter joined to its end (PPARγ, TNFα), two
-# characters before it at least; or spelled out (PPARgamma, GSK3beta) where
-# `textkeys.fold_greek_names` reads it as one: after up to four letters, or a
-# digit and at most one letter (GSK3beta, PI3Kgamma; "microbiota" does not end
-# in iota).  Not with a number after the
-# letter: PLCγ1 is one gene, and read apart its part "g1" matched G1 arrest.
+# characters before it at least; or spelled out after up to four letters, or
+# a digit and at most one letter (PPARgamma, GSK3beta, PI3Kgamma; "microbiota"
+# does not end in iota).  Not with a number after the letter: PLCγ1 is one
+# gene, and read apart its part "g1" matched G1 arrest.
 _GREEK_ENDED = (re.compile(r"(?P<word>[^\W_]{2,}?)(?P<letter>[α-ω])", re.IGNORECASE),
                 re.compile(r"(?P<word>[a-z]{2,4}|[a-z0-9]*\d[a-z]?)(?P<letter>(?:"
                            + "|".join(sorted(GREEK_NAMES, key=len, reverse=True)) + r"))", re.IGNORECASE))

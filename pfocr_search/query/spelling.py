@@ -199,8 +199,7 @@ def closest_figids(searcher: Searcher, typed: str, limit: int = 5) -> list[str]:
     paper = typed.split("__", 1)[0]
     if not paper:
         return []
-    figids = [f.decode("utf-8") if isinstance(f, bytes) else f
-              for f in searcher.reader().expand_prefix("figid", paper + "__")]
-    figids = [f for f in figids if searcher.document_number(figid=f) is not None]  # not ones an update removed
+    figids = [f for f in (b.decode("utf-8") for b in searcher.reader().expand_prefix("figid", paper + "__"))
+              if searcher.document_number(figid=f) is not None]  # not ones an update removed
     close = [f for f, _, _ in process.extract(typed, figids, scorer=fuzz.ratio, limit=limit, score_cutoff=60)]
     return close or figids[:limit]  # the paper's figures, however the name was mistyped

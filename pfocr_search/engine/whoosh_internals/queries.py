@@ -1,5 +1,6 @@
-"""Queries and scoring: the terms a multi-term query stands for (and a symbol's numbered forms), a numeric
-range as Whoosh compiles it, and BM25F's per-field B."""
+"""Queries and scoring: the terms a multi-term query stands for (and a
+symbol's numbered forms), a numeric range as Whoosh compiles it, and BM25F's
+per-field B."""
 
 from __future__ import annotations
 
