@@ -225,6 +225,10 @@ class WordCachingAnalyzer(CompositeAnalyzer):
                 found[text] = [pos]
         return found
 
+    def spelling_words(self, value: str) -> list[str]:
+        """`FieldType.spellable_words` of a field with this analyzer: its unstemmed words, sorted."""
+        return sorted({text for text, _ in self.term_list(value, 0, "", True)})
+
     def term_list(self, value, at, mode, no_morph) -> list[tuple[str, int]]:
         """(term, position) in order, each distinct word analysed once per process."""
         kind = self.__dict__.get("kind")

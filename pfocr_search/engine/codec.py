@@ -16,7 +16,7 @@ import sys
 import zlib
 from array import array
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 
 import numpy as np
 from whoosh.formats import Frequency, Positions
@@ -53,6 +53,19 @@ class ArrayPositions(Positions):
         boost = self.field_boost
         for term, poslist in positions_by_term(value, kwargs.get("mode", "")).items():
             yield term, len(poslist), len(poslist) * boost, self.encode(poslist)
+
+    def index_columns(self, value, analyzer) -> tuple[list[str], int, list, list[int], bytes] | None:
+        """What `FieldType.index` yields for `value`, as columns: terms, the
+        frequencies' sum, weights, value sizes and the values end to end (None
+        where the analyzer cannot list positions by term).  The build's path."""
+        positions_by_term = getattr(analyzer, "positions_by_term", None)
+        if positions_by_term is None or not isinstance(value, str):
+            return None
+        found = positions_by_term(value, "index")
+        counts = list(map(len, found.values()))
+        boost = self.field_boost
+        return (list(found), sum(counts), counts if boost == 1 else [n * boost for n in counts],
+                [4 * n for n in counts], little_endian(array("I", chain.from_iterable(found.values()))))
 
     def encode(self, poslist):
         return little_endian(array("I", poslist))

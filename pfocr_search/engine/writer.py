@@ -20,6 +20,7 @@ from ..sources.model import FigureRecord
 from .codec import PfocrCodec
 from .schema import RECORD, build_schema, to_document, unpack_record
 from .whoosh_internals.segments import (
+    add_document,
     discard_segment_writer,
     finish_segment,
     publish_segments,
@@ -77,7 +78,7 @@ class RecordWriter:
         return unpack_record(fields[RECORD]) if fields is not None else None
 
     def add(self, record: FigureRecord) -> None:
-        self._writer.add_document(**to_document(record, self._config))
+        add_document(self._writer, to_document(record, self._config))
 
     def replace(self, record: FigureRecord) -> None:
         """Write `record` in place of the stored figure with its figid."""

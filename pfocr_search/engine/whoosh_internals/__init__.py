@@ -55,7 +55,8 @@ _METHODS: tuple[tuple[type, str], ...] = (
     (W3PostingsWriter, "_new_block"), (W3PostingsWriter, "_write_block"),
     (W3LeafMatcher, "_read_header"), (W3LeafMatcher, "_read_data"), (W3LeafMatcher, "_read_ids"),
     (W3LeafMatcher, "_read_weights"), (W3LeafMatcher, "_read_values"),
-    (SegmentWriter, "_finalize_segment"), (SegmentWriter, "_close_segment"), (W3PerDocWriter, "_create_column"),
+    (SegmentWriter, "_finalize_segment"), (SegmentWriter, "_close_segment"), (SegmentWriter, "_check_state"),
+    (W3PerDocWriter, "_create_column"),
     (MultiTerm, "_btexts"), (NumericRange, "_compile_query"),
 )
 _ATTRIBUTES: tuple[tuple[Callable, str], ...] = (
@@ -71,7 +72,7 @@ _ATTRIBUTES: tuple[tuple[Callable, str], ...] = (
     (W3FieldWriter.__init__, "_tindex _fieldmap _fieldid _btext"),
     (W3FieldCursor.__init__, "_tindex _pos _datapos _datalen"),
     (SegmentReader.__init__, "_terms _perdoc"),
-    (SegmentWriter.__init__, "_tempstorage"),
+    (SegmentWriter.__init__, "_tempstorage"), (SegmentWriter.add_document, "_added"),
     (FixedBytesColumn.Reader.__init__, "_dbfile _basepos _fixedlen _default _count"),
     (BM25F.__init__, "_field_B"),
 )

@@ -43,6 +43,54 @@ def use_term_pool(writer: SegmentWriter, limitmb: int) -> None:
     writer.pool = TermPool(writer._tempstorage, limitmb)
 
 
+def add_document(writer: SegmentWriter, fields: dict) -> None:
+    """Whoosh's `SegmentWriter.add_document` for a writer with a `TermPool`:
+    each field's postings go to the pool at once, a positions field's as
+    columns (`ArrayPositions.index_columns`, `TermPool.add_columns`), not
+    through three generators and a call a posting.  The same postings, lengths, stored
+    values and columns (no field boosts and no vectors: the schema has none)."""
+    pool = writer.pool
+    if not isinstance(pool, TermPool):
+        writer.add_document(**fields)
+        return
+    writer._check_state()
+    schema, perdoc, docnum = writer.schema, writer.perdocwriter, writer.docnum
+    perdoc.start_doc(docnum)
+    value_left = b""  # Whoosh gives a field's last posting value to its spelling words
+    try:
+        for name in sorted(fields):
+            value = fields[name]
+            if value is None:
+                continue
+            field = schema[name]
+            length = 0
+            if field.indexed:
+                columns = getattr(field.format, "index_columns", _no_columns)(value, field.analyzer)
+                if columns is None:
+                    length, value_left = pool.add_field(name, docnum, field.index(value), value_left)
+                elif columns[0]:
+                    terms, length, weights, sizes, values = columns
+                    pool.add_columns(name, docnum, terms, weights, sizes, values)
+                    value_left = values[len(values) - sizes[-1]:]
+            if field.separate_spelling():
+                words = list(getattr(field.analyzer, "spelling_words", field.spellable_words)(value))
+                pool.add_columns(field.spelling_fieldname(name), 0, words,
+                                 [1] * len(words), [len(value_left)] * len(words), value_left * len(words))
+            perdoc.add_field(name, field, value if field.stored else None, length if field.scorable else 0)
+            if field.column_type:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+    except Exception:
+        perdoc.cancel_doc()
+        raise
+    perdoc.finish_doc()
+    writer._added = True
+    writer.docnum += 1
+
+
+def _no_columns(value, analyzer) -> None:
+    return None
+
+
 # -- segments written by parallel workers -----------------------------------------------
 
 

@@ -4,6 +4,8 @@ with the codec's stored column, and the W3 codec that puts them together."""
 
 from __future__ import annotations
 
+from array import array
+
 import whoosh.columns
 from whoosh.codec.whoosh3 import (
     W3Codec,
@@ -11,6 +13,7 @@ from whoosh.codec.whoosh3 import (
     W3FieldWriter,
     W3PerDocReader,
     W3PerDocWriter,
+    W3TermInfo,
     W3TermsReader,
 )
 from whoosh.filedb.structfile import StructFile
@@ -49,11 +52,29 @@ class GroupedFieldWriter(W3FieldWriter):
                     self.finish_field()
                 self.start_field(fieldname, schema[fieldname])
                 field, field_lengths = fieldname, lengths.field_lengths(fieldname) if lengths else None
+            if len(ids) == 1:
+                self._add_single(btext, ids[0], weights[0], values[0], field_lengths)
+                continue
             self.start_term(btext)
             self._postwriter.add_many(ids, weights, values, field_lengths)
             self.finish_term()
         if field is not None:
             self.finish_field()
+
+    def _add_single(self, btext: bytes, docnum: int, weight: float, value: bytes, field_lengths) -> None:
+        """A term of one posting (most terms): the block and term info that
+        start_term, add_many and finish_term write, without a block writer's
+        round of state for each."""
+        postwriter = self._postwriter
+        postfile = postwriter._postfile
+        offset = postfile.tell()
+        weights = array("f", (weight,))
+        postfile.write(postwriter.encode_block(array("I", (docnum,)), weights, [value] if value else [],
+                                               self._format))
+        length = field_lengths[docnum] if field_lengths is not None else 0
+        info = W3TermInfo(weights[0], 1, length or None, length or 0, max(0, weight), docnum, docnum)
+        info.set_extent(offset, postfile.tell() - offset)
+        self._tindex.add(pack_ushort(self._fieldid) + btext, self._codec.pack_terminfo(info))
 
 
 class _PositionKeepingFile(StructFile):
