@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -106,9 +108,16 @@ def test_indexing_a_fields_terms_at_once_gives_whooshs_token_by_token_postings(t
         word_values = Positions.word_values
 
     walked = Walked(field_boost=boost)
-    for analyzer in (cached, CompositeAnalyzer(*cached.items)):
-        want = sorted(walked.word_values(text, analyzer, mode="index"))
-        assert sorted(fast.word_values(text, cached, mode="index")) == want
+    for fast_analyzer in (cached, gene_analyzer()):
+        want = sorted(walked.word_values(text, CompositeAnalyzer(*fast_analyzer.items), mode="index"))
+        assert sorted(walked.word_values(text, fast_analyzer, mode="index")) == want
+        assert sorted(fast.word_values(text, fast_analyzer, mode="index")) == want
+        # and as the build takes them: columns, the values end to end
+        terms, length, weights, sizes, values = fast.index_columns(text, fast_analyzer)
+        ends = list(accumulate(sizes))
+        assert sorted(zip(terms, (size // 4 for size in sizes), weights,
+                          (values[end - size:end] for size, end in zip(sizes, ends)))) == want
+        assert length == sum(n for _, n, _, _ in want)
 
 
 def test_indexing_a_text_field_asks_for_its_terms_at_once_not_token_by_token():

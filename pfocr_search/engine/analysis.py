@@ -285,9 +285,28 @@ def text_analyzer(stem: bool) -> Analyzer:
     return WordCachingAnalyzer(*items)
 
 
-def gene_analyzer() -> Analyzer:
+class GeneAnalyzer(CompositeAnalyzer):
     """Gene symbols, one per whitespace-separated token, never stemmed."""
-    return RegexTokenizer(r"[^\s,;]+") | GeneSymbolFilter()
+
+    def __init__(self) -> None:
+        super().__init__(RegexTokenizer(r"[^\s,;]+"), GeneSymbolFilter())
+
+    def positions_by_term(self, value: str, mode: str = "") -> dict[str, list[int]]:
+        """Each key's positions as the token stream gives them (a token's
+        position counts tokens whose key is empty too), for indexing."""
+        found: dict[str, list[int]] = {}
+        for pos, raw in enumerate(self.items[0].expression.findall(value)):
+            key = normalize_symbol(raw)
+            if key:
+                try:
+                    found[key].append(pos)
+                except KeyError:
+                    found[key] = [pos]
+        return found
+
+
+def gene_analyzer() -> Analyzer:
+    return GeneAnalyzer()
 
 
 class KeyFilter(Filter):

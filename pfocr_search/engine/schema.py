@@ -8,6 +8,7 @@ query layer depends on them.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from whoosh.columns import NumericColumn
@@ -36,6 +37,13 @@ FACET_YEAR, FACET_JOURNAL, FACET_ORGANISMS = "facetyear", "facetjournal", "facet
 #: Fields the query layer reads but users may not name in a query: stored
 #: blobs and columns have no terms to search (Whoosh crashed on `record:x`).
 INTERNAL_FIELDS = (RECORD, FACET_YEAR, FACET_JOURNAL, FACET_ORGANISMS, GENE_COUNTS, GENE_TOTAL)
+
+
+# Many-valued keyword fields are given as their tokens, split as the fields'
+# own tokenizers would split them (KEYWORD's, and commas=True's with its
+# strip): Whoosh indexes a list as given, the build without a token walk.
+_SPACE_TOKENS = re.compile(r"[^ \t\r\n]+")
+_COMMA_TOKENS = re.compile(r"[^,]+")
 
 
 def build_schema(config: IndexConfig) -> Schema:
@@ -72,7 +80,8 @@ def to_document(record: FigureRecord, config: IndexConfig) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "figid": record.figid,
         "organism": "|".join(record.organisms),
-        "ncbigene": " ".join(dict.fromkeys(g.ncbigene_id for g in record.genes if g.ncbigene_id)),
+        "ncbigene": _SPACE_TOKENS.findall(" ".join(dict.fromkeys(g.ncbigene_id for g in record.genes
+                                                                  if g.ncbigene_id))),
         "pmcid": record.pmcid,
         "doi": record.doi,
         "figtype": record.figtype,
@@ -87,7 +96,7 @@ def to_document(record: FigureRecord, config: IndexConfig) -> dict[str, Any]:
     doc[FACET_YEAR] = record.year if record.year is not None and 0 < record.year < 1 << 16 else 0
     doc[FACET_JOURNAL] = record.journal.encode()
     doc[FACET_ORGANISMS] = "|".join(record.organisms).encode()
-    return {k: v for k, v in doc.items() if v not in ("", None)}
+    return {k: v for k, v in doc.items() if v not in ("", None, [])}
 
 
 def organism_gene_term(organism: str, key: str) -> str:
@@ -111,7 +120,8 @@ def gene_set_fields(record: FigureRecord) -> dict[str, Any]:
         # One token per distinct key, so field length = gene count and STAT3 and
         # Stat3 (human and mouse) count once in BM25 and in gene-set statistics.
         GENE_KEYS: " ".join(keys),
-        ORGANISM_GENE_KEYS: ",".join(organism_gene_term(org, k) for org, ks in per_organism.items() for k in ks),
+        ORGANISM_GENE_KEYS: [t.strip() for t in _COMMA_TOKENS.findall(
+            ",".join(organism_gene_term(org, k) for org, ks in per_organism.items() for k in ks))],
         GENE_COUNTS: json.dumps(counts, separators=(",", ":")).encode(),
     }
 

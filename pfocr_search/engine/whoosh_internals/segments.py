@@ -4,8 +4,12 @@ workers."""
 
 from __future__ import annotations
 
+import struct
+from collections import Counter
+
 from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.columns import FixedBytesColumn
+from whoosh.formats import Frequency
 from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
@@ -65,7 +69,8 @@ def add_document(writer: SegmentWriter, fields: dict) -> None:
             field = schema[name]
             length = 0
             if field.indexed:
-                columns = getattr(field.format, "index_columns", _no_columns)(value, field.analyzer)
+                columns = getattr(field.format, "index_columns", _no_columns)(value, field.analyzer) \
+                    if type(field.format) is not Frequency else _frequency_columns(field.format, value)
                 if columns is None:
                     length, value_left = pool.add_field(name, docnum, field.index(value), value_left)
                 elif columns[0]:
@@ -89,6 +94,16 @@ def add_document(writer: SegmentWriter, fields: dict) -> None:
 
 def _no_columns(value, analyzer) -> None:
     return None
+
+
+def _frequency_columns(format_: Frequency, value) -> tuple | None:
+    """What Whoosh's Frequency format indexes for a list of tokens, as columns."""
+    if not isinstance(value, (list, tuple)):
+        return None
+    counts = Counter(value)
+    freqs = list(counts.values())
+    return (list(counts), len(value), [n * format_.field_boost for n in freqs], [4] * len(freqs),
+            struct.pack(f">{len(freqs)}I", *freqs))
 
 
 # -- segments written by parallel workers -----------------------------------------------
