@@ -27,7 +27,7 @@ from typing import Iterable
 from .errors import IndexNotFoundError
 from .fileio import HeldFile, open_sqlite, write_json, write_sqlite
 from .sources.model import FigureRecord
-from .textkeys import fold_text
+from .textkeys import fold_greek_names, fold_text
 
 #: Stored beside the index, in each generation: the counts (for updates), and
 #: the pairs kept, which queries look words up in (generations made before
@@ -43,8 +43,9 @@ _PART = re.compile(r"\w+")
 
 def words_key(text: str) -> tuple[str, ...]:
     """How a phrase is matched: its folded word parts ('Mitogen-activated protein' ->
-    ('mitogen', 'activated', 'protein'))."""
-    return tuple(_PART.findall(fold_text(text)))
+    ('mitogen', 'activated', 'protein')), letters spelled out as the Greek
+    ones (IKKbeta is IKKβ, which captions define)."""
+    return tuple(fold_greek_names(part) for part in _PART.findall(fold_text(text)))
 
 
 def long_key(words: Iterable[str]) -> str:

@@ -560,6 +560,32 @@ def test_a_spelled_greek_letter_after_a_digit_and_a_letter_is_read_apart(index_o
         assert [h.figid for h in ix.search("PI3Kgamma")] == [h.figid for h in ix.search("PI3Kγ")] == ["PMC1001__pi3k"]
 
 
+def test_spelled_greek_letters_inside_a_symbol_meet_the_greek_ones(index_of):
+    # "IkappaBalpha" stayed one word no figure holds, where "IκBα" found the figure:
+    # only one spelled letter, or kappa and one letter (kappaB), was read.
+    with index_of(("PMC1001__ikb", "IκBα is degraded after IκB kinase β (IKKβ) phosphorylates it."),
+                  ("PMC1002__spelled", "IkappaBalpha and IkappaBbeta bind NF-kappaB."),
+                  ("PMC1003__other", "Insulin in muscle.")) as ix:
+        for typed, greek in (("IkappaBalpha", "IκBα"), ("IkappaBbeta", "IκBβ"), ("IKKbeta", "IKKβ")):
+            spelled = [h.figid for h in ix.search(typed)]
+            assert spelled == [h.figid for h in ix.search(greek)] and spelled, typed
+        assert {h.figid for h in ix.search("IκBα")} == {"PMC1001__ikb", "PMC1002__spelled"}
+        assert {h.figid for h in ix.search("NFkappaB")} == {"PMC1002__spelled"}
+        # The caption's definition of IKKβ is IKKbeta's too.
+        assert ix.search("IKKbeta", explain=True).understood["synonyms"] == ["IKKbeta = IκB kinase β"]
+
+
+@pytest.mark.parametrize("word", ["alphabet", "betaine", "deltamethrin", "Kappaphycus", "betacoronavirus",
+                                  "Tibetan", "microbiota", "cytomegalovirus"])
+def test_words_holding_a_greek_letters_name_keep_their_meaning(index_of, word):
+    # Spelled letters are read inside symbols (IkappaBalpha), never inside words.
+    with index_of(("PMC1001__word", f"The {word} figure."), ("PMC1002__other", "Insulin in muscle.")) as ix:
+        results = ix.search(word, explain=True)
+        assert [h.figid for h in results] == ["PMC1001__word"]
+        assert f"caption:{word.lower()[:6]}" in results.understood["parsed"]
+        assert results.understood["corrected_from"] is None
+
+
 def test_a_greek_letter_with_a_number_stays_joined(index_of):
     # "PLCγ1" read as "PLC-γ1" searched its part "g1": a G1-arrest figure ranked second.
     with index_of(("PMC1001__plc", "PLCγ1 hydrolyses PIP2."), ("PMC1002__g1", "G1 arrest after DNA damage.")) as ix:
