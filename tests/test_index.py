@@ -380,7 +380,7 @@ def test_journal_filter_matches_the_name_facets_list_whatever_its_letters(tmp_pa
         assert listed == [("Weiße Blätter der Immunologie", 1)]
         for name in ("Weiße Blätter der Immunologie", "WEISSE BLÄTTER DER IMMUNOLOGIE", " weiße  blätter der immunologie"):
             assert [h.figid for h in ix.search("autophagy", journal=name)] == [figure.stem], name
-        with pytest.raises(UnknownFilterError, match="did you mean 'weisse blätter der immunologie'"):
+        with pytest.raises(UnknownFilterError, match="did you mean 'Weiße Blätter der Immunologie'"):
             ix.search("autophagy", journal="Blätter der Immunologie")
 
 

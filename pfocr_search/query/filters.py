@@ -79,10 +79,15 @@ def _closest(searcher: Searcher, field: str, key_of: Callable[[str], str], key: 
     organism, the common names of its organisms too: 'humna' -> 'human')."""
     from rapidfuzz import fuzz, process
 
-    keys = {term.decode("utf-8") for term in searcher.reader().lexicon(field)}
-    names = [display_organism(k) for k in sorted(keys)] if field == "organism" else sorted(keys)
+    keys = sorted({term.decode("utf-8") for term in searcher.reader().lexicon(field)})
     if field == "organism":
+        names = [display_organism(k) for k in keys]
         names += [common for common, scientific in ORGANISM_NAMES.items() if scientific in keys]
+    else:  # the names facets list, not the case-folded terms: "frontiers in immunology" read as a typo
+        from .facets import journal_names  # here: a one-shot search loads no facet code
+
+        shown = journal_names(searcher)
+        names = [shown.get(k, k) for k in keys]
     ranked = process.extract(key, names, scorer=fuzz.ratio, processor=str.casefold, limit=12, score_cutoff=60)
     closest = [name for name, _, _ in ranked if _held(searcher, field, key_of(name))][:3]
     return f"; did you mean {', '.join(map(repr, closest))}?" if closest else ""
