@@ -139,6 +139,17 @@ def test_an_unknown_figid_names_the_figures_it_may_mean(sample_index, typed):
         sample_index.get(typed)
 
 
+def test_a_figid_in_another_case_names_its_figure(index_of):
+    # Figids were compared case-sensitively: "...NIHMSFIGURE7" scored under the cut-off
+    # against every figure, and the hint listed the paper's first five figures, not the seventh.
+    figures = [(f"PMC1001__nihmsfigure{n}", "Insulin in muscle.") for n in range(1, 8)]
+    with index_of(*figures) as ix:
+        for typed in ("PMC1001__NIHMSFIGURE7", "pmc1001__NihmsFigure7"):
+            with pytest.raises(UnknownFigureError, match=r"did you mean PMC1001__nihmsfigure7\?$") as nope:
+                ix.get(typed)
+            assert nope.value.suggestions == ("PMC1001__nihmsfigure7",) and nope.value.parameter == "figid"
+
+
 def test_stats(sample_index):
     stats = sample_index.stats(top=5)
     assert stats.records == 50
