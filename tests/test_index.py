@@ -597,6 +597,22 @@ def test_words_holding_a_greek_letters_name_keep_their_meaning(index_of, word):
         assert results.understood["corrected_from"] is None
 
 
+def test_an_ion_written_with_its_charge_is_the_ion(index_of):
+    # "K+" lost its charge and searched "k": hnRNP K and K. lactis ranked for it.
+    with index_of(("PMC1001__k", "Potassium efflux through K+ channels."), ("PMC1002__hnrnp", "hnRNP K binds RNA."),
+                  ("PMC1003__lactis", "K. lactis and S. cerevisiae mate."),
+                  ("PMC1004__ca", "Ca2+ release from the ER."), ("PMC1005__caplus", "Ca++ influx into the cell."),
+                  ("PMC1006__ca2", "CA2 is a carbonic anhydrase."), ("PMC1007__cd4", "CD4+ T cells respond.")) as ix:
+        hits = ix.search("K+")
+        assert [h.figid for h in hits] == ["PMC1001__k"]
+        assert [hits[0].snippet[a:b] for a, b in hits[0].highlights] == ["K+"]
+        for typed in ("Ca2+", "Ca++", "Ca²⁺"):
+            assert {h.figid for h in ix.search(typed)} == {"PMC1004__ca", "PMC1005__caplus"}, typed
+        assert "PMC1004__ca" in [h.figid for h in ix.search("Ca2")]  # the bare symbol still finds it
+        for typed in ("CD4", "CD4+"):  # a marker-positive cell is no ion: read as before
+            assert [h.figid for h in ix.search(typed)] == ["PMC1007__cd4"], typed
+
+
 def test_a_greek_letter_with_a_number_stays_joined(index_of):
     # "PLCγ1" read as "PLC-γ1" searched its part "g1": a G1-arrest figure ranked second.
     with index_of(("PMC1001__plc", "PLCγ1 hydrolyses PIP2."), ("PMC1002__g1", "G1 arrest after DNA damage.")) as ix:
