@@ -395,6 +395,18 @@ def test_journal_filter_matches_the_name_facets_list_whatever_its_letters(tmp_pa
             ix.search("autophagy", journal="Blätter der Immunologie")
 
 
+def test_old_layout_figures_are_filtered_and_counted_by_the_journal_their_reftext_names(sample_index, run,
+                                                                                       sample_index_path):
+    # Old-layout records have only a reftext ("Wei Cao, et al. PLoS Biol. 2007 ..."): no
+    # journal filter found them and facets counted them as "(unknown)".
+    assert sample_index.get("PMC1971124__pbio.0050248.g004").journal == "PLoS Biol"
+    assert [h.figid for h in sample_index.search("signaling", journal="PLoS Biol")] == ["PMC1971124__pbio.0050248.g004"]
+    assert ("J Clin Invest", 2) in sample_index.facets("*:*", top=100).journals
+    found = run("search", "signaling", "-i", str(sample_index_path), "-f", "tsv", "--fields", "figid",
+                "--journal", "J Clin Invest").stdout.splitlines()
+    assert sorted(found[1:]) == ["PMC1451216__JCI0628535.f1", "PMC2631308__JCI0938420.f1"]
+
+
 def test_an_organism_no_figure_has_is_an_error_naming_the_closest(sample_index):
     # It had matched nothing, silently: an empty page, or "not found" for every gene.
     for call in (lambda o: sample_index.search("signaling", organism=o), lambda o: sample_index.resolve(["STAT3"], o),
