@@ -305,8 +305,10 @@ def pfocr_updates(corpus: Path, index: Path, seed: int) -> dict:
     rng = random.Random(seed)
     figures = sorted(corpus.rglob("*.md"))
     k = max(1, len(figures) // 300)  # 1% in all: a third changed, a third added, a third removed
-    changed, removed = rng.sample(figures, 2 * k)[:k], rng.sample(figures, 2 * k)[k:]
-    removed = [p for p in removed if p not in changed]
+    # One sample split in two: two samples could pick the same figure, and with
+    # k = 1 leave none to remove (the 500-figure test run then saw no removal).
+    picked = rng.sample(figures, 2 * k)
+    changed, removed = picked[:k], picked[k:]
     backup = corpus.parent / (corpus.name + "-bench-backup")
     backup.mkdir(exist_ok=True)
     originals = {p: p.read_bytes() for p in changed}

@@ -7,9 +7,29 @@ and with which exit code.  Anything else escaping the library is a bug.
 
 from __future__ import annotations
 
+#: How a message offers what the user may have meant, after the problem.
+DID_YOU_MEAN = "; did you mean "
+
+
+def did_you_mean(suggestions: list[str] | tuple[str, ...], quoted: bool = True) -> str:
+    """The end of a message offering `suggestions` ('' for none)."""
+    if not suggestions:
+        return ""
+    return DID_YOU_MEAN + ", ".join(map(repr, suggestions) if quoted else suggestions) + "?"
+
 
 class PfocrSearchError(Exception):
-    """Base class: a problem the user can fix, told in one line."""
+    """Base class: a problem the user can fix, told in one line.
+
+    `suggestions` are the values the message offers instead of the one given
+    for `parameter` (a filter, a figid), so an interface can offer each as a
+    link too."""
+
+    def __init__(self, *args: object, suggestions: tuple[str, ...] | list[str] = (),
+                 parameter: str | None = None) -> None:
+        super().__init__(*args)
+        self.suggestions = tuple(suggestions)
+        self.parameter = parameter
 
 
 class ConfigError(PfocrSearchError):

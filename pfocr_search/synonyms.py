@@ -27,7 +27,7 @@ from typing import Iterable
 from .errors import IndexNotFoundError
 from .fileio import HeldFile, open_sqlite, write_json, write_sqlite
 from .sources.model import FigureRecord
-from .textkeys import fold_text
+from .textkeys import fold_greek_names, fold_text
 
 #: Stored beside the index, in each generation: the counts (for updates), and
 #: the pairs kept, which queries look words up in (generations made before
@@ -43,8 +43,9 @@ _PART = re.compile(r"\w+")
 
 def words_key(text: str) -> tuple[str, ...]:
     """How a phrase is matched: its folded word parts ('Mitogen-activated protein' ->
-    ('mitogen', 'activated', 'protein'))."""
-    return tuple(_PART.findall(fold_text(text)))
+    ('mitogen', 'activated', 'protein')), letters spelled out as the Greek
+    ones (IKKbeta is IKKβ, which captions define)."""
+    return tuple(fold_greek_names(part) for part in _PART.findall(fold_text(text)))
 
 
 def long_key(words: Iterable[str]) -> str:
@@ -101,9 +102,47 @@ _GLOSSARY = re.compile(r"(?:^|[;:]|\.\s)\s*(?P<short>[^\W_][^\s,;:()=]{1,9})\s*[
                        r"(?P<long>[^;:.()=]{3,120}?)\s*(?=;|\.(?:\s|$)|$)")
 
 
+# A legend's key to its drawing ("BA, blue arrows; RA, red arrows", "DL =
+# dashed lines", "genes repressed (Red)") has the shape of a glossary entry but
+# defines nothing: "RA" would have meant red arrows as well as retinoic acid.
+_COLOURS = frozenset("red green blue black white grey gray yellow orange purple violet pink brown cyan magenta "
+                     "turquoise gold golden".split())
+_MARKS = frozenset("arrow arrowhead line box circle square triangle oval ellipse rectangle diamond star dot bar "
+                   "shape symbol node edge border outline frame shading background font text letter colour color "
+                   "head".split())
+_STYLES = frozenset("dashed dotted solid open closed filled empty thick thin broken bold double single hollow shaded "
+                    "striped curved straight light dark pale bright scale and or with the".split())
+
+
+def _legend_key(short: str, long: str) -> bool:
+    """Whether a pair is a legend's key: a colour for its short form, or a long
+    form of colours, styles and marks only, with a mark ("blue light" is light)."""
+    if fold_text(short) in _COLOURS:
+        return True
+    words = [_legend_word(w) for w in words_key(long)]
+    return all(words) and "mark" in words
+
+
+def _legend_word(word: str) -> str:
+    """What a word is in a legend ("colour", "mark", "style"), or '' (plurals too: boxes, arrows)."""
+    for form in (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else ""):
+        if form in _MARKS:
+            return "mark"
+        if form in _COLOURS:
+            return "colour"
+        if form in _STYLES:
+            return "style"
+    return ""
+
+
 def definitions(text: str) -> set[tuple[str, str]]:
     """(short form, long form) pairs a text defines: a long form with its
-    abbreviation in parentheses after it, or an entry of a glossary list."""
+    abbreviation in parentheses after it, or an entry of a glossary list
+    (not a legend's key to its colours and marks)."""
+    return {pair for pair in _definitions(text) if not _legend_key(*pair)}
+
+
+def _definitions(text: str) -> set[tuple[str, str]]:
     pairs = set()
     for match in _GLOSSARY.finditer(text):
         short, words = match.group("short"), _WORD.findall(match.group("long"))

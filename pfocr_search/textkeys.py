@@ -47,21 +47,28 @@ def fold_text(text: str) -> str:
 GREEK_NAMES = {"alpha": "a", "beta": "b", "gamma": "g", "delta": "d", "epsilon": "e", "kappa": "k",
                 "theta": "q", "zeta": "z", "iota": "i", "lambda": "l", "sigma": "s", "omega": "w"}
 _NAMES = "|".join(sorted(GREEK_NAMES, key=len, reverse=True))
-# A Greek letter spelled out, alone or where symbols carry one: HIF-1alpha,
-# NF-kappaB, GSK3beta, TNFalpha, IFNgamma (prefix: up to 4 letters, or ending in a digit).
-_SPELLED = re.compile(rf"^(?P<pre>[a-z]{{0,4}}|[a-z0-9]*\d)(?:(?P<name>{_NAMES})\d*|kappa[a-z]\d*)$")
+# Spelled-out Greek letters where symbols carry them: HIF-1alpha, NF-kappaB,
+# GSK3beta, PI3Kgamma, IKKbeta, and more than one, in the middle too:
+# IkappaBalpha, alphavbeta3.  Before the first letter up to four letters, or
+# a digit and at most one letter (microbiota and cytomegalovirus are words);
+# between two letters at most three letters and a number (kappaB, alphaIIb);
+# after the last only a number, or with kappa one letter (kappaB): alphabet,
+# betaine, deltamethrin, kappaphycus and Tibetan are words.
+_NAME = rf"(?:{_NAMES})"
+_SPELLED = re.compile(rf"(?P<pre>[a-z]{{0,4}}?|[a-z0-9]*\d[a-z]?)"
+                      rf"(?P<letters>(?:{_NAME}[a-z]{{0,3}}\d*)*(?:{_NAME}|kappa[a-z])\d*)")
+_NAME_AT = re.compile(_NAME)
 
 
 def fold_greek_names(token: str) -> str:
-    """Lower-case `token` with a spelled-out Greek letter as the letter itself
-    ('beta' -> 'b', 'kappab' -> 'kb', 'gsk3beta' -> 'gsk3b'), so spellings
-    meet the Greek forms that `fold_text` maps to the same Latin letter."""
-    match = _SPELLED.match(token)
+    """Lower-case `token` with spelled-out Greek letters as the letters themselves
+    ('beta' -> 'b', 'kappab' -> 'kb', 'gsk3beta' -> 'gsk3b', 'ikappabalpha' ->
+    'ikba'), so spellings meet the Greek forms that `fold_text` maps to the same
+    Latin letters."""
+    match = _SPELLED.fullmatch(token)
     if not match:
         return token
-    pre = match.group("pre")
-    name = match.group("name") or "kappa"
-    return pre + GREEK_NAMES[name] + token[len(pre) + len(name):]
+    return match.group("pre") + _NAME_AT.sub(lambda name: GREEK_NAMES[name.group()], match.group("letters"))
 
 
 @lru_cache(maxsize=1 << 17)  # symbols repeat across figures; called per gene per record

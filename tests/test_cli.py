@@ -343,6 +343,9 @@ def test_facets_and_journal_filter(run, sample_index_path):
     narrowed = run("search", "autophagy", "-i", str(sample_index_path), "-f", "tsv", "--journal",
                    "frontiers in immunology").stdout.splitlines()
     assert [line.split("\t")[1] for line in narrowed[1:]] == ["PMC10033547__fimmu-14-1063018-g008"]
+    # A misspelt journal: the hint names journals as facets list them, not as lower-case terms.
+    mistyped = run("search", "autophagy", "-i", str(sample_index_path), "--journal", "Fronteirs in Immunology")
+    assert_one_line_error(mistyped, 2, "did you mean 'Frontiers in Immunology'")
 
 
 def test_a_gzip_file_with_damaged_data_says_rebuild(run, tmp_path):

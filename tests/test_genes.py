@@ -89,6 +89,18 @@ def test_a_family_letter_is_not_a_numbered_subfamily(sample_index, term, not_thi
     assert list(sample_index.resolve([term])[0].symbols) != not_this
 
 
+def test_spelled_greek_letters_inside_a_gene_name_meet_the_greek_ones(tmp_path):
+    # The OCR word "IκBα" names NFKBIA; "IkappaBalpha" (kappa inside) had resolved to nothing.
+    data = {"figid": "PMC1__ikb", "figtitle": "NF-κB", "caption": "", "year": "2020", "organisms": ["Homo sapiens"],
+            "genes": [{"word": "IκBα", "symbol": "NFKBIA", "source": "hgnc_symbol", "hgnc_symbol": "NFKBIA",
+                       "entrez": "4792"}]}
+    (tmp_path / "PMC1__ikb.md").write_text("---\n" + yaml.safe_dump(data, allow_unicode=True) + "---\n", "utf-8")
+    with FigureIndex.build([tmp_path], tmp_path / "ix") as ix:
+        for typed in ("IκBα", "IkappaBalpha", "IkappaB-alpha"):
+            assert set(ix.resolve([typed], fuzzy=False)[0].symbols) == {"NFKBIA"}, typed
+            assert [h.figid for h in ix.search_genes([typed], fuzzy=False)] == ["PMC1__ikb"], typed
+
+
 def test_p53_means_the_family_across_organisms(sample_index):
     symbols = set(sample_index.resolve(["p53"])[0].symbols)
     assert {"p53", "TP53", "Trp53"} <= symbols

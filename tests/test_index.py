@@ -139,6 +139,17 @@ def test_an_unknown_figid_names_the_figures_it_may_mean(sample_index, typed):
         sample_index.get(typed)
 
 
+def test_a_figid_in_another_case_names_its_figure(index_of):
+    # Figids were compared case-sensitively: "...NIHMSFIGURE7" scored under the cut-off
+    # against every figure, and the hint listed the paper's first five figures, not the seventh.
+    figures = [(f"PMC1001__nihmsfigure{n}", "Insulin in muscle.") for n in range(1, 8)]
+    with index_of(*figures) as ix:
+        for typed in ("PMC1001__NIHMSFIGURE7", "pmc1001__NihmsFigure7"):
+            with pytest.raises(UnknownFigureError, match=r"did you mean PMC1001__nihmsfigure7\?$") as nope:
+                ix.get(typed)
+            assert nope.value.suggestions == ("PMC1001__nihmsfigure7",) and nope.value.parameter == "figid"
+
+
 def test_stats(sample_index):
     stats = sample_index.stats(top=5)
     assert stats.records == 50
@@ -380,8 +391,20 @@ def test_journal_filter_matches_the_name_facets_list_whatever_its_letters(tmp_pa
         assert listed == [("Weiße Blätter der Immunologie", 1)]
         for name in ("Weiße Blätter der Immunologie", "WEISSE BLÄTTER DER IMMUNOLOGIE", " weiße  blätter der immunologie"):
             assert [h.figid for h in ix.search("autophagy", journal=name)] == [figure.stem], name
-        with pytest.raises(UnknownFilterError, match="did you mean 'weisse blätter der immunologie'"):
+        with pytest.raises(UnknownFilterError, match="did you mean 'Weiße Blätter der Immunologie'"):
             ix.search("autophagy", journal="Blätter der Immunologie")
+
+
+def test_old_layout_figures_are_filtered_and_counted_by_the_journal_their_reftext_names(sample_index, run,
+                                                                                       sample_index_path):
+    # Old-layout records have only a reftext ("Wei Cao, et al. PLoS Biol. 2007 ..."): no
+    # journal filter found them and facets counted them as "(unknown)".
+    assert sample_index.get("PMC1971124__pbio.0050248.g004").journal == "PLoS Biol"
+    assert [h.figid for h in sample_index.search("signaling", journal="PLoS Biol")] == ["PMC1971124__pbio.0050248.g004"]
+    assert ("J Clin Invest", 2) in sample_index.facets("*:*", top=100).journals
+    found = run("search", "signaling", "-i", str(sample_index_path), "-f", "tsv", "--fields", "figid",
+                "--journal", "J Clin Invest").stdout.splitlines()
+    assert sorted(found[1:]) == ["PMC1451216__JCI0628535.f1", "PMC2631308__JCI0938420.f1"]
 
 
 def test_an_organism_no_figure_has_is_an_error_naming_the_closest(sample_index):
@@ -558,6 +581,48 @@ def test_a_spelled_greek_letter_after_a_digit_and_a_letter_is_read_apart(index_o
     # "PI3Kγ" was read as "PI3K-γ" and "PI3Kgamma" as one unknown word.
     with index_of(("PMC1001__pi3k", "PI3K-γ in neutrophils."), ("PMC1002__other", "Insulin in muscle.")) as ix:
         assert [h.figid for h in ix.search("PI3Kgamma")] == [h.figid for h in ix.search("PI3Kγ")] == ["PMC1001__pi3k"]
+
+
+def test_spelled_greek_letters_inside_a_symbol_meet_the_greek_ones(index_of):
+    # "IkappaBalpha" stayed one word no figure holds, where "IκBα" found the figure:
+    # only one spelled letter, or kappa and one letter (kappaB), was read.
+    with index_of(("PMC1001__ikb", "IκBα is degraded after IκB kinase β (IKKβ) phosphorylates it."),
+                  ("PMC1002__spelled", "IkappaBalpha and IkappaBbeta bind NF-kappaB."),
+                  ("PMC1003__other", "Insulin in muscle.")) as ix:
+        for typed, greek in (("IkappaBalpha", "IκBα"), ("IkappaBbeta", "IκBβ"), ("IKKbeta", "IKKβ")):
+            spelled = [h.figid for h in ix.search(typed)]
+            assert spelled == [h.figid for h in ix.search(greek)] and spelled, typed
+        assert {h.figid for h in ix.search("IκBα")} == {"PMC1001__ikb", "PMC1002__spelled"}
+        assert {h.figid for h in ix.search("NFkappaB")} == {"PMC1002__spelled"}
+        # The caption's definition of IKKβ is IKKbeta's too.
+        assert ix.search("IKKbeta", explain=True).understood["synonyms"] == ["IKKbeta = IκB kinase β"]
+
+
+@pytest.mark.parametrize("word", ["alphabet", "betaine", "deltamethrin", "Kappaphycus", "betacoronavirus",
+                                  "Tibetan", "microbiota", "cytomegalovirus"])
+def test_words_holding_a_greek_letters_name_keep_their_meaning(index_of, word):
+    # Spelled letters are read inside symbols (IkappaBalpha), never inside words.
+    with index_of(("PMC1001__word", f"The {word} figure."), ("PMC1002__other", "Insulin in muscle.")) as ix:
+        results = ix.search(word, explain=True)
+        assert [h.figid for h in results] == ["PMC1001__word"]
+        assert f"caption:{word.lower()[:6]}" in results.understood["parsed"]
+        assert results.understood["corrected_from"] is None
+
+
+def test_an_ion_written_with_its_charge_is_the_ion(index_of):
+    # "K+" lost its charge and searched "k": hnRNP K and K. lactis ranked for it.
+    with index_of(("PMC1001__k", "Potassium efflux through K+ channels."), ("PMC1002__hnrnp", "hnRNP K binds RNA."),
+                  ("PMC1003__lactis", "K. lactis and S. cerevisiae mate."),
+                  ("PMC1004__ca", "Ca2+ release from the ER."), ("PMC1005__caplus", "Ca++ influx into the cell."),
+                  ("PMC1006__ca2", "CA2 is a carbonic anhydrase."), ("PMC1007__cd4", "CD4+ T cells respond.")) as ix:
+        hits = ix.search("K+")
+        assert [h.figid for h in hits] == ["PMC1001__k"]
+        assert [hits[0].snippet[a:b] for a, b in hits[0].highlights] == ["K+"]
+        for typed in ("Ca2+", "Ca++", "Ca²⁺"):
+            assert {h.figid for h in ix.search(typed)} == {"PMC1004__ca", "PMC1005__caplus"}, typed
+        assert "PMC1004__ca" in [h.figid for h in ix.search("Ca2")]  # the bare symbol still finds it
+        for typed in ("CD4", "CD4+"):  # a marker-positive cell is no ion: read as before
+            assert [h.figid for h in ix.search(typed)] == ["PMC1007__cd4"], typed
 
 
 def test_a_greek_letter_with_a_number_stays_joined(index_of):

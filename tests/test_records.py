@@ -77,7 +77,8 @@ def test_missing_values_never_become_text(messy_dir):
     assert issues == []
     tnf = records["PMC5138060__nihms6118f1"]
     assert tnf.year is None  # year: ''
-    assert tnf.doi == "" and tnf.journal == ""  # .na.character
+    assert tnf.doi == ""  # .na.character
+    assert tnf.journal == "Cancer Res"  # journal_title .na.character: no journal, so its reftext's
     assert tnf.organisms[0] == "Homo sapiens"  # a string, not a list
     assert tnf.keywords == ("TNF-α", "NF-κB", "metastasis")  # block scalar with | separators
     assert tnf.figtype == "Scheme"
@@ -102,6 +103,25 @@ def test_inline_record_in_figures_folder_is_told_by_content(messy_dir):
     assert record.year == 2021  # 2021.0
     assert record.organisms == ("Homo sapiens",)  # ['NA'] dropped; genes are HGNC (human)
     assert record.figtype == "Graphical abstract"
+
+
+@pytest.mark.parametrize("reftext, journal", [
+    ("Wei Cao, et al. PLoS Biol. 2007 Oct;5(10):e248.", "PLoS Biol"),
+    ("Anthony J. Muslin. Clin Sci (Lond). ;115(7):203-218.", "Clin Sci (Lond)"),
+    ("T. Peter Lopez, et al. Proc Natl Acad Sci U S A. 2013 May 28;110(22):E2019-E2027.", "Proc Natl Acad Sci U S A"),
+    ("Sina Tavakoli, et al. Radiology.  April 2017;283(1):87-97.", "Radiology"),
+    ("Pengpeng Li, et al. eLife. 2013;2:e00378.", "eLife"),
+    ("Yishay Szekely, et al. Can J Cardiol. 2023 Mar 24 ", "Can J Cardiol"),
+    # Not PMC's shape, or no journal in it: none rather than a wrong one.
+    ("Anthony J. Muslin. 2008;115:1-2.", ""), ("T. Peter Lopez, et al. 2013;110:1.", ""),
+    ("J. Smith. J. Biol. Chem. 2001;276:1.", ""), ("see the paper", ""), ("", ""),
+])
+def test_an_old_layout_record_names_its_journal_in_its_reftext(tmp_path, reftext, journal):
+    # Old-layout records have no journal field: they had no journal, for filters and facets alike.
+    path = tmp_path / "PMC1__f1.md"
+    path.write_text(f"---\nfigid: PMC1__f1\nreftext: '{reftext}'\ngenes: []\n---\n", "utf-8")
+    record = read_figure_file(path)
+    assert record.layout == "inline" and record.journal == journal
 
 
 @pytest.mark.parametrize("name, reason", [

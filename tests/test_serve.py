@@ -314,6 +314,24 @@ def test_search_page_works_without_javascript(client):
     assert missing.status_code == 404 and "no figure" in missing.text
 
 
+def test_the_error_pages_did_you_mean_links_run_the_suggested_search(client):
+    # "did you mean" on the error page was plain text to copy by hand.
+    page = client.get("/", params={"q": "autophagy", "journal": "Fronteirs in Immunology", "year_from": "2010"})
+    assert page.status_code == 422
+    html = page.text
+    href = re.search(r'<a href="([^"]+)">Frontiers in Immunology</a>', html)
+    assert href, html
+    assert "did you mean" not in html.split('role="alert">', 1)[1].split("</p>", 1)[0]  # offered once, as links
+    followed = client.get(href.group(1).replace("&amp;", "&"))
+    assert followed.status_code == 200, followed.text
+    assert {k: followed.url.params[k] for k in ("q", "journal", "year_from")} == {
+        "q": "autophagy", "journal": "Frontiers in Immunology", "year_from": "2010"}
+    missing = client.get("/figures/" + quote(JAK_STAT.upper()))  # a figid in the wrong case
+    assert missing.status_code == 404
+    assert f'<a href="/figures/{JAK_STAT}">{JAK_STAT}</a>' in missing.text
+    assert client.get(f"/figures/{JAK_STAT}").status_code == 200
+
+
 # -- index updates while serving -------------------------------------------------------------
 
 

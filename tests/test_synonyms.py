@@ -34,6 +34,25 @@ def test_parentheses_that_define_nothing(text):
     assert definitions(text) == set()
 
 
+@pytest.mark.parametrize("text", ["BA, blue arrows; RA, red arrows.", "DL = dashed lines; SL: solid lines",
+                                  "Red arrows (RA) activate; black dashed lines (BDL) inhibit.",
+                                  "BB, blue boxes; OC, open circles; LBA, light blue arrowheads",
+                                  "genes regulated by estrogen, now expressed (Green)", "GREEN, genes repressed early"])
+def test_a_legends_key_to_its_colours_and_marks_defines_nothing(text):
+    assert definitions(text) == set()
+
+
+def test_a_legends_key_is_not_a_synonym_but_its_abbreviations_are(index_of):
+    # "RA, red arrows" in one legend had made "RA" mean red arrows beside retinoic acid.
+    with index_of(("PMC1001__legend", "Key: BA, blue arrows; RA, red arrows; DL = dashed lines. GFP, green "
+                                      "fluorescent protein; RA, retinoic acid; BL, blue light.", "Legend"),
+                  ("PMC1002__other", "Insulin in muscle.")) as ix:
+        assert [s.text for s in ix.synonyms("RA")] == ["retinoic acid"]
+        assert [s.text for s in ix.synonyms("GFP")] == ["green fluorescent protein"]
+        assert [s.text for s in ix.synonyms("BL")] == ["blue light"]  # light is no mark
+        assert ix.synonyms("BA") == ix.synonyms("DL") == ix.synonyms("red arrows") == []
+
+
 @pytest.fixture()
 def defined(tmp_path, write_figure):
     corpus = tmp_path / "corpus"

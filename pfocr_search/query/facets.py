@@ -14,6 +14,7 @@ from whoosh.searching import Searcher
 from ..engine.arrays import cached
 from ..engine.evaluation import matching
 from ..engine.schema import FACET_JOURNAL, FACET_ORGANISMS, FACET_YEAR
+from ..textkeys import journal_key
 
 #: The facet values of figures without an organism, a journal or a year.
 NO_ORGANISM, NO_JOURNAL, UNDATED = "(none)", "(unknown)", "(undated)"
@@ -59,6 +60,17 @@ def _most_common(names: list[str], codes: np.ndarray, top: int) -> list[tuple[st
     counts = np.bincount(codes, minlength=len(names))
     ranked = sorted((-n, names[i]) for i, n in enumerate(counts.tolist()) if n)
     return [(name, -n) for n, name in ranked[:top]]
+
+
+def journal_names(searcher: Searcher) -> dict[str, str]:
+    """Each journal's name as records give it (as facets list it), by the key
+    the journal filter's terms are: the terms themselves are case-folded."""
+    table = cached(searcher.reader(), "facets", lambda: _FacetTable.read(searcher.reader()))
+    shown: dict[str, str] = {}
+    for name in table.journal_names:
+        if name != NO_JOURNAL:
+            shown.setdefault(journal_key(name), name)
+    return shown
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from ..engine.evaluation import term_docs
-from ..errors import PfocrSearchError, UnknownFilterError
+from ..errors import PfocrSearchError, UnknownFilterError, did_you_mean
 from ..textkeys import ORGANISM_NAMES, display_organism, journal_key, organism_key
 
 YearRange = tuple["int | None", "int | None"]
@@ -56,8 +56,9 @@ class Filters:
         for what, field, value, key in (("organism", "organism", self.organism, organism_key),
                                          ("journal", "journal_name", self.journal, journal_key)):
             if value and not _held(searcher, field, key(value)):
-                hint = _closest(searcher, field, key, key(value))
-                raise UnknownFilterError(f"no figure in the index has {what} {value!r}{hint}")
+                closest = _closest(searcher, field, key, key(value))
+                raise UnknownFilterError(f"no figure in the index has {what} {value!r}{did_you_mean(closest)}",
+                                         suggestions=closest, parameter=what)
 
     def without_organism(self) -> "Filters":
         """The same filters minus the organism (gene-set queries keep to an
@@ -74,18 +75,22 @@ def _held(searcher: Searcher, field: str, key: str) -> bool:
     return not reader.has_deletions() or term_docs(searcher, field, key).size > 0
 
 
-def _closest(searcher: Searcher, field: str, key_of: Callable[[str], str], key: str) -> str:
-    """'; did you mean ...?' with the index's names closest to `key` (for an
-    organism, the common names of its organisms too: 'humna' -> 'human')."""
+def _closest(searcher: Searcher, field: str, key_of: Callable[[str], str], key: str) -> list[str]:
+    """The index's names closest to `key` (for an organism, the common names
+    of its organisms too: 'humna' -> 'human')."""
     from rapidfuzz import fuzz, process
 
-    keys = {term.decode("utf-8") for term in searcher.reader().lexicon(field)}
-    names = [display_organism(k) for k in sorted(keys)] if field == "organism" else sorted(keys)
+    keys = sorted({term.decode("utf-8") for term in searcher.reader().lexicon(field)})
     if field == "organism":
+        names = [display_organism(k) for k in keys]
         names += [common for common, scientific in ORGANISM_NAMES.items() if scientific in keys]
+    else:  # the names facets list, not the case-folded terms: "frontiers in immunology" read as a typo
+        from .facets import journal_names  # here: a one-shot search loads no facet code
+
+        shown = journal_names(searcher)
+        names = [shown.get(k, k) for k in keys]
     ranked = process.extract(key, names, scorer=fuzz.ratio, processor=str.casefold, limit=12, score_cutoff=60)
-    closest = [name for name, _, _ in ranked if _held(searcher, field, key_of(name))][:3]
-    return f"; did you mean {', '.join(map(repr, closest))}?" if closest else ""
+    return [name for name, _, _ in ranked if _held(searcher, field, key_of(name))][:3]
 
 
 def given_filters(filters: Filters | None, organism: str | None, years: YearRange | None,

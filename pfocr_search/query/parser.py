@@ -59,12 +59,14 @@ _TERM = re.compile(r'[^\s()"]+')
 _NOT_WORD = re.compile(r"[\W_]+")
 # A symbol with a Greek letter joined to its end (PPARγ, TNFα), two
 # characters before it at least; or spelled out after up to four letters, or
-# a digit and at most one letter (PPARgamma, GSK3beta, PI3Kgamma; "microbiota"
-# does not end in iota).  Not with a number after the letter: PLCγ1 is one
-# gene, and read apart its part "g1" matched G1 arrest.
+# a digit and at most one letter, or a spelled letter of its own (PPARgamma,
+# GSK3beta, PI3Kgamma, IkappaBalpha as IκBα; "microbiota" does not end in
+# iota).  Not with a number after the letter: PLCγ1 is one gene, and read
+# apart its part "g1" matched G1 arrest.
+_NAMES = "|".join(sorted(GREEK_NAMES, key=len, reverse=True))
 _GREEK_ENDED = (re.compile(r"(?P<word>[^\W_]{2,}?)(?P<letter>[α-ω])", re.IGNORECASE),
-                re.compile(r"(?P<word>[a-z]{2,4}|[a-z0-9]*\d[a-z]?)(?P<letter>(?:"
-                           + "|".join(sorted(GREEK_NAMES, key=len, reverse=True)) + r"))", re.IGNORECASE))
+                re.compile(rf"(?P<word>[a-z]{{2,4}}|[a-z0-9]*\d[a-z]?|(?:[a-z]{{0,4}}|[a-z0-9]*\d[a-z]?)"
+                           rf"(?:(?:{_NAMES})[a-z]{{0,3}}\d*)+?)(?P<letter>{_NAMES})", re.IGNORECASE))
 
 
 #: A word written as a symbol (mTOR, ERK, AKT) also matches, at this share of

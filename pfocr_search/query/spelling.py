@@ -9,7 +9,7 @@ from typing import Sequence
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
-from ..errors import UnknownFigureError
+from ..errors import UnknownFigureError, did_you_mean
 from ..textkeys import GREEK_NAMES
 from .genewords import WRITTEN_AS_SYMBOL
 from .parser import OPERATOR_WORDS
@@ -182,8 +182,8 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str |
 def unknown_figure(searcher: Searcher, figid: str, path: object) -> UnknownFigureError:
     """The error for a figid the index lacks, with the figids it may mean."""
     close = closest_figids(searcher, figid)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return UnknownFigureError(f"no figure {figid!r} in the index at {path}{hint}")
+    return UnknownFigureError(f"no figure {figid!r} in the index at {path}{did_you_mean(close, quoted=False)}",
+                              suggestions=close, parameter="figid")
 
 
 def closest_figids(searcher: Searcher, typed: str, limit: int = 5) -> list[str]:
@@ -201,5 +201,8 @@ def closest_figids(searcher: Searcher, typed: str, limit: int = 5) -> list[str]:
         return []
     figids = [f for f in (b.decode("utf-8") for b in searcher.reader().expand_prefix("figid", paper + "__"))
               if searcher.document_number(figid=f) is not None]  # not ones an update removed
-    close = [f for f, _, _ in process.extract(typed, figids, scorer=fuzz.ratio, limit=limit, score_cutoff=60)]
+    # Case apart, a figid is its figure: journals name figures in either case.
+    same = [f for f in figids if f.casefold() == typed.casefold()]
+    close = same or [f for f, _, _ in process.extract(typed, figids, scorer=fuzz.ratio, processor=str.casefold,
+                                                      limit=limit, score_cutoff=60)]
     return close or figids[:limit]  # the paper's figures, however the name was mistyped

@@ -97,17 +97,17 @@ def one_line(text: str, limit: int = 300) -> str:
 
 
 def _error(request: Request, status: int, message: str, kind: str,
-           headers: dict[str, str] | None = None) -> Response:
+           headers: dict[str, str] | None = None, exc: PfocrSearchError | None = None) -> Response:
     """An error as JSON for API clients, as a page for people."""
     path = request.url.path
     if path.startswith("/api/") or path in ("/api", "/openapi.json"):
         return JSONBody({"error": message, "type": kind, "status": status}, status_code=status, headers=headers)
-    return pages.error_page(request, status, message, headers)
+    return pages.error_page(request, status, message, headers, exc)
 
 
 async def _library_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PfocrSearchError)
-    return _error(request, status_of(exc), one_line(str(exc)), type(exc).__name__)
+    return _error(request, status_of(exc), one_line(str(exc)), type(exc).__name__, exc=exc)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

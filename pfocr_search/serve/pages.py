@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..errors import UnknownFigureError
+from ..errors import DID_YOU_MEAN, PfocrSearchError, UnknownFigureError
 from ..index import FigureIndex
 from ..query.facets import NO_JOURNAL, NO_ORGANISM, UNDATED, Facets
 from ..query.results import GeneHit, GeneSearchResults, Hit, searched_text
@@ -244,10 +244,28 @@ async def docs_try(request: Request) -> Response:
     return RedirectResponse(link(path, {k: v for k, v in params.items() if v.strip()}), status_code=303)
 
 
-def error_page(request: Request, status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
-    """An error as a page that says what went wrong and offers the search box."""
+def error_page(request: Request, status: int, message: str, headers: Mapping[str, str] | None = None,
+               exc: PfocrSearchError | None = None) -> Response:
+    """An error as a page that says what went wrong and offers the search box,
+    and what the user may have meant as links that search for it."""
     form = {name: request.query_params.get(name, "") for name in _FORM_FIELDS}
-    return _html("error.html", status=status, headers=headers, status_code=status, message=message, form=form)
+    suggestions = _suggestion_links(request, exc) if exc is not None else []
+    if suggestions:  # offered as links below the message, not in it
+        message = message.partition(DID_YOU_MEAN)[0]
+    return _html("error.html", status=status, headers=headers, status_code=status, message=message, form=form,
+                 suggestions=suggestions)
+
+
+def _suggestion_links(request: Request, exc: PfocrSearchError) -> list[tuple[str, str]]:
+    """Each suggestion as (text, link): the same request with the suggestion
+    for the value it replaces, the other parameters kept."""
+    if exc.parameter == "figid" and request.url.path.startswith("/figures/"):
+        return [(s, f"/figures/{quote(s, safe='')}") for s in exc.suggestions]
+    if exc.parameter is None or exc.parameter not in request.query_params:
+        return []
+    params = dict(request.query_params)
+    params.pop("page", None)  # the suggestion's results start at their first page
+    return [(s, link(request.url.path, {**params, exc.parameter: s})) for s in exc.suggestions]
 
 
 def routes() -> list[Route]:

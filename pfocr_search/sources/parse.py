@@ -284,7 +284,8 @@ def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None, 
         year=v.year(data.get("year")),
         pmcid=v.text(data.get("pmcid"), "pmcid"),
         doi=v.text(data.get("doi"), "doi"),
-        journal=v.text(data.get("journal_title"), "journal_title") or v.text(data.get("journal_nlm_ta"), "journal"),
+        journal=(v.text(data.get("journal_title"), "journal_title") or v.text(data.get("journal_nlm_ta"), "journal")
+                 or reftext_journal(v.text(data.get("reftext"), "reftext"))),
         organisms=organisms,
         keywords=_keywords(data),
         genes=genes_t,
@@ -317,6 +318,28 @@ def _data_table(path: Path, warnings: list[ReadIssue] | None) -> Table | None:
 def can_merge(a: FigureRecord, b: FigureRecord) -> bool:
     """Whether two records of one figid are its two layouts (else they clash)."""
     return a.layout != b.layout and MERGED not in (a.layout, b.layout)
+
+
+# PMC's citation, as every reftext is written: "Wei Cao, et al. PLoS Biol.
+# 2007 Oct;5(10):e248." or "Anthony J. Muslin. Clin Sci (Lond). ;115(7):..."
+# (authors, the journal's NLM abbreviation, a date or none, then volume or
+# the end).  The abbreviation has no full stop, comma, colon or semicolon;
+# the authors have full stops only after initials and end in "et al" or a
+# surname, so a citation without a journal ("Anthony J. Muslin. 2008;...")
+# does not name "Muslin", nor one of another style ("J. Smith. J. Biol.
+# Chem. ...") "Chem".
+_CITATION = re.compile(r"(?P<authors>(?:[^.]|\b[A-Z]\.)+?(?:et al|[^\W\d_]{2}))\.\s+"
+                       r"(?P<journal>[^\W\d_][^.,;:]*?)\.\s+"
+                       r"(?:(?:[A-Z][a-z]+\s+)?\d{4}\b[^;:.]*)?\s*(?:[;:]|\.?\s*$)")
+
+
+def reftext_journal(reftext: str) -> str:
+    """The journal a citation names ("PLoS Biol"), or '' where it does not
+    have PMC's shape: old-layout records name their journal only there."""
+    match = _CITATION.match(reftext.strip())
+    if not match or "et al" in match.group("journal"):
+        return ""
+    return match.group("journal").strip()
 
 
 def merge_records(first: FigureRecord, second: FigureRecord) -> FigureRecord:
