@@ -22,7 +22,7 @@ The folding itself is defined in `textkeys`; these filters apply it.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Iterator
 
 import whoosh.analysis as whoosh_analysis
 from whoosh.analysis import (
@@ -251,32 +251,30 @@ class WordCachingAnalyzer(CompositeAnalyzer):
         """Each term of `value` with its positions, as the token stream would give
         them: for indexing, which wants exactly this and not one Token at a time."""
         found: dict[str, list[int]] = {}
-        for text, pos in self.term_list(value, 0, mode, False):
-            try:
-                found[text].append(pos)
-            except KeyError:
-                found[text] = [pos]
+        at, kept_any = 0, False
+        for terms, width in self._entries(value, mode, False):
+            if width == 0:  # a stop word: only those before the first word take a position
+                at += 0 if kept_any else 1
+                continue
+            kept_any = True
+            for text, offset in terms:
+                try:
+                    found[text].append(at + offset)
+                except KeyError:
+                    found[text] = [at + offset]
+            at += width
         return found
 
     def spelling_words(self, value: str) -> list[str]:
         """`FieldType.spellable_words` of a field with this analyzer: its unstemmed words, sorted."""
-        return sorted({text for text, _ in self.term_list(value, 0, "", True)})
+        return sorted({text for terms, _ in self._entries(set(self.items[0].expression.findall(value)), "", True)
+                       for text, _ in terms})
 
     def term_list(self, value, at, mode, no_morph) -> list[tuple[str, int]]:
         """(term, position) in order, each distinct word analysed once per process."""
-        kind = self.__dict__.get("kind")
-        if kind is None:
-            kind = self.__dict__["kind"] = repr(self.items)
-        known = _WORD_CACHES.setdefault((kind, mode, no_morph), {})
         out = []
         kept_any = False
-        for raw in self.items[0].expression.findall(value):
-            entry = known.get(raw)
-            if entry is None:
-                entry = self.analyse_word(raw, mode, no_morph)
-                if len(known) < self.MAX_WORDS:
-                    known[raw] = entry
-            terms, width = entry
+        for terms, width in self._entries(value, mode, no_morph):
             if width == 0:  # a stop word: only those before the first word take a position
                 at += 0 if kept_any else 1
                 continue
@@ -284,6 +282,20 @@ class WordCachingAnalyzer(CompositeAnalyzer):
             out += [(text, at + offset) for text, offset in terms]
             at += width
         return out
+
+    def _entries(self, value: str | set[str], mode: str, no_morph: bool) -> Iterator[tuple[tuple, int]]:
+        """Each word's (terms, width) in order (of a text), or of each word (in a set)."""
+        kind = self.__dict__.get("kind")
+        if kind is None:
+            kind = self.__dict__["kind"] = repr(self.items)
+        known = _WORD_CACHES.setdefault((kind, mode, no_morph), {})
+        for raw in self.items[0].expression.findall(value) if isinstance(value, str) else value:
+            entry = known.get(raw)
+            if entry is None:
+                entry = self.analyse_word(raw, mode, no_morph)
+                if len(known) < self.MAX_WORDS:
+                    known[raw] = entry
+            yield entry
 
     def analyse_word(self, raw: str, mode: str, no_morph: bool) -> tuple[tuple[tuple[str, int], ...], int]:
         """A word's (term, position offset) pairs and the positions it takes (0: a stop word)."""
