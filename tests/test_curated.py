@@ -1,0 +1,58 @@
+"""The curated list of synonyms: textbook names no caption need define."""
+
+from __future__ import annotations
+
+import pytest
+
+from pfocr_search import FigureIndex, curated, load_config
+from pfocr_search.config import parse_config
+from pfocr_search.errors import ConfigError
+
+FIGURES = (("PMC1001__tca", "Pyruvate feeds the TCA cycle in mitochondria.", "TCA cycle flux"),
+           ("PMC1002__cycle", "Cyclins drive the cell cycle, cycle after cycle.", "Cell cycle"),
+           ("PMC1003__rock", "ROCK phosphorylates myosin light chain.", "ROCK and contraction"),
+           ("PMC1004__erb", "ERβ opposes proliferation.", "ERβ in the colon"))
+
+
+def test_a_name_no_caption_uses_finds_the_figure_through_the_list(index_of):
+    # "Krebs cycle" had found every figure with "cycle" alike, the cell cycle first.
+    with index_of(*FIGURES) as ix:
+        assert ix.search("Krebs cycle")[0].figid == "PMC1001__tca"
+        assert ix.search("Rho-associated kinase")[0].figid == "PMC1003__rock"
+        assert ix.search("estrogen receptor beta")[0].figid == "PMC1004__erb"
+        assert "Krebs ~ TCA" in ix.search("Krebs cycle", explain=True).understood["synonyms"]
+
+
+def test_a_curated_weight_of_zero_leaves_the_list_out(index_of):
+    data = load_config().to_dict()
+    config = parse_config({**data, "synonyms": {**data["synonyms"], "curated": 0}})
+    with index_of(*FIGURES) as ix:
+        with FigureIndex.open(ix.path, config) as plain:
+            assert plain.search("Krebs cycle")[0].figid != "PMC1001__tca"
+            assert plain.search("Rho-associated kinase")[0].figid != "PMC1003__rock"
+
+
+def test_a_gene_symbol_typed_is_not_expanded_by_the_list(index_of, monkeypatch):
+    # CTNNB1 typed had also sought "β-catenin", lifting figures that name it
+    # over figures whose gene lists hold it; the gene field answers a symbol.
+    monkeypatch.setattr(curated, "curated_table",
+                        lambda weight: curated.CuratedTable([["JAK1", "Janus kinase one"]], weight))
+    with index_of(("PMC1001__named", "Janus kinase one binds the receptor.", "Kinases")) as ix:
+        assert ix.genes.symbol("JAK1")  # the demo record's genes hold it
+        assert ix.search("JAK1", explain=True).understood["synonyms"] == []
+        assert ix.search("Janus kinase one", explain=True).understood["synonyms"] != []
+
+
+def test_the_shipped_list_reads_and_names_meet_across_spellings():
+    table = curated.curated_table(0.65)
+    assert [s.text for s in table.short_forms(["Krebs", "cycles"])][:1] == ["TCA"]
+    assert "ESR2" in [s.text for s in table.long_forms("ER-beta")]
+    assert "ESR2" in [s.text for s in table.short_forms(["oestrogen", "receptor", "β"])]
+    assert all(s.weight == 0.65 for s in table.long_forms("ROCK"))
+
+
+@pytest.mark.parametrize("text", ["groups: [[TCA]]", "groups: [TCA]", "pairs: []", "groups: [[TCA, 3]]",
+                                  "groups: [[a b c d e f g h i, TCA]]"])
+def test_a_malformed_list_is_refused(text):
+    with pytest.raises(ConfigError, match="synonyms.yaml"):
+        curated.parse_groups(text)
