@@ -51,7 +51,10 @@ class CuratedTable(SynonymLookups):
     def long_forms(self, word: str) -> list[Synonym]:
         single = _singular(word)
         found = self._by["short"].get(_short(single), []) if single != word else []
-        return found or self._by["short"].get(_short(word), [])
+        found = found or self._by["short"].get(_short(word), [])
+        # A phrase the parser joined into one word ("interferon gamma" read as
+        # interferon-γ, "T-cell") is looked up as the phrase too.
+        return found or (self._by["long"].get(_long([word]), []) if len(words_key(word)) > 1 else [])
 
     def short_forms(self, words: Iterable[str]) -> list[Synonym]:
         return self._by["long"].get(_long(words), [])

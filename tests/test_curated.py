@@ -41,6 +41,16 @@ def test_a_gene_symbol_typed_is_not_expanded_by_the_list(index_of, monkeypatch):
         assert ix.genes.symbol("JAK1")  # the demo record's genes hold it
         assert ix.search("JAK1", explain=True).understood["synonyms"] == []
         assert ix.search("Janus kinase one", explain=True).understood["synonyms"] != []
+        # Written otherwise than the symbol ("IFN-gamma" for IFNG), it is a name: expanded.
+        assert ix.search("JAK-1", explain=True).understood["synonyms"] != []
+
+
+def test_a_phrase_the_parser_joins_into_one_word_is_looked_up_as_the_phrase(index_of):
+    # "interferon gamma" is read as one word, interferon-γ, which the list's
+    # phrase "interferon gamma" had never met.
+    with index_of(("PMC1001__ifng", "IFNG activates STAT1.", "IFNG and STAT1"),
+                  ("PMC1002__ifn", "Interferons act on cells.", "Interferon")) as ix:
+        assert ix.search("interferon gamma")[0].figid == "PMC1001__ifng"
 
 
 def test_the_shipped_list_reads_and_names_meet_across_spellings():

@@ -26,7 +26,6 @@ from whoosh.qparser.plugins import PhrasePlugin
 
 from ..curated import with_curated
 from ..synonyms import SynonymLookups
-from ..textkeys import normalize_symbol
 from .genewords import WRITTEN_AS_SYMBOL
 
 
@@ -96,10 +95,11 @@ class SynonymPlugin(Plugin):
     def or_long(self, node):
         # A stop word is no abbreviation: "ORs, olfactory receptors" had made "muscle or liver" an olfaction query.
         longs = [] if self.is_stop(node.text) else self.table.long_forms(node.text)
-        if WRITTEN_AS_SYMBOL.search(node.text) and self.is_symbol(normalize_symbol(node.text)):
-            # A gene symbol typed is a gene query, which the gene field answers from
-            # the figures' gene lists; the curated names of the gene ("β-catenin" for
-            # CTNNB1) had lifted figures that only name it.
+        if node.text.isalnum() and WRITTEN_AS_SYMBOL.search(node.text) and self.is_symbol(node.text.upper()):
+            # A gene symbol typed as the symbol is a gene query, which the gene field
+            # answers from the figures' gene lists; the curated names of the gene
+            # ("β-catenin" for CTNNB1) had lifted figures that only name it.  Written
+            # otherwise ("IFN-gamma" for IFNG) it is a name, and expanded.
             longs = [s for s in longs if s.weight is None]
         if not longs:
             return node
