@@ -66,3 +66,18 @@ def test_the_shipped_list_reads_and_names_meet_across_spellings():
 def test_a_malformed_list_is_refused(text):
     with pytest.raises(ConfigError, match="synonyms.yaml"):
         curated.parse_groups(text)
+
+
+def test_an_abbreviation_found_for_a_long_form_counts_more_than_one_word(index_of):
+    # Found for each of the n words typed at the synonym weight / n, the
+    # abbreviation had counted as much as one word: "AMP-activated protein
+    # kinase" ranked "protein kinase" figures over the AMPK ones.  At weight / √n
+    # it counts weight · √n in all.
+    with index_of(("PMC1001__ampk", "AMPK senses cellular energy.", "AMPK and energy"),
+                  ("PMC1002__other", "Insulin in muscle.", "Insulin")) as ix:
+        typed = ix.search("AMPK")[0]
+        spelled = ix.search("AMP-activated protein kinase")[0]
+        assert typed.figid == spelled.figid == "PMC1001__ampk"
+        weight = ix.config.synonyms.curated
+        # (The demo record's paper title adds a little for "protein" and "kinase".)
+        assert typed.score * weight * 1.5 < spelled.score < typed.score * weight * 3 ** 0.5 * 1.2

@@ -8,10 +8,10 @@ spreads words over fields:
   the phrase at the synonyms' weight shared out over its words (a phrase
   scores the sum of its words);
 * a run of words that is a long form the corpus defines becomes, word by
-  word, each word *or* the abbreviation, at the weight shared out over the
-  run's words: a figure that says only "mTOR" matches every word of the run
-  (so word coordination does not push it down) and scores, in all, the
-  weight times what "mTOR" scores.
+  word, each word *or* the abbreviation, at the weight over the square root
+  of the run's words: a figure that says only "mTOR" matches every word of
+  the run (so word coordination does not push it down) and scores, in all,
+  the weight times √n times what "mTOR" scores.
 
 Only words typed as plain words are expanded: fields (``figtitle:``),
 phrases, operators and wildcards are left as written.
@@ -19,6 +19,7 @@ phrases, operators and wildcards are left as written.
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 from whoosh.qparser import Plugin, syntax
@@ -89,7 +90,14 @@ class SynonymPlugin(Plugin):
         for s in shorts:  # a curated name may be a phrase ("citric acid cycle" for "Krebs cycle")
             form = _at(syntax.WordNode(s.text), node) if s.weight is None else _form(s.text, node)
             by_weight.setdefault(self.weight if s.weight is None else s.weight, []).append(form)
-        return Alternatives([node, *(Alternatives(alternatives, boost=weight / words)
+        # The abbreviation stands for the whole run: found for each of its n words
+        # at weight / √n, it counts weight · √n in all, between one word and the n
+        # it replaces (at weight / n, "AMP-activated protein kinase" had ranked a
+        # "protein kinase" figure over the AMPK ones; realworld nDCG@10, tuning half,
+        # all 0.9445 -> 0.9453, topic 0.880 -> 0.883, typed 0.917 -> 0.918; test
+        # half 0.9357 -> 0.9364, topic 0.878 -> 0.881; a weight · 1.5 or · 2
+        # shared over the words read 0.9451 and 0.9453 on the tuning half).
+        return Alternatives([node, *(Alternatives(alternatives, boost=weight / math.sqrt(words))
                                      for weight, alternatives in by_weight.items())])
 
     def or_long(self, node):
