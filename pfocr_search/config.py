@@ -116,7 +116,7 @@ class SynonymsConfig:
     min_share: float = 0.2
     #: Weight of a synonym's match, relative to the words typed (`curated`: index_config/synonyms.yaml's).
     boost: float = 0.5
-    curated: float = 0.0
+    curated: float = 0.65
 
 
 @dataclass(frozen=True)

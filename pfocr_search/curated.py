@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
+from .config import _yaml
 from .errors import ConfigError
 from .synonyms import Synonym, SynonymLookups, _singular, long_key, words_key
 from .textkeys import fold_greek_names
@@ -97,9 +98,8 @@ def curated_table(weight: float) -> CuratedTable:
 def parse_groups(text: str, source: str = CURATED) -> list[list[str]]:
     """The groups of a curated list, checked: `groups`, a list of lists of two
     or more names, each name at most eight words."""
-    import yaml
-
-    data: Any = yaml.safe_load(text)
+    yaml, loader = _yaml()  # libyaml's loader where there is one: the list is read at a one-shot search's first query
+    data: Any = yaml.load(text, Loader=loader)
     groups = data.get("groups") if isinstance(data, dict) else None
     if not isinstance(groups, list):
         raise ConfigError(f"{source}: expected a mapping with a list `groups`")

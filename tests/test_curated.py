@@ -81,3 +81,8 @@ def test_an_abbreviation_found_for_a_long_form_counts_more_than_one_word(index_o
         weight = ix.config.synonyms.curated
         # (The demo record's paper title adds a little for "protein" and "kinase".)
         assert typed.score * weight * 1.5 < spelled.score < typed.score * weight * 3 ** 0.5 * 1.2
+
+
+def test_the_list_is_on_where_a_configuration_does_not_name_it():
+    # An index built before the list stored a configuration without the key: it searches with the list too.
+    assert parse_config({"fields": {"genes": {"analyzer": "gene"}}}).synonyms.curated > 0
