@@ -12,11 +12,11 @@ typed (0: not used).  It is query-time only: changing it needs no rebuild.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
-from .config import _yaml
 from .errors import ConfigError
 from .synonyms import Synonym, SynonymLookups, _singular, long_key, words_key
 from .textkeys import fold_greek_names
@@ -97,9 +97,13 @@ def curated_table(weight: float) -> CuratedTable:
 
 def parse_groups(text: str, source: str = CURATED) -> list[list[str]]:
     """The groups of a curated list, checked: `groups`, a list of lists of two
-    or more names, each name at most eight words."""
-    yaml, loader = _yaml()  # libyaml's loader where there is one: the list is read at a one-shot search's first query
-    data: Any = yaml.load(text, Loader=loader)
+    or more names, each name at most eight words.  The list is JSON inside
+    YAML, lines starting with "#" its comments: read without a YAML parser,
+    which a one-shot search does not load."""
+    try:
+        data: Any = json.loads("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")))
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{source}: not the JSON this list is written in ({exc})") from None
     groups = data.get("groups") if isinstance(data, dict) else None
     if not isinstance(groups, list):
         raise ConfigError(f"{source}: expected a mapping with a list `groups`")

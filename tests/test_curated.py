@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
+import yaml
 
 from pfocr_search import FigureIndex, curated, load_config
 from pfocr_search.config import parse_config
@@ -54,6 +57,9 @@ def test_a_phrase_the_parser_joins_into_one_word_is_looked_up_as_the_phrase(inde
 
 
 def test_the_shipped_list_reads_and_names_meet_across_spellings():
+    # Read as JSON (a one-shot search loads no YAML parser), it is YAML too, as index_config's files are.
+    text = resources.files("pfocr_search.index_config").joinpath(curated.CURATED).read_text("utf-8")
+    assert yaml.safe_load(text)["groups"] == curated.parse_groups(text)
     table = curated.curated_table(0.65)
     assert [s.text for s in table.short_forms(["Krebs", "cycles"])][:1] == ["TCA"]
     assert "ESR2" in [s.text for s in table.long_forms("ER-beta")]
@@ -61,8 +67,9 @@ def test_the_shipped_list_reads_and_names_meet_across_spellings():
     assert all(s.weight == 0.65 for s in table.long_forms("ROCK"))
 
 
-@pytest.mark.parametrize("text", ["groups: [[TCA]]", "groups: [TCA]", "pairs: []", "groups: [[TCA, 3]]",
-                                  "groups: [[a b c d e f g h i, TCA]]"])
+@pytest.mark.parametrize("text", ['{"groups": [["TCA"]]}', '{"groups": ["TCA"]}', '{"pairs": []}',
+                                  '{"groups": [["TCA", 3]]}', '{"groups": [["a b c d e f g h i", "TCA"]]}',
+                                  "groups: [[TCA, Krebs cycle]]"])
 def test_a_malformed_list_is_refused(text):
     with pytest.raises(ConfigError, match="synonyms.yaml"):
         curated.parse_groups(text)
