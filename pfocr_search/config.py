@@ -108,15 +108,15 @@ class GenesConfig:
     alias_min_share: float = 0.1
 
 
-
 @dataclass(frozen=True)
 class SynonymsConfig:
     #: A pair (abbreviation, long form) counts once this many figures define it.
     min_figures: int = 1
     #: ... and when it is at least this share of its abbreviation's definitions.
     min_share: float = 0.2
-    #: Weight of a synonym's match, relative to the words typed.
+    #: Weight of a synonym's match, relative to the words typed (`curated`: index_config/synonyms.yaml's).
     boost: float = 0.5
+    curated: float = 0.65
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ class FigureIndex:
         self._schema = self._ix.schema
         self._parser = build_parser(self._schema, self.config, expand_gene=self.genes.family)
         self._synonym_plugin = SynonymPlugin(lambda: self.stored_synonyms.table, self.config.synonyms.boost,
-                                             stop_word(self._schema))
+                                             stop_word(self._schema), self.config.synonyms.curated, self.genes.symbol)
         self._parser.add_plugin(self._synonym_plugin)
         self._parser.add_plugin(GeneWordsPlugin(stop_word(self._schema), self.genes.known))
 

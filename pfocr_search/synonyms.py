@@ -230,11 +230,13 @@ def _kept(pairs: dict[tuple[str, str], int], min_figures: int, min_share: float)
 
 @dataclass(frozen=True)
 class Synonym:
-    """One expansion: the other form, how it is spelled, and how many figures define the pair."""
+    """One expansion: the other form, how it is spelled, how many figures
+    define the pair, and its weight if not the corpus's (`curated`)."""
 
     key: str
     text: str
     figures: int
+    weight: float | None = None
 
 
 #: The shortest abbreviation a long form typed is also sought as: a two-letter

@@ -59,6 +59,10 @@ class GeneTables:
         """Gene keys a normalised word names as a family or alias (for text queries)."""
         return self.families.family(key)
 
+    def symbol(self, key: str) -> bool:
+        """Whether a normalised word is a gene symbol of this index (not only an alias)."""
+        return bool(self.resolver.lookup.by_key(key))
+
     def known(self, key: str) -> bool:
         """Whether a normalised word is a gene symbol or alias of this index."""
         lookup = self.resolver.lookup

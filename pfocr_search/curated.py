@@ -1,0 +1,121 @@
+"""Synonyms biology knows but a corpus may never define: a curated list.
+
+Captions define the abbreviations they use ("mammalian target of rapamycin
+(mTOR)"), and `synonyms` mines those.  Names for the same thing that no
+caption spells out side by side (the Krebs cycle is the TCA cycle, ERβ is the
+gene ESR2, the Rho-associated kinase is ROCK) are listed in
+`index_config/synonyms.yaml`: groups of names, each name standing for all the
+others.  The list is read once, checked, and looked up with the corpus's
+table (`with_curated`), at `synonyms.curated` of the weight of the words
+typed (0: not used).  It is query-time only: changing it needs no rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import ConfigError
+from .synonyms import Synonym, SynonymLookups, _singular, long_key, words_key
+from .textkeys import fold_greek_names
+
+CURATED = "synonyms.yaml"
+
+
+def _long(words: Iterable[str]) -> str:
+    """A phrase's key: `long_key`, spelled Greek letters folded ("beta" = "β")."""
+    return " ".join(fold_greek_names(p) for p in long_key(words).split())
+
+
+def _short(word: str) -> str:
+    """A word's key: its parts folded and joined ("ER-beta" = "ERβ" = "erb")."""
+    return "".join(fold_greek_names(p) for p in words_key(word))
+
+
+class CuratedTable(SynonymLookups):
+    """Each name of a group expands to every other name of it: a word (no
+    white space: ESR2, ERβ, osteoprotegerin) as the word, a phrase as the phrase."""
+
+    def __init__(self, groups: Iterable[Iterable[str]], weight: float) -> None:
+        self._by: dict[str, dict[str, list[Synonym]]] = {"short": {}, "long": {}}
+        for group in groups:
+            names = list(dict.fromkeys(group))
+            for name in names:
+                by, key = ("long", _long([name])) if len(name.split()) > 1 else ("short", _short(name))
+                found = self._by[by].setdefault(key, [])
+                found += [Synonym(other, other, 0, weight) for other in names
+                          if other != name and other not in {s.text for s in found}]
+        self.longest = max((len(k.split()) for k in self._by["long"]), default=0)
+
+    def long_forms(self, word: str) -> list[Synonym]:
+        single = _singular(word)
+        found = self._by["short"].get(_short(single), []) if single != word else []
+        found = found or self._by["short"].get(_short(word), [])
+        # A phrase the parser joined into one word ("interferon gamma" read as
+        # interferon-γ, "T-cell") is looked up as the phrase too.
+        return found or (self._by["long"].get(_long([word]), []) if len(words_key(word)) > 1 else [])
+
+    def short_forms(self, words: Iterable[str]) -> list[Synonym]:
+        return self._by["long"].get(_long(words), [])
+
+    def __len__(self) -> int:
+        return len(self._by["short"]) + len(self._by["long"])
+
+
+class WithCurated(SynonymLookups):
+    """The corpus's table, and the curated names it lacks."""
+
+    def __init__(self, corpus: SynonymLookups, curated: CuratedTable) -> None:
+        self.corpus, self.curated = corpus, curated
+        self.longest = max(corpus.longest, curated.longest)
+
+    def long_forms(self, word: str) -> list[Synonym]:
+        return _union(self.corpus.long_forms(word), self.curated.long_forms(word))
+
+    def short_forms(self, words: Iterable[str]) -> list[Synonym]:
+        words = list(words)
+        return _union(self.corpus.short_forms(words), self.curated.short_forms(words))
+
+
+def _union(corpus: list[Synonym], curated: list[Synonym]) -> list[Synonym]:
+    seen = {_long([s.text]) for s in corpus}
+    return corpus + [s for s in curated if _long([s.text]) not in seen]
+
+
+def with_curated(corpus: SynonymLookups, weight: float) -> SynonymLookups:
+    """`corpus`, and the curated list at `weight` (0: `corpus` alone)."""
+    return WithCurated(corpus, curated_table(weight)) if weight > 0 else corpus
+
+
+@lru_cache(maxsize=4)
+def curated_table(weight: float) -> CuratedTable:
+    # Read as a file where it is one: importlib.resources cost a one-shot search 14 ms.
+    path = Path(__file__).resolve().parent / "index_config" / CURATED
+    if path.is_file():
+        text = path.read_text("utf-8")
+    else:  # pragma: no cover - a zipped install
+        from importlib import resources
+        text = resources.files("pfocr_search.index_config").joinpath(CURATED).read_text("utf-8")
+    return CuratedTable(parse_groups(text), weight)
+
+
+def parse_groups(text: str, source: str = CURATED) -> list[list[str]]:
+    """The groups of a curated list, checked: `groups`, a list of lists of two
+    or more names, each name at most eight words.  The list is JSON inside
+    YAML, lines starting with "#" its comments: read without a YAML parser,
+    which a one-shot search does not load."""
+    try:
+        data: Any = json.loads("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")))
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{source}: not the JSON this list is written in ({exc})") from None
+    groups = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups, list):
+        raise ConfigError(f"{source}: expected a mapping with a list `groups`")
+    for i, group in enumerate(groups):
+        if (not isinstance(group, list) or len(group) < 2
+                or not all(isinstance(n, str) and n.strip() and len(n.split()) <= 8 for n in group)):
+            raise ConfigError(f"{source}: groups[{i}]: expected a list of two or more names (words or phrases of "
+                              f"at most eight words), got {group!r}")
+    return [[" ".join(n.split()) for n in group] for group in groups]

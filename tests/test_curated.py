@@ -1,0 +1,95 @@
+"""The curated list of synonyms: textbook names no caption need define."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+import yaml
+
+from pfocr_search import FigureIndex, curated, load_config
+from pfocr_search.config import parse_config
+from pfocr_search.errors import ConfigError
+
+FIGURES = (("PMC1001__tca", "Pyruvate feeds the TCA cycle in mitochondria.", "TCA cycle flux"),
+           ("PMC1002__cycle", "Cyclins drive the cell cycle, cycle after cycle.", "Cell cycle"),
+           ("PMC1003__rock", "ROCK phosphorylates myosin light chain.", "ROCK and contraction"),
+           ("PMC1004__erb", "ERβ opposes proliferation.", "ERβ in the colon"))
+
+
+def test_a_name_no_caption_uses_finds_the_figure_through_the_list(index_of):
+    # "Krebs cycle" had found every figure with "cycle" alike, the cell cycle first.
+    with index_of(*FIGURES) as ix:
+        assert ix.search("Krebs cycle")[0].figid == "PMC1001__tca"
+        assert ix.search("Rho-associated kinase")[0].figid == "PMC1003__rock"
+        assert ix.search("estrogen receptor beta")[0].figid == "PMC1004__erb"
+        assert "Krebs ~ TCA" in ix.search("Krebs cycle", explain=True).understood["synonyms"]
+
+
+def test_a_curated_weight_of_zero_leaves_the_list_out(index_of):
+    data = load_config().to_dict()
+    config = parse_config({**data, "synonyms": {**data["synonyms"], "curated": 0}})
+    with index_of(*FIGURES) as ix:
+        with FigureIndex.open(ix.path, config) as plain:
+            assert plain.search("Krebs cycle")[0].figid != "PMC1001__tca"
+            assert plain.search("Rho-associated kinase")[0].figid != "PMC1003__rock"
+
+
+def test_a_gene_symbol_typed_is_not_expanded_by_the_list(index_of, monkeypatch):
+    # CTNNB1 typed had also sought "β-catenin", lifting figures that name it
+    # over figures whose gene lists hold it; the gene field answers a symbol.
+    monkeypatch.setattr(curated, "curated_table",
+                        lambda weight: curated.CuratedTable([["JAK1", "Janus kinase one"]], weight))
+    with index_of(("PMC1001__named", "Janus kinase one binds the receptor.", "Kinases")) as ix:
+        assert ix.genes.symbol("JAK1")  # the demo record's genes hold it
+        assert ix.search("JAK1", explain=True).understood["synonyms"] == []
+        assert ix.search("Janus kinase one", explain=True).understood["synonyms"] != []
+        # Written otherwise than the symbol ("IFN-gamma" for IFNG), it is a name: expanded.
+        assert ix.search("JAK-1", explain=True).understood["synonyms"] != []
+
+
+def test_a_phrase_the_parser_joins_into_one_word_is_looked_up_as_the_phrase(index_of):
+    # "interferon gamma" is read as one word, interferon-γ, which the list's
+    # phrase "interferon gamma" had never met.
+    with index_of(("PMC1001__ifng", "IFNG activates STAT1.", "IFNG and STAT1"),
+                  ("PMC1002__ifn", "Interferons act on cells.", "Interferon")) as ix:
+        assert ix.search("interferon gamma")[0].figid == "PMC1001__ifng"
+
+
+def test_the_shipped_list_reads_and_names_meet_across_spellings():
+    # Read as JSON (a one-shot search loads no YAML parser), it is YAML too, as index_config's files are.
+    text = resources.files("pfocr_search.index_config").joinpath(curated.CURATED).read_text("utf-8")
+    assert yaml.safe_load(text)["groups"] == curated.parse_groups(text)
+    table = curated.curated_table(0.65)
+    assert [s.text for s in table.short_forms(["Krebs", "cycles"])][:1] == ["TCA"]
+    assert "ESR2" in [s.text for s in table.long_forms("ER-beta")]
+    assert "ESR2" in [s.text for s in table.short_forms(["oestrogen", "receptor", "β"])]
+    assert all(s.weight == 0.65 for s in table.long_forms("ROCK"))
+
+
+@pytest.mark.parametrize("text", ['{"groups": [["TCA"]]}', '{"groups": ["TCA"]}', '{"pairs": []}',
+                                  '{"groups": [["TCA", 3]]}', '{"groups": [["a b c d e f g h i", "TCA"]]}',
+                                  "groups: [[TCA, Krebs cycle]]"])
+def test_a_malformed_list_is_refused(text):
+    with pytest.raises(ConfigError, match="synonyms.yaml"):
+        curated.parse_groups(text)
+
+
+def test_an_abbreviation_found_for_a_long_form_counts_more_than_one_word(index_of):
+    # Found for each of the n words typed at the synonym weight / n, the
+    # abbreviation had counted as much as one word: "AMP-activated protein
+    # kinase" ranked "protein kinase" figures over the AMPK ones.  At weight / √n
+    # it counts weight · √n in all.
+    with index_of(("PMC1001__ampk", "AMPK senses cellular energy.", "AMPK and energy"),
+                  ("PMC1002__other", "Insulin in muscle.", "Insulin")) as ix:
+        typed = ix.search("AMPK")[0]
+        spelled = ix.search("AMP-activated protein kinase")[0]
+        assert typed.figid == spelled.figid == "PMC1001__ampk"
+        weight = ix.config.synonyms.curated
+        # (The demo record's paper title adds a little for "protein" and "kinase".)
+        assert typed.score * weight * 1.5 < spelled.score < typed.score * weight * 3 ** 0.5 * 1.2
+
+
+def test_the_list_is_on_where_a_configuration_does_not_name_it():
+    # An index built before the list stored a configuration without the key: it searches with the list too.
+    assert parse_config({"fields": {"genes": {"analyzer": "gene"}}}).synonyms.curated > 0
