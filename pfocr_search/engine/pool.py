@@ -219,7 +219,11 @@ def _split(sizes: array, values) -> list[bytes]:
 def _in_order(fieldname: str, tbytes: bytes, ids: Sequence[int], weights: Sequence[float],
               values: list[bytes]) -> TermGroup:
     """A term's postings in Whoosh's pool order, by (id, weight, value): ids
-    repeat only for spelling words, which Whoosh files under document 0."""
+    repeat only for spelling words, which Whoosh files under document 0.
+    Where ids and weights are all alike, as a spelling word's are, only the
+    values would move, and the codec keeps none of those (`_encode_values`)."""
     if len(ids) > 1 and not all(map(operator.lt, ids, ids[1:])):
+        if ids[0] == 0 and ids.count(0) == len(ids) and weights.count(weights[0]) == len(weights):
+            return fieldname, tbytes, ids, weights, values
         ids, weights, values = map(list, zip(*sorted(zip(ids, weights, values))))
     return fieldname, tbytes, ids, weights, values
