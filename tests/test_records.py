@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -231,6 +232,17 @@ def test_arbitrary_bytes_are_read_or_reported(tmp_path, raw):
 ])
 def test_the_lead_is_the_captions_first_sentence(caption, lead):
     assert FigureRecord(figid="x", caption=caption).text_of("lead") == lead
+
+
+# The rule as first written, checking before each stop what precedes it.
+_READABLE_END = re.compile(r"(?<!\bFig)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\b[A-Za-z])[.!?](?=\s+[A-Z(\[])")
+
+
+@given(st.text(alphabet="Figevsx.!?AB([ \n", max_size=40) | st.text(max_size=40))
+def test_the_lead_ends_where_the_rule_as_written_says(caption):
+    end = _READABLE_END.search(caption)
+    lead = caption[:end.start() + 1] if end else caption
+    assert FigureRecord(figid="x", caption=caption).text_of("lead") == lead[:300]
 
 
 _SCALARS = st.one_of(st.sampled_from(["2019", "1999", "12", "yes", "No", "null", "~", "NA", "1.5e3", ".inf",

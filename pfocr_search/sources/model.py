@@ -133,7 +133,9 @@ class FigureRecord:
 
 #: Where a caption's first sentence ends: a full stop (not of "Fig.", "e.g.",
 #: "vs." or a one-letter initial or panel label) before a capital or bracket.
-_SENTENCE_END = re.compile(r"(?<!\bFig)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\b[A-Za-z])[.!?](?=\s+[A-Z(\[])")
+#: The stop comes first and the look-behinds include it: written the other
+#: way round, five look-behinds ran at every character of every caption.
+_SENTENCE_END = re.compile(r"[.!?](?<!\bFig.)(?<!\be\.g.)(?<!\bi\.e.)(?<!\bvs.)(?<!\b[A-Za-z].)(?=\s+[A-Z(\[])")
 #: A lead longer than this is a caption without sentences: keep its start.
 LEAD_CHARS = 300
 
