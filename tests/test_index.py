@@ -626,6 +626,17 @@ def test_an_ion_written_with_its_charge_is_the_ion(index_of):
             assert [h.figid for h in ix.search(typed)] == ["PMC1007__cd4"], typed
 
 
+def test_an_ion_joined_to_a_word_is_still_the_ion(index_of):
+    # "Na+K+-ATPase" read "Na+" as "na", and "WNT/Ca2+signaling" joined "Ca2" to WNT:
+    # the queries "Na+" and "Ca2+" (which seek the charged form alone) missed both.
+    with index_of(("PMC1001__nak", "The Na+K+-ATPase pumps ions."),
+                  ("PMC1002__wnt", "Noncanonical WNT/Ca2+signaling is initiated by Frizzled.")) as ix:
+        assert [h.figid for h in ix.search("Na+")] == ["PMC1001__nak"]
+        assert [h.figid for h in ix.search("Ca2+")] == ["PMC1002__wnt"]
+        assert [h.figid for h in ix.search('"Ca2+ signaling"')] == ["PMC1002__wnt"]
+        assert [h.figid for h in ix.search("WNT/Ca2+")] == ["PMC1002__wnt"]
+
+
 def test_a_greek_letter_with_a_number_stays_joined(index_of):
     # "PLCγ1" read as "PLC-γ1" searched its part "g1": a G1-arrest figure ranked second.
     with index_of(("PMC1001__plc", "PLCγ1 hydrolyses PIP2."), ("PMC1002__g1", "G1 arrest after DNA damage.")) as ix:
