@@ -256,7 +256,7 @@ class WordCachingAnalyzer(CompositeAnalyzer):
         them: for indexing, which wants exactly this and not one Token at a time."""
         found: dict[str, list[int]] = {}
         at, kept_any = 0, False
-        for terms, width in self._entries(value, mode, False):
+        for terms, width in self.word_entries(value, mode, False):
             if width == 0:  # a stop word: only those before the first word take a position
                 at += 0 if kept_any else 1
                 continue
@@ -271,14 +271,14 @@ class WordCachingAnalyzer(CompositeAnalyzer):
 
     def spelling_words(self, value: str) -> list[str]:
         """`FieldType.spellable_words` of a field with this analyzer: its unstemmed words, sorted."""
-        return sorted({text for terms, _ in self._entries(set(self.items[0].expression.findall(value)), "", True)
+        return sorted({text for terms, _ in self.word_entries(set(self.items[0].expression.findall(value)), "", True)
                        for text, _ in terms})
 
     def term_list(self, value, at, mode, no_morph) -> list[tuple[str, int]]:
         """(term, position) in order, each distinct word analysed once per process."""
         out = []
         kept_any = False
-        for terms, width in self._entries(value, mode, no_morph):
+        for terms, width in self.word_entries(value, mode, no_morph):
             if width == 0:  # a stop word: only those before the first word take a position
                 at += 0 if kept_any else 1
                 continue
@@ -287,7 +287,7 @@ class WordCachingAnalyzer(CompositeAnalyzer):
             at += width
         return out
 
-    def _entries(self, value: str | set[str], mode: str, no_morph: bool) -> Iterator[tuple[tuple, int]]:
+    def word_entries(self, value: str | set[str], mode: str, no_morph: bool) -> Iterator[tuple[tuple, int]]:
         """Each word's (terms, width) in order (of a text), or of each word (in a set)."""
         kind = self.__dict__.get("kind")
         if kind is None:
