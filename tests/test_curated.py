@@ -26,6 +26,15 @@ def test_a_name_no_caption_uses_finds_the_figure_through_the_list(index_of):
         assert "Krebs ~ TCA" in ix.search("Krebs cycle", explain=True).understood["synonyms"]
 
 
+def test_an_ambiguous_abbreviation_is_not_in_the_list(index_of):
+    # HLA was listed with MHC, which is also myosin heavy chain (the fly gene
+    # Mhc): "HLA" ranked Drosophila muscle figures through "MHC".
+    with index_of(("PMC1001__hla", "HLA class I molecules present peptides to T cells."),
+                  ("PMC1002__myosin", "Mhc, myosin heavy chain, drives apical constriction.")) as ix:
+        assert [h.figid for h in ix.search("HLA")] == ["PMC1001__hla"]
+        assert [h.figid for h in ix.search("human leukocyte antigen")][:1] == ["PMC1001__hla"]
+
+
 def test_a_curated_weight_of_zero_leaves_the_list_out(index_of):
     data = load_config().to_dict()
     config = parse_config({**data, "synonyms": {**data["synonyms"], "curated": 0}})
