@@ -35,6 +35,17 @@ def test_an_ambiguous_abbreviation_is_not_in_the_list(index_of):
         assert [h.figid for h in ix.search("human leukocyte antigen")][:1] == ["PMC1001__hla"]
 
 
+def test_a_curated_compound_name_is_not_its_parts_alone(index_of):
+    # "programmed cell death protein 1" sought the curated PD-1 as a word typed,
+    # its part "PD" alone too: Parkinson's disease (PD) figures matched.
+    with index_of(("PMC1001__pd1", "PD-1 on T cells binds PD-L1.", "PD-1 checkpoint"),
+                  ("PMC1002__parkinson", "Dopaminergic loss in PD, Parkinson's disease.", "PD pathology"),
+                  ("PMC1003__covid", "SARS-CoV-2 enters through ACE2.", "SARS-CoV-2 entry"),
+                  ("PMC1004__sar", "Salicylic acid drives SARs, systemic acquired resistance.", "SAR in plants")) as ix:
+        assert [h.figid for h in ix.search("programmed cell death protein 1")] == ["PMC1001__pd1"]
+        assert [h.figid for h in ix.search("COVID-19")] == ["PMC1003__covid"]
+
+
 def test_a_curated_weight_of_zero_leaves_the_list_out(index_of):
     data = load_config().to_dict()
     config = parse_config({**data, "synonyms": {**data["synonyms"], "curated": 0}})
