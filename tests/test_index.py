@@ -635,6 +635,9 @@ def test_an_ion_joined_to_a_word_is_still_the_ion(index_of):
         assert [h.figid for h in ix.search("Ca2+")] == ["PMC1002__wnt"]
         assert [h.figid for h in ix.search('"Ca2+ signaling"')] == ["PMC1002__wnt"]
         assert [h.figid for h in ix.search("WNT/Ca2+")] == ["PMC1002__wnt"]
+        for typed in ("Ca2+", "WNT"):  # each highlighted, though a slash joins them
+            hit = ix.search(typed)[0]
+            assert [hit.snippet[a:b] for a, b in hit.highlights] == [typed], typed
 
 
 def test_a_greek_letter_with_a_number_stays_joined(index_of):
