@@ -35,6 +35,14 @@ def test_an_ambiguous_abbreviation_is_not_in_the_list(index_of):
         assert [h.figid for h in ix.search("human leukocyte antigen")][:1] == ["PMC1001__hla"]
 
 
+def test_phosphoinositide_dependent_kinase_1_is_pdpk1_not_pyruvate_dehydrogenase_kinase(index_of):
+    # The list had "PDK1", the HGNC symbol of pyruvate dehydrogenase kinase 1,
+    # for phosphoinositide-dependent kinase 1 (PDPK1): a Warburg figure ranked.
+    with index_of(("PMC1001__pdk1", "MYC upregulates pyruvate dehydrogenase kinase 1 (PDK1), which inhibits PDH."),
+                  ("PMC1002__pdpk1", "PDPK1 phosphorylates AKT at T308.")) as ix:
+        assert [h.figid for h in ix.search("phosphoinositide-dependent kinase 1")][:1] == ["PMC1002__pdpk1"]
+
+
 def test_a_curated_compound_name_is_not_its_parts_alone(index_of):
     # "programmed cell death protein 1" sought the curated PD-1 as a word typed,
     # its part "PD" alone too: Parkinson's disease (PD) figures matched.
