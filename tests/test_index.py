@@ -610,6 +610,15 @@ def test_words_holding_a_greek_letters_name_keep_their_meaning(index_of, word):
         assert results.understood["corrected_from"] is None
 
 
+def test_letters_spelled_with_nothing_else_are_a_word(index_of):
+    # "alphabeta" was folded to "ab", the fold of "Aβ": "alphabeta T cells" found amyloid-β figures.
+    with index_of(("PMC1001__abeta", "Aβ aggregates in Alzheimer disease."),
+                  ("PMC1002__tcells", "Alphabeta T cells and gammadelta T cells patrol the gut.")) as ix:
+        for typed in ("alphabeta", "gammadelta"):
+            assert [h.figid for h in ix.search(typed)] == ["PMC1002__tcells"], typed
+        assert [h.figid for h in ix.search("Aβ")] == ["PMC1001__abeta"]
+
+
 def test_an_ion_written_with_its_charge_is_the_ion(index_of):
     # "K+" lost its charge and searched "k": hnRNP K and K. lactis ranked for it.
     with index_of(("PMC1001__k", "Potassium efflux through K+ channels."), ("PMC1002__hnrnp", "hnRNP K binds RNA."),
