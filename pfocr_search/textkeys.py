@@ -58,6 +58,9 @@ _NAME = rf"(?:{_NAMES})"
 _SPELLED = re.compile(rf"(?P<pre>[a-z]{{0,4}}?|[a-z0-9]*\d[a-z]?)"
                       rf"(?P<letters>(?:{_NAME}[a-z]{{0,3}}\d*)*(?:{_NAME}|kappa[a-z])\d*)")
 _NAME_AT = re.compile(_NAME)
+# Two letters or more spelled with nothing else (alphabeta, gammadelta) are a
+# word: folded, "alphabeta" was "ab", and "alphabeta T cells" found Aβ figures.
+_NAMES_ONLY = re.compile(rf"{_NAME}{{2,}}\d*")
 
 
 def fold_greek_names(token: str) -> str:
@@ -66,7 +69,7 @@ def fold_greek_names(token: str) -> str:
     'ikba'), so spellings meet the Greek forms that `fold_text` maps to the same
     Latin letters."""
     match = _SPELLED.fullmatch(token)
-    if not match:
+    if not match or (not match.group("pre") and _NAMES_ONLY.fullmatch(match.group("letters"))):
         return token
     return match.group("pre") + _NAME_AT.sub(lambda name: GREEK_NAMES[name.group()], match.group("letters"))
 

@@ -26,6 +26,34 @@ def test_a_name_no_caption_uses_finds_the_figure_through_the_list(index_of):
         assert "Krebs ~ TCA" in ix.search("Krebs cycle", explain=True).understood["synonyms"]
 
 
+def test_an_ambiguous_abbreviation_is_not_in_the_list(index_of):
+    # HLA was listed with MHC, which is also myosin heavy chain (the fly gene
+    # Mhc): "HLA" ranked Drosophila muscle figures through "MHC".
+    with index_of(("PMC1001__hla", "HLA class I molecules present peptides to T cells."),
+                  ("PMC1002__myosin", "Mhc, myosin heavy chain, drives apical constriction.")) as ix:
+        assert [h.figid for h in ix.search("HLA")] == ["PMC1001__hla"]
+        assert [h.figid for h in ix.search("human leukocyte antigen")][:1] == ["PMC1001__hla"]
+
+
+def test_phosphoinositide_dependent_kinase_1_is_pdpk1_not_pyruvate_dehydrogenase_kinase(index_of):
+    # The list had "PDK1", the HGNC symbol of pyruvate dehydrogenase kinase 1,
+    # for phosphoinositide-dependent kinase 1 (PDPK1): a Warburg figure ranked.
+    with index_of(("PMC1001__pdk1", "MYC upregulates pyruvate dehydrogenase kinase 1 (PDK1), which inhibits PDH."),
+                  ("PMC1002__pdpk1", "PDPK1 phosphorylates AKT at T308.")) as ix:
+        assert [h.figid for h in ix.search("phosphoinositide-dependent kinase 1")][:1] == ["PMC1002__pdpk1"]
+
+
+def test_a_curated_compound_name_is_not_its_parts_alone(index_of):
+    # "programmed cell death protein 1" sought the curated PD-1 as a word typed,
+    # its part "PD" alone too: Parkinson's disease (PD) figures matched.
+    with index_of(("PMC1001__pd1", "PD-1 on T cells binds PD-L1.", "PD-1 checkpoint"),
+                  ("PMC1002__parkinson", "Dopaminergic loss in PD, Parkinson's disease.", "PD pathology"),
+                  ("PMC1003__covid", "SARS-CoV-2 enters through ACE2.", "SARS-CoV-2 entry"),
+                  ("PMC1004__sar", "Salicylic acid drives SARs, systemic acquired resistance.", "SAR in plants")) as ix:
+        assert [h.figid for h in ix.search("programmed cell death protein 1")] == ["PMC1001__pd1"]
+        assert [h.figid for h in ix.search("COVID-19")] == ["PMC1003__covid"]
+
+
 def test_a_curated_weight_of_zero_leaves_the_list_out(index_of):
     data = load_config().to_dict()
     config = parse_config({**data, "synonyms": {**data["synonyms"], "curated": 0}})

@@ -610,6 +610,15 @@ def test_words_holding_a_greek_letters_name_keep_their_meaning(index_of, word):
         assert results.understood["corrected_from"] is None
 
 
+def test_letters_spelled_with_nothing_else_are_a_word(index_of):
+    # "alphabeta" was folded to "ab", the fold of "Aβ": "alphabeta T cells" found amyloid-β figures.
+    with index_of(("PMC1001__abeta", "Aβ aggregates in Alzheimer disease."),
+                  ("PMC1002__tcells", "Alphabeta T cells and gammadelta T cells patrol the gut.")) as ix:
+        for typed in ("alphabeta", "gammadelta"):
+            assert [h.figid for h in ix.search(typed)] == ["PMC1002__tcells"], typed
+        assert [h.figid for h in ix.search("Aβ")] == ["PMC1001__abeta"]
+
+
 def test_an_ion_written_with_its_charge_is_the_ion(index_of):
     # "K+" lost its charge and searched "k": hnRNP K and K. lactis ranked for it.
     with index_of(("PMC1001__k", "Potassium efflux through K+ channels."), ("PMC1002__hnrnp", "hnRNP K binds RNA."),
@@ -624,6 +633,20 @@ def test_an_ion_written_with_its_charge_is_the_ion(index_of):
         assert "PMC1004__ca" in [h.figid for h in ix.search("Ca2")]  # the bare symbol still finds it
         for typed in ("CD4", "CD4+"):  # a marker-positive cell is no ion: read as before
             assert [h.figid for h in ix.search(typed)] == ["PMC1007__cd4"], typed
+
+
+def test_an_ion_joined_to_a_word_is_still_the_ion(index_of):
+    # "Na+K+-ATPase" read "Na+" as "na", and "WNT/Ca2+signaling" joined "Ca2" to WNT:
+    # the queries "Na+" and "Ca2+" (which seek the charged form alone) missed both.
+    with index_of(("PMC1001__nak", "The Na+K+-ATPase pumps ions."),
+                  ("PMC1002__wnt", "Noncanonical WNT/Ca2+signaling is initiated by Frizzled.")) as ix:
+        assert [h.figid for h in ix.search("Na+")] == ["PMC1001__nak"]
+        assert [h.figid for h in ix.search("Ca2+")] == ["PMC1002__wnt"]
+        assert [h.figid for h in ix.search('"Ca2+ signaling"')] == ["PMC1002__wnt"]
+        assert [h.figid for h in ix.search("WNT/Ca2+")] == ["PMC1002__wnt"]
+        for typed in ("Ca2+", "WNT"):  # each highlighted, though a slash joins them
+            hit = ix.search(typed)[0]
+            assert [hit.snippet[a:b] for a, b in hit.highlights] == [typed], typed
 
 
 def test_a_greek_letter_with_a_number_stays_joined(index_of):

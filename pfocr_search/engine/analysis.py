@@ -44,17 +44,21 @@ from ..textkeys import (
     organism_key,
 )
 
-# A word, or words joined by hyphens/slashes/dashes (JAK-STAT, PI3K/AKT, NF-κB).
-COMPOUND_WORD = r"\w+(?:[-/\u2010-\u2015]\w+)*"
-COMPOUND_DELIMS = "-/\u2010\u2011\u2012\u2013\u2014\u2015"
 # An ion written with its charge (K+, Na+, Ca2+, Ca++, NH4+, Ca²⁺): one word,
 # where the charge had been dropped and "K+" searched every "K" (hnRNP K,
 # K. lactis).  Element symbols as written, so CD4+ or PERK+ (marker-positive
 # cells) stay the words they were.
 _IONS = "NH4|Li|Na|Rb|Cs|Mg|Ca|Sr|Ba|Mn|Fe|Co|Ni|Cu|Zn|Cd|Hg|Pb|Al|Cr|Ag|H|K"
 CHARGE = "+\u207a"
+# A charge ends the ion, written with a space after it or not (Na+K+-ATPase,
+# Ca2+signaling: with a word to follow, "Na+" had been read as "na").
 # (The look-ahead first: most words fail it at once, and tokenizing took twice as long without it.)
-ION = rf"(?=[A-Z][A-Za-z]?[0-9\u00b2\u00b3]?[{CHARGE}])(?<!\w)(?:{_IONS})[1-4\u00b2\u00b3]?[{CHARGE}]{{1,2}}(?!\w)"
+ION = rf"(?=[A-Z][A-Za-z]?[0-9\u00b2\u00b3]?[{CHARGE}])(?<!\w)(?:{_IONS})[1-4\u00b2\u00b3]?[{CHARGE}]{{1,2}}"
+# A word, or words joined by hyphens/slashes/dashes (JAK-STAT, PI3K/AKT, NF-κB);
+# an ion after a dash or slash is no part of one (WNT/Ca2+ is WNT and Ca2+, where
+# "Ca2" had been joined to WNT and the query "Ca2+" did not find it).
+COMPOUND_WORD = rf"\w+(?:[-/\u2010-\u2015](?!(?:{_IONS})[1-4\u00b2\u00b3]?[{CHARGE}])\w+)*"
+COMPOUND_DELIMS = "-/\u2010\u2011\u2012\u2013\u2014\u2015"
 #: The words of text fields: ions, and words or compounds.
 TEXT_WORD = rf"{ION}|{COMPOUND_WORD}"
 _HAS_DELIM = re.compile("[" + re.escape(COMPOUND_DELIMS) + "]").search

@@ -64,6 +64,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 # iota).  Not with a number after the letter: PLCγ1 is one gene, and read
 # apart its part "g1" matched G1 arrest.
 _NAMES = "|".join(sorted(GREEK_NAMES, key=len, reverse=True))
+_LETTERS_ONLY = re.compile(rf"(?:{_NAMES})+", re.IGNORECASE)
 _GREEK_ENDED = (re.compile(r"(?P<word>[^\W_]{2,}?)(?P<letter>[α-ω])", re.IGNORECASE),
                 re.compile(rf"(?P<word>[a-z]{{2,4}}|[a-z0-9]*\d[a-z]?|(?:[a-z]{{0,4}}|[a-z0-9]*\d[a-z]?)"
                            rf"(?:(?:{_NAMES})[a-z]{{0,3}}\d*)+?)(?P<letter>{_NAMES})", re.IGNORECASE))
@@ -84,7 +85,7 @@ def _greek_apart(word: str) -> str | None:
     """`word` with a Greek letter joined to its end written apart by a hyphen
     ("PPARgamma" -> "PPAR-gamma"), or None."""
     match = _GREEK_ENDED[0].fullmatch(word) or _GREEK_ENDED[1].fullmatch(word)
-    if not match:
+    if not match or _LETTERS_ONLY.fullmatch(match["word"]):  # "alphabeta" is a word, as `fold_greek_names` reads it
         return None
     return f"{match['word']}-{match['letter']}"
 

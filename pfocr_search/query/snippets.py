@@ -14,7 +14,7 @@ import functools
 import re
 from typing import Iterator, Sequence
 
-from ..engine.analysis import CHARGE, COMPOUND_DELIMS, TEXT_WORD
+from ..engine.analysis import CHARGE, COMPOUND_DELIMS, ION, TEXT_WORD
 from ..engine.arrays import cached
 
 Spans = tuple[tuple[int, int], ...]
@@ -22,6 +22,7 @@ Spans = tuple[tuple[int, int], ...]
 #: Context kept before the first match of an excerpt, in characters.
 SURROUND = 60
 _WORDS = re.compile(TEXT_WORD, re.UNICODE)
+_ION = re.compile(ION, re.UNICODE)
 _PARTS = re.compile(r"\w+", re.UNICODE)
 _CACHE_LIMIT = 200_000
 
@@ -58,9 +59,10 @@ def standalone(body: str, words: set[str]) -> Iterator[re.Match]:
     end = len(body)
     for hit in _WORDS.finditer(body):
         start, stop = hit.span()
-        # An ion's charge ends it: "Ca2+-dependent" is not one compound word.
-        if hit.group(0) in words and (start == 0 or body[start - 1] not in COMPOUND_DELIMS) \
-                and (stop == end or body[stop] not in COMPOUND_DELIMS or body[stop - 1] in CHARGE):
+        # An ion is no part of a compound word: "Ca2+-dependent", "WNT/Ca2+" are two words.
+        ion = body[stop - 1] in CHARGE
+        if hit.group(0) in words and (start == 0 or body[start - 1] not in COMPOUND_DELIMS or ion) \
+                and (stop == end or body[stop] not in COMPOUND_DELIMS or ion or _ION.match(body, stop + 1)):
             yield hit
 
 

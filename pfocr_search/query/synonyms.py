@@ -145,8 +145,26 @@ def _phrase(text: str, typed):
 
 
 def _form(text: str, typed):
-    """A curated name where `typed` was: a phrase, or (one word: a symbol, ERβ) the word as if typed."""
-    return _phrase(text, typed) if len(text.split()) > 1 else _at(syntax.WordNode(text), typed)
+    """A curated name where `typed` was: a phrase, or (one word: a symbol, ERβ) a `NameNode`."""
+    return _phrase(text, typed) if len(text.split()) > 1 else _at(NameNode(text), typed)
+
+
+class NameNode(syntax.WordNode):
+    """A curated name of one word, read as a word typed except that a
+    compound's parts are not sought alone: it is its parts in order or the
+    word joined.  As typed words' were, "PD-1" had found Parkinson's disease
+    (PD) figures for "programmed cell death protein 1", "SARS-CoV-2" plant
+    SAR figures for "COVID-19", "IFN-α/β" any IFN for "type I interferon"."""
+
+    def query(self, parser):
+        parts = getattr(parser, "compound_parts", None)
+        if parts is None:
+            return super().query(parser)
+        parser.compound_parts = 0
+        try:
+            return super().query(parser)
+        finally:
+            parser.compound_parts = parts
 
 
 def _plain(node) -> bool:
