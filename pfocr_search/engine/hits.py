@@ -98,7 +98,8 @@ def phrase_hits(s: Scorer, q: query.Phrase) -> Hits | None:
     words' scores, times the phrase's boost; as `term_hits` gives a term's.
     None if the phrase has no array form (a slop, positions of another format)."""
     schema = s.searcher.schema
-    if q.slop != 1 or q.fieldname not in schema or not q.words:
+    if q.slop != 1 or q.fieldname not in schema or not q.words \
+            or not isinstance(schema[q.fieldname].format, ArrayPositions):
         return None
     try:
         words = [schema[q.fieldname].to_bytes(w) for w in q.words]
@@ -106,6 +107,10 @@ def phrase_hits(s: Scorer, q: query.Phrase) -> Hits | None:
         return NO_HITS
     docs, scores = [], []
     for leaf, offset in s.reader.leaf_readers():
+        # A synonym's long form is sought in every field, where a word is
+        # often missing: then no word's positions are read.
+        if not all((q.fieldname, w) in leaf for w in words):
+            continue
         # A word said twice ("pathways pathway" stems so) is read once.
         read = {w: term_positions(leaf, q.fieldname, w) for w in dict.fromkeys(words)}
         if any(p is None for p in read.values()):
