@@ -35,6 +35,17 @@ def test_an_ambiguous_abbreviation_is_not_in_the_list(index_of):
         assert [h.figid for h in ix.search("human leukocyte antigen")][:1] == ["PMC1001__hla"]
 
 
+def test_etc_in_a_query_is_not_the_electron_transport_chain(index_of):
+    # "etc" had been read as ETC, which the list names the electron transport
+    # chain: a query ending "... etc" ranked respiration figures.
+    with index_of(("PMC1001__etc", "Complex I of the ETC pumps protons.", "Electron transport chain"),
+                  ("PMC1002__wnt", "Wnt, Notch, Hedgehog etc. pattern the gut.", "Developmental pathways")) as ix:
+        found = ix.search("Wnt Notch etc", explain=True)
+        assert found[0].figid == "PMC1002__wnt"
+        assert not [s for s in found.understood.get("synonyms", []) if s.lower().startswith("etc")]
+        assert "ETC = electron transport chain" in ix.search("ETC", explain=True).understood["synonyms"]
+
+
 def test_phosphoinositide_dependent_kinase_1_is_pdpk1_not_pyruvate_dehydrogenase_kinase(index_of):
     # The list had "PDK1", the HGNC symbol of pyruvate dehydrogenase kinase 1,
     # for phosphoinositide-dependent kinase 1 (PDPK1): a Warburg figure ranked.

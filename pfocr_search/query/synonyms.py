@@ -101,8 +101,10 @@ class SynonymPlugin(Plugin):
                                      for weight, alternatives in by_weight.items())])
 
     def or_long(self, node):
-        # A stop word is no abbreviation: "ORs, olfactory receptors" had made "muscle or liver" an olfaction query.
-        longs = [] if self.is_stop(node.text) else self.table.long_forms(node.text)
+        # A stop word is no abbreviation: "ORs, olfactory receptors" had made "muscle or liver" an olfaction
+        # query; nor is prose's own shorthand: "Wnt, Notch etc" had searched the electron transport chain.
+        prose = node.text.lower() in PROSE_ABBREVIATIONS and not node.text.isupper()
+        longs = [] if prose or self.is_stop(node.text) else self.table.long_forms(node.text)
         if node.text.isalnum() and WRITTEN_AS_SYMBOL.search(node.text) and self.is_symbol(node.text.upper()):
             # A gene symbol typed as the symbol is a gene query, which the gene field
             # answers from the figures' gene lists; the curated names of the gene
@@ -124,6 +126,11 @@ class Alternatives(syntax.OrGroup):
     query, never merged with its neighbours (word coordination counts slots)."""
 
     merging = False
+
+
+#: Latin shorthand that prose writes in lower case and captions define in upper
+#: case for something else (ETC, the electron transport chain).
+PROSE_ABBREVIATIONS = frozenset({"etc", "eg", "ie", "cf", "viz"})
 
 
 def stop_word(schema, field: str = "caption") -> Callable[[str], bool]:
