@@ -4,6 +4,7 @@ index files written so that a reader sees the old content or the new, never half
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import sqlite3
@@ -79,7 +80,28 @@ def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
         raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:
         raise UnreadableFile(f"larger than {limit / 1e6:g} MB, too large for this kind of file")
+    if len(_READ) < _READ_KEPT:
+        _READ[os.fspath(path)] = (st.st_size, st.st_mtime_ns, content_digest(data))
     return data
+
+
+#: Files `read_limited` read: path -> (size, mtime_ns, digest of the bytes
+#: read), until `read_signature` takes them.  A build records each file's
+#: digest for later change detection; reading the file again for it was an
+#: open, a read and two stat() calls a file more.
+_READ: dict[str, tuple[int, int, str]] = {}
+_READ_KEPT = 50_000
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_signature(path: str, size: int, mtime_ns: int) -> str | None:
+    """The digest of `path` as `read_limited` read it, if the file's size and
+    modification time are still those it had then (else None)."""
+    known = _READ.pop(path, None)
+    return known[2] if known is not None and known[:2] == (size, mtime_ns) else None
 
 
 #: What a damaged file of an index raises while read and parsed (bad gzip, JSON, shape).

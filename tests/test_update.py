@@ -90,6 +90,25 @@ def test_figures_an_update_removed_count_for_no_filter_and_no_suggestion(indexed
         ix.get("PMC999999")
 
 
+def test_a_build_reads_each_source_file_once(tmp_path, corpus_copy, monkeypatch):
+    # A file's digest, kept for change detection, is taken from the bytes the
+    # reader read: reading every file again for it cost an open and a read each.
+    from pfocr_search.sources import changes
+
+    def reread(path):
+        raise AssertionError(f"read again for its digest: {path}")
+
+    monkeypatch.setattr(changes, "digest", reread)
+    with FigureIndex.build([corpus_copy], tmp_path / "ix") as ix:
+        assert len(ix) == 50
+    monkeypatch.undo()
+    target = corpus_copy / NEW / "PMC10033547__fimmu-14-1063018-g008.md"
+    os.utime(target, (time.time() + 100, time.time() + 100))  # touched, not changed: the digest says so
+    with FigureIndex.open(tmp_path / "ix") as ix:
+        report = ix.update([corpus_copy])
+    assert report.files_read == 0 and report.unchanged == 50
+
+
 def test_touched_but_unchanged_files_are_not_reread(indexed):
     corpus, _, ix = indexed
     target = corpus / NEW / "PMC10033547__fimmu-14-1063018-g008.md"

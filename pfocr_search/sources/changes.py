@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..fileio import load_index_file, write_json
+from ..fileio import load_index_file, read_signature, write_json
 from .claims import Claims
 from .model import MERGED, FigureRecord, Item, ReadIssue
 from .parse import data_tables
@@ -126,8 +126,10 @@ def signatures(paths: Iterable[str], with_digest: bool) -> dict[str, list]:
         st = _stat(path)
         if st is None:
             out[path] = [-1, 0, None]
+        elif with_digest:
+            out[path] = [st[0], st[1], read_signature(path, *st) or digest(path)]
         else:
-            out[path] = [st[0], st[1], digest(path) if with_digest else None]
+            out[path] = [st[0], st[1], None]
     return out
 
 
