@@ -20,10 +20,10 @@ import corpus as synthetic  # noqa: E402
 
 
 def _postings_files(root: Path) -> dict[str, str]:
-    """Digests of the index's posting and term files (segment names are random)."""
-    found = {p.suffix: hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*")
-             if p.suffix in (".pst", ".trm")}
-    assert sorted(found) == [".pst", ".trm"]
+    """Digests of the segment's files: postings, terms and every column (field
+    lengths, stored records, facets), by name without the random segment name."""
+    found = {p.name.split(".", 1)[1]: hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("MAIN_*.*")}
+    assert {".pst", ".trm"} < {"." + name for name in found} and "_stored.col" in found and "_caption_len.col" in found
     return found
 
 
