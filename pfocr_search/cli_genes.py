@@ -118,8 +118,9 @@ def synonyms(
     index_path: Optional[Path] = IndexOption,
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
-    """What a word stands for in this corpus: abbreviations and long forms its
-    captions define, with how many figures define each pair.
+    """What a search also seeks a word as: abbreviations and long forms the
+    captions define, with how many figures define each pair, then the names
+    the curated list gives it.
 
     Example: pfocr-search synonyms mTOR
     """
@@ -128,10 +129,12 @@ def synonyms(
     with shared.open_index(index_path) as ix:
         found = ix.synonyms(term)
     if fmt == "json":
-        typer.echo(json.dumps({"term": term, "synonyms": [{"text": s.text, "figures": s.figures} for s in found]},
-                              ensure_ascii=False))
+        typer.echo(json.dumps({"term": term, "synonyms": [
+            {"text": s.text, "figures": s.figures, "source": "corpus" if s.weight is None else "curated"}
+            for s in found]}, ensure_ascii=False))
     elif not found:
-        typer.echo(f"{term}: no synonyms defined by this index's figures")
+        typer.echo(f"{term}: no synonyms defined by this index's figures or the curated list")
     else:
         for s in found:
-            typer.echo(f"{term} = {s.text}  (defined by {s.figures} figures)")
+            why = f"defined by {s.figures} figures" if s.weight is None else "curated list"
+            typer.echo(f"{term} = {s.text}  ({why})")

@@ -25,6 +25,7 @@ from whoosh.searching import Searcher
 from .arguments import background_of, fraction, gene_sets, gene_terms, page_size, page_start
 from .build import ProgressCallback
 from .config import IndexConfig, load_config
+from .curated import with_curated
 from .engine.schema import RECORD, unpack_record
 from .engine.storage import MANIFEST, Manifest, open_generation, resolve_index_path
 from .engine.weighting import ArrayBM25F
@@ -320,12 +321,12 @@ class FigureIndex:
             return self.genes.resolver
 
     def synonyms(self, term: str) -> list[Synonym]:
-        """What `term` also stands for in this corpus: the long forms of an
-        abbreviation, or the abbreviations of a long form, each with how many
-        figures define the pair; [] if the corpus defines none."""
+        """What a search also seeks `term` as: the long forms of an abbreviation, or
+        the abbreviations of a long form, that captions define (`figures` of them)
+        and then the curated list's names (`weight` set); [] if there are none."""
         with self._lock:
             self._refresh()
-            table = self.stored_synonyms.table
+            table = with_curated(self.stored_synonyms.table, self.config.synonyms.curated)
             return table.long_forms(term) or table.short_forms(term.split())
 
     def background(self, organism: str | None = None) -> int:
