@@ -18,47 +18,38 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import ConfigError
-from .synonyms import Synonym, SynonymLookups, _singular, long_key, words_key
-from .textkeys import fold_greek_names
+from .synonyms import Synonym, SynonymLookups, long_key, short_key, words_key
 
 CURATED = "synonyms.yaml"
 
 
-def _long(words: Iterable[str]) -> str:
-    """A phrase's key: `long_key`, spelled Greek letters folded ("beta" = "β")."""
-    return " ".join(fold_greek_names(p) for p in long_key(words).split())
-
-
-def _short(word: str) -> str:
-    """A word's key: its parts folded and joined ("ER-beta" = "ERβ" = "erb")."""
-    return "".join(fold_greek_names(p) for p in words_key(word))
-
-
 class CuratedTable(SynonymLookups):
     """Each name of a group expands to every other name of it: a word (no
-    white space: ESR2, ERβ, osteoprotegerin) as the word, a phrase as the phrase."""
+    white space: ESR2, ERβ, osteoprotegerin) as the word, a phrase as the
+    phrase; looked up by the corpus's keys (`short_key`, `long_key`)."""
 
     def __init__(self, groups: Iterable[Iterable[str]], weight: float) -> None:
         self._by: dict[str, dict[str, list[Synonym]]] = {"short": {}, "long": {}}
         for group in groups:
             names = list(dict.fromkeys(group))
             for name in names:
-                by, key = ("long", _long([name])) if len(name.split()) > 1 else ("short", _short(name))
+                by, key = ("long", long_key([name])) if len(name.split()) > 1 else ("short", short_key(name))
                 found = self._by[by].setdefault(key, [])
                 found += [Synonym(other, other, 0, weight) for other in names
                           if other != name and other not in {s.text for s in found}]
         self.longest = max((len(k.split()) for k in self._by["long"]), default=0)
 
     def long_forms(self, word: str) -> list[Synonym]:
-        single = _singular(word)
-        found = self._by["short"].get(_short(single), []) if single != word else []
-        found = found or self._by["short"].get(_short(word), [])
         # A phrase the parser joined into one word ("interferon gamma" read as
         # interferon-γ, "T-cell") is looked up as the phrase too.
-        return found or (self._by["long"].get(_long([word]), []) if len(words_key(word)) > 1 else [])
+        found = super().long_forms(word)
+        return found or (self._expansions("long", long_key([word])) if len(words_key(word)) > 1 else [])
 
     def short_forms(self, words: Iterable[str]) -> list[Synonym]:
-        return self._by["long"].get(_long(words), [])
+        return self._expansions("long", long_key(words))  # every name, however short: the list chose them
+
+    def _expansions(self, by: str, key: str) -> list[Synonym]:
+        return self._by[by].get(key, [])
 
     def __len__(self) -> int:
         return len(self._by["short"]) + len(self._by["long"])
@@ -80,8 +71,8 @@ class WithCurated(SynonymLookups):
 
 
 def _union(corpus: list[Synonym], curated: list[Synonym]) -> list[Synonym]:
-    seen = {_long([s.text]) for s in corpus}
-    return corpus + [s for s in curated if _long([s.text]) not in seen]
+    seen = {long_key([s.text]) for s in corpus}
+    return corpus + [s for s in curated if long_key([s.text]) not in seen]
 
 
 def with_curated(corpus: SynonymLookups, weight: float) -> SynonymLookups:
