@@ -255,18 +255,12 @@ class WordCachingAnalyzer(CompositeAnalyzer):
         """Each term of `value` with its positions, as the token stream would give
         them: for indexing, which wants exactly this and not one Token at a time."""
         found: dict[str, list[int]] = {}
-        at, kept_any = 0, False
-        for terms, width in self.word_entries(value, mode, False):
-            if width == 0:  # a stop word: only those before the first word take a position
-                at += 0 if kept_any else 1
-                continue
-            kept_any = True
+        for terms, at in self.word_entries(value, mode, False):
             for text, offset in terms:
                 try:
                     found[text].append(at + offset)
                 except KeyError:
                     found[text] = [at + offset]
-            at += width
         return found
 
     def spelling_words(self, value: str) -> list[str]:
@@ -277,29 +271,33 @@ class WordCachingAnalyzer(CompositeAnalyzer):
     def term_list(self, value, at, mode, no_morph) -> list[tuple[str, int]]:
         """(term, position) in order, each distinct word analysed once per process."""
         out = []
-        kept_any = False
-        for terms, width in self.word_entries(value, mode, no_morph):
-            if width == 0:  # a stop word: only those before the first word take a position
-                at += 0 if kept_any else 1
-                continue
-            kept_any = True
-            out += [(text, at + offset) for text, offset in terms]
-            at += width
+        for terms, start in self.word_entries(value, mode, no_morph, at):
+            out += [(text, start + offset) for text, offset in terms]
         return out
 
-    def word_entries(self, value: str | set[str], mode: str, no_morph: bool) -> Iterator[tuple[tuple, int]]:
-        """Each word's (terms, width) in order (of a text), or of each word (in a set)."""
+    def word_entries(self, value: str | set[str], mode: str, no_morph: bool,
+                     at: int = 0) -> Iterator[tuple[tuple, int]]:
+        """Each word's terms, as (term, position offset) pairs, and the position
+        the word starts at, in order (of a text) or for each word (of a set).
+        Stop words yield nothing; only those before the first word take a position."""
         kind = self.__dict__.get("kind")
         if kind is None:
             kind = self.__dict__["kind"] = repr(self.items)
         known = _WORD_CACHES.setdefault((kind, mode, no_morph), {})
+        kept_any = False
         for raw in self.items[0].expression.findall(value) if isinstance(value, str) else value:
             entry = known.get(raw)
             if entry is None:
                 entry = self.analyse_word(raw, mode, no_morph)
                 if len(known) < self.MAX_WORDS:
                     known[raw] = entry
-            yield entry
+            terms, width = entry
+            if width == 0:
+                at += 0 if kept_any else 1
+                continue
+            kept_any = True
+            yield terms, at
+            at += width
 
     def analyse_word(self, raw: str, mode: str, no_morph: bool) -> tuple[tuple[tuple[str, int], ...], int]:
         """A word's (term, position offset) pairs and the positions it takes (0: a stop word)."""
