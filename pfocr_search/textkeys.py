@@ -46,7 +46,6 @@ def fold_text(text: str) -> str:
 #: Greek letters spelled out, and the Latin letter `fold_text` maps each to.
 GREEK_NAMES = {"alpha": "a", "beta": "b", "gamma": "g", "delta": "d", "epsilon": "e", "kappa": "k",
                 "theta": "q", "zeta": "z", "iota": "i", "lambda": "l", "sigma": "s", "omega": "w"}
-_NAMES = "|".join(sorted(GREEK_NAMES, key=len, reverse=True))
 # Spelled-out Greek letters where symbols carry them: HIF-1alpha, NF-kappaB,
 # GSK3beta, PI3Kgamma, IKKbeta, and more than one, in the middle too:
 # IkappaBalpha, alphavbeta3.  Before the first letter up to four letters, or
@@ -54,13 +53,14 @@ _NAMES = "|".join(sorted(GREEK_NAMES, key=len, reverse=True))
 # between two letters at most three letters and a number (kappaB, alphaIIb);
 # after the last only a number, or with kappa one letter (kappaB): alphabet,
 # betaine, deltamethrin, kappaphycus and Tibetan are words.
-_NAME = rf"(?:{_NAMES})"
+#: A Greek letter spelled out, as a regular expression (the longest names first).
+SPELLED_LETTER = "(?:" + "|".join(sorted(GREEK_NAMES, key=len, reverse=True)) + ")"
 _SPELLED = re.compile(rf"(?P<pre>[a-z]{{0,4}}?|[a-z0-9]*\d[a-z]?)"
-                      rf"(?P<letters>(?:{_NAME}[a-z]{{0,3}}\d*)*(?:{_NAME}|kappa[a-z])\d*)")
-_NAME_AT = re.compile(_NAME)
+                      rf"(?P<letters>(?:{SPELLED_LETTER}[a-z]{{0,3}}\d*)*(?:{SPELLED_LETTER}|kappa[a-z])\d*)")
+_NAME_AT = re.compile(SPELLED_LETTER)
 # Two letters or more spelled with nothing else (alphabeta, gammadelta) are a
 # word: folded, "alphabeta" was "ab", and "alphabeta T cells" found Aβ figures.
-_NAMES_ONLY = re.compile(rf"{_NAME}{{2,}}\d*")
+_NAMES_ONLY = re.compile(rf"{SPELLED_LETTER}{{2,}}\d*")
 
 
 def fold_greek_names(token: str) -> str:

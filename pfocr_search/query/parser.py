@@ -26,7 +26,7 @@ from ..engine.evaluation import WordCoordOr
 from ..engine.schema import INTERNAL_FIELDS
 from ..engine.whoosh_internals.queries import NumberedForms, expanded_terms
 from ..errors import QuerySyntaxError
-from ..textkeys import GREEK_NAMES
+from ..textkeys import SPELLED_LETTER
 from .genewords import WRITTEN_AS_SYMBOL
 from .plugins import (
     LetterSuffixPlugin,
@@ -63,11 +63,10 @@ _NOT_WORD = re.compile(r"[\W_]+")
 # GSK3beta, PI3Kgamma, IkappaBalpha as IκBα; "microbiota" does not end in
 # iota).  Not with a number after the letter: PLCγ1 is one gene, and read
 # apart its part "g1" matched G1 arrest.
-_NAMES = "|".join(sorted(GREEK_NAMES, key=len, reverse=True))
-_LETTERS_ONLY = re.compile(rf"(?:{_NAMES})+", re.IGNORECASE)
+_LETTERS_ONLY = re.compile(rf"{SPELLED_LETTER}+", re.IGNORECASE)
 _GREEK_ENDED = (re.compile(r"(?P<word>[^\W_]{2,}?)(?P<letter>[α-ω])", re.IGNORECASE),
                 re.compile(rf"(?P<word>[a-z]{{2,4}}|[a-z0-9]*\d[a-z]?|(?:[a-z]{{0,4}}|[a-z0-9]*\d[a-z]?)"
-                           rf"(?:(?:{_NAMES})[a-z]{{0,3}}\d*)+?)(?P<letter>{_NAMES})", re.IGNORECASE))
+                           rf"(?:{SPELLED_LETTER}[a-z]{{0,3}}\d*)+?)(?P<letter>{SPELLED_LETTER})", re.IGNORECASE))
 
 
 #: A word written as a symbol (mTOR, ERK, AKT) also matches, at this share of
