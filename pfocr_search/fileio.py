@@ -94,7 +94,23 @@ _READ_KEPT = 50_000
 
 
 def content_digest(data: bytes) -> str:
+    """The digest change detection keeps of a file's bytes (`file_digest`'s)."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_digest(path: str) -> str | None:
+    """`content_digest` of a regular file, read in pieces (None for anything
+    else: a pipe would block, a device never end)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        hasher = hashlib.blake2b(digest_size=16)
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                hasher.update(chunk)
+        return hasher.hexdigest()
+    except OSError:
+        return None
 
 
 def read_signature(path: str, size: int, mtime_ns: int) -> str | None:

@@ -98,7 +98,7 @@ def test_a_build_reads_each_source_file_once(tmp_path, corpus_copy, monkeypatch)
     def reread(path):
         raise AssertionError(f"read again for its digest: {path}")
 
-    monkeypatch.setattr(changes, "digest", reread)
+    monkeypatch.setattr(changes, "file_digest", reread)
     with FigureIndex.build([corpus_copy], tmp_path / "ix") as ix:
         assert len(ix) == 50
     monkeypatch.undo()

@@ -12,15 +12,13 @@ re-indexed.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..fileio import load_index_file, read_signature, write_json
+from ..fileio import file_digest, load_index_file, read_signature, write_json
 from .claims import Claims
 from .model import MERGED, FigureRecord, Item, ReadIssue
 from .parse import data_tables
@@ -28,21 +26,6 @@ from .walked import WalkedFiles
 
 #: Compressed: paths and digests of every source file, 38 MB as plain JSON at 100,000 figures.
 STATE = "sources.json.gz"
-
-
-def digest(path: str) -> str | None:
-    """A regular file's content digest (None for anything else: a pipe would
-    block, a device never end)."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None
-        hasher = hashlib.blake2b(digest_size=16)
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                hasher.update(chunk)
-        return hasher.hexdigest()
-    except OSError:
-        return None
 
 
 def _stat(path: str) -> tuple[int, int] | None:
@@ -127,7 +110,7 @@ def signatures(paths: Iterable[str], with_digest: bool) -> dict[str, list]:
         if st is None:
             out[path] = [-1, 0, None]
         elif with_digest:
-            out[path] = [st[0], st[1], read_signature(path, *st) or digest(path)]
+            out[path] = [st[0], st[1], read_signature(path, *st) or file_digest(path)]
         else:
             out[path] = [st[0], st[1], None]
     return out
@@ -148,7 +131,7 @@ def is_unchanged(group: Sequence[Path], old: GroupState,
             return False, {}
         if (st[0], st[1]) == (size, mtime):
             now[path] = [size, mtime, known]
-        elif st[0] == size and known is not None and digest(path) == known:
+        elif st[0] == size and known is not None and file_digest(path) == known:
             now[path] = [st[0], st[1], known]  # touched, not changed
         else:
             return False, {}
