@@ -69,8 +69,7 @@ def add_document(writer: SegmentWriter, fields: dict) -> None:
             field = schema[name]
             length = 0
             if field.indexed:
-                columns = getattr(field.format, "index_columns", _no_columns)(value, field.analyzer) \
-                    if type(field.format) is not Frequency else _frequency_columns(field.format, value)
+                columns = _columns(field, value)
                 if columns is None:
                     length, value_left = pool.add_field(name, docnum, field.index(value), value_left)
                 elif columns[0]:
@@ -92,8 +91,14 @@ def add_document(writer: SegmentWriter, fields: dict) -> None:
     writer.docnum += 1
 
 
-def _no_columns(value, analyzer) -> None:
-    return None
+def _columns(field, value) -> tuple | None:
+    """What `field.index(value)` yields, as columns (terms, the frequencies'
+    sum, weights, value sizes, the values end to end), where the field's
+    format can give them: None leaves the field to Whoosh's own path."""
+    if type(field.format) is Frequency:
+        return _frequency_columns(field.format, value)
+    index_columns = getattr(field.format, "index_columns", None)  # `ArrayPositions`'
+    return index_columns(value, field.analyzer) if index_columns else None
 
 
 def _frequency_columns(format_: Frequency, value) -> tuple | None:
