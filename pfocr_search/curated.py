@@ -13,11 +13,13 @@ typed (0: not used).  It is query-time only: changing it needs no rebuild.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import ConfigError
+from .spellings import fold_spelling
 from .synonyms import Synonym, SynonymLookups, long_key, short_key, words_key
 
 CURATED = "synonyms.yaml"
@@ -31,9 +33,11 @@ class CuratedTable(SynonymLookups):
     def __init__(self, groups: Iterable[Iterable[str]], weight: float) -> None:
         self._by: dict[str, dict[str, list[Synonym]]] = {"short": {}, "long": {}}
         for group in groups:
-            names = list(dict.fromkeys(group))
+            # "tumour necrosis factor" is "tumor necrosis factor" to the
+            # index, and would have been sought twice.
+            names = list({_spelled(name): name for name in reversed(list(group))}.values())[::-1]
             for name in names:
-                by, key = ("long", long_key([name])) if len(name.split()) > 1 else ("short", short_key(name))
+                by, key = _key(name)
                 found = self._by[by].setdefault(key, [])
                 found += [Synonym(other, other, 0, weight) for other in names
                           if other != name and other not in {s.text for s in found}]
@@ -53,6 +57,19 @@ class CuratedTable(SynonymLookups):
 
     def __len__(self) -> int:
         return len(self._by["short"]) + len(self._by["long"])
+
+
+def _spelled(name: str) -> str:
+    """`name` with its words spelled as the index keeps them (`fold_spelling`)."""
+    return _LETTERS.sub(lambda m: fold_spelling(m.group()), name.lower())
+
+
+_LETTERS = re.compile("[a-z]+")
+
+
+def _key(name: str) -> tuple[str, str]:
+    """Which of a table's lookups holds `name` (a word or a phrase), and its key there."""
+    return ("long", long_key([name])) if len(name.split()) > 1 else ("short", short_key(name))
 
 
 class WithCurated(SynonymLookups):

@@ -27,6 +27,7 @@ from typing import Iterable
 from .errors import IndexNotFoundError
 from .fileio import HeldFile, open_sqlite, write_json, write_sqlite
 from .sources.model import FigureRecord
+from .spellings import fold_spelling
 from .textkeys import fold_greek_names, fold_text
 
 #: Stored beside the index, in each generation: the counts (for updates), and
@@ -44,8 +45,10 @@ _PART = re.compile(r"\w+")
 def words_key(text: str) -> tuple[str, ...]:
     """How a phrase is matched: its folded word parts ('Mitogen-activated protein' ->
     ('mitogen', 'activated', 'protein')), letters spelled out as the Greek
-    ones (IKKbeta is IKKβ, which captions define)."""
-    return tuple(fold_greek_names(part) for part in _PART.findall(fold_text(text)))
+    ones (IKKbeta is IKKβ, which captions define), British spellings as
+    the index keeps them (a caption's "tumour necrosis factor (TNF)" defines
+    TNF for a query's "tumor necrosis factor")."""
+    return tuple(fold_spelling(fold_greek_names(part)) for part in _PART.findall(fold_text(text)))
 
 
 def long_key(words: Iterable[str]) -> str:

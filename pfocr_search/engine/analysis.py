@@ -7,6 +7,7 @@ apply exactly the same steps:
   Cyrillic look-alikes OCR and authors produce folded to Latin letters, so
   ``NF-κB``, ``NF-кB`` (Cyrillic ka), ``NF-kB`` and ``NF-kappaB`` index the
   same terms, as do ``β-adrenergic`` and ``beta-adrenergic``.
+* `SpellingFilter`: British spellings as American ones (`spellings`).
 * `CompoundFilter`: ``IL-6``, ``JAK/STAT`` and ``NF-κB`` are indexed as their
   parts *and* as the joined word, so ``IL6``, ``IL-6`` and ``IL 6`` all find
   ``IL-6``; queries keep the parts only, which the index always has.
@@ -16,7 +17,7 @@ apply exactly the same steps:
 * `KeyFilter`: a whole value (organism, journal) as the one term its
   `textkeys` key function makes, the same function filters use at query time.
 
-The folding itself is defined in `textkeys`; these filters apply it.
+The folding itself is defined in `textkeys` and `spellings`; these filters apply it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from whoosh.analysis.acore import Token
 from whoosh.analysis.analyzers import Analyzer, CompositeAnalyzer
 from whoosh.lang.porter import stem as porter_stem
 
+from ..spellings import fold_spelling
 from ..textkeys import (
     fold_greek_names,
     fold_text,
@@ -70,6 +72,15 @@ class FoldFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             t.text = fold_greek_names(fold_text(t.text))
+            yield t
+
+
+class SpellingFilter(Filter):
+    """British spellings as American ones (tumour -> tumor): `spellings`."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold_spelling(t.text)
             yield t
 
 
@@ -326,7 +337,7 @@ def text_analyzer(stem: bool) -> Analyzer:
     letter standing alone (TNF α -> 'a') is never taken for the article 'a';
     single characters are kept (minsize=1): in 'IL 6' or 'p 53' they matter."""
     items = [RegexTokenizer(TEXT_WORD), LowercaseFilter(), StopFilter(STOP_WORDS, minsize=1), IonFilter(),
-             CompoundFilter(), FoldFilter()]
+             CompoundFilter(), FoldFilter(), SpellingFilter()]
     if stem:
         items += [StemFilter(), BioStemFilter()]
     return WordCachingAnalyzer(*items)
