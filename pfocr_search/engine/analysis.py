@@ -30,12 +30,10 @@ from whoosh.analysis import (
     Filter,
     LowercaseFilter,
     RegexTokenizer,
-    StemFilter,
     StopFilter,
 )
 from whoosh.analysis.acore import Token
 from whoosh.analysis.analyzers import Analyzer, CompositeAnalyzer
-from whoosh.lang.porter import stem as porter_stem
 
 from ..spellings import fold_spelling
 from ..textkeys import (
@@ -45,6 +43,7 @@ from ..textkeys import (
     normalize_symbol,
     organism_key,
 )
+from .stemming import stem_filters
 
 # An ion written with its charge (K+, Na+, Ca2+, Ca++, NH4+, Ca²⁺): one word,
 # where the charge had been dropped and "K+" searched every "K" (hnRNP K,
@@ -152,58 +151,6 @@ def _split(text: str) -> list[str]:
     for d in COMPOUND_DELIMS:
         parts = [p for chunk in parts for p in chunk.split(d)]
     return [p for p in parts if p]
-
-
-class BioStemFilter(Filter):
-    """Joins word forms Porter keeps apart in biology: apoptosis/apoptotic
-    (apoptosi/apoptot -> apoptos), necrosis/necrotic, autophagy/autophagic
-    (autophagi/autophag -> autophag), inflammatory/inflammation (inflamm),
-    the -ia noun and its -ic adjective (hypoxia/hypoxic, ischemia/ischemic,
-    bacteria/bacterial: Porter strips -ic, never -ia),
-    -lysis/-lytic (glycolysis/glycolytic), -stasis/-static and
-    -genesis/-genic (angiogenesis/angiogenic).  Runs after stemming, on
-    index and query alike, so it can only merge forms, never lose one.
-    Like Porter's, it is a morphological filter: spelling suggestions, which
-    want the words as written ("tricarboxylic"), skip it."""
-
-    is_morph = True
-
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = _bio_stem(t.text)
-            yield t
-
-
-# Endings a -sis noun and its -tic adjective stem to, once -ic, -ia or -i
-# is dropped (apoptot/apoptos, glycolyt/glycolys, homeostat/homeostas), and
-# -genesis as its -genic adjective (angiogenes/angiogen).
-_SIS_FORMS = (("ot", "os"), ("yt", "ys"), ("stat", "stas"), ("genes", "gen"))
-_TIC_OF_SIS = ("ot", "yt", "stat", "gen")
-
-
-def _bio_stem(text: str) -> str:
-    if len(text) <= 5 or text[-1].isdigit():
-        return text
-    if text.endswith("tori"):
-        # costimulatory/costimulation, inflammatory/inflammation:
-        # the -ory adjective stems as its verb does.
-        return porter_stem(text[:-3] + "e")
-    if text.endswith("ia") and len(text) >= 6:
-        # Porter never strips -ia: the noun stems as its -ic adjective does
-        # (hypoxia as hypoxic, ischemia as ischemic, bacteria as bacterial).
-        text = porter_stem(text[:-2] + "ic")
-    if text.endswith("ic"):
-        # Only the -tic of a -sis noun: "static" had stemmed as STAT, "classic"
-        # as "class", and NFKBIA had met NFKB.
-        bare = text[:-2]
-        if any(bare.endswith(ending) and len(bare) > len(ending) + 3 for ending in _TIC_OF_SIS):
-            text = bare
-    elif text.endswith("i"):
-        text = text[:-1]
-    for ending, noun in _SIS_FORMS:
-        if text.endswith(ending) and len(text) > len(ending) + 3:
-            return text[:-len(ending)] + noun
-    return text
 
 
 class GeneSymbolFilter(Filter):
@@ -339,7 +286,7 @@ def text_analyzer(stem: bool) -> Analyzer:
     items = [RegexTokenizer(TEXT_WORD), LowercaseFilter(), StopFilter(STOP_WORDS, minsize=1), IonFilter(),
              CompoundFilter(), FoldFilter(), SpellingFilter()]
     if stem:
-        items += [StemFilter(), BioStemFilter()]
+        items += stem_filters()
     return WordCachingAnalyzer(*items)
 
 

@@ -31,6 +31,7 @@ _LOADERS = ((whoosh.columns, "loads"), (whoosh.codec.whoosh3, "loads"), (whoosh.
 # functions), and the builtins pickles of plain data use.
 _FUNCTIONS = {("re", "_compile"), ("_codecs", "encode"), ("copyreg", "_reconstructor"),
               ("whoosh.lang.porter", "stem"), ("whoosh.lang.porter2", "stem"),
+              ("pfocr_search.engine.stemming", "porter_with_exceptions"),
               ("pfocr_search.textkeys", "organism_key"), ("pfocr_search.textkeys", "journal_key"),
               ("collections", "defaultdict"), ("collections", "OrderedDict"), ("array", "array")}
 _BUILTINS = {"frozenset", "set", "int", "long", "float", "complex", "bytes", "bytearray", "str", "unicode",

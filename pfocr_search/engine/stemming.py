@@ -1,0 +1,101 @@
+"""How words are stemmed: Porter's stemmer, told biology's exceptions.
+
+Porter's stemmer joins words biology keeps apart and keeps apart forms it
+joins.  `porter_with_exceptions` gives the words Porter gets wrong their own
+stems first: "organism", "organization" and "organic" had all been "organ";
+"positive" had been "position", "generation" "general", "experiment"
+"experience" (and not "experimental"); the Latin plurals ("loci", "foci",
+"nuclei", "matrices") had missed their singulars.  `BioStemFilter` then
+merges the forms Porter leaves apart (apoptosis/apoptotic).
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import Filter, StemFilter
+from whoosh.lang.porter import stem as porter_stem
+
+
+def _forms(stem: str, *words: str) -> dict[str, str]:
+    return dict.fromkeys(words, stem)
+
+
+#: Words and the stem each takes instead of Porter's.  (British spellings are
+#: folded before stemming: "organisation" arrives as "organization".)
+EXCEPTIONS: dict[str, str] = {
+    **_forms("organism", "organism", "organisms", "organismal"),
+    **_forms("organiz", "organization", "organizations", "organizational", "organize", "organized", "organizes",
+             "organizing", "organizer", "organizers"),
+    **_forms("organic", "organic", "organically"),
+    **_forms("positiv", "positive", "positives", "positively", "positivity"),
+    **_forms("generat", "generate", "generated", "generates", "generating", "generation", "generations",
+             "generator", "generators"),
+    **_forms("generic", "generic", "generics"),
+    **_forms("experiment", "experiment", "experiments", "experimental", "experimentally", "experimentation"),
+    **_forms("animal", "animal", "animals"),
+    **_forms("locu", "loci"), **_forms("focu", "foci"), **_forms("nucleu", "nuclei"),
+    **_forms("stimulu", "stimuli"), **_forms("fungu", "fungi"), **_forms("bacillu", "bacilli"),
+    **_forms("matrix", "matrices"), **_forms("index", "indices"), **_forms("vertex", "vertices"),
+    **_forms("cortex", "cortices"), **_forms("apex", "apices"), **_forms("appendix", "appendices"),
+}
+
+
+def porter_with_exceptions(word: str) -> str:
+    """Porter's stem of `word`, or its own stem if Porter gets it wrong (`EXCEPTIONS`)."""
+    return EXCEPTIONS.get(word) or porter_stem(word)
+
+
+def stem_filters() -> list[Filter]:
+    """The stemming steps of the stemmed text analyzer."""
+    return [StemFilter(stemfn=porter_with_exceptions), BioStemFilter()]
+
+
+class BioStemFilter(Filter):
+    """Joins word forms Porter keeps apart in biology: apoptosis/apoptotic
+    (apoptosi/apoptot -> apoptos), necrosis/necrotic, autophagy/autophagic
+    (autophagi/autophag -> autophag), inflammatory/inflammation (inflamm),
+    the -ia noun and its -ic adjective (hypoxia/hypoxic, ischemia/ischemic,
+    bacteria/bacterial: Porter strips -ic, never -ia),
+    -lysis/-lytic (glycolysis/glycolytic), -stasis/-static and
+    -genesis/-genic (angiogenesis/angiogenic).  Runs after stemming, on
+    index and query alike, so it can only merge forms, never lose one.
+    Like Porter's, it is a morphological filter: spelling suggestions, which
+    want the words as written ("tricarboxylic"), skip it."""
+
+    is_morph = True
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = _bio_stem(t.text)
+            yield t
+
+
+# Endings a -sis noun and its -tic adjective stem to, once -ic, -ia or -i
+# is dropped (apoptot/apoptos, glycolyt/glycolys, homeostat/homeostas), and
+# -genesis as its -genic adjective (angiogenes/angiogen).
+_SIS_FORMS = (("ot", "os"), ("yt", "ys"), ("stat", "stas"), ("genes", "gen"))
+_TIC_OF_SIS = ("ot", "yt", "stat", "gen")
+
+
+def _bio_stem(text: str) -> str:
+    if len(text) <= 5 or text[-1].isdigit():
+        return text
+    if text.endswith("tori"):
+        # costimulatory/costimulation, inflammatory/inflammation:
+        # the -ory adjective stems as its verb does.
+        return porter_stem(text[:-3] + "e")
+    if text.endswith("ia") and len(text) >= 6:
+        # Porter never strips -ia: the noun stems as its -ic adjective does
+        # (hypoxia as hypoxic, ischemia as ischemic, bacteria as bacterial).
+        text = porter_stem(text[:-2] + "ic")
+    if text.endswith("ic"):
+        # Only the -tic of a -sis noun: "static" had stemmed as STAT, "classic"
+        # as "class", and NFKBIA had met NFKB.
+        bare = text[:-2]
+        if any(bare.endswith(ending) and len(bare) > len(ending) + 3 for ending in _TIC_OF_SIS):
+            text = bare
+    elif text.endswith("i"):
+        text = text[:-1]
+    for ending, noun in _SIS_FORMS:
+        if text.endswith(ending) and len(text) > len(ending) + 3:
+            return text[:-len(ending)] + noun
+    return text
