@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pfocr_search import load_config
 from pfocr_search.engine.analysis import gene_analyzer, text_analyzer
 from pfocr_search.engine.schema import build_schema
+from pfocr_search.sources.model import lead_sentence
 from pfocr_search.textkeys import normalize_symbol
 
 
@@ -157,3 +158,21 @@ def test_spelling_suggestions_come_from_words_as_written_not_their_merged_forms(
     with index_of(("PMC1001__tca", "Citrate in mitochondria.", "The tricarboxylic acid cycle"),
                   ("PMC1002__other", "Insulin signalling in the liver.")) as ix:
         assert ix.search("tricarboxilic acid").query == "tricarboxylic acid"
+
+
+_PIECES = ["JAK-STAT", "signaling", "pathway.", "Fig. 2", "the", "of", "NF-κB", "Ca2+", "Na+K+-ATPase", "IL-6",
+           "TNF α", "e.g.", "vs.", "(A)", "Wnt/β-catenin", "tumour", "apoptosis.", "A", "In", "kinase-s", "cells,"]
+
+
+@given(st.one_of(st.lists(st.sampled_from(_PIECES), max_size=120),
+                 # No sentence ends: a lead cut at its length limit.
+                 st.lists(st.sampled_from([p for p in _PIECES if "." not in p]), min_size=40, max_size=120)),
+       st.sampled_from([" ", "  ", "\n", "\u00a0"]))
+def test_a_lead_is_its_captions_first_terms_at_the_same_positions(pieces, space):
+    # A lead cut at its length limit had ended in part of a word ("signa").
+    caption = space.join(pieces)
+    field = build_schema(load_config())["caption"]
+    lead = [(t.text, t.pos) for t in field.analyzer(lead_sentence(caption), positions=True, mode="index")]
+    whole = [(t.text, t.pos) for t in field.analyzer(caption, positions=True, mode="index")]
+    end = max((pos for _, pos in lead), default=-1)
+    assert lead == [(text, pos) for text, pos in whole if pos <= end]

@@ -10,6 +10,7 @@ with several segments and deleted documents.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import shutil
 
@@ -199,13 +200,13 @@ def test_random_caption_phrases_match_and_score_as_whoosh(single, segmented, cap
     at = data.draw(st.integers(min_value=0, max_value=len(words) - size))
     run = words[at:at + size]
     run = data.draw(st.sampled_from([run, [run[0], *run], run[::-1], [run[0], run[0]]]))
-    for searcher, config in (single, segmented):
-        q = query.Phrase("caption", run)
+    for (searcher, config), field in itertools.product((single, segmented), ("caption", "lead")):
+        q = query.Phrase(field, run)
         expected = {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
         got = score(searcher, q)
-        assert set(np.flatnonzero(got.mask).tolist()) == set(expected), run
+        assert set(np.flatnonzero(got.mask).tolist()) == set(expected), (field, run)
         for doc, value in expected.items():
-            assert math.isclose(got.scores[doc], value, rel_tol=1e-9), (run, doc)
+            assert math.isclose(got.scores[doc], value, rel_tol=1e-9), (field, run, doc)
 
 
 _BEST_OF = [query.Term("caption", "signal"), query.Term("figtitle", "pathwa"),

@@ -138,14 +138,20 @@ class FigureRecord:
 _SENTENCE_END = re.compile(r"[.!?](?<!\bFig.)(?<!\be\.g.)(?<!\bi\.e.)(?<!\bvs.)(?<!\b[A-Za-z].)(?=\s+[A-Z(\[])")
 #: A lead longer than this is a caption without sentences: keep its start.
 LEAD_CHARS = 300
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
 
 
 def lead_sentence(caption: str) -> str:
     """A caption's first sentence: what the figure is about, where a title
-    may be the paper's or missing."""
+    may be the paper's or missing.  A long one is cut at a space, never in a
+    word ("signaling" cut to "signa" had been indexed as a word): its terms
+    are then the caption's first terms, at the same positions."""
     end = _SENTENCE_END.search(caption)
     lead = caption[:end.start() + 1] if end else caption
-    return lead[:LEAD_CHARS]
+    if len(lead) <= LEAD_CHARS:
+        return lead
+    space = _LAST_SPACE.search(lead, 0, LEAD_CHARS + 1)
+    return lead[:space.start()] if space else ""
 
 
 @dataclass(frozen=True, slots=True)
