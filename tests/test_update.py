@@ -90,6 +90,25 @@ def test_figures_an_update_removed_count_for_no_filter_and_no_suggestion(indexed
         ix.get("PMC999999")
 
 
+def test_a_word_only_removed_figures_held_is_corrected_again(indexed):
+    # A deleted figure's words stay in its segment's term list until segments
+    # merge: "apoptossis" had passed for a word the index holds, so it was
+    # neither corrected nor found.
+    corpus, path, ix = indexed
+    seed = corpus / "seed" / "PMC7176449__cm9-133-0959-g001.md"
+    typo = corpus / "PMC999998__typofig1.md"
+    text = seed.read_text("utf-8").replace("PMC7176449__cm9-133-0959-g001", "PMC999998__typofig1")
+    start, end = text.index("caption: "), text.index("pmcid:")
+    typo.write_text(text[:start] + "caption: 'Apoptossis of hepatocytes.'\n" + text[end:], "utf-8")
+    ix.update([corpus])
+    found = ix.search("apoptossis")
+    assert found.corrected_from is None and [h.figid for h in found] == ["PMC999998__typofig1"]
+    typo.unlink()
+    ix.update([corpus])
+    again = ix.search("apoptossis")
+    assert again.corrected_from == "apoptossis" and again.query == "apoptosis" and len(again) > 0
+
+
 def test_a_build_reads_each_source_file_once(tmp_path, corpus_copy, monkeypatch):
     # A file's digest, kept for change detection, is taken from the bytes the
     # reader read: reading every file again for it cost an open and a read each.

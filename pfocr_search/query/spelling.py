@@ -9,6 +9,7 @@ from typing import Sequence
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
+from ..engine.evaluation import term_docs
 from ..errors import UnknownFigureError, did_you_mean
 from ..textkeys import GREEK_NAMES
 from .genewords import WRITTEN_AS_SYMBOL
@@ -138,7 +139,7 @@ def _known(searcher: Searcher, fields: Sequence[str], word: str) -> bool:
     searched = False
     for name in fields:
         terms = list(searcher.schema[name].process_text(word, mode="query"))
-        if any(searcher.doc_frequency(name, term) for term in terms):
+        if any(_held(searcher, name, term) for term in terms):
             return True
         searched = searched or bool(terms)
     if not searched:
@@ -146,8 +147,24 @@ def _known(searcher: Searcher, fields: Sequence[str], word: str) -> bool:
     # A word not written as a symbol is not searched as a gene (genewords).
     if (WRITTEN_AS_SYMBOL.search(word) or word[:1].isupper()) and "genes" in searcher.schema:
         genes = searcher.schema["genes"].process_text(word, mode="query")
-        return any(searcher.doc_frequency("genes", t) for t in genes)
+        return any(_held(searcher, "genes", t) for t in genes)
     return False
+
+
+def _held(searcher: Searcher, name: str, term: str) -> bool:
+    """Whether a live figure holds the term.  A deleted figure's terms stay
+    in its segment's term list, counted, until segments merge: a word only
+    deleted figures held had been known, so never corrected.  Only a rare
+    term's postings are read to tell."""
+    count = searcher.doc_frequency(name, term)
+    if count > _FEW_HOLDERS or not count or not searcher.reader().has_deletions():
+        return bool(count)
+    return term_docs(searcher, name, term).size > 0
+
+
+#: A term more figures hold than this is taken as held without reading
+#: its postings: a figure deleted since the last merge is rarely all of them.
+_FEW_HOLDERS = 8
 
 
 def _frequency(searcher: Searcher, fields: Sequence[str], word: str) -> int:
@@ -169,9 +186,11 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str |
     folded = word.lower()
     written: dict[str, int] = {}  # each suggestion, by its spelling fields' largest count
     for name in fields:
+        spelled = searcher.schema[name].spelling_fieldname(name)
         for suggestion in searcher.suggest(name, folded, limit=20, maxdist=2, prefix=1):
-            count = searcher.doc_frequency(searcher.schema[name].spelling_fieldname(name), suggestion)
-            written[suggestion] = max(count, written.get(suggestion, 0))
+            if _held(searcher, spelled, suggestion):  # not a word only deleted figures held
+                count = searcher.doc_frequency(spelled, suggestion)
+                written[suggestion] = max(count, written.get(suggestion, 0))
     allowed = 1 if len(folded) <= SHORT_WORD else 2
     near = ((OSA.distance(folded, s), s, n) for s, n in written.items())
     ranked = ((d, -len(os.path.commonprefix((folded, s))), -_frequency(searcher, fields, s), -n, s)
