@@ -28,8 +28,21 @@ _LETTER_FOLD = str.maketrans({
     "φ": "f", "ϕ": "f", "χ": "c", "ψ": "y", "ω": "w",
     "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
     "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
+    # Latin letters drawn like Greek ones (FcɛRI, PPARɣ in real captions).
+    "ɑ": "a", "ɛ": "e", "ɣ": "g", "ɩ": "i", "ʋ": "u", "ɸ": "f",
 })
+# A German sharp s stands for β where German does not put one: after a
+# digit, a capital, a hyphen or at a word's start (IL-1ß, TGF-ẞ, GSK3ẞ, Aß,
+# ß-catenin), not after a small letter (Weiße, groß).  Case-folded, it had
+# been "ss": IL-1ß was IL1SS.
+_SHARP_S_AS_BETA = re.compile(r"(?<![^\W\d_])[ßẞ]|(?<=[A-Z])[ßẞ]")
 _SYMBOL_JUNK = re.compile(r"[\s\-_.\u2010-\u2015·']+")
+
+
+def sharp_s_as_beta(text: str) -> str:
+    """`text` with each sharp s that stands for β as β (see `_SHARP_S_AS_BETA`):
+    before lower case, which would hide the capital before it."""
+    return _SHARP_S_AS_BETA.sub("β", text) if "ß" in text or "ẞ" in text else text
 
 
 @lru_cache(maxsize=1 << 18)
@@ -38,7 +51,7 @@ def fold_text(text: str) -> str:
     (ZÁP70 -> zap70) and Greek and Cyrillic look-alike letters as Latin ones."""
     if text.isascii():  # most words: nothing to decompose or fold beyond case
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", sharp_s_as_beta(text))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return bare.casefold().translate(_LETTER_FOLD)
 

@@ -24,6 +24,20 @@ def test_greek_cyrillic_and_ascii_spellings_index_the_same_terms(spelling):
     assert terms(spelling) == ["nf", "nfkb", "kb"]
 
 
+@pytest.mark.parametrize("written, greek", [
+    # Real captions and OCR words: a sharp s for β, Latin letters drawn as Greek ones.
+    ("IL-1ß", "IL-1β"), ("TGF-ẞ", "TGF-β"), ("GSK3ẞ", "GSK3β"), ("Aß", "Aβ"), ("ß-catenin", "β-catenin"),
+    ("CaMKKẞ", "CaMKKβ"), ("FcɛRI-γ", "FcεRI-γ"), ("PPARɣ", "PPARγ"),
+])
+def test_look_alike_letters_are_the_greek_ones(written, greek):
+    assert terms(written) == terms(greek)
+    assert normalize_symbol(written) == normalize_symbol(greek)
+
+
+def test_a_german_sharp_s_stays_one_in_words():
+    assert terms("Weiße Straße", stem=False) == ["weisse", "strasse"]
+
+
 def test_compounds_are_indexed_as_parts_and_joined_word_but_queried_as_parts():
     assert terms("IL-6/JAK pathway") == ["il", "il6jak", "6", "jak", "pathwa"]
     assert terms("IL-6/JAK", mode="query") == ["il", "6", "jak"]

@@ -28,7 +28,6 @@ from typing import Callable, Iterator
 import whoosh.analysis as whoosh_analysis
 from whoosh.analysis import (
     Filter,
-    LowercaseFilter,
     RegexTokenizer,
     StopFilter,
 )
@@ -42,6 +41,7 @@ from ..textkeys import (
     journal_key,
     normalize_symbol,
     organism_key,
+    sharp_s_as_beta,
 )
 from .stemming import stem_filters
 
@@ -63,6 +63,16 @@ COMPOUND_DELIMS = "-/\u2010\u2011\u2012\u2013\u2014\u2015"
 #: The words of text fields: ions, and words or compounds.
 TEXT_WORD = rf"{ION}|{COMPOUND_WORD}"
 _HAS_DELIM = re.compile("[" + re.escape(COMPOUND_DELIMS) + "]").search
+
+
+class LowerFilter(Filter):
+    """Lower case, a sharp s that stands for β (IL-1ß, Aß) read as β first:
+    lower case would hide the capital that tells it from German's."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = sharp_s_as_beta(t.text).lower()
+            yield t
 
 
 class FoldFilter(Filter):
@@ -283,7 +293,7 @@ def text_analyzer(stem: bool) -> Analyzer:
     """Words for captions and titles.  Stop words go before folding so a Greek
     letter standing alone (TNF α -> 'a') is never taken for the article 'a';
     single characters are kept (minsize=1): in 'IL 6' or 'p 53' they matter."""
-    items = [RegexTokenizer(TEXT_WORD), LowercaseFilter(), StopFilter(STOP_WORDS, minsize=1), IonFilter(),
+    items = [RegexTokenizer(TEXT_WORD), LowerFilter(), StopFilter(STOP_WORDS, minsize=1), IonFilter(),
              CompoundFilter(), FoldFilter(), SpellingFilter()]
     if stem:
         items += stem_filters()
