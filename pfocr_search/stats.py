@@ -11,7 +11,7 @@ from .config import IndexConfig
 from .engine.storage import Manifest, directory_size
 from .genes.tables import GeneTables
 from .genes.vocabulary import GeneEntry
-from .textkeys import display_organism
+from .query.facets import NO_ORGANISM, organism_counts
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,7 @@ class IndexStats:
 def index_stats(searcher: Searcher, tables: GeneTables, manifest: Manifest, path: str, config: IndexConfig,
                 top: int) -> IndexStats:
     reader = searcher.reader()
-    organisms = sorted(((display_organism(t.decode()), reader.doc_frequency("organism", t))
-                        for t in reader.lexicon("organism")), key=lambda x: (-x[1], x[0]))
+    organisms = [(name, n) for name, n in organism_counts(searcher) if name != NO_ORGANISM]
     year_field = searcher.schema["year"]
     years = [year_field.from_bytes(t) for t in year_field.sortable_terms(reader, "year")]
     vocabulary = tables.vocabulary

@@ -150,6 +150,21 @@ def test_a_figid_in_another_case_names_its_figure(index_of):
             assert nope.value.suggestions == ("PMC1001__nihmsfigure7",) and nope.value.parameter == "figid"
 
 
+def test_stats_names_organisms_as_records_do(tmp_path, sample_dir):
+    # Stats had rebuilt names from their lower-case terms: "Escherichia coli
+    # str. k-12 substr. mg1655", where facets said "K-12 substr. MG1655".
+    seed = next((sample_dir / "seed").glob("*.md"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n, organism in enumerate(["Escherichia coli str. K-12 substr. MG1655", "Homo sapiens", "Homo sapiens"]):
+        text = seed.read_text("utf-8").replace(seed.stem, f"PMC100{n}__fig").replace("- Homo sapiens", f"- {organism}")
+        (corpus / f"PMC100{n}__fig.md").write_text(text, "utf-8")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        organisms = dict(ix.stats().organisms)
+        assert organisms["Escherichia coli str. K-12 substr. MG1655"] == 1
+        assert organisms == dict(ix.facets("jak").organisms)
+
+
 def test_stats(sample_index):
     stats = sample_index.stats(top=5)
     assert stats.records == 50

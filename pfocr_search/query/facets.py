@@ -56,6 +56,18 @@ def count_facets(searcher: Searcher, q: query.Query, filter: query.Query | None,
     return Facets(int(docs.size), organisms, dated, by_year, journals)
 
 
+def organism_counts(searcher: Searcher) -> list[tuple[str, int]]:
+    """Each organism of the index's figures, named as records name it (as
+    facets list it: "Escherichia coli str. K-12", not its lower-case term),
+    with its figure count, most first."""
+    reader = searcher.reader()
+    table = cached(reader, "facets", lambda: _FacetTable.read(reader))
+    live = np.zeros(reader.doc_count_all(), dtype=bool)
+    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    return _most_common(table.organism_names, table.organism_codes[live[table.organism_docs]],
+                        len(table.organism_names))
+
+
 def _most_common(names: list[str], codes: np.ndarray, top: int) -> list[tuple[str, int]]:
     counts = np.bincount(codes, minlength=len(names))
     ranked = sorted((-n, names[i]) for i, n in enumerate(counts.tolist()) if n)
