@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_scoring import QUERIES, _searcher
-from whoosh import highlight
+from whoosh import highlight, query
 from whoosh.searching import Results
 
 from pfocr_search.engine.evaluation import score
 from pfocr_search.engine.schema import RECORD, unpack_record
 from pfocr_search.query.parser import build_parser, parse_query
-from pfocr_search.query.snippets import excerpt, match_spans, standalone
+from pfocr_search.query.snippets import SnippetTerms, excerpt, match_spans, standalone
 from pfocr_search.query.text import _snippet_words
 
 
@@ -50,27 +50,46 @@ def test_marks_the_words_whoosh_marks(searcher, text):
     q = parse_query(parser, text)
     words = _snippet_words(searcher, q)
     top = score(searcher, q).top(10)
+    # A phrase's words are marked only as the phrase (below), where Whoosh
+    # marks each anywhere: compared without the phrases.
+    no_phrases = q.accept(lambda node: query.NullQuery if isinstance(node, query.Phrase) else node)
     marked_any = False
     for i, (_, docnum) in enumerate(top):
         record = unpack_record(searcher.stored_fields(docnum)[RECORD])
         for field in ("caption", "figtitle"):
             body = getattr(record, field)
-            ours = sorted(body[a:b].lower() for a, b in match_spans(body, searcher.schema[field], words[field]))
-            assert ours == _whoosh_marked(searcher, q, top, i, body, field), (text, i, field)
-            marked_any |= bool(ours)
+            alone = SnippetTerms(words[field].alone)
+            ours = sorted(body[a:b].lower() for a, b in match_spans(body, searcher.schema[field], alone))
+            assert ours == _whoosh_marked(searcher, no_phrases, top, i, body, field), (text, i, field)
+            marked_any |= bool(match_spans(body, searcher.schema[field], words[field]))
     assert marked_any or not top or text in NOT_IN_TEXT
 
 
 # Queries whose top hits match no caption or title words.
-NOT_IN_TEXT = {"genes:STAT3 genes:JAK1", "year:[2015 TO 2020]", "NOT pathway", "il6"}
+NOT_IN_TEXT = {"genes:STAT3 genes:JAK1", "year:[2015 TO 2020]", "NOT pathway", "il6",
+               '"fe-s biogenesis"'}  # in a paper title: the caption's lone "s" is no match
 
 
 def test_compound_parts_are_marked_alone(searcher):
     searcher, parser = searcher
     field = searcher.schema["caption"]
     body = "JAK-STAT signalling and IL-6 release"
-    assert [body[a:b] for a, b in match_spans(body, field, frozenset({"stat"}))] == ["STAT"]
-    assert [body[a:b] for a, b in match_spans(body, field, frozenset({"il6"}))] == ["IL-6"]
+    assert [body[a:b] for a, b in match_spans(body, field, SnippetTerms(frozenset({"stat"})))] == ["STAT"]
+    assert [body[a:b] for a, b in match_spans(body, field, SnippetTerms(frozenset({"il6"})))] == ["IL-6"]
+
+
+def test_a_phrases_words_are_marked_only_as_the_phrase(searcher):
+    # A real sweep: for "NF-κB", also sought as the "nuclear factor kappa B"
+    # its captions define, a caption's excerpt was chosen by a lone "β", a
+    # "B cell" and a "factor".
+    searcher, parser = searcher
+    q = parse_query(parser, 'NF-κB "nuclear factor kappa B"')
+    words = _snippet_words(searcher, q)["caption"]
+    assert ("nuclear", "factor", "k", "b") in words.phrases and "factor" not in words.alone
+    body = ("IKK/NF-κB signaling pathways. Nuclear factor kappa B is held by IκBα. Lymphotoxin β receptor, "
+            "B cell-activating factor.")
+    marked = [body[a:b] for a, b in match_spans(body, searcher.schema["caption"], words)]
+    assert marked == ["NF-κB", "Nuclear factor kappa B"]
 
 
 def test_excerpt_holds_the_densest_run_of_matches():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from ..engine.analysis import CHARGE, COMPOUND_DELIMS, ION, TEXT_WORD
@@ -27,16 +28,44 @@ _PARTS = re.compile(r"\w+", re.UNICODE)
 _CACHE_LIMIT = 200_000
 
 
-def match_spans(body: str, field, words: frozenset[str]) -> list[tuple[int, int]]:
-    """Where `body` has words that `field`'s analyzer turns into one of `words`.
+@dataclass(frozen=True)
+class SnippetTerms:
+    """What a query marks in a field: terms matched wherever a word has one,
+    and phrases (each its terms in order) matched only as the phrase."""
+
+    alone: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+
+def match_spans(body: str, field, terms: SnippetTerms) -> list[tuple[int, int]]:
+    """Where `body` has words that `field`'s analyzer turns into one of
+    `terms.alone`, and runs of words that make one of `terms.phrases`.
 
     A compound's matching parts are marked alone (JAK in JAK-STAT); the whole
     compound when its joined form matches (IL6 for IL-6, NFκB for NF-κB)."""
-    if not body or not words:
+    if not body or not (terms.alone or terms.phrases):
         return []
     cache = cached(field, "snippet words", dict)
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
+    spans = _word_spans(body, field, terms.alone, cache) if terms.alone else []
+    if terms.phrases:
+        spans = _merged(sorted(spans + _phrase_spans(body, field, terms.phrases, cache)))
+    return spans
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ascending spans with those that overlap (a phrase and its words) as one."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _word_spans(body: str, field, words: frozenset[str], cache: dict) -> list[tuple[int, int]]:
     matched = {w for w in set(_WORDS.findall(body)) if not _analysed(field, w, cache)[0].isdisjoint(words)}
     if not matched:
         return []
@@ -49,6 +78,27 @@ def match_spans(body: str, field, words: frozenset[str]) -> list[tuple[int, int]
                       for p, terms in zip(_PARTS.finditer(hit.group(0)), parts) if not terms.isdisjoint(words)]
         else:
             spans.append(hit.span())
+    return spans
+
+
+def _phrase_spans(body: str, field, phrases: tuple[tuple[str, ...], ...], cache: dict) -> list[tuple[int, int]]:
+    """Each run of words (a compound's parts one each, stop words none) whose
+    terms are a phrase's, in order: one span from its first word to its last."""
+    if not any(phrases):
+        return []
+    places: list[tuple[int, int, frozenset[str]]] = []
+    for hit in _WORDS.finditer(body):
+        whole, parts = _analysed(field, hit.group(0), cache)
+        if parts:
+            places += [(hit.start() + p.start(), hit.start() + p.end(), terms)
+                       for p, terms in zip(_PARTS.finditer(hit.group(0)), parts)]
+        elif whole:
+            places.append((hit.start(), hit.end(), whole))
+    spans = []
+    for phrase in filter(None, phrases):
+        for i in range(len(places) - len(phrase) + 1):
+            if all(term in places[i + k][2] for k, term in enumerate(phrase)):
+                spans.append((places[i][0], places[i + len(phrase) - 1][1]))
     return spans
 
 

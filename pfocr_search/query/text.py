@@ -16,7 +16,7 @@ from ..sources.model import FigureRecord
 from .filters import Filters
 from .parser import one_line, quoted
 from .results import Hit, SearchResults
-from .snippets import Spans, excerpt, match_spans, opening
+from .snippets import SnippetTerms, Spans, excerpt, match_spans, opening
 from .spelling import spelling_suggestions
 
 
@@ -91,23 +91,31 @@ def text_snippets(searcher: Searcher, q: query.Query, chars: int) -> Callable[[F
     return lambda record: _text_snippet(searcher, record, words, chars)
 
 
-def _snippet_words(searcher: Searcher, q: query.Query) -> dict[str, frozenset[str]]:
-    """The query's terms (prefixes and wildcards expanded) in each snippet field."""
+def _snippet_words(searcher: Searcher, q: query.Query) -> dict[str, SnippetTerms]:
+    """The query's terms (prefixes and wildcards expanded) in each snippet
+    field; a phrase's words (a quoted phrase, a synonym's long form) only as
+    the phrase: "nuclear factor kappa B" sought for NF-κB had marked every
+    "factor" and every lone "B" of a caption, and chose the excerpt by them."""
     reader = searcher.reader()
+    leaves = list(q.leaves())
     out = {}
     for name in _SNIPPET_FIELDS:
         if name in searcher.schema:
             field = searcher.schema[name]
-            out[name] = frozenset(field.from_bytes(t) for _, t in q.existing_terms(reader, expand=True, fieldname=name))
+            phrases = tuple(dict.fromkeys(tuple(leaf.words) for leaf in leaves
+                                          if isinstance(leaf, query.Phrase) and leaf.fieldname == name))
+            alone = frozenset(field.from_bytes(t) for leaf in leaves if not isinstance(leaf, query.Phrase)
+                              for _, t in leaf.existing_terms(reader, expand=True, fieldname=name))
+            out[name] = SnippetTerms(alone, phrases)
     return out
 
 
-def _text_snippet(searcher: Searcher, record: FigureRecord, words: dict[str, frozenset[str]],
+def _text_snippet(searcher: Searcher, record: FigureRecord, words: dict[str, SnippetTerms],
                   chars: int) -> tuple[str, Spans]:
     """Excerpt around the matches in the caption, else the title or paper title."""
-    for name, field_words in words.items():
+    for name, terms in words.items():
         body = getattr(record, name)
-        spans = match_spans(body, searcher.schema[name], field_words)
+        spans = match_spans(body, searcher.schema[name], terms)
         if spans:
             return excerpt(body, spans, chars)
     return opening(record.caption or record.figtitle, chars), ()
