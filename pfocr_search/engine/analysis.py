@@ -378,7 +378,7 @@ def organism_analyzer() -> Analyzer:
 
 
 def journal_analyzer() -> Analyzer:
-    """The journal's whole name as one term."""
+    """Each of the journal's names (one a line: full title, NLM abbreviation) as one term."""
     return RegexTokenizer(r".+") | KeyFilter(journal_key)
 
 

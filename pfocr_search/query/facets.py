@@ -13,8 +13,8 @@ from whoosh.searching import Searcher
 
 from ..engine.arrays import cached
 from ..engine.evaluation import matching
-from ..engine.schema import FACET_JOURNAL, FACET_ORGANISMS, FACET_YEAR
-from ..textkeys import journal_key
+from ..engine.schema import FACET_JOURNAL, FACET_ORGANISMS, FACET_YEAR, journal_column_names
+from .journals import Journals
 
 #: The facet values of figures without an organism, a journal or a year.
 NO_ORGANISM, NO_JOURNAL, UNDATED = "(none)", "(unknown)", "(undated)"
@@ -40,7 +40,7 @@ def count_facets(searcher: Searcher, q: query.Query, filter: query.Query | None,
     mask = matching(searcher, q)
     if filter is not None:
         mask &= matching(searcher, filter)
-    table = cached(searcher.reader(), "facets", lambda: _FacetTable.read(searcher.reader()))
+    table = _table(searcher)
     docs = np.flatnonzero(mask)
     years = table.years[docs]
     year_values, year_counts = np.unique(years[years > 0], return_counts=True)
@@ -52,8 +52,9 @@ def count_facets(searcher: Searcher, q: query.Query, filter: query.Query | None,
     # Counted, as figures of no organism and no journal are, so the decades add up to the total.
     dated = sorted(decades.items()) + ([(UNDATED, undated)] if undated else [])
     organisms = _most_common(table.organism_names, table.organism_codes[mask[table.organism_docs]], top)
-    journals = _most_common(table.journal_names, table.journals[docs], top)
-    return Facets(int(docs.size), organisms, dated, by_year, journals)
+    grouped = journals(searcher)
+    journal_counts = _most_common([*grouped.shown, NO_JOURNAL], grouped.of_code[table.journals[docs]], top)
+    return Facets(int(docs.size), organisms, dated, by_year, journal_counts)
 
 
 def _most_common(names: list[str], codes: np.ndarray, top: int) -> list[tuple[str, int]]:
@@ -62,15 +63,19 @@ def _most_common(names: list[str], codes: np.ndarray, top: int) -> list[tuple[st
     return [(name, -n) for n, name in ranked[:top]]
 
 
-def journal_names(searcher: Searcher) -> dict[str, str]:
-    """Each journal's name as records give it (as facets list it), by the key
-    the journal filter's terms are: the terms themselves are case-folded."""
-    table = cached(searcher.reader(), "facets", lambda: _FacetTable.read(searcher.reader()))
-    shown: dict[str, str] = {}
-    for name in table.journal_names:
-        if name != NO_JOURNAL:
-            shown.setdefault(journal_key(name), name)
-    return shown
+def journals(searcher: Searcher) -> Journals:
+    """The journals of the searcher's live figures, each under one name (see `journals`)."""
+    def group() -> Journals:
+        reader, table = searcher.reader(), _table(searcher)
+        live = np.fromiter(reader.all_doc_ids(), dtype=np.int64) if reader.has_deletions() else slice(None)
+        counts = np.bincount(table.journals[live], minlength=len(table.journal_forms))
+        return Journals.group(table.journal_forms, counts)
+
+    return cached(searcher.reader(), "journals", group)
+
+
+def _table(searcher: Searcher) -> "_FacetTable":
+    return cached(searcher.reader(), "facets", lambda: _FacetTable.read(searcher.reader()))
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,8 @@ class _FacetTable:
 
     years: np.ndarray
     journals: np.ndarray
-    journal_names: list[str]
+    #: (full title, NLM abbreviation) of each code of `journals`.
+    journal_forms: list[tuple[str, str]]
     #: One row per (document, organism) pair.
     organism_docs: np.ndarray
     organism_codes: np.ndarray
@@ -103,6 +109,6 @@ class _FacetTable:
             organism_docs += [docnum] * len(sets[value])
             organism_codes += sets[value]
         return cls(np.array([year_column[d] for d in range(count)], dtype=np.int64),
-                   np.array(journals, dtype=np.int64), [j.decode() or NO_JOURNAL for j in journal_codes],
+                   np.array(journals, dtype=np.int64), [journal_column_names(j) for j in journal_codes],
                    np.array(organism_docs, dtype=np.int64), np.array(organism_codes, dtype=np.int64),
                    list(organism_index))

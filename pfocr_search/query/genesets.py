@@ -62,7 +62,7 @@ def search_genes(searcher: Searcher, tables: GeneTables, config: IndexConfig, te
     # organism-qualified gene terms already keep to the organism
     return run_gene_search(searcher, gq, config, universe=universe(searcher, tables, organism, background),
                            relevance=relevance, text_filter=text_query, limit=limit, offset=offset,
-                           filter=filters.without_organism().query())
+                           filter=filters.without_organism().query(searcher))
 
 
 def showing_genes(tables: GeneTables, terms: Sequence[str], organism: str | None) -> query.Query:

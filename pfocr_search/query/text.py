@@ -30,7 +30,7 @@ def search_text(searcher: Searcher, parse: Callable[[str], query.Query], config:
     corrections only add.  Measured on the realworld tuning half, against
     correcting only queries that found fewer than 3 figures: typed nDCG@10
     0.739 -> 0.798, all 0.909 -> 0.917, no kind lower (test half 0.927 -> 0.929)."""
-    flt = filters.query()
+    flt = filters.query(searcher)
     # Corrected before searching, and on every page: page 2 of a corrected
     # query is page 2 of the correction, and the typed query is not run too.
     suggestions = spelling_suggestions(searcher, config, text, spelled_symbol)
