@@ -501,6 +501,33 @@ def test_a_letter_or_number_written_apart_belongs_to_the_word_before(sample_inde
     assert f"caption:{phrase}" in parsed  # one concept: its phrase, not a word and a lone letter
 
 
+@pytest.mark.parametrize("apart, together", [("ERK 1/2", "ERK1/2"), ("ERK 1 / 2", "ERK1/2"), ("ERK1 / 2", "ERK1/2"),
+                                             ("ERK1 /2", "ERK1/2"), ("p44 / 42 MAPK", "p44/42 MAPK"),
+                                             ("Smad 2/3", "Smad2/3")])
+def test_a_slashed_number_written_apart_is_the_name_written_together(slashed_index, apart, together):
+    # "ERK 1/2" searched ERK, 1 and 2, and ranked other figures than "ERK1/2".
+    assert slashed_index.search(apart, limit=1).parsed == slashed_index.search(together, limit=1).parsed
+
+
+@pytest.fixture()
+def slashed_index(index_of):
+    # Real captions (PMC5490411, PMC3220353) write both "Smad 2/3" and "ERK1/2".
+    with index_of(("PMC1001__spaced", "This then leads to the phosphorylation of R-Smads (Smad 2/3 for the TGFβ "
+                                      "subfamily; Smad 1/5/8 for the BMP subfamily)."),
+                  ("PMC1002__joined", "Ras-GTP ultimately activates ERK1/2 and Smad2/3, which mediates GLUT4 "
+                                      "transcription."),
+                  ("PMC1003__other", "Smad4 and ERK5 and ERK 7 in the nucleus, p44/42 MAPK.")) as ix:
+        yield ix
+
+
+def test_a_slashed_number_finds_the_name_written_with_or_without_a_space(slashed_index):
+    # "Smad2/3" had not found "Smad 2/3": the index holds its parts apart.
+    for typed in ("Smad2/3", "Smad 2/3", "Smad 2 / 3"):
+        ranked = [h.figid for h in slashed_index.search(typed)]
+        assert set(ranked[:2]) == {"PMC1001__spaced", "PMC1002__joined"}, typed
+    assert [h.figid for h in slashed_index.search("ERK 1/2")][:1] == ["PMC1002__joined"]
+
+
 def test_a_greek_letter_joined_to_its_word_reads_as_written_apart(index_of):
     # "PPARgamma" searched "pparg" alone, so the figure about the "PPARs"
     # that "PPAR gamma" finds through its part "ppar" was missed.
