@@ -585,6 +585,23 @@ def test_a_short_word_is_not_corrected_to_one_two_edits_away_nor_a_pattern_at_al
         assert [h.figid for h in ix.search("casp*")] == ["PMC1002__casp"]
 
 
+@pytest.mark.parametrize("typed", ["alphabet", "minutes", "help or hinder", "morphine shrinks"])
+def test_a_correct_word_no_figure_holds_is_not_rewritten_as_another_two_edits_away(sample_index, typed):
+    # The demo corpus lacks these words: "alphabet" had become "Alpha-re",
+    # "minutes" "minus", "hinder" "higher", "shrinks" "sinks".
+    results = sample_index.search(typed)
+    assert (results.corrected_from, results.suggestions) == (None, []), results.suggestions
+
+
+def test_a_words_letters_typed_out_of_order_are_one_slip(index_of):
+    # "double strand brake repair" had become "braf" (two edits): "break" is as far by edits.
+    with index_of(("PMC1001__dsb", "DNA double strand break repair by homologous recombination and NHEJ."),
+                  ("PMC1002__braf", "BRAF and MEK in melanoma.")) as ix:
+        results = ix.search("double strand brake repair")
+        assert results.suggestions == ["double strand break repair"]
+        assert [h.figid for h in results] == ["PMC1001__dsb"]
+
+
 def test_a_british_spelling_the_index_lacks_is_searched_as_the_american(index_of):
     # "oestrogen" differs from "estrogen" in its first letter, which the
     # nearest-word search keeps, so it was never corrected.
