@@ -679,6 +679,26 @@ def test_an_ion_written_with_its_charge_is_the_ion(index_of):
             assert [h.figid for h in ix.search(typed)] == ["PMC1007__cd4"], typed
 
 
+def test_a_negative_ion_written_with_its_charge_is_the_ion(index_of):
+    # "Cl−" and "HCO3−" lost their charge: "Cl-" searched every "Cl" (Cl-dependent, BCl-2)
+    # and "O2−" every "O2" (oxygen).  The first caption is PMC9692616's, as written.
+    with index_of(("PMC1001__hco3", "Na+/K+-ATPase and the Na+/HCO3− cotransporter on the basolateral membranes; "
+                                    "activation of the mitochondrial Ang II/AT1aR/O2−signaling."),
+                  ("PMC1002__cl", "CFTR conducts Cl- and HCO3-; the Cl-/HCO3- exchanger and Cl⁻ channels."),
+                  ("PMC1003__o2", "O2 sensing by PHD2 under hypoxia."),
+                  ("PMC1004__dep", "Cl-dependent transport and BCl-2 in type I- and II-interferon signaling.")) as ix:
+        for typed in ("HCO3−", "HCO3-", "HCO₃⁻"):
+            assert {h.figid for h in ix.search(typed)} == {"PMC1001__hco3", "PMC1002__cl"}, typed
+        for typed in ("Cl-", "Cl−", "Cl⁻"):
+            assert [h.figid for h in ix.search(typed)] == ["PMC1002__cl"], typed
+        assert [h.figid for h in ix.search("O2−")] == ["PMC1001__hco3"]
+        hit = ix.search("HCO3−")[0]
+        assert {hit.snippet[a:b] for a, b in hit.highlights} <= {"HCO3−", "HCO3-"} and hit.highlights
+        # A hyphen joining a word is no charge: "Cl-dependent" is the word it was; I- and F- stay letters.
+        assert [h.figid for h in ix.search("Cl-dependent")][:1] == ["PMC1004__dep"]
+        assert "PMC1004__dep" in [h.figid for h in ix.search("type I")]
+
+
 def test_an_ion_joined_to_a_word_is_still_the_ion(index_of):
     # "Na+K+-ATPase" read "Na+" as "na", and "WNT/Ca2+signaling" joined "Ca2" to WNT:
     # the queries "Na+" and "Ca2+" (which seek the charged form alone) missed both.
