@@ -86,7 +86,7 @@ class FigureIndex:
         self._synonym_plugin = SynonymPlugin(lambda: self.stored_synonyms.table, self.config.synonyms.boost,
                                              stop_word(self._schema), self.config.synonyms.curated, self.genes.symbol)
         self._parser.add_plugin(self._synonym_plugin)
-        self._parser.add_plugin(GeneWordsPlugin(stop_word(self._schema), self.genes.known))
+        self._parser.add_plugin(GeneWordsPlugin(stop_word(self._schema), self.genes.known, self.config.synonyms))
 
     # -- opening -----------------------------------------------------------
 
