@@ -37,13 +37,16 @@ class Filters:
         if low is not None and high is not None and low > high:
             raise PfocrSearchError(f"year range {low}:{high}: FROM is after TO")
 
-    def query(self, searcher: Searcher) -> query.Query | None:
-        """The filter as a Whoosh query on `searcher`'s index (None: no filter)."""
+    def query(self, searcher: Searcher | None = None) -> query.Query | None:
+        """The filter as a Whoosh query (None: no filter).  With the index's
+        `searcher`, a journal matches every name its figures give it; without,
+        only the name given."""
         parts: list[query.Query] = []
         if self.organism:
             parts.append(query.Term("organism", organism_key(self.organism)))
         if self.journal:
-            parts.append(query.Or([query.Term("journal_name", key) for key in _journal_keys(searcher, self.journal)]))
+            keys = _journal_keys(searcher, self.journal) if searcher is not None else [journal_key(self.journal)]
+            parts.append(query.Or([query.Term("journal_name", key) for key in keys]))
         if self.years and (self.years[0] is not None or self.years[1] is not None):
             parts.append(query.NumericRange("year", self.years[0], self.years[1]))
         if not parts:
