@@ -52,8 +52,8 @@ def count_facets(searcher: Searcher, q: query.Query, filter: query.Query | None,
     # Counted, as figures of no organism and no journal are, so the decades add up to the total.
     dated = sorted(decades.items()) + ([(UNDATED, undated)] if undated else [])
     organisms = _most_common(table.organism_names, table.organism_codes[mask[table.organism_docs]], top)
-    grouped = journals(searcher)
-    journal_counts = _most_common([*grouped.shown, NO_JOURNAL], grouped.of_code[table.journals[docs]], top)
+    grouped, (journal_codes, _) = journals(searcher), _journal_column(searcher.reader())
+    journal_counts = _most_common([*grouped.shown, NO_JOURNAL], grouped.of_code[journal_codes[docs]], top)
     return Facets(int(docs.size), organisms, dated, by_year, journal_counts)
 
 
@@ -66,12 +66,23 @@ def _most_common(names: list[str], codes: np.ndarray, top: int) -> list[tuple[st
 def journals(searcher: Searcher) -> Journals:
     """The journals of the searcher's live figures, each under one name (see `journals`)."""
     def group() -> Journals:
-        reader, table = searcher.reader(), _table(searcher)
+        reader = searcher.reader()
+        codes, forms = _journal_column(reader)
         live = np.fromiter(reader.all_doc_ids(), dtype=np.int64) if reader.has_deletions() else slice(None)
-        counts = np.bincount(table.journals[live], minlength=len(table.journal_forms))
-        return Journals.group(table.journal_forms, counts)
+        return Journals.group(forms, np.bincount(codes[live], minlength=len(forms)))
 
     return cached(searcher.reader(), "journals", group)
+
+
+def _journal_column(reader) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Each document's journal as a code, and each code's (full title, NLM
+    abbreviation); apart from the other facets, which a journal filter needs not."""
+    def read() -> tuple[np.ndarray, list[tuple[str, str]]]:
+        column, codes = reader.column_reader(FACET_JOURNAL), {}
+        docs = [codes.setdefault(column[d], len(codes)) for d in range(reader.doc_count_all())]
+        return np.array(docs, dtype=np.int64), [journal_column_names(value) for value in codes]
+
+    return cached(reader, "journal column", read)
 
 
 def _table(searcher: Searcher) -> "_FacetTable":
@@ -83,9 +94,6 @@ class _FacetTable:
     """What facets count, for every document, as arrays (read once per reader)."""
 
     years: np.ndarray
-    journals: np.ndarray
-    #: (full title, NLM abbreviation) of each code of `journals`.
-    journal_forms: list[tuple[str, str]]
     #: One row per (document, organism) pair.
     organism_docs: np.ndarray
     organism_codes: np.ndarray
@@ -94,10 +102,7 @@ class _FacetTable:
     @classmethod
     def read(cls, reader) -> "_FacetTable":
         count = reader.doc_count_all()
-        year_column, journal_column = reader.column_reader(FACET_YEAR), reader.column_reader(FACET_JOURNAL)
-        organism_column = reader.column_reader(FACET_ORGANISMS)
-        journal_codes: dict[bytes, int] = {}
-        journals = [journal_codes.setdefault(journal_column[d], len(journal_codes)) for d in range(count)]
+        year_column, organism_column = reader.column_reader(FACET_YEAR), reader.column_reader(FACET_ORGANISMS)
         sets: dict[bytes, list[int]] = {}  # an organism set, as stored -> its organisms' codes
         organism_index: dict[str, int] = {}
         organism_docs, organism_codes = [], []
@@ -109,6 +114,5 @@ class _FacetTable:
             organism_docs += [docnum] * len(sets[value])
             organism_codes += sets[value]
         return cls(np.array([year_column[d] for d in range(count)], dtype=np.int64),
-                   np.array(journals, dtype=np.int64), [journal_column_names(j) for j in journal_codes],
                    np.array(organism_docs, dtype=np.int64), np.array(organism_codes, dtype=np.int64),
                    list(organism_index))

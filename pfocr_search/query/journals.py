@@ -43,14 +43,24 @@ def abbreviates(abbrev: str, title: str) -> bool:
     All 70 (abbreviation, title) pairs the test and benchmark records give
     hold, and no abbreviation abbreviates another pair's title.  A one-word
     title is its own abbreviation: "Cell" does not abbreviate "Cells"."""
-    short, long = (_WORD.findall(_APOSTROPHE.sub("", _QUALIFIER.sub(" ", name)).casefold())
-                   for name in (abbrev, title))
-    long = [w for w in long if w not in _LEFT_OUT]
+    short, long = _words(abbrev), _words(title, as_title=True)
     if not short or len(short) != len(long):
         return False
     if len(long) == 1:
         return short == long
     return all(_shortens(a, w) for a, w in zip(short, long))
+
+
+def _words(name: str, as_title: bool = False) -> list[str]:
+    words = _WORD.findall(_APOSTROPHE.sub("", _QUALIFIER.sub(" ", name)).casefold())
+    return [w for w in words if w not in _LEFT_OUT] if as_title else words
+
+
+def initials(name: str, as_title: bool = False) -> str:
+    """The first letters of the words `abbreviates` compares: an abbreviation
+    and its title have the same, so a journal is compared with the few of
+    the same initials, not with thousands."""
+    return "".join(w[0] for w in _words(name, as_title))
 
 
 def _shortens(a: str, word: str) -> bool:
@@ -70,6 +80,8 @@ class Journals:
     by_key: dict[str, int]
     #: A facet column code (see `facets`) -> journal; codes of no journal -> len(shown).
     of_code: np.ndarray
+    #: `initials` of the names of journals known by one form alone -> those journals.
+    by_initials: dict[str, list[int]]
 
     @classmethod
     def group(cls, forms: list[tuple[str, str]], counts: np.ndarray) -> "Journals":
@@ -109,7 +121,12 @@ class Journals:
             by_key.update({journal_key(m[2]): of_root[key] for m in members})
         of_code = np.array([by_key.get(journal_key(title or abbrev), len(shown)) if title or abbrev
                             else len(shown) for title, abbrev in forms] or [len(shown)], dtype=np.int64)
-        return cls(shown, names, titles, by_key, of_code)
+        by_initials: dict[str, list[int]] = {}
+        for j, (forms, titled) in enumerate(zip(names, titles)):
+            if not titled or titled == set(forms):
+                for form in forms:
+                    by_initials.setdefault(initials(form, as_title=bool(titled)), []).append(j)
+        return cls(shown, names, titles, by_key, of_code, by_initials)
 
     def find(self, name: str) -> int | None:
         """The journal `name` names, or None.  A name no figure gives is the one
@@ -119,9 +136,9 @@ class Journals:
         found = self.by_key.get(journal_key(name))
         if found is not None:
             return found
-        ruled = {j for j, (forms, titles) in enumerate(zip(self.names, self.titles))
-                 if not titles and any(abbreviates(form, name) for form in forms)
-                 or titles == set(forms) and any(abbreviates(name, title) for title in titles)}
+        ruled = {j for j in self.by_initials.get(initials(name), []) + self.by_initials.get(initials(name, True), [])
+                 if not self.titles[j] and any(abbreviates(form, name) for form in self.names[j])
+                 or self.titles[j] == set(self.names[j]) and any(abbreviates(name, t) for t in self.titles[j])}
         return ruled.pop() if len(ruled) == 1 else None
 
     def keys(self, journal: int) -> list[str]:
@@ -136,18 +153,17 @@ def _join_unpaired(named: Counter, parent: dict[str, str], root, join) -> None:
     for (name, is_title) in named:
         if is_title:
             titled.setdefault(root(journal_key(name)), []).append(name)
-    # Candidates by their title's first letter: a journal's every title is tried only against those.
-    by_letter: dict[str, list[tuple[str, str]]] = {}
+    by_initials: dict[str, list[tuple[str, str]]] = {}
     for key, titles in titled.items():
         for title in titles:
-            by_letter.setdefault(title[:1].casefold(), []).append((key, title))
+            by_initials.setdefault(initials(title, as_title=True), []).append((key, title))
     untitled: dict[str, list[str]] = {}
     for (name, is_title) in named:
         key = root(journal_key(name))
         if not is_title and key not in titled:
             untitled.setdefault(key, []).append(name)
     for key, abbrevs in untitled.items():
-        matches = {other for abbrev in abbrevs for other, title in by_letter.get(abbrev[:1].casefold(), ())
+        matches = {other for abbrev in abbrevs for other, title in by_initials.get(initials(abbrev), ())
                    if abbreviates(abbrev, title)}
         if len(matches) == 1:
             join(key, matches.pop())
