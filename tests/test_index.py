@@ -692,6 +692,9 @@ def test_a_negative_ion_written_with_its_charge_is_the_ion(index_of):
         for typed in ("Cl-", "Cl−", "Cl⁻"):
             assert [h.figid for h in ix.search(typed)] == ["PMC1002__cl"], typed
         assert [h.figid for h in ix.search("O2−")] == ["PMC1001__hco3"]
+        # An ion is no gene symbol: "Cl-" had searched genes:CL, "Ca2+" genes:CA2 (carbonic anhydrase 2).
+        for typed in ("Cl-", "Cl−", "Ca2+", "K+"):
+            assert "genes:" not in ix.search(typed, explain=True).understood["parsed"], typed
         hit = ix.search("HCO3−")[0]
         assert {hit.snippet[a:b] for a, b in hit.highlights} <= {"HCO3−", "HCO3-"} and hit.highlights
         # A hyphen joining a word is no charge: "Cl-dependent" is the word it was; I- and F- stay letters.

@@ -6,8 +6,9 @@ are genes), so "role of the immune system" searched genes:THE and found
 tyrosine hydroxylase.  A typed word reaches the gene field only when it is
 written as a gene symbol is: with a digit (stat3, IL-6), with two capitals
 (JAK, mTOR, NF-κB), or capitalised (Wnt, Akt) and known to the index as a
-gene or family; never a stop word, nor a one-word name of a concept in the
-curated list (TCA, the cycle, which OCR maps to GNAT2).  Words typed as
+gene or family; never a stop word, an ion with its charge (Cl-), nor a
+one-word name of a concept in the curated list (TCA, the cycle, which OCR
+maps to GNAT2).  Words typed as
 ``genes:set`` are left as written.
 """
 
@@ -19,11 +20,13 @@ from typing import Callable
 from whoosh.qparser import Plugin, syntax
 
 from ..config import SynonymsConfig
+from ..engine.analysis import ION
 from ..textkeys import normalize_symbol
 
 GENES = "genes"
 #: Digits or two capitals (STAT5A, MPAK1, TGFb): a word written as a gene symbol.
 WRITTEN_AS_SYMBOL = re.compile(r"\d|[A-Z].*[A-Z]")
+_ION = re.compile(ION)
 
 
 class GeneWordsPlugin(Plugin):
@@ -45,7 +48,8 @@ class GeneWordsPlugin(Plugin):
         return [(self.mark, 109), (self.drop, 111)]
 
     def gene_like(self, word: str) -> bool:
-        if self.is_stop(word) or self.is_concept(word):
+        # An ion with its charge is the ion: "Cl-" had searched genes:CL.
+        if self.is_stop(word) or self.is_concept(word) or _ION.fullmatch(word):
             return False
         if WRITTEN_AS_SYMBOL.search(word):
             return True
