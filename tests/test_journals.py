@@ -50,6 +50,20 @@ def test_a_journal_is_one_facet_and_either_name_filters_it(sample_index):
     assert sum(journals.values()) == len(sample_index.every_figid())
 
 
+def test_a_hit_shows_its_journal_as_facets_do(sample_index, run, sample_index_path):
+    # The two figures naming only "Pharmaceuticals (Basel)" had shown it, while
+    # facets and the third figure said "Pharmaceuticals".
+    hits = sample_index.search("*:*", journal="Pharmaceuticals", limit=10)
+    assert {h.journal for h in hits} == {"Pharmaceuticals"}
+    assert sample_index.get(UNPAIRED[0]).journal == "Pharmaceuticals (Basel)"  # the record as read
+    # No figure names Cold Spring Harbor's title: its abbreviation is what there is to show.
+    assert {h.journal for h in sample_index.search("*:*", journal="Cold Spring Harb Perspect Biol")} == {
+        "Cold Spring Harb Perspect Biol"}
+    record = sample_index.get(UNPAIRED[0])
+    by_genes = {h.figid: h.journal for h in sample_index.search_genes(list(record.gene_symbols[:5]), limit=100)}
+    assert by_genes[UNPAIRED[0]] == "Pharmaceuticals"
+
+
 def test_a_title_no_figure_gives_finds_the_figures_naming_its_abbreviation(sample_index, run, sample_index_path):
     for name in ("Cold Spring Harbor Perspectives in Biology", "Cold Spring Harb Perspect Biol"):
         assert sorted(h.figid for h in sample_index.search("*:*", journal=name, limit=100)) == CSH

@@ -10,7 +10,8 @@ abbreviation of, or that is NLM's abbreviation of it (`abbreviates`).
 
 A journal is shown by its full title, the name readers know and the form
 most records give, wherever some figure names it (the title most figures
-give), else by its abbreviation.  The grouping is made per reader from its
+give), else by its abbreviation: in facets, filter hints and hits alike
+(`shown_journal`); a record itself keeps the names it was read with.  The grouping is made per reader from its
 live figures, so an update that adds or removes the one figure pairing two
 names regroups them with it.
 """
@@ -22,7 +23,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.searching import Searcher
 
+from ..engine.arrays import cached
+from ..engine.evaluation import term_docs
+from ..engine.schema import FACET_JOURNAL, journal_column_names
+from ..sources.model import FigureRecord
 from ..textkeys import journal_key
 
 #: Words NLM leaves out of an abbreviation: articles, prepositions, conjunctions.
@@ -167,3 +173,19 @@ def _join_unpaired(named: Counter, parent: dict[str, str], root, join) -> None:
                    if abbreviates(abbrev, title)}
         if len(matches) == 1:
             join(key, matches.pop())
+
+
+def shown_journal(searcher: Searcher, record: FigureRecord) -> str:
+    """The journal of a hit as facets show it: a record that names only the
+    NLM abbreviation is shown by the full title other figures pair with it.
+    Looked up per hit (the abbreviation's figures, until one names a title),
+    not by grouping every journal, which a one-shot search would pay for."""
+    if record.journal_title or not record.journal_abbrev:
+        return record.journal
+    known = cached(searcher.reader(), "journal titles", dict)
+    key = journal_key(record.journal_abbrev)
+    if key not in known:
+        column = searcher.reader().column_reader(FACET_JOURNAL)
+        titles = (journal_column_names(column[int(d)])[0] for d in term_docs(searcher, "journal_name", key)[:100])
+        known[key] = next((t for t in titles if t), record.journal)
+    return known[key]

@@ -14,6 +14,7 @@ from ..engine.schema import RECORD, unpack_record
 from ..errors import QuerySyntaxError
 from ..sources.model import FigureRecord
 from .filters import Filters
+from .journals import shown_journal
 from .parser import one_line, quoted
 from .results import Hit, SearchResults
 from .snippets import Spans, excerpt, match_spans, opening
@@ -77,7 +78,7 @@ def run_search(
     for rank, (value, docnum) in enumerate(top[offset:], start=offset + 1):
         record = unpack_record(searcher.stored_fields(docnum)[RECORD])
         snippet, spans = _text_snippet(searcher, record, words, config.search.snippet_chars)
-        hits.append(Hit.of(rank, value, record, snippet, spans))
+        hits.append(Hit.of(rank, value, record, snippet, spans, journal=shown_journal(searcher, record)))
     return SearchResults(hits, query=text, total=matches.count, parsed=str(q))
 
 
