@@ -99,31 +99,52 @@ def with_curated(corpus: SynonymLookups, weight: float) -> SynonymLookups:
 
 @lru_cache(maxsize=4)
 def curated_table(weight: float) -> CuratedTable:
+    return CuratedTable(parse_groups(_list_text()), weight)
+
+
+def _list_text() -> str:
     # Read as a file where it is one: importlib.resources cost a one-shot search 14 ms.
     path = Path(__file__).resolve().parent / "index_config" / CURATED
     if path.is_file():
-        text = path.read_text("utf-8")
-    else:  # pragma: no cover - a zipped install
-        from importlib import resources
-        text = resources.files("pfocr_search.index_config").joinpath(CURATED).read_text("utf-8")
-    return CuratedTable(parse_groups(text), weight)
+        return path.read_text("utf-8")
+    from importlib import resources  # pragma: no cover - a zipped install
+
+    return resources.files("pfocr_search.index_config").joinpath(CURATED).read_text("utf-8")
 
 
 def parse_groups(text: str, source: str = CURATED) -> list[list[str]]:
-    """The groups of a curated list, checked: `groups`, a list of lists of two
-    or more names, each name at most eight words.  The list is JSON inside
-    YAML, lines starting with "#" its comments: read without a YAML parser,
-    which a one-shot search does not load."""
+    """Every group of a curated list, `groups` then `concepts`, checked."""
+    data = _loaded(text, source)
+    return _checked(data, "groups", source) + _checked(data, "concepts", source, required=False)
+
+
+@lru_cache(maxsize=1)
+def concept_words() -> frozenset[str]:
+    """The `short_key`s of the one-word names of the list's `concepts` (TCA,
+    EMT, CRC): names of no gene, whatever OCR maps the words to."""
+    data = _loaded(_list_text(), CURATED)
+    return frozenset(short_key(name) for group in _checked(data, "concepts", CURATED, required=False)
+                     for name in group if len(name.split()) == 1)
+
+
+def _loaded(text: str, source: str) -> Any:
+    """The list's JSON (inside YAML, lines starting with "#" its comments:
+    read without a YAML parser, which a one-shot search does not load)."""
     try:
-        data: Any = json.loads("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")))
+        return json.loads("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")))
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{source}: not the JSON this list is written in ({exc})") from None
-    groups = data.get("groups") if isinstance(data, dict) else None
+
+
+def _checked(data: Any, key: str, source: str, required: bool = True) -> list[list[str]]:
+    """The list's `key`, checked: a list of lists of two or more names, each
+    name at most eight words."""
+    groups = data.get(key, None if required else []) if isinstance(data, dict) else None
     if not isinstance(groups, list):
-        raise ConfigError(f"{source}: expected a mapping with a list `groups`")
+        raise ConfigError(f"{source}: expected a mapping with a list `{key}`")
     for i, group in enumerate(groups):
         if (not isinstance(group, list) or len(group) < 2
                 or not all(isinstance(n, str) and n.strip() and len(n.split()) <= 8 for n in group)):
-            raise ConfigError(f"{source}: groups[{i}]: expected a list of two or more names (words or phrases of "
+            raise ConfigError(f"{source}: {key}[{i}]: expected a list of two or more names (words or phrases of "
                               f"at most eight words), got {group!r}")
     return [[" ".join(n.split()) for n in group] for group in groups]

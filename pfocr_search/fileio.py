@@ -9,9 +9,11 @@ import json
 import os
 import sqlite3
 import stat
+import threading
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from .errors import IndexNotFoundError
 
@@ -80,17 +82,45 @@ def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
         raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:
         raise UnreadableFile(f"larger than {limit / 1e6:g} MB, too large for this kind of file")
-    if len(_READ) < _READ_KEPT:
-        _READ[os.fspath(path)] = (st.st_size, st.st_mtime_ns, content_digest(data))
+    kept = getattr(_KEEPING, "digests", None)
+    if kept is not None and len(kept) < _READ_KEPT:
+        kept[os.fspath(path)] = (st.st_size, st.st_mtime_ns, content_digest(data))
     return data
 
 
-#: Files `read_limited` read: path -> (size, mtime_ns, digest of the bytes
-#: read), until `read_signature` takes them.  A build records each file's
-#: digest for later change detection; reading the file again for it was an
-#: open, a read and two stat() calls a file more.
-_READ: dict[str, tuple[int, int, str]] = {}
+#: Within `keeping_digests` (a thread's own): the files `read_limited` read,
+#: path -> (size, mtime_ns, digest of the bytes read), until `read_signature`
+#: takes them.  A build records each file's digest for later change
+#: detection; reading the file again for it was an open, a read and two
+#: stat() calls a file more.  Outside a build nothing is kept: a program
+#: that only read records had kept up to `_READ_KEPT` digests for good.
+_KEEPING = threading.local()
 _READ_KEPT = 50_000
+Digests = dict[str, tuple[int, int, str]]
+
+
+@contextmanager
+def keeping_digests() -> Iterator[Digests]:
+    """While in this block (a build reading groups, then recording their
+    state), `read_limited` keeps what `read_signature` will ask for.  Nested,
+    the outer block's; on leaving the outermost, whatever is left goes."""
+    outer = getattr(_KEEPING, "digests", None)
+    if outer is not None:
+        yield outer
+        return
+    _KEEPING.digests = {}
+    try:
+        yield _KEEPING.digests
+    finally:
+        _KEEPING.digests = None
+
+
+def keep_digests(digests: Digests) -> None:
+    """Digests another process's `read_limited` kept (a worker that read a
+    group), for `read_signature` here; outside `keeping_digests`, dropped."""
+    kept = getattr(_KEEPING, "digests", None)
+    if kept is not None:
+        kept.update(digests)
 
 
 def content_digest(data: bytes) -> str:
@@ -116,7 +146,7 @@ def file_digest(path: str) -> str | None:
 def read_signature(path: str, size: int, mtime_ns: int) -> str | None:
     """The digest of `path` as `read_limited` read it, if the file's size and
     modification time are still those it had then (else None)."""
-    known = _READ.pop(path, None)
+    known = (getattr(_KEEPING, "digests", None) or {}).pop(path, None)
     return known[2] if known is not None and known[:2] == (size, mtime_ns) else None
 
 

@@ -86,7 +86,7 @@ class FigureIndex:
         self._synonym_plugin = SynonymPlugin(lambda: self.stored_synonyms.table, self.config.synonyms.boost,
                                              stop_word(self._schema), self.config.synonyms.curated, self.genes.symbol)
         self._parser.add_plugin(self._synonym_plugin)
-        self._parser.add_plugin(GeneWordsPlugin(stop_word(self._schema), self.genes.known))
+        self._parser.add_plugin(GeneWordsPlugin(stop_word(self._schema), self.genes.known, self.config.synonyms))
 
     # -- opening -----------------------------------------------------------
 
@@ -153,7 +153,7 @@ class FigureIndex:
         """Ranked figures for a query in Whoosh's query language.
 
         Filter by `organism` (scientific or common name), `years` (inclusive
-        (from, to), either end None) and `journal` (full name), or pass them
+        (from, to), either end None) and `journal` (title or NLM abbreviation), or pass them
         together as `filters`.  With `genes`, only figures matching the text
         that show some of the genes are returned, ranked as by `search_genes`.
         With `explain`, `results.explanations` says why each hit scores what
@@ -255,7 +255,7 @@ class FigureIndex:
                 flt = flt.without_organism()
             if not parts:
                 raise QuerySyntaxError("facets need a text query or genes")
-            return count_facets(searcher, parts[0] if len(parts) == 1 else query.And(parts), flt.query(), top)
+            return count_facets(searcher, parts[0] if len(parts) == 1 else query.And(parts), flt.query(searcher), top)
 
     def similar(self, figid: str, limit: int | None = None, *, offset: int = 0, organism: str | None = None,
                 years: YearRange | None = None, journal: str | None = None,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import yaml
@@ -98,7 +100,9 @@ def test_a_phrase_the_parser_joins_into_one_word_is_looked_up_as_the_phrase(inde
 def test_the_shipped_list_reads_and_names_meet_across_spellings():
     # Read as JSON (a one-shot search loads no YAML parser), it is YAML too, as index_config's files are.
     text = resources.files("pfocr_search.index_config").joinpath(curated.CURATED).read_text("utf-8")
-    assert yaml.safe_load(text)["groups"] == curated.parse_groups(text)
+    shipped = yaml.safe_load(text)
+    assert shipped["groups"] + shipped["concepts"] == curated.parse_groups(text)
+    assert {"tca", "emt", "camp"} <= curated.concept_words() and "ampk" not in curated.concept_words()
     table = curated.curated_table(0.65)
     assert [s.text for s in table.short_forms(["Krebs", "cycles"])][:1] == ["TCA"]
     assert "ESR2" in [s.text for s in table.long_forms("ER-beta")]
@@ -132,3 +136,24 @@ def test_an_abbreviation_found_for_a_long_form_counts_more_than_one_word(index_o
 def test_the_list_is_on_where_a_configuration_does_not_name_it():
     # An index built before the list stored a configuration without the key: it searches with the list too.
     assert parse_config({"fields": {"genes": {"analyzer": "gene"}}}).synonyms.curated > 0
+
+
+def test_a_concepts_name_is_not_searched_as_the_gene_ocr_maps_it_to(tmp_path):
+    # OCR maps the word TCA to Gnat2 (PMC9524954's genes table), so "TCA" had also
+    # found every figure showing GNAT2: PMC4943391, a G-protein figure with no TCA cycle.
+    realworld = Path(__file__).resolve().parent.parent / "bench" / "relevance" / "realworld"
+    corpus = tmp_path / "corpus"
+    (corpus / "_figures").mkdir(parents=True)
+    (corpus / "_data").mkdir()
+    for figid in ("PMC9524954__sciadv.abq0117-f7", "PMC4943391__theoncologist_15509_f2"):
+        shutil.copy(realworld / "_figures" / f"{figid}.md", corpus / "_figures")
+        for tsv in (realworld / "_data").glob(f"{figid}-*.tsv"):
+            shutil.copy(tsv, corpus / "_data")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        for typed in ("TCA", "Krebs cycle"):
+            results = ix.search(typed, explain=True)
+            assert [h.figid for h in results] == ["PMC9524954__sciadv.abq0117-f7"], typed
+            assert "GNAT2" not in results.understood["parsed"], typed
+        # Asked for as a gene, it is one; a gene family's name still finds its genes.
+        assert "PMC4943391__theoncologist_15509_f2" in [h.figid for h in ix.search("genes:TCA")]
+        assert "GNAT2" in ix.search("G-protein", explain=True).understood["parsed"]

@@ -516,6 +516,33 @@ def test_a_letter_or_number_written_apart_belongs_to_the_word_before(sample_inde
     assert f"caption:{phrase}" in parsed  # one concept: its phrase, not a word and a lone letter
 
 
+@pytest.mark.parametrize("apart, together", [("ERK 1/2", "ERK1/2"), ("ERK 1 / 2", "ERK1/2"), ("ERK1 / 2", "ERK1/2"),
+                                             ("ERK1 /2", "ERK1/2"), ("p44 / 42 MAPK", "p44/42 MAPK"),
+                                             ("Smad 2/3", "Smad2/3")])
+def test_a_slashed_number_written_apart_is_the_name_written_together(slashed_index, apart, together):
+    # "ERK 1/2" searched ERK, 1 and 2, and ranked other figures than "ERK1/2".
+    assert slashed_index.search(apart, limit=1).parsed == slashed_index.search(together, limit=1).parsed
+
+
+@pytest.fixture()
+def slashed_index(index_of):
+    # Real captions (PMC5490411, PMC3220353) write both "Smad 2/3" and "ERK1/2".
+    with index_of(("PMC1001__spaced", "This then leads to the phosphorylation of R-Smads (Smad 2/3 for the TGFβ "
+                                      "subfamily; Smad 1/5/8 for the BMP subfamily)."),
+                  ("PMC1002__joined", "Ras-GTP ultimately activates ERK1/2 and Smad2/3, which mediates GLUT4 "
+                                      "transcription."),
+                  ("PMC1003__other", "Smad4 and ERK5 and ERK 7 in the nucleus, p44/42 MAPK.")) as ix:
+        yield ix
+
+
+def test_a_slashed_number_finds_the_name_written_with_or_without_a_space(slashed_index):
+    # "Smad2/3" had not found "Smad 2/3": the index holds its parts apart.
+    for typed in ("Smad2/3", "Smad 2/3", "Smad 2 / 3"):
+        ranked = [h.figid for h in slashed_index.search(typed)]
+        assert set(ranked[:2]) == {"PMC1001__spaced", "PMC1002__joined"}, typed
+    assert [h.figid for h in slashed_index.search("ERK 1/2")][:1] == ["PMC1002__joined"]
+
+
 def test_a_greek_letter_joined_to_its_word_reads_as_written_apart(index_of):
     # "PPARgamma" searched "pparg" alone, so the figure about the "PPARs"
     # that "PPAR gamma" finds through its part "ppar" was missed.
@@ -571,6 +598,23 @@ def test_a_short_word_is_not_corrected_to_one_two_edits_away_nor_a_pattern_at_al
             results = ix.search(typed)
             assert results.corrected_from is None and results.query == typed, typed
         assert [h.figid for h in ix.search("casp*")] == ["PMC1002__casp"]
+
+
+@pytest.mark.parametrize("typed", ["alphabet", "minutes", "help or hinder", "morphine shrinks"])
+def test_a_correct_word_no_figure_holds_is_not_rewritten_as_another_two_edits_away(sample_index, typed):
+    # The demo corpus lacks these words: "alphabet" had become "Alpha-re",
+    # "minutes" "minus", "hinder" "higher", "shrinks" "sinks".
+    results = sample_index.search(typed)
+    assert (results.corrected_from, results.suggestions) == (None, []), results.suggestions
+
+
+def test_a_words_letters_typed_out_of_order_are_one_slip(index_of):
+    # "double strand brake repair" had become "braf" (two edits): "break" is as far by edits.
+    with index_of(("PMC1001__dsb", "DNA double strand break repair by homologous recombination and NHEJ."),
+                  ("PMC1002__braf", "BRAF and MEK in melanoma.")) as ix:
+        results = ix.search("double strand brake repair")
+        assert results.suggestions == ["double strand break repair"]
+        assert [h.figid for h in results] == ["PMC1001__dsb"]
 
 
 def test_a_british_spelling_the_index_lacks_is_searched_as_the_american(index_of):
@@ -650,6 +694,29 @@ def test_an_ion_written_with_its_charge_is_the_ion(index_of):
         assert "PMC1004__ca" in [h.figid for h in ix.search("Ca2")]  # the bare symbol still finds it
         for typed in ("CD4", "CD4+"):  # a marker-positive cell is no ion: read as before
             assert [h.figid for h in ix.search(typed)] == ["PMC1007__cd4"], typed
+
+
+def test_a_negative_ion_written_with_its_charge_is_the_ion(index_of):
+    # "Cl−" and "HCO3−" lost their charge: "Cl-" searched every "Cl" (Cl-dependent, BCl-2)
+    # and "O2−" every "O2" (oxygen).  The first caption is PMC9692616's, as written.
+    with index_of(("PMC1001__hco3", "Na+/K+-ATPase and the Na+/HCO3− cotransporter on the basolateral membranes; "
+                                    "activation of the mitochondrial Ang II/AT1aR/O2−signaling."),
+                  ("PMC1002__cl", "CFTR conducts Cl- and HCO3-; the Cl-/HCO3- exchanger and Cl⁻ channels."),
+                  ("PMC1003__o2", "O2 sensing by PHD2 under hypoxia."),
+                  ("PMC1004__dep", "Cl-dependent transport and BCl-2 in type I- and II-interferon signaling.")) as ix:
+        for typed in ("HCO3−", "HCO3-", "HCO₃⁻"):
+            assert {h.figid for h in ix.search(typed)} == {"PMC1001__hco3", "PMC1002__cl"}, typed
+        for typed in ("Cl-", "Cl−", "Cl⁻"):
+            assert [h.figid for h in ix.search(typed)] == ["PMC1002__cl"], typed
+        assert [h.figid for h in ix.search("O2−")] == ["PMC1001__hco3"]
+        # An ion is no gene symbol: "Cl-" had searched genes:CL, "Ca2+" genes:CA2 (carbonic anhydrase 2).
+        for typed in ("Cl-", "Cl−", "Ca2+", "K+"):
+            assert "genes:" not in ix.search(typed, explain=True).understood["parsed"], typed
+        hit = ix.search("HCO3−")[0]
+        assert {hit.snippet[a:b] for a, b in hit.highlights} <= {"HCO3−", "HCO3-"} and hit.highlights
+        # A hyphen joining a word is no charge: "Cl-dependent" is the word it was; I- and F- stay letters.
+        assert [h.figid for h in ix.search("Cl-dependent")][:1] == ["PMC1004__dep"]
+        assert "PMC1004__dep" in [h.figid for h in ix.search("type I")]
 
 
 def test_an_ion_joined_to_a_word_is_still_the_ion(index_of):

@@ -314,6 +314,16 @@ def test_search_page_works_without_javascript(client):
     assert missing.status_code == 404 and "no figure" in missing.text
 
 
+def test_the_api_filters_a_journal_by_its_title_or_its_nlm_abbreviation(client, ix):
+    everything = sorted(h.figid for h in ix.search("*:*", journal="Pharmaceuticals", limit=100))
+    assert len(everything) == 3
+    for name in ("Pharmaceuticals", "Pharmaceuticals (Basel)"):
+        body = client.get("/api/search", params={"q": "*:*", "journal": name, "limit": 10}).json()
+        assert sorted(h["figid"] for h in body["hits"]) == everything, name
+    facets = client.get("/api/facets", params={"q": "*:*", "top": 100}).json()
+    assert ["Pharmaceuticals", 3] in facets["journals"]
+
+
 def test_the_error_pages_did_you_mean_links_run_the_suggested_search(client):
     # "did you mean" on the error page was plain text to copy by hand.
     page = client.get("/", params={"q": "autophagy", "journal": "Fronteirs in Immunology", "year_from": "2010"})

@@ -613,3 +613,49 @@ def test_a_stored_configuration_a_later_release_refuses_says_to_rebuild(indexed)
     manifest.save(path)
     with pytest.raises(PfocrSearchError, match=r"scoring\.b.*built with; rebuild it"):
         FigureIndex.open(path)
+
+
+def test_reading_records_keeps_no_digests(sample_dir):
+    # read_limited kept every file's digest until a build's change detection took
+    # it: a program that only read records held up to 50,000 for good.
+    from pfocr_search import read_records
+    from pfocr_search.fileio import read_signature
+
+    figure = sample_dir / "new" / "_figures" / "PMC10033547__fimmu-14-1063018-g008.md"
+    assert any(r.figid == figure.stem for r in read_records([sample_dir]))
+    st = figure.stat()
+    assert read_signature(str(figure), st.st_size, st.st_mtime_ns) is None
+
+
+def test_a_parallel_update_reads_each_changed_file_once(tmp_path, corpus_copy, monkeypatch):
+    # Workers read the groups; their digests come back with the records, so the
+    # parent records the groups' states without reading each file again.
+    from pfocr_search.build import workers
+    from pfocr_search.sources import changes
+
+    with FigureIndex.build([corpus_copy], tmp_path / "ix") as ix:
+        for md in (corpus_copy / NEW).glob("*.md"):
+            md.write_text(md.read_text("utf-8") + "\n", "utf-8")  # changed: read again by the update
+
+        def reread(path):
+            raise AssertionError(f"read again for its digest: {path}")
+
+        monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 1)
+        monkeypatch.setattr(changes, "file_digest", reread)
+        monkeypatch.setattr(workers, "worker_count", lambda _: 2)
+        report = ix.update([corpus_copy])
+    assert report.updated > 0 and report.files_read >= report.updated
+
+
+def test_a_sharded_build_reads_each_source_file_once(tmp_path, corpus_copy, monkeypatch):
+    from pfocr_search.build import shards
+    from pfocr_search.sources import changes
+
+    def reread(path):
+        raise AssertionError(f"read again for its digest: {path}")
+
+    monkeypatch.setattr(shards, "SHARD_MIN_FILES", 20)
+    monkeypatch.setattr(shards, "worker_count", lambda _: 2)
+    monkeypatch.setattr(changes, "file_digest", reread)
+    with FigureIndex.build([corpus_copy], tmp_path / "ix") as ix:
+        assert len(ix) == 50

@@ -27,12 +27,11 @@ from typing import Callable
 from ..config import IndexConfig, parse_config
 from ..engine.writer import RecordWriter, publish
 from ..sources.changes import SourceState
-from ..sources.discovery import read_group
 from ..sources.model import FigureRecord
 from ..sources.walked import WalkedFiles
 from .session import Ledger, UpdateReport, WriteSession, settle
 from .tallies import Tallies
-from .workers import context, start_worker, worker_count
+from .workers import context, group_reader, start_worker, worker_count
 
 # A fresh build gives each worker process a shard of at least this many files.
 SHARD_MIN_FILES = 2000
@@ -72,12 +71,13 @@ def _build_shard(args: tuple[str, list[list[Path]], dict, str, int, WalkedFiles 
     writer = RecordWriter.segment(Path(generation), config, limitmb)
     session = WriteSession(writer, Tallies(), SourceState(), UpdateReport(path=generation), data_files)
     try:
-        for group in groups:
-            if os.getppid() != parent:  # the build was killed: stop writing into it
-                raise SystemExit(1)
-            session.write_group(group, read_group(group, data_files))
-            with _progress_counter.get_lock():
-                _progress_counter.value += len(group)
+        with group_reader(groups, 1, data_files) as results:
+            for group, items in zip(groups, results):
+                if os.getppid() != parent:  # the build was killed: stop writing into it
+                    raise SystemExit(1)
+                session.write_group(group, items)
+                with _progress_counter.get_lock():
+                    _progress_counter.value += len(group)
     except BaseException:
         writer.cancel()
         raise

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..fileio import keep_digests, keeping_digests
 from ..runtime import collect_rarely
 from ..sources.discovery import read_group
 from ..sources.walked import WalkedFiles
@@ -54,22 +55,33 @@ def _init_reader(data_files: WalkedFiles | None) -> None:
     _data_files = data_files
 
 
-def _read_group(group: list[Path]) -> list:
-    return read_group(group, _data_files)
+def _read_group(group: list[Path]) -> tuple[list, dict]:
+    """A group's records, and the digests of the files read for them (the
+    parent records the group's state, and would otherwise read each again)."""
+    with keeping_digests() as digests:
+        return read_group(group, _data_files), dict(digests)
+
+
+def _kept(read: tuple[list, dict]) -> list:
+    items, digests = read
+    keep_digests(digests)
+    return items
 
 
 @contextmanager
 def group_reader(groups: list[list[Path]], workers: int | None,
                  data_files: WalkedFiles | None = None) -> Iterator[Iterable[list]]:
     """Read groups in parallel when it pays: YAML parsing is a third of a build.
-    (`data_files`, a walk's tables, goes to each worker once, not with every group.)"""
+    (`data_files`, a walk's tables, goes to each worker once, not with every group.)
+    The files' digests are kept for the groups' states while the block lasts."""
     workers = worker_count(workers)
-    if workers <= 1 or sum(map(len, groups)) < PARALLEL_MIN_FILES:
-        yield (read_group(group, data_files) for group in groups)
-        return
-    pool = context().Pool(workers, initializer=_init_reader, initargs=(data_files,))
-    try:
-        yield pool.imap(_read_group, groups, chunksize=32)
-    finally:
-        pool.terminate()
-        pool.join()
+    with keeping_digests():
+        if workers <= 1 or sum(map(len, groups)) < PARALLEL_MIN_FILES:
+            yield (read_group(group, data_files) for group in groups)
+            return
+        pool = context().Pool(workers, initializer=_init_reader, initargs=(data_files,))
+        try:
+            yield map(_kept, pool.imap(_read_group, groups, chunksize=32))
+        finally:
+            pool.terminate()
+            pool.join()

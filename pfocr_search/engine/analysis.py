@@ -11,8 +11,8 @@ apply exactly the same steps:
 * `CompoundFilter`: ``IL-6``, ``JAK/STAT`` and ``NF-κB`` are indexed as their
   parts *and* as the joined word, so ``IL6``, ``IL-6`` and ``IL 6`` all find
   ``IL-6``; queries keep the parts only, which the index always has.
-* `IonFilter`: an ion written with its charge (``K+``, ``Ca2+``) is also
-  indexed as that, and a query's is only that, so ``K+`` is not every ``K``.
+* `IonFilter`: an ion written with its charge (``K+``, ``Ca2+``, ``Cl−``) is
+  also indexed as that, and a query's is only that, so ``K+`` is not every ``K``.
 * `GeneSymbolFilter`: the gene-symbol key of `textkeys.normalize_symbol`.
 * `KeyFilter`: a whole value (organism, journal) as the one term its
   `textkeys` key function makes, the same function filters use at query time.
@@ -54,11 +54,22 @@ CHARGE = "+\u207a"
 # A charge ends the ion, written with a space after it or not (Na+K+-ATPase,
 # Ca2+signaling: with a word to follow, "Na+" had been read as "na").
 # (The look-ahead first: most words fail it at once, and tokenizing took twice as long without it.)
-ION = rf"(?=[A-Z][A-Za-z]?[0-9\u00b2\u00b3]?[{CHARGE}])(?<!\w)(?:{_IONS})[1-4\u00b2\u00b3]?[{CHARGE}]{{1,2}}"
+CATION = rf"(?=[A-Z][A-Za-z]?[0-9\u00b2\u00b3]?[{CHARGE}])(?<!\w)(?:{_IONS})[1-4\u00b2\u00b3]?[{CHARGE}]{{1,2}}"
+# Anions (Cl−, HCO3−, SO4²⁻; captions write U+2212): a minus sign is a charge
+# wherever it stands ("Cl−channel"), a hyphen or en dash only at a word's end
+# (Cl- channel, Cl-/HCO3-), so "Cl-dependent" stays a word; I and F ("type I-
+# and II-", "F- and G-actin") take a minus sign alone.
+_ANIONS = r"Cl|Br|OH|CN|SCN|HS|NO[23₂₃]|HCO[3₃]|CO[3₃]|HSO[4₄]|SO[34₃₄]|H[2₂]?PO[4₄]|PO[4₄]|O[2₂]"
+MINUS = "\u2212\u207b"
+ANION = (rf"(?=[A-Z][A-Za-z0-9\u00b2\u00b3\u2082-\u2084]{{0,4}}[{MINUS}\-\u2013])(?<!\w)"
+         rf"(?:(?:{_ANIONS}|I|F)[1-3\u00b2\u00b3]?[{MINUS}]{{1,2}}|(?:{_ANIONS})[1-3\u00b2\u00b3]?[\-\u2013](?![\w\-\u2013]))")
+ION = rf"{CATION}|{ANION}"
+CHARGES = CHARGE + MINUS + "-\u2013"  # what ends an ion
 # A word, or words joined by hyphens/slashes/dashes (JAK-STAT, PI3K/AKT, NF-κB);
-# an ion after a dash or slash is no part of one (WNT/Ca2+ is WNT and Ca2+, where
-# "Ca2" had been joined to WNT and the query "Ca2+" did not find it).
-COMPOUND_WORD = rf"\w+(?:[-/\u2010-\u2015](?!(?:{_IONS})[1-4\u00b2\u00b3]?[{CHARGE}])\w+)*"
+# an ion after a dash or slash is no part of one (WNT/Ca2+ had joined "Ca2" to WNT; anions with a
+# minus sign too, "AT1aR/O2−signaling": checking hyphen-ended ones cost a tenth more time).
+COMPOUND_WORD = (rf"\w+(?:[-/\u2010-\u2015](?!(?:{_IONS})[1-4\u00b2\u00b3]?[{CHARGE}]"
+                 rf"|(?:{_ANIONS}|I|F)[1-3\u00b2\u00b3]?[{MINUS}])\w+)*")
 COMPOUND_DELIMS = "-/\u2010\u2011\u2012\u2013\u2014\u2015"
 #: The words of text fields: ions, and words or compounds.
 TEXT_WORD = rf"{ION}|{COMPOUND_WORD}"
@@ -139,16 +150,17 @@ class IonFilter(Filter):
     """An ion with its charge (the tokenizer keeps a charge on nothing else):
     indexed as the bare symbol and the charged form at one position, so
     "Ca2" still finds "Ca2+"; a query's is the charged form alone, so "K+"
-    finds potassium, not every K."""
+    finds potassium, not every K.  A negative charge (Cl-, Cl−, Cl⁻) is U+2212:
+    a hyphen would split the term as compounds are split."""
 
     is_morph = False
 
     def __call__(self, tokens):
         for t in tokens:
-            if t.text[-1:] in CHARGE:
-                charged, bare = t.text, t.text.rstrip(CHARGE)
-                if len(charged) - len(bare) > 1 and not bare[-1].isdigit():
-                    charged = f"{bare}{len(charged) - len(bare)}+"  # Ca++ is Ca2+
+            if t.text[-1:] in CHARGES:
+                charged, bare = t.text, t.text.rstrip(CHARGES)
+                sign, n = "+" if charged[-1] in CHARGE else "\u2212", len(charged) - len(bare)
+                charged = f"{bare}{n}{sign}" if n > 1 and not bare[-1].isdigit() else bare + sign * n  # Ca++: Ca2+
                 if t.mode == "index":
                     t.text = bare
                     yield t
@@ -346,7 +358,7 @@ def organism_analyzer() -> Analyzer:
 
 
 def journal_analyzer() -> Analyzer:
-    """The journal's whole name as one term."""
+    """Each of the journal's names (one a line: full title, NLM abbreviation) as one term."""
     return RegexTokenizer(r".+") | KeyFilter(journal_key)
 
 

@@ -32,7 +32,8 @@ GENE_COUNTS = "genecount"
 #: The figure's distinct gene count as a numeric column: read for every
 #: candidate of a gene-set query, so kept out of the JSON of GENE_COUNTS.
 GENE_TOTAL = "genetotal"
-#: Columns of what facets count: year (0 if none), journal, organisms ("|"-joined).
+#: Columns of what facets count: year (0 if none), journal (see
+#: `journal_column_value`), organisms ("|"-joined).
 FACET_YEAR, FACET_JOURNAL, FACET_ORGANISMS = "facetyear", "facetjournal", "facetorganisms"
 #: Fields the query layer reads but users may not name in a query: stored
 #: blobs and columns have no terms to search (Whoosh crashed on `record:x`).
@@ -92,11 +93,24 @@ def to_document(record: FigureRecord, config: IndexConfig) -> dict[str, Any]:
     for name in config.fields:
         doc[name] = record.text_of(name)
     doc.update(gene_set_fields(record))  # genes: one token per distinct gene key
-    doc["journal_name"] = record.journal
+    doc["journal_name"] = "\n".join(n for n in (record.journal_title, record.journal_abbrev) if n)
     doc[FACET_YEAR] = record.year if record.year is not None and 0 < record.year < 1 << 16 else 0
-    doc[FACET_JOURNAL] = record.journal.encode()
+    doc[FACET_JOURNAL] = journal_column_value(record.journal_title, record.journal_abbrev)
     doc[FACET_ORGANISMS] = "|".join(record.organisms).encode()
     return {k: v for k, v in doc.items() if v not in ("", None, [])}
+
+
+def journal_column_value(title: str, abbrev: str) -> bytes:
+    """A figure's journal as its facet column holds it: full title and NLM
+    abbreviation, either empty, tab-separated (no name holds a tab: `v.text`
+    collapses white space), so queries can tell one journal's two forms apart."""
+    return f"{title}\t{abbrev}".encode() if title or abbrev else b""
+
+
+def journal_column_names(value: bytes) -> tuple[str, str]:
+    """(full title, NLM abbreviation) of a FACET_JOURNAL value, either ''."""
+    title, _, abbrev = value.decode().partition("\t")
+    return title, abbrev
 
 
 def organism_gene_term(organism: str, key: str) -> str:

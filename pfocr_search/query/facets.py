@@ -13,8 +13,8 @@ from whoosh.searching import Searcher
 
 from ..engine.arrays import cached
 from ..engine.evaluation import matching
-from ..engine.schema import FACET_JOURNAL, FACET_ORGANISMS, FACET_YEAR
-from ..textkeys import journal_key
+from ..engine.schema import FACET_JOURNAL, FACET_ORGANISMS, FACET_YEAR, journal_column_names
+from .journals import Journals
 
 #: The facet values of figures without an organism, a journal or a year.
 NO_ORGANISM, NO_JOURNAL, UNDATED = "(none)", "(unknown)", "(undated)"
@@ -40,7 +40,7 @@ def count_facets(searcher: Searcher, q: query.Query, filter: query.Query | None,
     mask = matching(searcher, q)
     if filter is not None:
         mask &= matching(searcher, filter)
-    table = cached(searcher.reader(), "facets", lambda: _FacetTable.read(searcher.reader()))
+    table = _table(searcher)
     docs = np.flatnonzero(mask)
     years = table.years[docs]
     year_values, year_counts = np.unique(years[years > 0], return_counts=True)
@@ -52,8 +52,9 @@ def count_facets(searcher: Searcher, q: query.Query, filter: query.Query | None,
     # Counted, as figures of no organism and no journal are, so the decades add up to the total.
     dated = sorted(decades.items()) + ([(UNDATED, undated)] if undated else [])
     organisms = _most_common(table.organism_names, table.organism_codes[mask[table.organism_docs]], top)
-    journals = _most_common(table.journal_names, table.journals[docs], top)
-    return Facets(int(docs.size), organisms, dated, by_year, journals)
+    grouped, (journal_codes, _) = journals(searcher), _journal_column(searcher.reader())
+    journal_counts = _most_common([*grouped.shown, NO_JOURNAL], grouped.of_code[journal_codes[docs]], top)
+    return Facets(int(docs.size), organisms, dated, by_year, journal_counts)
 
 
 def organism_counts(searcher: Searcher) -> list[tuple[str, int]]:
@@ -74,15 +75,30 @@ def _most_common(names: list[str], codes: np.ndarray, top: int) -> list[tuple[st
     return [(name, -n) for n, name in ranked[:top]]
 
 
-def journal_names(searcher: Searcher) -> dict[str, str]:
-    """Each journal's name as records give it (as facets list it), by the key
-    the journal filter's terms are: the terms themselves are case-folded."""
-    table = cached(searcher.reader(), "facets", lambda: _FacetTable.read(searcher.reader()))
-    shown: dict[str, str] = {}
-    for name in table.journal_names:
-        if name != NO_JOURNAL:
-            shown.setdefault(journal_key(name), name)
-    return shown
+def journals(searcher: Searcher) -> Journals:
+    """The journals of the searcher's live figures, each under one name (see `journals`)."""
+    def group() -> Journals:
+        reader = searcher.reader()
+        codes, forms = _journal_column(reader)
+        live = np.fromiter(reader.all_doc_ids(), dtype=np.int64) if reader.has_deletions() else slice(None)
+        return Journals.group(forms, np.bincount(codes[live], minlength=len(forms)))
+
+    return cached(searcher.reader(), "journals", group)
+
+
+def _journal_column(reader) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Each document's journal as a code, and each code's (full title, NLM
+    abbreviation); apart from the other facets, which a journal filter needs not."""
+    def read() -> tuple[np.ndarray, list[tuple[str, str]]]:
+        column, codes = reader.column_reader(FACET_JOURNAL), {}
+        docs = [codes.setdefault(column[d], len(codes)) for d in range(reader.doc_count_all())]
+        return np.array(docs, dtype=np.int64), [journal_column_names(value) for value in codes]
+
+    return cached(reader, "journal column", read)
+
+
+def _table(searcher: Searcher) -> "_FacetTable":
+    return cached(searcher.reader(), "facets", lambda: _FacetTable.read(searcher.reader()))
 
 
 @dataclass(frozen=True)
@@ -90,8 +106,6 @@ class _FacetTable:
     """What facets count, for every document, as arrays (read once per reader)."""
 
     years: np.ndarray
-    journals: np.ndarray
-    journal_names: list[str]
     #: One row per (document, organism) pair.
     organism_docs: np.ndarray
     organism_codes: np.ndarray
@@ -100,10 +114,7 @@ class _FacetTable:
     @classmethod
     def read(cls, reader) -> "_FacetTable":
         count = reader.doc_count_all()
-        year_column, journal_column = reader.column_reader(FACET_YEAR), reader.column_reader(FACET_JOURNAL)
-        organism_column = reader.column_reader(FACET_ORGANISMS)
-        journal_codes: dict[bytes, int] = {}
-        journals = [journal_codes.setdefault(journal_column[d], len(journal_codes)) for d in range(count)]
+        year_column, organism_column = reader.column_reader(FACET_YEAR), reader.column_reader(FACET_ORGANISMS)
         sets: dict[bytes, list[int]] = {}  # an organism set, as stored -> its organisms' codes
         organism_index: dict[str, int] = {}
         organism_docs, organism_codes = [], []
@@ -115,6 +126,5 @@ class _FacetTable:
             organism_docs += [docnum] * len(sets[value])
             organism_codes += sets[value]
         return cls(np.array([year_column[d] for d in range(count)], dtype=np.int64),
-                   np.array(journals, dtype=np.int64), [j.decode() or NO_JOURNAL for j in journal_codes],
                    np.array(organism_docs, dtype=np.int64), np.array(organism_codes, dtype=np.int64),
                    list(organism_index))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from whoosh import query
 from whoosh.searching import Searcher
@@ -22,7 +21,8 @@ class Filters:
 
     `organism` takes a scientific or common name ("Homo sapiens", "mouse");
     `years` is an inclusive (from, to) range, either end None for open;
-    `journal` a journal's full name (as `facets` lists it)."""
+    `journal` a journal's full title or NLM abbreviation ("Frontiers in
+    Immunology", "Front Immunol": one journal, see `journals`)."""
 
     organism: str | None = None
     years: YearRange | None = None
@@ -37,13 +37,16 @@ class Filters:
         if low is not None and high is not None and low > high:
             raise PfocrSearchError(f"year range {low}:{high}: FROM is after TO")
 
-    def query(self) -> query.Query | None:
-        """The filter as a Whoosh query (None: no filter)."""
+    def query(self, searcher: Searcher | None = None) -> query.Query | None:
+        """The filter as a Whoosh query (None: no filter).  With the index's
+        `searcher`, a journal matches every name its figures give it; without,
+        only the name given."""
         parts: list[query.Query] = []
         if self.organism:
             parts.append(query.Term("organism", organism_key(self.organism)))
         if self.journal:
-            parts.append(query.Term("journal_name", journal_key(self.journal)))
+            keys = _journal_keys(searcher, self.journal) if searcher is not None else [journal_key(self.journal)]
+            parts.append(query.Or([query.Term("journal_name", key) for key in keys]))
         if self.years and (self.years[0] is not None or self.years[1] is not None):
             parts.append(query.NumericRange("year", self.years[0], self.years[1]))
         if not parts:
@@ -53,10 +56,11 @@ class Filters:
     def check(self, searcher: Searcher) -> None:
         """Refuse an organism or journal no figure in the index has (figures an
         update removed do not count), with the closest names it does have."""
-        for what, field, value, key in (("organism", "organism", self.organism, organism_key),
-                                         ("journal", "journal_name", self.journal, journal_key)):
-            if value and not _held(searcher, field, key(value)):
-                closest = _closest(searcher, field, key, key(value))
+        for what, value, closest_to in (("organism", self.organism, _closest_organisms),
+                                        ("journal", self.journal, _closest_journals)):
+            if value and (not _held(searcher, "organism", organism_key(value)) if what == "organism"
+                          else not _journal_keys(searcher, value)):
+                closest = closest_to(searcher, value)
                 raise UnknownFilterError(f"no figure in the index has {what} {value!r}{did_you_mean(closest)}",
                                          suggestions=closest, parameter=what)
 
@@ -75,22 +79,41 @@ def _held(searcher: Searcher, field: str, key: str) -> bool:
     return not reader.has_deletions() or term_docs(searcher, field, key).size > 0
 
 
-def _closest(searcher: Searcher, field: str, key_of: Callable[[str], str], key: str) -> list[str]:
-    """The index's names closest to `key` (for an organism, the common names
-    of its organisms too: 'humna' -> 'human')."""
+def _journal_keys(searcher: Searcher, name: str) -> list[str]:
+    """The `journal_name` terms of the journal `name` names, either of its
+    forms ([] if no live figure has it)."""
+    from .facets import journals  # here: a search with no journal filter loads no facet code
+
+    known = journals(searcher)
+    journal = known.find(name)
+    return [] if journal is None else known.keys(journal)
+
+
+def _closest_organisms(searcher: Searcher, value: str) -> list[str]:
+    """The index's organisms closest to `value`, by their common names too ('humna' -> 'human')."""
+    keys = sorted({term.decode("utf-8") for term in searcher.reader().lexicon("organism")})
+    names = [display_organism(k) for k in keys]
+    names += [common for common, scientific in ORGANISM_NAMES.items() if scientific in keys]
+    return [name for name in _ranked(organism_key(value), names)
+            if _held(searcher, "organism", organism_key(name))][:3]
+
+
+def _closest_journals(searcher: Searcher, value: str) -> list[str]:
+    """The journals closest to `value` by any of their names, each as facets list it."""
+    from .facets import journals
+
+    known = journals(searcher)
+    names = [name for forms in known.names for name in forms]
+    return list(dict.fromkeys(known.shown[known.by_key[journal_key(name)]]
+                              for name in _ranked(journal_key(value), names)))[:3]
+
+
+def _ranked(key: str, names: list[str]) -> list[str]:
+    """The 12 of `names` closest to `key` (case aside), closest first."""
     from rapidfuzz import fuzz, process
 
-    keys = sorted({term.decode("utf-8") for term in searcher.reader().lexicon(field)})
-    if field == "organism":
-        names = [display_organism(k) for k in keys]
-        names += [common for common, scientific in ORGANISM_NAMES.items() if scientific in keys]
-    else:  # the names facets list, not the case-folded terms: "frontiers in immunology" read as a typo
-        from .facets import journal_names  # here: a one-shot search loads no facet code
-
-        shown = journal_names(searcher)
-        names = [shown.get(k, k) for k in keys]
     ranked = process.extract(key, names, scorer=fuzz.ratio, processor=str.casefold, limit=12, score_cutoff=60)
-    return [name for name, _, _ in ranked if _held(searcher, field, key_of(name))][:3]
+    return [name for name, _, _ in ranked]
 
 
 def given_filters(filters: Filters | None, organism: str | None, years: YearRange | None,

@@ -37,6 +37,7 @@ from ..sources.model import FigureRecord
 from ..textkeys import normalize_symbol, organism_key
 from .enrichment import benjamini_hochberg, hypergeom_log_sf_array, odds_ratio_array
 from .filters import Filters
+from .journals import shown_journal
 from .results import GeneHit, GeneSearchResults
 from .snippets import Spans, excerpt, symbol_spans
 from .text import text_snippets
@@ -62,7 +63,7 @@ def search_genes(searcher: Searcher, tables: GeneTables, config: IndexConfig, te
     # organism-qualified gene terms already keep to the organism
     return run_gene_search(searcher, gq, config, universe=universe(searcher, tables, organism, background),
                            relevance=relevance, text_filter=text_query, limit=limit, offset=offset,
-                           filter=filters.without_organism().query())
+                           filter=filters.without_organism().query(searcher))
 
 
 def showing_genes(tables: GeneTables, terms: Sequence[str], organism: str | None) -> query.Query:
@@ -250,6 +251,7 @@ def run_gene_search(
                                                                              config.search.snippet_chars)
         lp = float(table.logp[j])
         hits.append(GeneHit.of(rank, -lp / _LN10 if lp else 0.0, record, snippet, spans,
+                               journal=shown_journal(searcher, record),
                                overlap_genes=tuple(overlap), overlap=int(found[i]), figure_genes=int(sizes[i]),
                                pvalue=math.exp(lp), log10_pvalue=lp / _LN10, fdr=float(table.fdr[j]),
                                odds_ratio=float(table.ratio[j]),

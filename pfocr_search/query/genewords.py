@@ -6,8 +6,10 @@ are genes), so "role of the immune system" searched genes:THE and found
 tyrosine hydroxylase.  A typed word reaches the gene field only when it is
 written as a gene symbol is: with a digit (stat3, IL-6), with two capitals
 (JAK, mTOR, NF-κB), or capitalised (Wnt, Akt) and known to the index as a
-gene or family; never a stop word.  Words typed as ``genes:set`` are left as
-written.
+gene or family; never a stop word, an ion with its charge (Cl-), nor a
+one-word name of a concept in the curated list (TCA, the cycle, which OCR
+maps to GNAT2).  Words typed as
+``genes:set`` are left as written.
 """
 
 from __future__ import annotations
@@ -17,18 +19,28 @@ from typing import Callable
 
 from whoosh.qparser import Plugin, syntax
 
+from ..config import SynonymsConfig
+from ..engine.analysis import ION
 from ..textkeys import normalize_symbol
 
 GENES = "genes"
 #: Digits or two capitals (STAT5A, MPAK1, TGFb): a word written as a gene symbol.
 WRITTEN_AS_SYMBOL = re.compile(r"\d|[A-Z].*[A-Z]")
+_ION = re.compile(ION)
 
 
 class GeneWordsPlugin(Plugin):
     """Keeps words not written as gene symbols out of the gene field (see the module)."""
 
-    def __init__(self, is_stop: Callable[[str], bool], known_gene: Callable[[str], bool]) -> None:
+    def __init__(self, is_stop: Callable[[str], bool], known_gene: Callable[[str], bool],
+                 synonyms: SynonymsConfig | None = None) -> None:
+        """`synonyms.curated`: the curated list's weight (0: the list is not used, its concepts neither)."""
+        from ..curated import concept_words
+        from ..synonyms import short_key
+
         self.is_stop, self.known_gene = is_stop, known_gene
+        concepts = concept_words() if synonyms is not None and synonyms.curated > 0 else frozenset()
+        self.is_concept = lambda word: bool(concepts) and short_key(word) in concepts
 
     def filters(self, parser):
         # Mark words before the multi-field plugin copies them to each field
@@ -36,7 +48,8 @@ class GeneWordsPlugin(Plugin):
         return [(self.mark, 109), (self.drop, 111)]
 
     def gene_like(self, word: str) -> bool:
-        if self.is_stop(word):
+        # An ion with its charge is the ion: "Cl-" had searched genes:CL.
+        if self.is_stop(word) or self.is_concept(word) or _ION.fullmatch(word):
             return False
         if WRITTEN_AS_SYMBOL.search(word):
             return True
@@ -48,10 +61,12 @@ class GeneWordsPlugin(Plugin):
                 self.mark(parser, node)
             elif type(node) is syntax.WordNode and node.fieldname is None:
                 node.gene_like = self.gene_like(node.text)
+            elif isinstance(node, syntax.WordNode) and node.fieldname is None:  # a synonym's curated name
+                node.gene_like = not self.is_concept(node.text)
         return group
 
     def drop(self, parser, group):
         group.nodes = [self.drop(parser, n) if isinstance(n, syntax.GroupNode) else n for n in group
-                       if not (type(n) is syntax.WordNode and n.fieldname == GENES
+                       if not (isinstance(n, syntax.WordNode) and n.fieldname == GENES
                                and getattr(n, "gene_like", True) is False)]
         return group

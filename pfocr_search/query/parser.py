@@ -80,6 +80,10 @@ SYMBOL_FORMS = 0.3
 _SYMBOL_STEM = re.compile(r"[a-z][a-z0-9]{1,6}[a-z]")
 
 
+#: A word and the numbers of a slash joined to it: "ERK1/2", "Smad2/3/4".
+_NUMBERS_SLASHED = re.compile(r"(?P<word>[^\W\d_]{2,})(?P<numbers>\d{1,2}(?:/\d{1,2})+)")
+
+
 def _greek_apart(word: str) -> str | None:
     """`word` with a Greek letter joined to its end written apart by a hyphen
     ("PPARgamma" -> "PPAR-gamma"), or None."""
@@ -145,9 +149,15 @@ class GeneAwareParser(qparser.QueryParser):
         if not field.format.supports("positions"):
             return self.multitoken_query(field.multitoken_query, texts, fieldname, termclass, boost)
         whole = query.Phrase(fieldname, list(texts), boost=boost)
+        forms = [whole]
+        if _NUMBERS_SLASHED.fullmatch(word):  # "ERK1/2": figures write "ERK 1/2" too ("Smad 2/3": 2 of 6)
+            spaced = list(field.process_text(_NUMBERS_SLASHED.sub(r"\g<word> \g<numbers>", word), mode="query"))
+            forms.append(query.Phrase(fieldname, spaced, boost=boost))
         joined = list(field.process_text(_NOT_WORD.sub("", word), mode="query"))
         if len(joined) == 1:
-            whole = query.DisjunctionMax([whole, termclass(fieldname, joined[0], boost=boost)])
+            forms.append(termclass(fieldname, joined[0], boost=boost))
+        if len(forms) > 1:
+            whole = query.DisjunctionMax(forms)
         # A one-letter part (a folded Greek letter, "b" of TGF-β) alone says
         # nothing: panel labels and "Beta-AR" hold it.
         words = [t for t in texts if len(t) > 1]

@@ -117,7 +117,9 @@ class LetterSuffixPlugin(qparser.Plugin):
     panel label "(B)".  "kappa B" is one unit, κB, as in NF-κB and IκB
     ("nuclear factor kappa B" then reads as the long form of NF-κB, "NF kappa
     B" as NF-κB); other letters after a Greek letter stay apart ("TGF beta I
-    receptor" is TGF-β's type I receptor, not TGFBI).  Runs after
+    receptor" is TGF-β's type I receptor, not TGFBI).  So are numbers after a
+    slash ("ERK 1/2", "ERK1 / 2", "p44 / 42": ERK1/2, p44/42, as figures
+    mostly write them; "ERK 1/2" had been ERK or 1 or 2).  Runs after
     field names are attached (100), before synonyms (105: "ER" has one,
     "ER-beta" none) and before words are copied to every field (110)."""
 
@@ -125,9 +127,45 @@ class LetterSuffixPlugin(qparser.Plugin):
         return [(self.join_suffixes, 104)]
 
     def join_suffixes(self, parser, group):
-        # The unit as the corpus writes it: "κB".
-        return _joined(_joined(group, _letter_unit, lambda _, letter: "κ" + letter),
-                       _joins, lambda word, suffix: f"{word}-{suffix}")
+        # The unit as the corpus writes it: "κB".  Slashes first: "ERK 1 / 2" is ERK and 1/2, then ERK-1/2.
+        group = _joined(_slashes_closed(group), _slash_joins, lambda left, right: left + right)
+        return _joined(_joined(group, _letter_unit, lambda _, letter: "κ" + letter), _joins, _glue)
+
+
+def _slashes_closed(group):
+    """`group` with a slash written apart between a numbered word and a number
+    ("ERK1 / 2", "1 / 2", "p44 / p42") joined to both: one name."""
+    out = group.empty_copy()
+    for node in group:
+        if isinstance(node, syntax.GroupNode):
+            node = _slashes_closed(node)
+        words = [i for i, n in enumerate(out) if not isinstance(n, syntax.Whitespace)]
+        if len(words) >= 2 and type(node) is syntax.WordNode:
+            left, slash = out[words[-2]], out[words[-1]]
+            if _apart(left, slash) and _apart(slash, node) and slash.text == "/" \
+                    and _SLASHED.fullmatch(f"{left.text}/{node.text}"):
+                del out[words[-2]:]
+                node = _glued(left, node, f"{left.text}/{node.text}")
+        out.append(node)
+    return out
+
+
+#: A numbered word's slashed number ("ERK1/2", "p44/p42", "Smad2/3/4"), a
+#: slash written apart from one side: "ERK1/ 2" or "ERK1 /2".
+_SLASHED = re.compile(r"\w*\d(?:/[a-z]?\d{1,3})+", re.IGNORECASE)
+
+
+def _slash_joins(left, right) -> bool:
+    """Whether `left` and `right` are one slashed name written apart at the slash."""
+    return (_apart(left, right) and (left.text[-1:] == "/") != (right.text[:1] == "/")
+            and _SLASHED.fullmatch(left.text + right.text) is not None)
+
+
+def _glued(word, suffix, text: str):
+    node = syntax.WordNode(text)
+    node.fieldname, node.boost = word.fieldname, word.boost
+    node.startchar, node.endchar = word.startchar, suffix.endchar
+    return node
 
 
 def _joined(group, joins, glue: Callable[[str, str], str]):
@@ -144,15 +182,14 @@ def _joined(group, joins, glue: Callable[[str, str], str]):
             if before and _apart(out[before - 1], node) and joins(out[before - 1], node):
                 word, suffix = out[before - 1], node
                 del out[before - 1:]
-                node = syntax.WordNode(glue(word.text, suffix.text))
-                node.fieldname, node.boost = word.fieldname, word.boost
-                node.startchar, node.endchar = word.startchar, suffix.endchar
+                node = _glued(word, suffix, glue(word.text, suffix.text))
         out.append(node)
     return out
 
 
-#: A Greek letter, κB, or a one- or two-digit number: written apart, it belongs to the word before.
-LETTER_SUFFIX = re.compile(r"(?:[α-ω]|" + "|".join(sorted({*GREEK_NAMES, "eta", "mu"})) + r"|κb|\d{1,2})",
+#: A Greek letter, κB, or a one- or two-digit number, or numbers of a slash
+#: ("1/2", "2/3/4"): written apart, it belongs to the word before.
+LETTER_SUFFIX = re.compile(r"(?:[α-ω]|" + "|".join(sorted({*GREEK_NAMES, "eta", "mu"})) + r"|κb|\d{1,2}(?:/\d{1,2})*)",
                            re.IGNORECASE)
 
 
@@ -166,6 +203,13 @@ def _joins(word, suffix) -> bool:
     """Whether `suffix` is a letter or number belonging to `word`."""
     return (LETTER_SUFFIX.fullmatch(suffix.text) is not None and LETTER_SUFFIX.fullmatch(word.text) is None
             and not word.text.isdigit() and "-" not in word.text)
+
+
+def _glue(word: str, suffix: str) -> str:
+    """A word and its suffix as one: "IL-6", "ER-beta"; a slash's numbers
+    without the hyphen, "ERK1/2", the one form figures write that the parser
+    also reads as the spaced one (see `GeneAwareParser.compound_query`)."""
+    return f"{word}{suffix}" if "/" in suffix and suffix[:1].isdigit() and word[-1:].isalpha() else f"{word}-{suffix}"
 
 
 def _letter_unit(greek, letter) -> bool:

@@ -33,12 +33,13 @@ class Hit:
 
     @classmethod
     def of(cls, rank: int, score: float, record: FigureRecord, snippet: str,
-           spans: tuple[tuple[int, int], ...], **extra: Any) -> "Hit":
-        """The hit for `record` (a `GeneHit` takes its statistics as `extra`)."""
+           spans: tuple[tuple[int, int], ...], journal: str | None = None, **extra: Any) -> "Hit":
+        """The hit for `record` (a `GeneHit` takes its statistics as `extra`);
+        `journal` as facets show it (see `facets.shown_journal`), else the record's."""
         return cls(rank=rank, figid=record.figid, score=round(score, 4), figtitle=record.figtitle,
                    year=record.year, organisms=record.organisms, genes=record.gene_symbols, pmcid=record.pmcid,
-                   figlink=record.figlink, url=record.url, papertitle=record.papertitle, journal=record.journal,
-                   snippet=snippet, highlights=spans, **extra)
+                   figlink=record.figlink, url=record.url, papertitle=record.papertitle,
+                   journal=record.journal if journal is None else journal, snippet=snippet, highlights=spans, **extra)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

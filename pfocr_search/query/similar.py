@@ -31,7 +31,7 @@ def similar_figures(searcher: Searcher, config: IndexConfig, record: FigureRecor
                    if not organism or (g.organism and organism_key(g.organism) == organism_key(organism))})
     text_q = _key_terms_query(searcher, config, record)
     exclude = query.Not(query.Term("figid", record.figid))
-    extra = filters.query()
+    extra = filters.query(searcher)
     flt = exclude if extra is None else query.And([exclude, extra])
     label = f"similar to {record.figid}"
     if not keys:

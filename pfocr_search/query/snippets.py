@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from ..engine.analysis import CHARGE, COMPOUND_DELIMS, ION, TEXT_WORD
+from ..engine.analysis import CHARGES, COMPOUND_DELIMS, ION, TEXT_WORD
 from ..engine.arrays import cached
 
 Spans = tuple[tuple[int, int], ...]
@@ -109,8 +109,8 @@ def standalone(body: str, words: set[str]) -> Iterator[re.Match]:
     end = len(body)
     for hit in _WORDS.finditer(body):
         start, stop = hit.span()
-        # An ion is no part of a compound word: "Ca2+-dependent", "WNT/Ca2+" are two words.
-        ion = body[stop - 1] in CHARGE
+        # An ion is no part of a compound word: "Ca2+-dependent", "WNT/Ca2+", "Cl-/HCO3-" are two words.
+        ion = body[stop - 1] in CHARGES
         if hit.group(0) in words and (start == 0 or body[start - 1] not in COMPOUND_DELIMS or ion) \
                 and (stop == end or body[stop] not in COMPOUND_DELIMS or ion or _ION.match(body, stop + 1)):
             yield hit

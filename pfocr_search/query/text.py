@@ -14,6 +14,7 @@ from ..engine.schema import RECORD, unpack_record
 from ..errors import QuerySyntaxError
 from ..sources.model import FigureRecord
 from .filters import Filters
+from .journals import shown_journal
 from .parser import one_line, quoted
 from .results import Hit, SearchResults
 from .snippets import SnippetTerms, Spans, excerpt, match_spans, opening
@@ -30,7 +31,7 @@ def search_text(searcher: Searcher, parse: Callable[[str], query.Query], config:
     corrections only add.  Measured on the realworld tuning half, against
     correcting only queries that found fewer than 3 figures: typed nDCG@10
     0.739 -> 0.798, all 0.909 -> 0.917, no kind lower (test half 0.927 -> 0.929)."""
-    flt = filters.query()
+    flt = filters.query(searcher)
     # Corrected before searching, and on every page: page 2 of a corrected
     # query is page 2 of the correction, and the typed query is not run too.
     suggestions = spelling_suggestions(searcher, config, text, spelled_symbol)
@@ -77,7 +78,7 @@ def run_search(
     for rank, (value, docnum) in enumerate(top[offset:], start=offset + 1):
         record = unpack_record(searcher.stored_fields(docnum)[RECORD])
         snippet, spans = _text_snippet(searcher, record, words, config.search.snippet_chars)
-        hits.append(Hit.of(rank, value, record, snippet, spans))
+        hits.append(Hit.of(rank, value, record, snippet, spans, journal=shown_journal(searcher, record)))
     return SearchResults(hits, query=text, total=matches.count, parsed=str(q))
 
 

@@ -79,7 +79,7 @@ SCHEMAS: dict[str, Any] = {
     "Resolutions": _object({"resolutions": {"type": "array", "items": _ref("Resolution")}}),
     "Figure": _object({
         "figid": STR, "figtitle": STR, "caption": STR, "papertitle": STR, "reftext": STR, "year": MAYBE_INT,
-        "pmcid": STR, "doi": STR, "journal": STR, "organisms": STRS, "keywords": STRS,
+        "pmcid": STR, "doi": STR, "journal": STR, "journal_abbrev": STR, "organisms": STRS, "keywords": STRS,
         "genes": {"type": "array", "items": _object({"symbol": STR, "ncbigene_id": MAYBE_STR, "organism": MAYBE_STR,
                                                      "words": STRS, "sources": STRS})},
         "chemicals": {"type": "array", "items": _object({"name": STR, "ids": STRS})},

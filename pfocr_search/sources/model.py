@@ -62,7 +62,10 @@ class FigureRecord:
     year: int | None = None
     pmcid: str = ""
     doi: str = ""
+    #: The journal's full title where the record names one, else its NLM abbreviation.
     journal: str = ""
+    #: The journal's NLM abbreviation ("Front Immunol"), where the record names one.
+    journal_abbrev: str = ""
     organisms: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     genes: tuple[Gene, ...] = ()
@@ -84,6 +87,11 @@ class FigureRecord:
     def first_file(self) -> str:
         """The record's first figure file in sorted path order: what claims its figid (see `claims`)."""
         return min((s for s in self.sources if s.endswith(".md")), default=self.path)
+
+    @property
+    def journal_title(self) -> str:
+        """The journal's full title, where the record names one."""
+        return self.journal if self.journal != self.journal_abbrev else ""
 
     @property
     def gene_symbols(self) -> tuple[str, ...]:

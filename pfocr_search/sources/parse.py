@@ -275,6 +275,8 @@ def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None, 
             sources.append(str(tsv))
     genes_t = _merge_genes(genes)
     organisms = union(v.text_list(data.get("organisms"), "organisms"), (g.organism for g in genes_t if g.organism))
+    abbrev = (v.text(data.get("journal_nlm_ta"), "journal_nlm_ta")
+              or reftext_journal(v.text(data.get("reftext"), "reftext")))
     return FigureRecord(
         figid=figid,
         figtitle=v.text(data.get("figtitle"), "figtitle"),
@@ -284,8 +286,8 @@ def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None, 
         year=v.year(data.get("year")),
         pmcid=v.text(data.get("pmcid"), "pmcid"),
         doi=v.text(data.get("doi"), "doi"),
-        journal=(v.text(data.get("journal_title"), "journal_title") or v.text(data.get("journal_nlm_ta"), "journal")
-                 or reftext_journal(v.text(data.get("reftext"), "reftext"))),
+        journal=v.text(data.get("journal_title"), "journal_title") or abbrev,
+        journal_abbrev=abbrev,
         organisms=organisms,
         keywords=_keywords(data),
         genes=genes_t,
@@ -354,7 +356,7 @@ def merge_records(first: FigureRecord, second: FigureRecord) -> FigureRecord:
         year=base.year or other.year,
         **{name: getattr(base, name) or getattr(other, name)
            for name in ("figtitle", "caption", "papertitle", "reftext", "pmcid", "doi", "journal",
-                        "figlink", "filename", "figtype", "number")},
+                        "journal_abbrev", "figlink", "filename", "figtype", "number")},
         organisms=union(base.organisms, other.organisms),
         keywords=union(base.keywords, other.keywords),
         genes=_merge_genes((*base.genes, *other.genes)),
