@@ -84,6 +84,18 @@ def test_crash_shape_is_exit_2_with_one_line_in_the_cli(run, sample_index_path, 
     assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
 
 
+@pytest.mark.parametrize("text", ["genes:", "genes: STAT3", "STAT3 year:", "(caption:)"])
+def test_a_field_name_without_its_value_is_refused(sample_index, text):
+    # "genes:" alone (or before a space) had searched the word "genes", and
+    # "caption:" alone nothing: a field's value must follow its colon.
+    with pytest.raises(QuerySyntaxError, match=r"needs its value right after the colon, as in \w+:"):
+        sample_index.search(text)
+
+
+def test_a_field_name_with_its_value_searches_it(sample_index):
+    assert sample_index.search("genes:STAT3").total == sample_index.search("genes:stat3").total > 0
+
+
 def test_unknown_field_message_lists_only_fields_a_query_may_name(sample_index):
     with pytest.raises(QuerySyntaxError) as info:
         sample_index.search("gene:STAT3")

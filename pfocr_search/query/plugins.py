@@ -32,12 +32,21 @@ class StrictFieldsPlugin(qparser.FieldsPlugin):
         self.fields = fields
 
     def do_fieldnames(self, parser, group):
-        for node in group:
-            if isinstance(node, syntax.FieldnameNode) and node.fieldname not in self.fields:
+        for at, node in enumerate(group):
+            if not isinstance(node, syntax.FieldnameNode):
+                continue
+            if node.fieldname not in self.fields:
                 known = ", ".join(sorted(self.fields))
                 raise QuerySyntaxError(f"unknown field {node.fieldname!r} in query (fields: {known}); "
                                        f"put the term in quotes to search it as text")
+            # Whoosh searched "genes:" alone, or before a space, as the word "genes".
+            if at + 1 == len(group) or group[at + 1].is_ws():
+                raise QuerySyntaxError(f"{node.fieldname}: needs its value right after the colon, "
+                                       f"as in {node.fieldname}:{_EXAMPLES.get(node.fieldname, 'apoptosis')}")
         return super().do_fieldnames(parser, group)
+
+
+_EXAMPLES = {"genes": "STAT3", "year": "2020", "organism": '"homo sapiens"', "ncbigene": "6774"}
 
 
 class RelationsPlugin(qparser.GtLtPlugin):
