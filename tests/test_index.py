@@ -501,6 +501,17 @@ def test_a_letter_or_number_written_apart_belongs_to_the_word_before(sample_inde
     assert f"caption:{phrase}" in parsed  # one concept: its phrase, not a word and a lone letter
 
 
+def test_paralog_numbers_written_apart_belong_to_the_word_before(index_of):
+    # "ERK 1/2" searched "erk" and the phrase "1 2", so a caption's "ERK1/2"
+    # (erk1, 2) counted as "ERK" at most; it reads as "ERK1/2", the genes too.
+    with index_of(("PMC1001__erk", "Growth factors activate ERK1/2, Smad2/3 and Smad1/5/8 in fibroblasts."),
+                  ("PMC1002__panel", "Panels 1/2 of ERK signaling.")) as ix:
+        for apart, together in (("ERK 1/2", "ERK1/2"), ("Smad 2/3", "Smad2/3"), ("Smad 1/5/8", "Smad1/5/8")):
+            assert ix.search(apart, limit=1).parsed == ix.search(together, limit=1).parsed, apart
+        assert 'caption:"erk1 2"' in ix.search("ERK 1/2").parsed
+        assert ix.search("ERK 1/2")[0].figid == "PMC1001__erk"
+
+
 def test_a_greek_letter_joined_to_its_word_reads_as_written_apart(index_of):
     # "PPARgamma" searched "pparg" alone, so the figure about the "PPARs"
     # that "PPAR gamma" finds through its part "ppar" was missed.

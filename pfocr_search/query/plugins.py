@@ -117,7 +117,8 @@ class LetterSuffixPlugin(qparser.Plugin):
     panel label "(B)".  "kappa B" is one unit, κB, as in NF-κB and IκB
     ("nuclear factor kappa B" then reads as the long form of NF-κB, "NF kappa
     B" as NF-κB); other letters after a Greek letter stay apart ("TGF beta I
-    receptor" is TGF-β's type I receptor, not TGFBI).  Runs after
+    receptor" is TGF-β's type I receptor, not TGFBI).  Paralogs' numbers
+    ("ERK 1/2", "Smad 2/3") join as captions write them, "ERK1/2".  Runs after
     field names are attached (100), before synonyms (105: "ER" has one,
     "ER-beta" none) and before words are copied to every field (110)."""
 
@@ -127,7 +128,14 @@ class LetterSuffixPlugin(qparser.Plugin):
     def join_suffixes(self, parser, group):
         # The unit as the corpus writes it: "κB".
         return _joined(_joined(group, _letter_unit, lambda _, letter: "κ" + letter),
-                       _joins, lambda word, suffix: f"{word}-{suffix}")
+                       _joins, _glue)
+
+
+def _glue(word: str, suffix: str) -> str:
+    # Paralogs' numbers are written on their word as captions write them,
+    # "ERK1/2" (the gene field reads it as ERK1 and ERK2); "ERK-1/2" would be
+    # the phrase "erk 1 2", which "ERK1/2" in a caption (erk1, 2) never holds.
+    return f"{word}{suffix}" if "/" in suffix else f"{word}-{suffix}"
 
 
 def _joined(group, joins, glue: Callable[[str, str], str]):
@@ -151,8 +159,9 @@ def _joined(group, joins, glue: Callable[[str, str], str]):
     return out
 
 
-#: A Greek letter, κB, or a one- or two-digit number: written apart, it belongs to the word before.
-LETTER_SUFFIX = re.compile(r"(?:[α-ω]|" + "|".join(sorted({*GREEK_NAMES, "eta", "mu"})) + r"|κb|\d{1,2})",
+#: A Greek letter, κB, a one- or two-digit number, or numbers of paralogs
+#: ("1/2", "2/3", "1/5/8"): written apart, it belongs to the word before.
+LETTER_SUFFIX = re.compile(r"(?:[α-ω]|" + "|".join(sorted({*GREEK_NAMES, "eta", "mu"})) + r"|κb|\d{1,2}(?:/\d{1,2})*)",
                            re.IGNORECASE)
 
 
