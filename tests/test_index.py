@@ -488,6 +488,21 @@ def test_words_joined_by_a_hyphen_count_in_full_and_symbol_parts_at_half(sample_
     assert 'caption:"tgf b"' in symbol and re.search(r"caption:tgf \(BM25F[^\n]*boost 0\.5\)", symbol)
 
 
+def test_words_joined_by_a_hyphen_have_their_parts_coordinated_across_fields(index_of):
+    # The parts were built field by field and Whoosh's normalising merged them
+    # into the word's plain OR: one part alone scored as if it were the word,
+    # so a figure about drug resistance outranked one about insulin resistance.
+    with index_of(("PMC1001__insulin", "Insulin acts on muscle; resistance develops over years in many tissues."),
+                  ("PMC1002__drugs", "Resistant strains resist drugs; resistance spreads.",
+                   "Resistance and resistant bacteria")) as ix:
+        results = ix.search("insulin-resistant", explain=True)
+        assert [h.figid for h in results] == ["PMC1001__insulin", "PMC1002__drugs"]
+        lines = "\n".join(results.explanations["PMC1002__drugs"].lines())
+        assert "coordination: 1 of 2 query words matched" in lines
+        # Typed apart or joined, a word's parts are searched alike.
+        assert "caption:insulin" in results.parsed and "genes:" not in results.parsed
+
+
 @pytest.mark.parametrize("apart, together, phrase", [("ER beta", "ER-beta", '"er b"'),
                                                       ("PPAR γ signaling", "PPAR-γ signaling", '"ppar g"'),
                                                       ("IL 6 release", "IL-6 release", '"il 6"'),

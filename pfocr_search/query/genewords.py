@@ -52,6 +52,6 @@ class GeneWordsPlugin(Plugin):
 
     def drop(self, parser, group):
         group.nodes = [self.drop(parser, n) if isinstance(n, syntax.GroupNode) else n for n in group
-                       if not (type(n) is syntax.WordNode and n.fieldname == GENES
+                       if not (isinstance(n, syntax.WordNode) and n.fieldname == GENES
                                and getattr(n, "gene_like", True) is False)]
         return group

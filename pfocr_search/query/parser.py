@@ -34,6 +34,7 @@ from .plugins import (
     PatternsPlugin,
     RelationsPlugin,
     StrictFieldsPlugin,
+    WordPartsPlugin,
 )
 
 #: Longest query string accepted: room for MAX_QUERY_TERMS long terms with
@@ -137,11 +138,15 @@ class GeneAwareParser(qparser.QueryParser):
         """A word the analyzer splits (β-catenin, TGF-β, IFN-γ, JAK/STAT,
         mechano-transduction) is one concept: its parts as an exact phrase
         (which "TGF β" and "TGF-β" both hold) or the word written joined
-        ("TGFβ", "mechanotransduction"; one counts, not both), or its parts,
-        coordinated as the query's words are, at `compound_parts` of the
-        weight (typos and variants inside a compound, "Nrf2/Keap-1", still
-        find something).  Whoosh's default OR'ed the parts alone, so "IFN-γ"
-        matched any "g" and "TGF-β" any panel label "(B)"."""
+        ("TGFβ", "mechanotransduction"; one counts, not both), or its parts
+        at `compound_parts` of the weight (typos and variants inside a
+        compound, "Nrf2/Keap-1", still find something).  Whoosh's default
+        OR'ed the parts alone, so "IFN-γ" matched any "g" and "TGF-β" any
+        panel label "(B)".  The parts are grouped here field by field, and
+        Whoosh's normalising merges each group into the word's OR, so they
+        count uncoordinated; a plain typed word of words joined by hyphens
+        ("insulin-resistant") has its parts coordinated across fields
+        instead (`plugins.WordPartsPlugin`), and reaches here as its phrase."""
         if not field.format.supports("positions"):
             return self.multitoken_query(field.multitoken_query, texts, fieldname, termclass, boost)
         whole = query.Phrase(fieldname, list(texts), boost=boost)
@@ -190,6 +195,8 @@ def build_parser(schema: Schema, config: IndexConfig,
     parser.add_plugin(RelationsPlugin())
     parser.add_plugin(PatternsPlugin())
     parser.add_plugin(LetterSuffixPlugin())
+    if config.search.compound_parts > 0:  # 0: a compound is its phrase only
+        parser.add_plugin(WordPartsPlugin())
     return parser
 
 
