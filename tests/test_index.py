@@ -730,3 +730,18 @@ def test_a_typo_of_a_word_only_captions_hold_is_corrected(index_of):
                   ("PMC1002__other", "Insulin signalling in the liver.")) as ix:
         results = ix.search("LC3 lipidaton")
         assert results.corrected_from == "LC3 lipidaton" and results.query == "LC3 lipidation"
+
+
+def test_a_word_found_only_in_passing_counts_in_part_for_coordination(index_of):
+    # "damage" once in a long caption had counted as fully as in a title, so a
+    # figure about DNA binding outranked one about DNA damage for "DNA damage"
+    # (15.4 against 6.1 before; now 5.6 against 6.1).
+    filler = " ".join(f"Kinase{i} phosphorylates substrate{i} in the nucleus." for i in range(12))
+    others = [(f"PMC20{i:02d}__other", f"Insulin signal {i} in the liver.", "Insulin") for i in range(12)]
+    with index_of(("PMC1001__binding", f"NFKB binds DNA. {filler} Stress can damage cells.", "NFKB DNA binding"),
+                  ("PMC1002__damage", "Checkpoints arrest the cycle. DNA damage activates ATM, and DNA damage "
+                                      "signals persist.", "Genome maintenance"), *others) as ix:
+        results = ix.search("DNA damage", explain=True)
+        assert [h.figid for h in results] == ["PMC1002__damage", "PMC1001__binding"]
+        lines = "\n".join(results.explanations["PMC1001__binding"].lines())
+        assert "1 only in passing, counted in part" in lines

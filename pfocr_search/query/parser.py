@@ -90,8 +90,9 @@ def _greek_apart(word: str) -> str | None:
     return f"{match['word']}-{match['letter']}"
 
 
-def _coord_group(power: float, idf_weighted: bool) -> type:
-    query_class = type("WordCoordOr", (WordCoordOr,), {"power": power, "idf_weighted": idf_weighted})
+def _coord_group(power: float, idf_weighted: bool, mention: float) -> type:
+    query_class = type("WordCoordOr", (WordCoordOr,), {"power": power, "idf_weighted": idf_weighted,
+                                                       "mention": mention})
     return type("WordCoordOrGroup", (qparser.OrGroup,), {"qclass": query_class})
 
 
@@ -185,7 +186,8 @@ def build_parser(schema: Schema, config: IndexConfig,
     fields = [name for name in config.fields if name in schema]
     group = qparser.AndGroup
     if config.search.default_operator == "or":
-        group = _coord_group(config.search.coordination, config.search.coordination_weight == "idf")
+        group = _coord_group(config.search.coordination, config.search.coordination_weight == "idf",
+                             config.search.mention)
     parser = GeneAwareParser(fields, schema, fieldboosts=config.boosts(), group=group, expand_gene=expand_gene,
                              gene_boost=config.search.gene_alias_boost, compound_parts=config.search.compound_parts)
     for plugin in (qparser.FieldsPlugin, qparser.OperatorsPlugin):
