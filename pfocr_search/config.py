@@ -23,18 +23,8 @@ if TYPE_CHECKING:
     import yaml
 
 #: Record fields that can be indexed as searchable text.
-TEXT_FIELDS = (
-    "figtitle",
-    "lead",
-    "caption",
-    "papertitle",
-    "reftext",
-    "keywords",
-    "genes",
-    "chemicals",
-    "diseases",
-    "journal",
-)
+TEXT_FIELDS = ("figtitle", "lead", "caption", "papertitle", "reftext", "keywords", "genes", "chemicals", "diseases",
+               "journal")
 ANALYZERS = ("stemmed", "text", "gene")
 #: Version of the fixed (structural) part of the schema; part of the fingerprint,
 #: so an index built before a structural change asks to be rebuilt.
@@ -67,12 +57,14 @@ class SearchConfig:
     coordination: float = 1.0
     #: What a query word counts for in that share: "idf" (rarer words more) or "equal".
     coordination_weight: str = "equal"
+    #: A word scored below this times its idf (a passing mention) counts that share of itself there (0: whole).
+    mention: float = 0.0
     #: Weight, relative to a direct match, of genes a query word names as a family or alias.
     gene_alias_boost: float = 1.0
     #: Weight of adjacent query words found as a phrase in a title or caption (0: none).
     proximity: float = 0.0
     #: A word the analyzer splits (TGF-β, β-catenin) matches as its exact phrase, or
-    #: as its parts (coordinated like the query's words) at this weight (0: phrase only).
+    #: as its parts at this weight (words joined by hyphens: in full, coordinated; 0: phrase only).
     compound_parts: float = 0.5
     limit: int = 10
     snippet_chars: int = 220
@@ -231,8 +223,8 @@ def _parse_fields(data: Any) -> dict[str, FieldConfig]:
 
 def _parse_search(data: Any) -> SearchConfig:
     data = _expect_mapping(data, "search")
-    _check_keys(data, ("default_operator", "coordination", "coordination_weight", "gene_alias_boost", "proximity",
-                       "compound_parts", "limit", "snippet_chars"), "search")
+    _check_keys(data, ("default_operator", "coordination", "coordination_weight", "mention", "gene_alias_boost",
+                       "proximity", "compound_parts", "limit", "snippet_chars"), "search")
     defaults = SearchConfig()
     return SearchConfig(
         default_operator=_choice(data.get("default_operator", defaults.default_operator), OPERATORS,
@@ -240,6 +232,7 @@ def _parse_search(data: Any) -> SearchConfig:
         coordination=float(_number(data.get("coordination", defaults.coordination), "search.coordination")),
         coordination_weight=_choice(data.get("coordination_weight", defaults.coordination_weight),
                                     COORDINATION_WEIGHTS, "search.coordination_weight"),
+        mention=float(_number(data.get("mention", defaults.mention), "search.mention")),
         gene_alias_boost=float(_number(data.get("gene_alias_boost", defaults.gene_alias_boost),
                                        "search.gene_alias_boost")),
         proximity=float(_number(data.get("proximity", defaults.proximity), "search.proximity")),

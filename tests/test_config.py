@@ -51,6 +51,7 @@ def test_boosts_do_not_change_the_schema_fingerprint():
     ("fields: {caption: {analyzer: text}}\nsearch: {limit: 0}", "search.limit"),
     ("fields: {caption: {analyzer: text}}\nsearch: {default_operator: xor}", "search.default_operator"),
     ("fields: {caption: {analyzer: text}}\nsearch: {coordination_weight: rare}", "search.coordination_weight"),
+    ("fields: {caption: {analyzer: text}}\nsearch: {mention: -1}", "search.mention"),
     ("fields: {caption: {analyzer: text}}\nscoring: {k2: 1}", "scoring.k2"),
     ("fields: {caption: {analyzer: text}}\nscoring: {figtitle_b: 0.5}", "scoring.figtitle_b"),
     ("fields: {caption: {analyzer: text}}\ngenes: {fuzzy: {min_length: 2.5}}", "genes.fuzzy.min_length"),

@@ -503,6 +503,21 @@ def test_words_joined_by_a_hyphen_count_in_full_and_symbol_parts_at_half(sample_
     assert 'caption:"tgf b"' in symbol and re.search(r"caption:tgf \(BM25F[^\n]*boost 0\.5\)", symbol)
 
 
+def test_words_joined_by_a_hyphen_have_their_parts_coordinated_across_fields(index_of):
+    # The parts were built field by field and Whoosh's normalising merged them
+    # into the word's plain OR: one part alone scored as if it were the word,
+    # so a figure about drug resistance outranked one about insulin resistance.
+    with index_of(("PMC1001__insulin", "Insulin acts on muscle; resistance develops over years in many tissues."),
+                  ("PMC1002__drugs", "Resistant strains resist drugs; resistance spreads.",
+                   "Resistance and resistant bacteria")) as ix:
+        results = ix.search("insulin-resistant", explain=True)
+        assert [h.figid for h in results] == ["PMC1001__insulin", "PMC1002__drugs"]
+        lines = "\n".join(results.explanations["PMC1002__drugs"].lines())
+        assert "coordination: 1 of 2 query words matched" in lines
+        # Typed apart or joined, a word's parts are searched alike.
+        assert "caption:insulin" in results.parsed and "genes:" not in results.parsed
+
+
 @pytest.mark.parametrize("apart, together, phrase", [("ER beta", "ER-beta", '"er b"'),
                                                       ("PPAR γ signaling", "PPAR-γ signaling", '"ppar g"'),
                                                       ("IL 6 release", "IL-6 release", '"il 6"'),
@@ -541,6 +556,17 @@ def test_a_slashed_number_finds_the_name_written_with_or_without_a_space(slashed
         ranked = [h.figid for h in slashed_index.search(typed)]
         assert set(ranked[:2]) == {"PMC1001__spaced", "PMC1002__joined"}, typed
     assert [h.figid for h in slashed_index.search("ERK 1/2")][:1] == ["PMC1002__joined"]
+
+
+def test_paralog_numbers_written_apart_belong_to_the_word_before(index_of):
+    # "ERK 1/2" searched "erk" and the phrase "1 2", so a caption's "ERK1/2"
+    # (erk1, 2) counted as "ERK" at most; it reads as "ERK1/2", the genes too.
+    with index_of(("PMC1001__erk", "Growth factors activate ERK1/2, Smad2/3 and Smad1/5/8 in fibroblasts."),
+                  ("PMC1002__panel", "Panels 1/2 of ERK signaling.")) as ix:
+        for apart, together in (("ERK 1/2", "ERK1/2"), ("Smad 2/3", "Smad2/3"), ("Smad 1/5/8", "Smad1/5/8")):
+            assert ix.search(apart, limit=1).parsed == ix.search(together, limit=1).parsed, apart
+        assert 'caption:"erk1 2"' in ix.search("ERK 1/2").parsed
+        assert ix.search("ERK 1/2")[0].figid == "PMC1001__erk"
 
 
 def test_a_greek_letter_joined_to_its_word_reads_as_written_apart(index_of):
@@ -791,3 +817,18 @@ def test_a_typo_of_a_word_only_captions_hold_is_corrected(index_of):
                   ("PMC1002__other", "Insulin signalling in the liver.")) as ix:
         results = ix.search("LC3 lipidaton")
         assert results.corrected_from == "LC3 lipidaton" and results.query == "LC3 lipidation"
+
+
+def test_a_word_found_only_in_passing_counts_in_part_for_coordination(index_of):
+    # "damage" once in a long caption had counted as fully as in a title, so a
+    # figure about DNA binding outranked one about DNA damage for "DNA damage"
+    # (15.4 against 6.1 before; now 5.6 against 6.1).
+    filler = " ".join(f"Kinase{i} phosphorylates substrate{i} in the nucleus." for i in range(12))
+    others = [(f"PMC20{i:02d}__other", f"Insulin signal {i} in the liver.", "Insulin") for i in range(12)]
+    with index_of(("PMC1001__binding", f"NFKB binds DNA. {filler} Stress can damage cells.", "NFKB DNA binding"),
+                  ("PMC1002__damage", "Checkpoints arrest the cycle. DNA damage activates ATM, and DNA damage "
+                                      "signals persist.", "Genome maintenance"), *others) as ix:
+        results = ix.search("DNA damage", explain=True)
+        assert [h.figid for h in results] == ["PMC1002__damage", "PMC1001__binding"]
+        lines = "\n".join(results.explanations["PMC1001__binding"].lines())
+        assert "1 only in passing, counted in part" in lines

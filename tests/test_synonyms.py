@@ -241,3 +241,17 @@ def test_a_plural_abbreviation_typed_finds_its_long_form_and_a_stop_word_none(in
                   ("PMC1003__olf", "Olfactory receptors in the nose.", "Smell")) as ix:
         assert [s.text for s in ix.synonyms("GPCRs") if s.weight is None] == ["G protein-coupled receptors"]
         assert "PMC1003__olf" not in {h.figid for h in ix.search("muscle or liver")}
+
+
+def test_a_long_form_followed_by_receptor_also_stands_for_the_abbreviation_and_r(index_of):
+    # "vascular endothelial growth factor receptor" was read as VEGF and a
+    # "receptor": the figure about VEGFR2 that never spells either out ranked 16th.
+    with index_of(("PMC1001__def", "The vascular endothelial growth factor (VEGF) binds its receptor.", "Factors"),
+                  ("PMC1002__vegfr", "VEGFR2 signals to PLCγ and ERK.", "Signalling from VEGFR2"),
+                  ("PMC1003__other", "Insulin receptor signalling in the liver.", "Insulin receptor")) as ix:
+        results = ix.search("vascular endothelial growth factor receptor", explain=True)
+        assert "vascular ~ VEGFR" in results.understood["synonyms"]
+        assert [h.figid for h in results][:2] == ["PMC1001__def", "PMC1002__vegfr"]
+        # Not after another word, nor for a phrase or an abbreviation that ends otherwise.
+        assert "vascular ~ VEGFR" not in ix.search("vascular endothelial growth factor", explain=True).understood[
+            "synonyms"]

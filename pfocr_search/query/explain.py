@@ -19,7 +19,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from ..engine.arrays import field_lengths, term_postings
-from ..engine.evaluation import Matches, WordCoordOr, score, word_weight
+from ..engine.evaluation import Matches, WordCoordOr, score, word_share, word_weight
 from .results import SearchResults
 
 
@@ -94,12 +94,15 @@ class Explainer:
 
     def _coordination(self, node: WordCoordOr, docnum: int) -> Explanation:
         size = self.searcher.reader().doc_count()  # live figures, as `score` counts them
-        words = [(word_weight(node, m.count, size), bool(m.mask[docnum]))
+        words = [(word_weight(node, m.count, size), bool(m.mask[docnum]),
+                  float(word_share(node, m.scores[docnum], m.count, size)))
                  for m in map(self._scored, node.subqueries)]
-        matched, total = sum(w for w, hit in words if hit), sum(w for w, _ in words)
+        matched, total = sum(w * share for w, hit, share in words if hit), sum(w for w, _, _ in words)
         factor = (matched / total) ** node.power
         worth = f", worth {matched:.3g} of {total:.3g} by idf" if node.idf_weighted else ""
-        return Explanation(factor, f"coordination: {sum(hit for _, hit in words)} of {len(words)} query words "
+        partly = sum(1 for _, hit, share in words if hit and share < 1)
+        worth += f" ({partly} only in passing, counted in part)" if partly else ""
+        return Explanation(factor, f"coordination: {sum(hit for _, hit, _ in words)} of {len(words)} query words "
                                    f"matched{worth}, ({matched:.3g}/{total:.3g})^{node.power:g}, multiplies the sum")
 
 

@@ -34,6 +34,7 @@ from .plugins import (
     PatternsPlugin,
     RelationsPlugin,
     StrictFieldsPlugin,
+    WordPartsPlugin,
 )
 
 #: Longest query string accepted: room for MAX_QUERY_TERMS long terms with
@@ -93,8 +94,9 @@ def _greek_apart(word: str) -> str | None:
     return f"{match['word']}-{match['letter']}"
 
 
-def _coord_group(power: float, idf_weighted: bool) -> type:
-    query_class = type("WordCoordOr", (WordCoordOr,), {"power": power, "idf_weighted": idf_weighted})
+def _coord_group(power: float, idf_weighted: bool, mention: float) -> type:
+    query_class = type("WordCoordOr", (WordCoordOr,), {"power": power, "idf_weighted": idf_weighted,
+                                                       "mention": mention})
     return type("WordCoordOrGroup", (qparser.OrGroup,), {"qclass": query_class})
 
 
@@ -141,11 +143,15 @@ class GeneAwareParser(qparser.QueryParser):
         """A word the analyzer splits (β-catenin, TGF-β, IFN-γ, JAK/STAT,
         mechano-transduction) is one concept: its parts as an exact phrase
         (which "TGF β" and "TGF-β" both hold) or the word written joined
-        ("TGFβ", "mechanotransduction"; one counts, not both), or its parts,
-        coordinated as the query's words are, at `compound_parts` of the
-        weight (typos and variants inside a compound, "Nrf2/Keap-1", still
-        find something).  Whoosh's default OR'ed the parts alone, so "IFN-γ"
-        matched any "g" and "TGF-β" any panel label "(B)"."""
+        ("TGFβ", "mechanotransduction"; one counts, not both), or its parts
+        at `compound_parts` of the weight (typos and variants inside a
+        compound, "Nrf2/Keap-1", still find something).  Whoosh's default
+        OR'ed the parts alone, so "IFN-γ" matched any "g" and "TGF-β" any
+        panel label "(B)".  The parts are grouped here field by field, and
+        Whoosh's normalising merges each group into the word's OR, so they
+        count uncoordinated; a plain typed word of words joined by hyphens
+        ("insulin-resistant") has its parts coordinated across fields
+        instead (`plugins.WordPartsPlugin`), and reaches here as its phrase."""
         if not field.format.supports("positions"):
             return self.multitoken_query(field.multitoken_query, texts, fieldname, termclass, boost)
         whole = query.Phrase(fieldname, list(texts), boost=boost)
@@ -190,7 +196,8 @@ def build_parser(schema: Schema, config: IndexConfig,
     fields = [name for name in config.fields if name in schema]
     group = qparser.AndGroup
     if config.search.default_operator == "or":
-        group = _coord_group(config.search.coordination, config.search.coordination_weight == "idf")
+        group = _coord_group(config.search.coordination, config.search.coordination_weight == "idf",
+                             config.search.mention)
     parser = GeneAwareParser(fields, schema, fieldboosts=config.boosts(), group=group, expand_gene=expand_gene,
                              gene_boost=config.search.gene_alias_boost, compound_parts=config.search.compound_parts)
     for plugin in (qparser.FieldsPlugin, qparser.OperatorsPlugin):
@@ -200,6 +207,8 @@ def build_parser(schema: Schema, config: IndexConfig,
     parser.add_plugin(RelationsPlugin())
     parser.add_plugin(PatternsPlugin())
     parser.add_plugin(LetterSuffixPlugin())
+    if config.search.compound_parts > 0:  # 0: a compound is its phrase only
+        parser.add_plugin(WordPartsPlugin())
     return parser
 
 

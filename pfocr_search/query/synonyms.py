@@ -11,7 +11,10 @@ spreads words over fields:
   word, each word *or* the abbreviation, at the weight over the square root
   of the run's words: a figure that says only "mTOR" matches every word of
   the run (so word coordination does not push it down) and scores, in all,
-  the weight times √n times what "mTOR" scores.
+  the weight times √n times what "mTOR" scores;
+* a long form followed by "receptor" also stands for its abbreviation and
+  R, as biology names a ligand's receptor ("vascular endothelial growth
+  factor receptor": VEGF and VEGFR, which figures write as "VEGFR2").
 
 Only words typed as plain words are expanded: fields (``figtitle:``),
 phrases, operators and wildcards are left as written.
@@ -20,6 +23,7 @@ phrases, operators and wildcards are left as written.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Callable
 
 from whoosh.qparser import Plugin, syntax
@@ -81,8 +85,18 @@ class SynonymPlugin(Plugin):
         for length in range(len(words), 1, -1):
             shorts = self.table.short_forms(words[:length])
             if shorts:
-                return length, shorts
+                return length, shorts + self.receptors(words[length:length + 1], shorts)
         return 0, []
+
+    @staticmethod
+    def receptors(after: list[str], shorts: list) -> list:
+        """Biology names a ligand's receptor by its abbreviation and R (VEGF:
+        VEGFR, TNF: TNFR, FGF: FGFR): a long form followed by "receptor"
+        also stands for that, which figures write for the receptor ("VEGFR2")."""
+        if not after or after[0].lower() not in ("receptor", "receptors"):
+            return []
+        return [replace(s, text=s.text + "R", key=s.key + "r") for s in shorts
+                if " " not in s.text and s.text[-1:].isupper() and s.text.isalnum()]
 
     def or_short(self, node, shorts, words: int):
         self.used += [f"{node.text} ~ {s.text}" for s in shorts]
