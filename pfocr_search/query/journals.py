@@ -6,7 +6,8 @@ pfocr-database records name a journal by its full title (`journal_title`,
 alone where the title is missing; older records name it only by the
 abbreviation their reftext cites.  Two names some figure gives side by side
 are one journal; a name no figure pairs joins the one journal it is NLM's
-abbreviation of, or that is NLM's abbreviation of it (`abbreviates`).
+abbreviation of (and figures pair with no other abbreviation), or that is
+NLM's abbreviation of it (`abbreviates`).
 
 A journal is shown by its full title, the name readers know and the form
 most records give, wherever some figure names it (the title most figures
