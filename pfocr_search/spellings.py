@@ -70,3 +70,24 @@ def fold_spelling(word: str) -> str:
     elif m := _LOGUE.fullmatch(word):
         return f"{m['stem']}{m['end'] or ''}"
     return word
+
+
+# An -yze verb's start, its ending cut short or missing ("analyz*", "catalyzi*").
+_YZ_START = re.compile(r"(?P<stem>[a-z]{3,})yz(?P<end>[a-z]{0,3})")
+_YZE_ENDINGS = ("e", "es", "ed", "ing", "er", "ers")
+
+
+def fold_prefix(prefix: str) -> str:
+    """`prefix` (lower case), the start of the words a pattern seeks, spelt as
+    `fold_spelling` spells those words.  Folded as a word, a prefix had missed
+    them: "haem*" was "heme*" (the whole word "haem"), not the "hem" of
+    haemoglobin; "leukaem*" kept the "aem" of "aemi"; and "analyz*",
+    "catalyz*" found nothing once every -yze verb was indexed as -yse."""
+    if prefix not in _WHOLE and (folded := fold_spelling(prefix)) != prefix:
+        return folded
+    folded = _FRAGMENT.sub(lambda m: _FRAGMENTS[m.group()], prefix)
+    if folded.endswith("aem"):  # "aemi" cut short: leukaem*, anaem*, ischaem*
+        folded = folded[:-3] + "em"
+    if (m := _YZ_START.fullmatch(folded)) and any(end.startswith(m["end"]) for end in _YZE_ENDINGS):
+        folded = f"{m['stem']}ys{m['end']}"
+    return folded

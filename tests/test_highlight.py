@@ -51,8 +51,9 @@ def test_marks_the_words_whoosh_marks(searcher, text):
     words = _snippet_words(searcher, q)
     top = score(searcher, q).top(10)
     # A phrase's words are marked only as the phrase (below), where Whoosh
-    # marks each anywhere: compared without the phrases.
-    no_phrases = q.accept(lambda node: query.NullQuery if isinstance(node, query.Phrase) else node)
+    # marks each anywhere: compared without the phrases (but a sloppy one's, marked alone).
+    no_phrases = q.accept(lambda node: query.NullQuery if isinstance(node, query.Phrase) and node.slop <= 1
+                          else node)
     marked_any = False
     for i, (_, docnum) in enumerate(top):
         record = unpack_record(searcher.stored_fields(docnum)[RECORD])
@@ -124,3 +125,14 @@ def test_standalone_words_are_what_a_pattern_between_edges_finds(body, data):
     expected = [] if not words else [m.span() for m in re.finditer(
         _EDGE_BEFORE + "(?:" + "|".join(map(re.escape, words)) + ")" + _EDGE_AFTER, body)]
     assert [m.span() for m in standalone(body, words)] == expected
+
+
+def test_a_sloppy_phrases_words_are_marked_where_it_matches_them_apart(searcher):
+    # A real caption (PMC3941218) that '"insulin signaling"~5' ranks second: the phrase
+    # matches its words apart, and the excerpt had marked nothing ("Insulin-", a word
+    # left hanging on a hyphen, is marked as Whoosh marks it: not at all).
+    searcher, parser = searcher
+    words = _snippet_words(searcher, parse_query(parser, '"insulin signaling"~5'))["caption"]
+    body = "Insulin- and IGF-1-signaling pathways. Activation of insulin and IGF-1 receptors"
+    marked = [body[a:b] for a, b in match_spans(body, searcher.schema["caption"], words)]
+    assert marked == ["signaling", "insulin"]

@@ -1,9 +1,10 @@
 """One journal, whichever name a figure gives it: full title or NLM abbreviation."""
 
+import numpy as np
 import pytest
 
 from pfocr_search import FigureIndex, UnknownFilterError
-from pfocr_search.query.journals import abbreviates
+from pfocr_search.query.journals import Journals, abbreviates
 
 PAIRED = "PMC10458348__pharmaceuticals-16-01095-g004"  # journal_title Pharmaceuticals, nlm_ta "Pharmaceuticals (Basel)"
 # Both name no journal in their front matter, so their reftext's "Pharmaceuticals (Basel)".
@@ -95,3 +96,21 @@ def test_updates_regroup_a_journal_with_the_figure_that_pairs_its_names(tmp_path
         assert ix.facets("*:*").journals == [("Pharmaceuticals (Basel)", 2)]
         assert len(ix.search("*:*", journal="Pharmaceuticals")) == 2
 
+
+
+@pytest.mark.parametrize("paired, cited", [
+    # Figures pair Cell Reports with "Cell Rep"; an older figure cites only "Cell Res" (Cell Research),
+    # which NLM's rule also reads as "Cell Reports": two journals, not one.
+    (("Cell Reports", "Cell Rep"), "Cell Res"),
+    (("Molecules and Cells", "Mol Cells"), "Mol Cell"),  # Molecular Cell
+])
+def test_an_abbreviation_is_not_joined_to_a_title_figures_pair_with_another(paired, cited):
+    journals = Journals.group([paired, ("", cited)], np.ones(2, dtype=np.int64))
+    assert sorted(journals.names) == sorted([tuple(sorted(paired)), (cited,)])
+
+
+def test_an_abbreviation_cited_without_its_place_joins_its_title():
+    # Reftexts cite "Front Endocrinol" where front matter gives "Front Endocrinol (Lausanne)".
+    forms = [("Frontiers in Endocrinology", "Front Endocrinol (Lausanne)"), ("", "Front Endocrinol")]
+    journals = Journals.group(forms, np.ones(2, dtype=np.int64))
+    assert journals.shown == ["Frontiers in Endocrinology"] and len(journals.names[0]) == 3

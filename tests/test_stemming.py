@@ -16,6 +16,10 @@ def terms(text: str) -> set[str]:
     ("organism", "organisms"), ("organization", "organisation"), ("experiment", "experimental"),
     ("generation", "generated"), ("generate", "generated"), ("loci", "locus"), ("foci", "focus"),
     ("nuclei", "nucleus"), ("stimuli", "stimulus"), ("matrices", "matrix"), ("positive", "positivity"),
+    # Forms the table had left to Porter, which split them from the rest: "experimented" had
+    # been "experience"'s stem, "generational" "general"'s.
+    ("experiment", "experimented"), ("experiments", "experimenting"), ("generation", "generational"),
+    ("generate", "generative"), ("organization", "organizationally"),
 ])
 def test_forms_of_one_word_meet(a, b):
     assert terms(a) == terms(b)
@@ -24,7 +28,7 @@ def test_forms_of_one_word_meet(a, b):
 @pytest.mark.parametrize("a, b", [
     ("organ", "organism"), ("organ", "organization"), ("organ", "organic"), ("organism", "organization"),
     ("positive", "position"), ("generation", "general"), ("generic", "general"), ("experiment", "experience"),
-    ("animal", "animation"),
+    ("animal", "animation"), ("experimented", "experienced"), ("generational", "general"),
 ])
 def test_words_porter_joins_stay_apart(a, b):
     # Porter had stemmed each pair alike: "organ" found every "model organism".

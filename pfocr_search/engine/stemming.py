@@ -23,14 +23,17 @@ def _forms(stem: str, *words: str) -> dict[str, str]:
 #: folded before stemming: "organisation" arrives as "organization".)
 EXCEPTIONS: dict[str, str] = {
     **_forms("organism", "organism", "organisms", "organismal"),
-    **_forms("organiz", "organization", "organizations", "organizational", "organize", "organized", "organizes",
-             "organizing", "organizer", "organizers"),
+    **_forms("organiz", "organization", "organizations", "organizational", "organizationally", "organize",
+             "organized", "organizes", "organizing", "organizer", "organizers"),
     **_forms("organic", "organic", "organically"),
     **_forms("positiv", "positive", "positives", "positively", "positivity"),
     **_forms("generat", "generate", "generated", "generates", "generating", "generation", "generations",
-             "generator", "generators"),
+             "generational", "generative", "generator", "generators"),
     **_forms("generic", "generic", "generics"),
-    **_forms("experiment", "experiment", "experiments", "experimental", "experimentally", "experimentation"),
+    # Every form the stem names: Porter's own stem of "experimented" and "experimenting" is
+    # "experience"'s, and an exception for some forms alone had split them from the rest.
+    **_forms("experiment", "experiment", "experiments", "experimental", "experimentally", "experimentation",
+             "experimented", "experimenting", "experimenter", "experimenters"),
     **_forms("animal", "animal", "animals"),
     **_forms("locu", "loci"), **_forms("focu", "foci"), **_forms("nucleu", "nuclei"),
     **_forms("stimulu", "stimuli"), **_forms("fungu", "fungi"), **_forms("bacillu", "bacilli"),

@@ -6,7 +6,8 @@ pfocr-database records name a journal by its full title (`journal_title`,
 alone where the title is missing; older records name it only by the
 abbreviation their reftext cites.  Two names some figure gives side by side
 are one journal; a name no figure pairs joins the one journal it is NLM's
-abbreviation of, or that is NLM's abbreviation of it (`abbreviates`).
+abbreviation of (and figures pair with no other abbreviation), or that is
+NLM's abbreviation of it (`abbreviates`).
 
 A journal is shown by its full title, the name readers know and the form
 most records give, wherever some figure names it (the title most figures
@@ -154,11 +155,18 @@ class Journals:
 
 def _join_unpaired(named: Counter, parent: dict[str, str], root, join) -> None:
     """Join each journal known only by abbreviations to the one journal whose
-    title they abbreviate, where exactly one does."""
+    title they abbreviate, where exactly one does and figures pair that title
+    with no other abbreviation: NLM gives a journal one, and "Cell Res" (Cell
+    Research) also reads as "Cell Reports", "Mol Cell" as "Molecules and Cells"."""
     titled: dict[str, list[str]] = {}  # root -> its titles
     for (name, is_title) in named:
         if is_title:
             titled.setdefault(root(journal_key(name)), []).append(name)
+    # root -> its abbreviations, as `abbreviates` reads them (no place: "Front Endocrinol (Lausanne)").
+    abbreviated: dict[str, set[tuple[str, ...]]] = {}
+    for (name, is_title) in named:
+        if not is_title and root(journal_key(name)) in titled:
+            abbreviated.setdefault(root(journal_key(name)), set()).add(tuple(_words(name)))
     by_initials: dict[str, list[tuple[str, str]]] = {}
     for key, titles in titled.items():
         for title in titles:
@@ -170,7 +178,8 @@ def _join_unpaired(named: Counter, parent: dict[str, str], root, join) -> None:
             untitled.setdefault(key, []).append(name)
     for key, abbrevs in untitled.items():
         matches = {other for abbrev in abbrevs for other, title in by_initials.get(initials(abbrev), ())
-                   if abbreviates(abbrev, title)}
+                   if abbreviates(abbrev, title)
+                   and (other not in abbreviated or tuple(_words(abbrev)) in abbreviated[other])}
         if len(matches) == 1:
             join(key, matches.pop())
 

@@ -22,10 +22,12 @@ from whoosh.fields import Schema, SpellField
 from whoosh.reading import IndexReader
 
 from ..config import IndexConfig
+from ..engine.analysis import SpellingFilter
 from ..engine.evaluation import WordCoordOr
 from ..engine.schema import INTERNAL_FIELDS
 from ..engine.whoosh_internals.queries import NumberedForms, expanded_terms
 from ..errors import QuerySyntaxError
+from ..spellings import fold_prefix
 from ..textkeys import SPELLED_LETTER
 from .genewords import WRITTEN_AS_SYMBOL
 from .plugins import (
@@ -132,12 +134,33 @@ class GeneAwareParser(qparser.QueryParser):
             return self.compound_query(field, text, texts, fieldname, termclass, boost)
         if not texts:
             return None
+        if len(texts) == 1 and issubclass(termclass, (query.Prefix, query.Wildcard)) and _folds_spelling(field):
+            return self.pattern_query(field, text, texts[0], fieldname, termclass, boost)
         exact = termclass(fieldname, texts[0], boost=boost)
         # As typed, not a stem: "SARS" stems as "sar", whose forms are SAR1.
         if SYMBOL_FORMS and WRITTEN_AS_SYMBOL.search(text) and texts[0] == text.lower() \
                 and _SYMBOL_STEM.fullmatch(texts[0]):
             return query.Or([exact, NumberedForms(fieldname, texts[0], boost=boost * SYMBOL_FORMS)])
         return exact
+
+    def pattern_query(self, field, pattern, analysed, fieldname, termclass, boost):
+        """A prefix or wildcard as its words are indexed: British spellings
+        fold whole words only, so a pattern's start is folded as a start
+        (`fold_prefix`: "analyz*" is "analys*", "haem*" "hem*"), beside the
+        pattern as analysed before."""
+        head = re.match(r"[^*?]*", pattern).group()
+        folded = fold_prefix(head.lower())
+        if folded == head.lower():
+            return termclass(fieldname, analysed, boost=boost)
+        # Unstemmed: a stem is the start of its words, and Porter read "catalys" as
+        # a plural, "catal", which also starts "catalase".
+        forms = {analysed, *field.process_text(folded + pattern[len(head):], mode="query", tokenize=False,
+                                               removestops=False, no_morph=True)}
+        if termclass is query.Prefix:  # "hem" holds what "heme" does: each word once
+            forms = {f for f in forms if not any(f != g and f.startswith(g) for g in forms)}
+        if len(forms) == 1:
+            return termclass(fieldname, forms.pop(), boost=boost)
+        return query.Or([termclass(fieldname, f, boost=boost) for f in sorted(forms)])
 
     def compound_query(self, field, word, texts, fieldname, termclass, boost):
         """A word the analyzer splits (β-catenin, TGF-β, IFN-γ, JAK/STAT,
@@ -346,3 +369,8 @@ def _walk(q: query.Query):
         return
     for child in q.children():
         yield from _walk(child)
+
+
+def _folds_spelling(field) -> bool:
+    """Whether `field`'s analyzer folds British spellings (text fields; not genes, organisms, journals)."""
+    return any(isinstance(item, SpellingFilter) for item in getattr(field.analyzer, "items", ()))

@@ -104,11 +104,18 @@ def _snippet_words(searcher: Searcher, q: query.Query) -> dict[str, SnippetTerms
         if name in searcher.schema:
             field = searcher.schema[name]
             phrases = tuple(dict.fromkeys(tuple(leaf.words) for leaf in leaves
-                                          if isinstance(leaf, query.Phrase) and leaf.fieldname == name))
-            alone = frozenset(field.from_bytes(t) for leaf in leaves if not isinstance(leaf, query.Phrase)
+                                          if _adjacent_phrase(leaf) and leaf.fieldname == name))
+            alone = frozenset(field.from_bytes(t) for leaf in leaves if not _adjacent_phrase(leaf)
                               for _, t in leaf.existing_terms(reader, expand=True, fieldname=name))
             out[name] = SnippetTerms(alone, phrases)
     return out
+
+
+def _adjacent_phrase(leaf: query.Query) -> bool:
+    """A phrase whose words stand side by side.  A sloppy one ("insulin
+    signaling"~5) also matches its words apart ("insulin- and IGF-1-signaling"),
+    which no run of words shows: its words are marked alone, as before phrases were."""
+    return isinstance(leaf, query.Phrase) and leaf.slop <= 1
 
 
 def _text_snippet(searcher: Searcher, record: FigureRecord, words: dict[str, SnippetTerms],
