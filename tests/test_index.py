@@ -655,6 +655,16 @@ def test_a_british_spelling_the_index_lacks_is_searched_as_the_american(index_of
             assert results.corrected_from is None and [h.figid for h in results] == ["PMC1001__estrogen"]
 
 
+def test_a_symbol_whose_numbered_forms_the_index_holds_is_not_a_typo(index_of):
+    # "mTORC" searches mTORC1 and mTORC2: it had been "corrected" to mtorc1
+    # (and "CXCR" to cxcr6) once no lead kept a cut-off "mTORC" for it.
+    with index_of(("PMC1001__mtorc", "mTORC1 and mTORC2 in growth, and CXCR4 on T cells."),
+                  ("PMC1002__other", "Insulin signalling in the liver.")) as ix:
+        for typed in ("mTORC", "CXCR"):
+            results = ix.search(typed)
+            assert results.corrected_from is None and [h.figid for h in results] == ["PMC1001__mtorc"], typed
+
+
 def test_a_symbol_also_finds_its_numbered_forms_below_itself(index_of):
     # "mTOR" had never met "mTORC1", nor "ERK" "ERK1/2".
     with index_of(("PMC1001__mtorc1", "mTORC1 and ERK1/2 in growth."),

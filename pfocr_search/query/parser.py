@@ -137,9 +137,7 @@ class GeneAwareParser(qparser.QueryParser):
         if len(texts) == 1 and issubclass(termclass, (query.Prefix, query.Wildcard)) and _folds_spelling(field):
             return self.pattern_query(field, text, texts[0], fieldname, termclass, boost)
         exact = termclass(fieldname, texts[0], boost=boost)
-        # As typed, not a stem: "SARS" stems as "sar", whose forms are SAR1.
-        if SYMBOL_FORMS and WRITTEN_AS_SYMBOL.search(text) and texts[0] == text.lower() \
-                and _SYMBOL_STEM.fullmatch(texts[0]):
+        if SYMBOL_FORMS and has_numbered_forms(text, texts[0]):
             return query.Or([exact, NumberedForms(fieldname, texts[0], boost=boost * SYMBOL_FORMS)])
         return exact
 
@@ -233,6 +231,13 @@ def build_parser(schema: Schema, config: IndexConfig,
     if config.search.compound_parts > 0:  # 0: a compound is its phrase only
         parser.add_plugin(WordPartsPlugin())
     return parser
+
+
+def has_numbered_forms(typed: str, term: str) -> bool:
+    """Whether a word typed as `typed`, analysed as `term`, also seeks its
+    numbered forms (mTOR: mTORC1): written as a symbol, and as typed, not a
+    stem ("SARS" stems as "sar", whose forms are SAR1)."""
+    return bool(WRITTEN_AS_SYMBOL.search(typed)) and term == typed.lower() and bool(_SYMBOL_STEM.fullmatch(term))
 
 
 def user_fields(schema: Schema) -> frozenset[str]:

@@ -10,10 +10,11 @@ from whoosh.searching import Searcher
 
 from ..config import IndexConfig
 from ..engine.evaluation import term_docs
+from ..engine.whoosh_internals.queries import NumberedForms
 from ..errors import UnknownFigureError, did_you_mean
 from ..textkeys import GREEK_NAMES, normalize_symbol
 from .genewords import WRITTEN_AS_SYMBOL
-from .parser import OPERATOR_WORDS
+from .parser import OPERATOR_WORDS, has_numbered_forms
 from .plugins import LETTER_SUFFIX
 
 #: A query with more unknown words than this gets no suggestion: it is not a
@@ -154,6 +155,10 @@ def _known(searcher: Searcher, fields: Sequence[str], word: str) -> bool:
     for name in fields:
         terms = list(searcher.schema[name].process_text(word, mode="query"))
         if any(_held(searcher, name, term) for term in terms):
+            return True
+        # "mTORC" searches mTORC1 and mTORC2: not a typo of one of them.
+        if len(terms) == 1 and has_numbered_forms(word, terms[0]) \
+                and NumberedForms(name, terms[0]).existing_terms(searcher.reader(), expand=True):
             return True
         searched = searched or bool(terms)
     if not searched:
