@@ -203,14 +203,17 @@ def word_share(q: WordCoordOr, scores, df: int, n: int):
     degradation" ranked second for "DNA damage"."""
     if not q.mention:
         return 1.0
-    return np.minimum(1.0, scores / (q.mention * math.log(1 + (n - df + 0.5) / (df + 0.5))))
+    return np.minimum(1.0, scores / (q.mention * _idf(df, n)))
 
 
 def word_weight(q: WordCoordOr, df: int, n: int) -> float:
     """What a query word matching `df` of `n` figures counts for in `q`'s
     coordination: 1, or its BM25 idf."""
-    if not q.idf_weighted:
-        return 1.0
+    return _idf(df, n) if q.idf_weighted else 1.0
+
+
+def _idf(df: int, n: int) -> float:
+    """BM25's idf of a word matching `df` of `n` figures."""
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
