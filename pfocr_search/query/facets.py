@@ -61,10 +61,8 @@ def organism_counts(searcher: Searcher) -> list[tuple[str, int]]:
     """Each organism of the index's figures, named as records name it (as
     facets list it: "Escherichia coli str. K-12", not its lower-case term),
     with its figure count, most first."""
-    reader = searcher.reader()
-    table = cached(reader, "facets", lambda: _FacetTable.read(reader))
-    live = np.zeros(reader.doc_count_all(), dtype=bool)
-    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    table, live = _table(searcher), np.zeros(searcher.reader().doc_count_all(), dtype=bool)
+    live[_live_docs(searcher.reader())] = True
     return _most_common(table.organism_names, table.organism_codes[live[table.organism_docs]],
                         len(table.organism_names))
 
@@ -80,8 +78,7 @@ def journals(searcher: Searcher) -> Journals:
     def group() -> Journals:
         reader = searcher.reader()
         codes, forms = _journal_column(reader)
-        live = np.fromiter(reader.all_doc_ids(), dtype=np.int64) if reader.has_deletions() else slice(None)
-        return Journals.group(forms, np.bincount(codes[live], minlength=len(forms)))
+        return Journals.group(forms, np.bincount(codes[_live_docs(reader)], minlength=len(forms)))
 
     return cached(searcher.reader(), "journals", group)
 
@@ -95,6 +92,11 @@ def _journal_column(reader) -> tuple[np.ndarray, list[tuple[str, str]]]:
         return np.array(docs, dtype=np.int64), [journal_column_names(value) for value in codes]
 
     return cached(reader, "journal column", read)
+
+
+def _live_docs(reader) -> np.ndarray | slice:
+    """The reader's documents not deleted, to index its per-document arrays by."""
+    return np.fromiter(reader.all_doc_ids(), dtype=np.int64) if reader.has_deletions() else slice(None)
 
 
 def _table(searcher: Searcher) -> "_FacetTable":
