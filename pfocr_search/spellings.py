@@ -53,12 +53,16 @@ _LOGUE = re.compile(r"(?P<stem>[a-z]*log)ue(?P<end>s)?")
 _WHOLE = {"programme": "program", "programmes": "programs", "haem": "heme"}
 
 
+def _fragments_folded(text: str) -> str:
+    return _FRAGMENT.sub(lambda m: _FRAGMENTS[m.group()], text)
+
+
 def fold_spelling(word: str) -> str:
     """`word` (lower case) in the one spelling the index keeps: American, but
     -yse for the -yse/-yze verbs."""
     if word in _WHOLE:
         return _WHOLE[word]
-    word = _FRAGMENT.sub(lambda m: _FRAGMENTS[m.group()], word)
+    word = _fragments_folded(word)
     if m := _ISE.fullmatch(word):
         base = m["stem"] + "is"
         if base not in _ISE_WORDS and not base.endswith(_ISE_ENDINGS):
@@ -85,7 +89,7 @@ def fold_prefix(prefix: str) -> str:
     "catalyz*" found nothing once every -yze verb was indexed as -yse."""
     if prefix not in _WHOLE and (folded := fold_spelling(prefix)) != prefix:
         return folded
-    folded = _FRAGMENT.sub(lambda m: _FRAGMENTS[m.group()], prefix)
+    folded = _fragments_folded(prefix)
     if folded.endswith("aem"):  # "aemi" cut short: leukaem*, anaem*, ischaem*
         folded = folded[:-3] + "em"
     if (m := _YZ_START.fullmatch(folded)) and any(end.startswith(m["end"]) for end in _YZE_ENDINGS):
