@@ -56,10 +56,9 @@ class Filters:
     def check(self, searcher: Searcher) -> None:
         """Refuse an organism or journal no figure in the index has (figures an
         update removed do not count), with the closest names it does have."""
-        for what, value, closest_to in (("organism", self.organism, _closest_organisms),
-                                        ("journal", self.journal, _closest_journals)):
-            if value and (not _held(searcher, "organism", organism_key(value)) if what == "organism"
-                          else not _journal_keys(searcher, value)):
+        for what, value, known, closest_to in (("organism", self.organism, _organism_held, _closest_organisms),
+                                               ("journal", self.journal, _journal_keys, _closest_journals)):
+            if value and not known(searcher, value):
                 closest = closest_to(searcher, value)
                 raise UnknownFilterError(f"no figure in the index has {what} {value!r}{did_you_mean(closest)}",
                                          suggestions=closest, parameter=what)
@@ -79,6 +78,10 @@ def _held(searcher: Searcher, field: str, key: str) -> bool:
     return not reader.has_deletions() or term_docs(searcher, field, key).size > 0
 
 
+def _organism_held(searcher: Searcher, name: str) -> bool:
+    return _held(searcher, "organism", organism_key(name))
+
+
 def _journal_keys(searcher: Searcher, name: str) -> list[str]:
     """The `journal_name` terms of the journal `name` names, either of its
     forms ([] if no live figure has it)."""
@@ -94,8 +97,7 @@ def _closest_organisms(searcher: Searcher, value: str) -> list[str]:
     keys = sorted({term.decode("utf-8") for term in searcher.reader().lexicon("organism")})
     names = [display_organism(k) for k in keys]
     names += [common for common, scientific in ORGANISM_NAMES.items() if scientific in keys]
-    return [name for name in _ranked(organism_key(value), names)
-            if _held(searcher, "organism", organism_key(name))][:3]
+    return [name for name in _ranked(organism_key(value), names) if _organism_held(searcher, name)][:3]
 
 
 def _closest_journals(searcher: Searcher, value: str) -> list[str]:
