@@ -35,7 +35,10 @@ class CuratedTable(SynonymLookups):
         for group in groups:
             # "tumour necrosis factor" is "tumor necrosis factor" to the
             # index, and would have been sought twice.
-            names = list({_spelled(name): name for name in reversed(list(group))}.values())[::-1]
+            first: dict[str, str] = {}
+            for name in group:
+                first.setdefault(_spelled(name), name)
+            names = list(first.values())
             for name in names:
                 by, key = _key(name)
                 found = self._by[by].setdefault(key, [])

@@ -157,3 +157,9 @@ def test_a_concepts_name_is_not_searched_as_the_gene_ocr_maps_it_to(tmp_path):
         # Asked for as a gene, it is one; a gene family's name still finds its genes.
         assert "PMC4943391__theoncologist_15509_f2" in [h.figid for h in ix.search("genes:TCA")]
         assert "GNAT2" in ix.search("G-protein", explain=True).understood["parsed"]
+
+
+def test_a_groups_names_spelled_alike_count_once_in_the_order_given():
+    # "tumour necrosis factor" is "tumor necrosis factor" to the index: sought once.
+    table = curated.CuratedTable([["TNF", "tumour necrosis factor", "TNF-α", "tumor necrosis factor"]], 0.5)
+    assert [s.text for s in table.long_forms("TNF")] == ["tumour necrosis factor", "TNF-α"]
