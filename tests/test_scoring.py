@@ -30,6 +30,7 @@ from pfocr_search.engine.storage import Manifest
 from pfocr_search.engine.weighting import ArrayBM25F
 from pfocr_search.query.filters import Filters
 from pfocr_search.query.parser import build_parser, parse_query
+from pfocr_search.sources.model import lead_sentence
 
 QUERIES = [
     "signaling", "jak stat signaling", "wnt OR notch", "apoptosis AND caspase", "cancer NOT breast",
@@ -207,6 +208,34 @@ def test_random_caption_phrases_match_and_score_as_whoosh(single, segmented, cap
         assert set(np.flatnonzero(got.mask).tolist()) == set(expected), (field, run)
         for doc, value in expected.items():
             assert math.isclose(got.scores[doc], value, rel_tol=1e-9), (field, run, doc)
+
+
+def test_a_phrase_across_the_leads_end_is_the_captions_only(single, segmented, caption_words):
+    """A lead's phrases are found from its caption's positions (the lead is
+    the caption's start): the pair of the lead's last word and the caption's
+    next is a caption phrase, and no lead phrase unless the lead says it too."""
+    searcher, _ = single
+    field = searcher.schema["lead"]
+    assert getattr(field, "prefix_of", None) == "caption"
+    crossing = []
+    for fields, words in zip(searcher.all_stored_fields(), caption_words):
+        span = len([t for t in field.analyzer(lead_sentence(unpack_record(fields[RECORD]).caption), mode="index")])
+        if 0 < span < len(words):
+            crossing.append(words[span - 1:span + 1])
+    assert len(crossing) > 10
+    caption_only = 0
+    for run in crossing:
+        for searcher, _ in (single, segmented):
+            for name in ("caption", "lead"):
+                q = query.Phrase(name, run)
+                expected = {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+                got = score(searcher, q)
+                assert set(np.flatnonzero(got.mask).tolist()) == set(expected), (name, run)
+                for doc, value in expected.items():
+                    assert math.isclose(got.scores[doc], value, rel_tol=1e-9), (name, run, doc)
+                if name == "caption":
+                    caption_only += len(expected) > score(searcher, query.Phrase("lead", run)).count
+    assert caption_only  # some crossing pair is a caption phrase that no lead holds
 
 
 _BEST_OF = [query.Term("caption", "signal"), query.Term("figtitle", "pathwa"),

@@ -98,24 +98,43 @@ def term_positions(reader, fieldname: str, tbytes: bytes) -> PositionalPostings 
     return PositionalPostings(*_read_blocks(*_postings_bytes(reader, fieldname, tbytes), positions=True))
 
 
-def phrase_docs(leaf, words: list[bytes], postings: dict[bytes, PositionalPostings]) -> np.ndarray:
-    """The live documents of one segment where `words` occur in a row, ascending."""
-    # The documents holding every word, then the phrase's occurrences as
-    # docnum << 32 | position of its last word.
+@dataclass(frozen=True)
+class PhraseOccurrences:
+    """Where a phrase occurs in one segment: `ends` are (docnum << 32 |
+    position of its last word), ascending, deleted documents included;
+    `words` each word's occurrences keyed alike, at least in those documents."""
+
+    ends: np.ndarray
+    words: dict[bytes, np.ndarray]
+
+
+def phrase_occurrences(words: list[bytes], postings: dict[bytes, PositionalPostings]) -> PhraseOccurrences:
+    """Where `words` occur in a row, given each word's `PositionalPostings`."""
     among = postings[words[0]].ids
     for more in postings.values():
         among = among[doc_member(among, more.ids)]
     if not among.size:
-        return among
+        return PhraseOccurrences(_EMPTY_IDS, {})
     # Picking a word's occurrences in those documents out of the rest costs
     # about as much as finding the rest's keys: only worth it for a few.
     where = {w: p.occurrences(among if among.size * 2 < p.ids.size else None) for w, p in postings.items()}
     ends = where[words[0]]
     for w in words[1:]:
         ends = sorted_common(ends + 1, where[w])
-    docs = distinct(ends >> 32, ascending=True)
+    return PhraseOccurrences(ends, where)
+
+
+def live_docs(leaf, keys: np.ndarray) -> np.ndarray:
+    """The live documents of occurrence keys (docnum << 32 | position), ascending."""
+    docs = distinct(keys >> 32, ascending=True)
     alive = live_mask(leaf)
     return docs[alive[docs]] if alive is not None else docs
+
+
+def counts_in(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """How many of the ascending occurrence keys fall in each of `docs` (ascending)."""
+    held = keys >> 32
+    return np.searchsorted(held, docs, side="right") - np.searchsorted(held, docs, side="left")
 
 
 def sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:

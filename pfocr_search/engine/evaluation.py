@@ -109,6 +109,7 @@ class _Scorer:
         self.live_count = self.reader.doc_count()
         self.scored = scored
         self.weighting = searcher.weighting
+        self.phrases: dict = {}
         if scored and not isinstance(self.weighting, ArrayBM25F):
             raise TypeError("array scoring needs an ArrayBM25F searcher weighting")
 

@@ -16,12 +16,26 @@ from whoosh import query
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from .arrays import doc_member, field_lengths, live_mask, phrase_docs, term_positions, term_postings
+from .arrays import (
+    PhraseOccurrences,
+    PositionalPostings,
+    counts_in,
+    doc_member,
+    field_lengths,
+    live_docs,
+    live_mask,
+    numeric_column,
+    phrase_occurrences,
+    term_positions,
+    term_postings,
+)
 from .codec import ArrayPositions
 from .weighting import ArrayBM25F
 
 Hits = tuple[np.ndarray, np.ndarray]
 NO_HITS: Hits = (np.zeros(0, dtype=np.int64), np.zeros(0))
+#: An occurrence key's position (its low 32 bits; the docnum is above).
+_POSITION = 0xFFFFFFFF
 
 
 class Scorer(Protocol):
@@ -31,6 +45,9 @@ class Scorer(Protocol):
     reader: IndexReader
     scored: bool
     weighting: ArrayBM25F
+    #: A query's phrase reads: (field, segment offset) -> {word: postings},
+    #: and (field, offset, words) -> `PhraseOccurrences`.
+    phrases: dict
 
 
 def sparse_hits(s: Scorer, q: query.Query) -> Hits | None:
@@ -98,24 +115,29 @@ def phrase_hits(s: Scorer, q: query.Phrase) -> Hits | None:
     words' scores, times the phrase's boost; as `term_hits` gives a term's.
     None if the phrase has no array form (a slop, positions of another format)."""
     schema = s.searcher.schema
-    if q.slop != 1 or q.fieldname not in schema or not q.words \
-            or not isinstance(schema[q.fieldname].format, ArrayPositions):
+    if not _has_sparse_form(schema, q):
         return None
+    field = schema[q.fieldname]
     try:
-        words = [schema[q.fieldname].to_bytes(w) for w in q.words]
+        words = [field.to_bytes(w) for w in q.words]
     except ValueError:
         return NO_HITS
+    # A lead is its caption's start: its phrases are the caption's that end
+    # within it, found from the positions the caption's phrase reads anyway.
+    source = getattr(field, "prefix_of", None)
     docs, scores = [], []
     for leaf, offset in s.reader.leaf_readers():
         # A synonym's long form is sought in every field, where a word is
         # often missing: then no word's positions are read.
         if not all((q.fieldname, w) in leaf for w in words):
             continue
-        # A word said twice ("pathways pathway" stems so) is read once.
-        read = {w: term_positions(leaf, q.fieldname, w) for w in dict.fromkeys(words)}
-        if any(p is None for p in read.values()):
+        found = _occurrences(s, leaf, offset, source or q.fieldname, words)
+        if found is None:
             return None
-        found = phrase_docs(leaf, words, read)
+        if source:
+            found, weights = _in_prefix(leaf, q.fieldname, field.format.field_boost, found, words)
+        else:
+            found, weights = _in_field(leaf, found, words, s.phrases[(q.fieldname, offset)])
         if not found.size:
             continue
         docs.append(found + offset)
@@ -125,13 +147,53 @@ def phrase_hits(s: Scorer, q: query.Phrase) -> Hits | None:
             lengths = field_lengths(leaf, q.fieldname)[found]
             total = np.zeros(found.size)
             for w in words:
-                word = read[w]
-                total += s.weighting.score_postings(s.searcher, q.fieldname, w,
-                                                    word.weights[doc_member(word.ids, found)], lengths)
+                total += s.weighting.score_postings(s.searcher, q.fieldname, w, weights[w], lengths)
             scores.append(total * q.boost if q.boost != 1.0 else total)
     if not docs:
         return NO_HITS
     return np.concatenate(docs), np.concatenate(scores) if s.scored else NO_HITS[1]
+
+
+def _occurrences(s: Scorer, leaf, offset: int, fieldname: str, words: list[bytes]) -> PhraseOccurrences | None:
+    """Where `words` occur in a row in a segment's field, read once a query
+    (`s.phrases` keeps each word's postings by field and segment)."""
+    key = (fieldname, offset, tuple(words))
+    if key in s.phrases:
+        return s.phrases[key]
+    read = s.phrases.setdefault((fieldname, offset), {})
+    # A word said twice ("pathways pathway" stems so) is read once.
+    for w in dict.fromkeys(words):
+        if w not in read:
+            read[w] = term_positions(leaf, fieldname, w)
+    if any(read[w] is None for w in words):
+        return None
+    found = s.phrases[key] = phrase_occurrences(words, {w: read[w] for w in words})
+    return found
+
+
+def _in_field(leaf, found: PhraseOccurrences, words: list[bytes],
+              read: dict[bytes, PositionalPostings]) -> tuple[np.ndarray, dict[bytes, np.ndarray]]:
+    """The live documents holding the phrase, and each word's weights there."""
+    docs = live_docs(leaf, found.ends)
+    return docs, {w: read[w].weights[doc_member(read[w].ids, docs)] for w in words}
+
+
+def _in_prefix(leaf, fieldname: str, boost: float, found: PhraseOccurrences,
+               words: list[bytes]) -> tuple[np.ndarray, dict[bytes, np.ndarray]]:
+    """`_in_field` for a field that is another's first `span` positions (a
+    column of its own): the occurrences before the span, and the weights its
+    own postings would give, counted from them (stored as float32)."""
+    span = numeric_column(leaf, fieldname, "H")
+    ends = found.ends
+    if span is None or not ends.size:
+        return NO_HITS[0], {}
+    docs = live_docs(leaf, ends[(ends & _POSITION) < span[ends >> 32]])
+    weights = {}
+    for w in words:
+        keys = found.words[w]
+        keys = keys[(keys & _POSITION) < span[keys >> 32]]
+        weights[w] = (counts_in(keys, docs) * boost).astype(np.float32).astype(np.float64)
+    return docs, weights
 
 
 def dismax_hits(s: Scorer, q: query.DisjunctionMax) -> Hits | None:

@@ -15,7 +15,7 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..config import IndexConfig
-from ..sources.model import FigureRecord
+from ..sources.model import PREFIX_OF, FigureRecord
 from ..textkeys import normalize_symbol, organism_key
 from .analysis import analyzer_for, journal_analyzer, organism_analyzer
 from .codec import ArrayPositions
@@ -71,9 +71,31 @@ def build_schema(config: IndexConfig) -> Schema:
         # Positions on every field, genes too: a "quoted phrase" runs across all fields.
         # spelling=True keeps a stemmed field's unstemmed words too, so "did you
         # mean" suggests words, not stems.
-        fields[name] = TEXT(analyzer=analyzer_for(spec.analyzer), phrase=True, spelling=spec.spelling)
+        kind = dict(analyzer=analyzer_for(spec.analyzer), phrase=True, spelling=spec.spelling)
+        source = PREFIX_OF.get(name)
+        if source in config.fields and config.fields[source].analyzer == spec.analyzer:
+            fields[name] = PrefixText(source, **kind)
+        else:
+            fields[name] = TEXT(**kind)
         fields[name].format = ArrayPositions(field_boost=fields[name].format.field_boost)
     return Schema(**fields)
+
+
+class PrefixText(TEXT):
+    """A text field whose value is the start of another's, analysed alike
+    (a lead is its caption's first sentence): its terms sit at the other's
+    positions, so it keeps how many positions it covers as a column, and its
+    exact phrases are the other's that end before that (`hits.phrase_hits`):
+    a phrase query reads the caption's positions, not the lead's as well."""
+
+    def __init__(self, prefix_of: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.prefix_of = prefix_of
+        self.column_type = NumericColumn("H")
+
+    def to_column_value(self, value: str) -> int:
+        found = self.analyzer.positions_by_term(value, "index")
+        return min(max((positions[-1] for positions in found.values()), default=-1) + 1, 0xFFFF)
 
 
 def to_document(record: FigureRecord, config: IndexConfig) -> dict[str, Any]:

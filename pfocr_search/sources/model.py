@@ -139,6 +139,8 @@ class FigureRecord:
         return getattr(self, name)
 
 
+#: Record text fields that are the start of another's, at the same positions.
+PREFIX_OF = {"lead": "caption"}
 #: Where a caption's first sentence ends: a full stop (not of "Fig.", "e.g.",
 #: "vs." or a one-letter initial or panel label) before a capital or bracket.
 #: The stop comes first and the look-behinds include it: written the other
