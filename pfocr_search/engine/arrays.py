@@ -131,12 +131,6 @@ def live_docs(leaf, keys: np.ndarray) -> np.ndarray:
     return docs[alive[docs]] if alive is not None else docs
 
 
-def counts_in(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """How many of the ascending occurrence keys fall in each of `docs` (ascending)."""
-    held = keys >> 32
-    return np.searchsorted(held, docs, side="right") - np.searchsorted(held, docs, side="left")
-
-
 def sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The values in both of two ascending arrays, ascending (a value may
     repeat in either: a compound's joined word takes its first part's

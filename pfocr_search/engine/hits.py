@@ -19,7 +19,6 @@ from whoosh.searching import Searcher
 from .arrays import (
     PhraseOccurrences,
     PositionalPostings,
-    counts_in,
     doc_member,
     field_lengths,
     live_docs,
@@ -188,11 +187,15 @@ def _in_prefix(leaf, fieldname: str, boost: float, found: PhraseOccurrences,
     if span is None or not ends.size:
         return NO_HITS[0], {}
     docs = live_docs(leaf, ends[(ends & _POSITION) < span[ends >> 32]])
+    # A word's occurrences in a document's span are the keys from docnum << 32
+    # up to its span: counted by bisecting, not by masking every key.
+    starts = docs << 32
+    stops = starts | span[docs].astype(np.int64)
     weights = {}
     for w in words:
         keys = found.words[w]
-        keys = keys[(keys & _POSITION) < span[keys >> 32]]
-        weights[w] = (counts_in(keys, docs) * boost).astype(np.float32).astype(np.float64)
+        counts = np.searchsorted(keys, stops) - np.searchsorted(keys, starts)
+        weights[w] = (counts * boost).astype(np.float32).astype(np.float64)
     return docs, weights
 
 
