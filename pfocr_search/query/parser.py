@@ -29,6 +29,7 @@ from ..engine.whoosh_internals.queries import NumberedForms, expanded_terms
 from ..errors import QuerySyntaxError
 from ..spellings import fold_prefix
 from ..textkeys import SPELLED_LETTER
+from .exclusions import every_narrowed, exclusions_exclude
 from .genewords import WRITTEN_AS_SYMBOL
 from .plugins import (
     LetterSuffixPlugin,
@@ -197,7 +198,8 @@ class GeneAwareParser(qparser.QueryParser):
         return query.Or([whole, parts])
 
     def parse(self, text, normalize=True, debug=False):
-        q = _exclusions_exclude(super().parse(text, normalize=normalize, debug=debug))
+        q = every_narrowed(super().parse(text, normalize=False, debug=debug))
+        q = exclusions_exclude(q.normalize() if normalize else q)
         if self.expand_gene is not None and "genes" in self.fieldnames:
             q = q.accept(self._expand)
         return q
@@ -348,24 +350,6 @@ def _forgive(text: str) -> str:
 
 
 _DANGLING = re.compile(r"^\s*(?:AND|OR|ANDNOT|ANDMAYBE)\s+|\s+(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\s*$")
-
-
-def _exclusions_exclude(q: query.Query) -> query.Query:
-    """Under the default OR, ``stat3 NOT jak`` parses as "stat3, or anything
-    without jak"; users mean "stat3, but not jak" (Lucene's SHOULD/MUST_NOT)."""
-    if q.is_leaf():
-        return q
-    q = q.apply(_exclusions_exclude)
-    if not isinstance(q, query.Or):
-        return q
-    negated = [c.query for c in q.subqueries if isinstance(c, query.Not)]
-    if not negated:
-        return q
-    kept = [c for c in q.subqueries if not isinstance(c, query.Not)]
-    if not kept:
-        return query.Not(query.Or(negated))
-    positive = kept[0] if len(kept) == 1 else type(q)(kept, boost=q.boost)
-    return query.AndNot(positive, negated[0] if len(negated) == 1 else query.Or(negated))
 
 
 def _walk(q: query.Query):
