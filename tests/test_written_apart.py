@@ -1,0 +1,47 @@
+"""A word found however captions write it: joined by hyphens or apart."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pfocr_search import FigureIndex
+
+REALWORLD = Path(__file__).resolve().parent.parent / "bench" / "relevance" / "realworld"
+#: Writes "gain-of-function" and "Loss-of-function" (the pfocr-database layout).
+HYPHENATED = "PMC6901333__elife-47733-fig1-figsupp1"
+#: Writes "loss of function" apart (the older layout).
+APART = "PMC2888474__nihms202963f2"
+
+
+def realworld_index(tmp_path: Path, figids: list[str]) -> FigureIndex:
+    """An index of the named real figures from the realworld relevance corpus."""
+    corpus = tmp_path / "corpus"
+    (corpus / "_figures").mkdir(parents=True)
+    (corpus / "_data").mkdir()
+    (corpus / "old").mkdir()
+    for figid in figids:
+        if (REALWORLD / "_figures" / f"{figid}.md").exists():
+            shutil.copy(REALWORLD / "_figures" / f"{figid}.md", corpus / "_figures")
+            for tsv in (REALWORLD / "_data").glob(f"{figid}-*.tsv"):
+                shutil.copy(tsv, corpus / "_data")
+        else:
+            shutil.copy(REALWORLD / "old" / f"{figid}.md", corpus / "old")
+    return FigureIndex.build([corpus], tmp_path / "ix")
+
+
+def figids(results) -> set[str]:
+    return {h.figid for h in results}
+
+
+def test_a_phrase_with_a_stop_word_holds_the_compound_and_back(tmp_path):
+    # The compound's "of" had taken a position that running text's does not:
+    # "gain of function" never met "gain-of-function", nor "loss-of-function" "loss of function".
+    with realworld_index(tmp_path, [HYPHENATED, APART]) as ix:
+        assert figids(ix.search('"gain of function"')) == {HYPHENATED}
+        assert figids(ix.search('"loss of function"')) == {HYPHENATED, APART}
+        assert figids(ix.search('"loss-of-function"')) == {HYPHENATED, APART}
+        assert figids(ix.search('caption:"gain-of-function"')) == {HYPHENATED}
+        # Still an exact phrase: its words apart or in another order are not it.
+        assert not ix.search('"function of gain"')
+        assert not ix.search('"gain mutation"')
