@@ -45,3 +45,15 @@ def test_a_phrase_with_a_stop_word_holds_the_compound_and_back(tmp_path):
         # Still an exact phrase: its words apart or in another order are not it.
         assert not ix.search('"function of gain"')
         assert not ix.search('"gain mutation"')
+
+
+#: Writes "JAK 1 and Tyk 2", the numbers apart; its OCR genes list TYK2, so its caption is searched alone.
+NUMBER_APART = "PMC3152870__gutjnl222976fig4"
+
+
+def test_a_symbol_typed_with_its_number_finds_captions_writing_the_number_apart(tmp_path):
+    with realworld_index(tmp_path, [NUMBER_APART, HYPHENATED]) as ix:
+        for typed in ("caption:Tyk2", "caption:TYK2", "caption:JAK1", "caption:Tyk-2"):
+            assert figids(ix.search(typed)) == {NUMBER_APART}, typed
+        # The number is the symbol's own: JAK2 is not "JAK 1".
+        assert not ix.search("caption:JAK2")
