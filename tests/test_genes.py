@@ -403,3 +403,16 @@ def test_the_enrichment_population_is_counted_once_per_generation(sample_index_p
         assert first and [h.figid for h in ix.search_genes(["STAT3", "JAK1"])] == first
         ix.search_genes(["TP53"])
     assert calls == [None]  # a scan of the whole vocabulary at 100,000 figures: once, not per search
+
+
+def test_a_name_known_in_another_organism_is_its_ortholog_not_a_typo(realworld_index):
+    # PMC2773628's OCR maps IKKa to human CHUK; PMC6265005 shows mouse Chuk (as IKK1) and
+    # Ikbkb (as IKKB).  Kept to mouse, the alias found nothing and typo matching had
+    # answered Chuk or Ikbkb alike, one edit each: IKKα in mouse is Chuk.
+    with realworld_index(["PMC2773628__cshperspect-NFK-000067_F1", "PMC6265005__WJCC-6-745-g001"]) as ix:
+        for typed in ("IKKα", "IKK-alpha", "IKKa"):
+            resolution = ix.resolve([typed], "mouse")[0]
+            assert (resolution.how, resolution.symbols) == ("alias", ("Chuk",)), typed
+        assert ix.resolve(["IKKα"])[0].symbols == ("CHUK",)
+        # Named in no mouse figure: nothing, not the nearest spelling's gene.
+        assert ix.resolve(["IKKα"], "rat")[0].symbols == ()

@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-from pfocr_search import FigureIndex
-
-REALWORLD = Path(__file__).resolve().parent.parent / "bench" / "relevance" / "realworld"
 #: Writes "gain-of-function" and "Loss-of-function" (the pfocr-database layout).
 HYPHENATED = "PMC6901333__elife-47733-fig1-figsupp1"
 #: Writes "loss of function" apart (the older layout).
 APART = "PMC2888474__nihms202963f2"
 
 
-def realworld_index(tmp_path: Path, figids: list[str]) -> FigureIndex:
-    """An index of the named real figures from the realworld relevance corpus."""
-    corpus = tmp_path / "corpus"
-    (corpus / "_figures").mkdir(parents=True)
-    (corpus / "_data").mkdir()
-    (corpus / "old").mkdir()
-    for figid in figids:
-        if (REALWORLD / "_figures" / f"{figid}.md").exists():
-            shutil.copy(REALWORLD / "_figures" / f"{figid}.md", corpus / "_figures")
-            for tsv in (REALWORLD / "_data").glob(f"{figid}-*.tsv"):
-                shutil.copy(tsv, corpus / "_data")
-        else:
-            shutil.copy(REALWORLD / "old" / f"{figid}.md", corpus / "old")
-    return FigureIndex.build([corpus], tmp_path / "ix")
-
-
 def figids(results) -> set[str]:
     return {h.figid for h in results}
 
 
-def test_a_phrase_with_a_stop_word_holds_the_compound_and_back(tmp_path):
+def test_a_phrase_with_a_stop_word_holds_the_compound_and_back(realworld_index):
     # The compound's "of" had taken a position that running text's does not:
     # "gain of function" never met "gain-of-function", nor "loss-of-function" "loss of function".
-    with realworld_index(tmp_path, [HYPHENATED, APART]) as ix:
+    with realworld_index([HYPHENATED, APART]) as ix:
         assert figids(ix.search('"gain of function"')) == {HYPHENATED}
         assert figids(ix.search('"loss of function"')) == {HYPHENATED, APART}
         assert figids(ix.search('"loss-of-function"')) == {HYPHENATED, APART}
@@ -51,8 +29,8 @@ def test_a_phrase_with_a_stop_word_holds_the_compound_and_back(tmp_path):
 NUMBER_APART = "PMC3152870__gutjnl222976fig4"
 
 
-def test_a_symbol_typed_with_its_number_finds_captions_writing_the_number_apart(tmp_path):
-    with realworld_index(tmp_path, [NUMBER_APART, HYPHENATED]) as ix:
+def test_a_symbol_typed_with_its_number_finds_captions_writing_the_number_apart(realworld_index):
+    with realworld_index([NUMBER_APART, HYPHENATED]) as ix:
         for typed in ("caption:Tyk2", "caption:TYK2", "caption:JAK1", "caption:Tyk-2"):
             assert figids(ix.search(typed)) == {NUMBER_APART}, typed
         # The number is the symbol's own: JAK2 is not "JAK 1".

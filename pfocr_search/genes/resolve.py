@@ -126,13 +126,21 @@ class GeneResolver:
         if not key:
             return Resolution(term)
         keep = self._organism_filter(organism)
+        elsewhere: list[GeneMatch] = []  # what the term names in other organisms
         for step in (self._exact_or_alias, self._normalised_or_alias, self._alias_only):
-            matches = [m for m in step(term, key) if keep(m.symbol)]
+            found = step(term, key)
+            matches = [m for m in found if keep(m.symbol)]
             if matches:
                 return Resolution(term, tuple(_dedupe(matches)))
+            elsewhere += found
         matches = self._family_member(term, key, keep)  # the organism's members, not the first found
         if matches:
             return Resolution(term, tuple(_dedupe(matches)))
+        if elsewhere:  # a name the index knows is no typo: IKKα in mouse is Chuk, not Nfkbia (IκBα) by typo
+            matches = self._orthologs(elsewhere, keep)
+            if matches or organism:
+                return Resolution(term, tuple(_dedupe(matches)), () if matches or not suggest
+                                  else self.suggest(key, organism))
         if fuzzy:
             matches = self._fuzzy(key, organism)  # kept to the organism already
             if matches:
@@ -188,6 +196,12 @@ class GeneResolver:
             if found:
                 return found
         return []
+
+    def _orthologs(self, named: list[GeneMatch], keep) -> list[GeneMatch]:
+        """The organism's genes spelled as the symbols a name has in others
+        (the alias IKKα is human CHUK: mouse Chuk, fish chuk), found as those were."""
+        return [GeneMatch(s, m.how, m.score) for m in named
+                for s in self.lookup.by_key(normalize_symbol(m.symbol)) if keep(s)]
 
     def _fuzzy(self, key: str, organism: str | None) -> list[GeneMatch]:
         edits = self.fuzzy.max_edits(len(key))
