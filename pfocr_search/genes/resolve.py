@@ -215,8 +215,11 @@ class GeneResolver:
         best: list[GeneMatch] = []
         best_distance = None
         keep = self._organism_filter(organism)
-        for candidate, distance, _ in sorted(found, key=lambda x: (x[1], x[0])):
-            score = fuzz.ratio(key, candidate)
+        # Equally few edits apart, the more alike first: IKKα (IKKA) is nearer the
+        # family IKK than IκBα (IKBA), which had come first by its spelling alone.
+        scored = sorted((distance, -fuzz.ratio(key, candidate), candidate) for candidate, distance, _ in found)
+        for distance, negative, candidate in scored:
+            score = -negative
             if score < self.fuzzy.min_score:
                 continue
             symbols = [s for s in self._targets(candidate) if keep(s)]
