@@ -16,7 +16,9 @@ def test_a_phrase_with_a_stop_word_holds_the_compound_and_back(realworld_index):
     # The compound's "of" had taken a position that running text's does not:
     # "gain of function" never met "gain-of-function", nor "loss-of-function" "loss of function".
     with realworld_index([HYPHENATED, APART]) as ix:
-        assert figids(ix.search('"gain of function"')) == {HYPHENATED}
+        found = ix.search('"gain of function"')
+        assert figids(found) == {HYPHENATED}
+        assert [found[0].snippet[a:b] for a, b in found[0].highlights] == ["gain-of-function"]
         assert figids(ix.search('"loss of function"')) == {HYPHENATED, APART}
         assert figids(ix.search('"loss-of-function"')) == {HYPHENATED, APART}
         assert figids(ix.search('caption:"gain-of-function"')) == {HYPHENATED}
