@@ -75,12 +75,9 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, gen
     unknown = _unknown_words(searcher, fields, text)
     if not unknown or len(unknown) > MAX_SPELLED_WORDS:
         return []
-    better = {word: _other_spelling(searcher, fields, word) or _better(searcher, spelled, word, genes)
+    better = {word: _other_spelling(searcher, fields, word)
+              or _slip_mended(searcher, fields, spelled, text, word, genes)
               for word in unknown if not genes.known(normalize_symbol(word))}  # a gene no figure shows
-    for word in better:
-        if not WRITTEN_AS_SYMBOL.search(word) and is_english(word) and better[word] \
-                and not _fits_beside(searcher, fields, text, word, better[word]):
-            better[word] = None
     if not any(b and b.lower() != w.lower() for w, b in better.items()):
         return []
 
@@ -101,6 +98,17 @@ def _spellable(text: str, match: re.Match) -> bool:
     # Operators, field names and patterns ("casp*" had become "ca2*") are syntax, not words.
     after, before = text[match.end():match.end() + 1], text[max(match.start() - 1, 0):match.start()]
     return match.group(0) not in OPERATOR_WORDS and after not in (":", "*", "?") and before not in ("*", "?")
+
+
+def _slip_mended(searcher: Searcher, fields: Sequence[str], spelled: Sequence[str], text: str, word: str,
+                 genes: GeneNames) -> str | None:
+    """The word `word` was a slip for, or None.  An English word is taken as
+    meant unless the words typed beside it say otherwise (`_fits_beside`)."""
+    better = _better(searcher, spelled, word, genes)
+    if better and not WRITTEN_AS_SYMBOL.search(word) and is_english(word) \
+            and not _fits_beside(searcher, fields, text, word, better):
+        return None
+    return better
 
 
 def _fits_beside(searcher: Searcher, fields: Sequence[str], text: str, word: str, other: str) -> bool:
