@@ -28,6 +28,10 @@ EXACT, IDENTIFIER, NORMALISED, ALIAS, FUZZY, UNKNOWN = "exact", "id", "normalise
 #: Lists longer than this get no "did you mean" for terms that resolve to nothing.
 SUGGEST_UP_TO = 25
 _GENE_ID = re.compile(r"^(?:ncbigene:|entrez:|geneid:)?(\d+)$", re.I)
+#: A bacterial gene's name (lexA, recA, araC): its capital tells an operon's
+#: genes apart, so one edit from it is another gene, never a typo of a
+#: eukaryote's (lexA had become mouse Fut4 through the alias LeX, recA RELA).
+_OPERON_GENE = re.compile(r"[a-z]{3}[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,7 @@ class GeneResolver:
             if matches or organism:
                 return Resolution(term, tuple(_dedupe(matches)), () if matches or not suggest
                                   else self.suggest(key, organism))
-        if fuzzy:
+        if fuzzy and not _OPERON_GENE.fullmatch(term):
             matches = self._fuzzy(key, organism)  # kept to the organism already
             if matches:
                 return Resolution(term, tuple(_dedupe(matches)))
