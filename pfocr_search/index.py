@@ -177,7 +177,7 @@ class FigureIndex:
                 return found
             used = list(self._synonym_plugin.used)  # before a correction is tried
             results = search_text(searcher, parse, self.config, text, q, limit=self._limit(limit),
-                                  offset=page_start(offset), filters=flt, spelled_symbol=self.genes.spelled_symbol)
+                                  offset=page_start(offset), filters=flt, genes=self.genes)
             if explain:
                 from .query.explain import explain_results
                 if results.corrected_from is not None:  # explain the query that ranked the hits

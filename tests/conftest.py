@@ -11,6 +11,8 @@ from whoosh.filedb.filestore import RamStorage
 from pfocr_search import FigureIndex, sample_corpus
 
 DATA = Path(__file__).parent / "data"
+#: The realworld relevance corpus: 415 real PFOCR figures in both layouts.
+REALWORLD = Path(__file__).resolve().parent.parent / "bench" / "relevance" / "realworld"
 
 
 @pytest.fixture(scope="session")
@@ -132,3 +134,23 @@ class ColumnFiles:
 @pytest.fixture(scope="session")
 def column_files() -> type[ColumnFiles]:
     return ColumnFiles
+
+
+@pytest.fixture()
+def realworld_index(tmp_path):
+    """An index of the named real figures of the realworld relevance corpus, either layout."""
+
+    def build(figids: list[str]) -> FigureIndex:
+        corpus = tmp_path / "corpus"
+        for folder in ("_figures", "_data", "old"):
+            (corpus / folder).mkdir(parents=True, exist_ok=True)
+        for figid in figids:
+            if (REALWORLD / "_figures" / f"{figid}.md").exists():
+                shutil.copy(REALWORLD / "_figures" / f"{figid}.md", corpus / "_figures")
+                for tsv in (REALWORLD / "_data").glob(f"{figid}-*.tsv"):
+                    shutil.copy(tsv, corpus / "_data")
+            else:
+                shutil.copy(REALWORLD / "old" / f"{figid}.md", corpus / "old")
+        return FigureIndex.build([corpus], tmp_path / "ix")
+
+    return build

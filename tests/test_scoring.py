@@ -41,7 +41,7 @@ QUERIES = [
     '"pathway pathway"', '"nf-kb"', "signaling year:[2010 TO]", "year:[TO 2015] AND pathway",
     # "Fe-S" indexes fe twice at one position (the part, and the joined word stemmed alike):
     # the keywords' "Fe-S biogenesis | ... DNA metabolism" is no phrase "fe metabolism".
-    '"fe metabolism"', '"fe-s biogenesis"',
+    '"fe metabolism"', '"fe-s biogenesis"', "*:*", "*:* NOT breast",
 ]
 FINDS_NOTHING = {"(tgf OR smad) AND fibrosis", '"zzzunknown pathway"', '"pathway pathway"', '"fe metabolism"'}
 WORDS = ["signaling", "pathway", "stat3", "jak", "cancer", "cell", "apoptosis", "wnt", "kinase", "immune",

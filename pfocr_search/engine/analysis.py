@@ -108,10 +108,18 @@ class CompoundFilter(Filter):
     """Split hyphen/slash compounds into parts, adding the joined word when indexing.
 
     The joined word shares the first part's position, so phrase queries over
-    the parts still line up.
+    the parts still line up.  A stop word between words ("gain-of-function",
+    "cell-to-cell") is dropped and takes no position, as it does in running
+    text, so the phrase "gain of function" holds the compound and
+    "gain-of-function" the words written apart.  Only between words: a stop
+    word at a compound's end is a symbol's part ("NF-AT", "TNF-a"), and
+    among numbers or symbols a part.
     """
 
     is_morph = False
+
+    def __init__(self, stops: frozenset[str] = frozenset()) -> None:
+        self.stops = stops
 
     def __call__(self, tokens):
         pos_shift = 0
@@ -122,7 +130,8 @@ class CompoundFilter(Filter):
                     t.pos += pos_shift
                 yield t
                 continue
-            parts = _split(text)
+            whole = _split(text)
+            parts = self.kept(whole)
             if not parts:
                 continue
             base_pos = t.pos + pos_shift if t.positions else 0
@@ -139,11 +148,18 @@ class CompoundFilter(Filter):
                 offset += len(part)
                 yield t
                 if i == 0 and t.mode == "index" and len(parts) > 1:
-                    t.text = "".join(parts)
+                    t.text = "".join(whole)
                     if t.chars:
                         t.endchar = start + len(text)
                     yield t
             pos_shift += len(parts) - 1
+
+    def kept(self, parts: list[str]) -> list[str]:
+        """`parts` but the stop words between words, when every part is a word."""
+        if len(parts) < 3 or not all(p.isalpha() for p in parts):
+            return parts
+        last = len(parts) - 1
+        return [p for i, p in enumerate(parts) if not (0 < i < last and p in self.stops)]
 
 
 class IonFilter(Filter):
@@ -306,7 +322,7 @@ def text_analyzer(stem: bool) -> Analyzer:
     letter standing alone (TNF α -> 'a') is never taken for the article 'a';
     single characters are kept (minsize=1): in 'IL 6' or 'p 53' they matter."""
     items = [RegexTokenizer(TEXT_WORD), LowerFilter(), StopFilter(STOP_WORDS, minsize=1), IonFilter(),
-             CompoundFilter(), FoldFilter(), SpellingFilter()]
+             CompoundFilter(STOP_WORDS), FoldFilter(), SpellingFilter()]
     if stem:
         items += stem_filters()
     return WordCachingAnalyzer(*items)

@@ -269,6 +269,15 @@ def _not(s: _Scorer, q: query.Not) -> Matches:
     return Matches(mask, mask.astype(np.float64) if s.scored else np.zeros(s.size))
 
 
+def _every(s: _Scorer, q: query.Every) -> Matches:
+    """``*:*``: every live figure, at Whoosh's constant score (its boost); a
+    fielded ``field:*`` is Whoosh's to find, by reading the field's terms."""
+    if q.fieldname is not None:
+        return _fallback(s, q)
+    mask = s.live()
+    return Matches(mask, np.where(mask, q.boost, 0.0) if s.scored else np.zeros(s.size))
+
+
 def _multi_term(s: _Scorer, q: query.MultiTerm) -> Matches:
     """Prefixes, wildcards, term ranges, fuzzy terms: the OR of the terms they
     expand to, each scored as a term, times the query's boost.
@@ -351,6 +360,7 @@ _HANDLERS = {
     query.AndMaybe: _and_maybe,
     query.Require: _require,
     query.Not: _not,
+    query.Every: _every,
     query.NumericRange: _numeric_range,
     query.ConstantScoreQuery: _constant_score,
     query.MultiTerm: _multi_term,

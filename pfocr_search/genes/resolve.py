@@ -28,6 +28,10 @@ EXACT, IDENTIFIER, NORMALISED, ALIAS, FUZZY, UNKNOWN = "exact", "id", "normalise
 #: Lists longer than this get no "did you mean" for terms that resolve to nothing.
 SUGGEST_UP_TO = 25
 _GENE_ID = re.compile(r"^(?:ncbigene:|entrez:|geneid:)?(\d+)$", re.I)
+#: A bacterial gene's name (lexA, recA, araC): its capital tells an operon's
+#: genes apart, so one edit from it is another gene, never a typo of a
+#: eukaryote's (lexA had become mouse Fut4 through the alias LeX, recA RELA).
+_OPERON_GENE = re.compile(r"[a-z]{3}[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -126,14 +130,22 @@ class GeneResolver:
         if not key:
             return Resolution(term)
         keep = self._organism_filter(organism)
+        elsewhere: list[GeneMatch] = []  # what the term names in other organisms
         for step in (self._exact_or_alias, self._normalised_or_alias, self._alias_only):
-            matches = [m for m in step(term, key) if keep(m.symbol)]
+            found = step(term, key)
+            matches = [m for m in found if keep(m.symbol)]
             if matches:
                 return Resolution(term, tuple(_dedupe(matches)))
+            elsewhere += found
         matches = self._family_member(term, key, keep)  # the organism's members, not the first found
         if matches:
             return Resolution(term, tuple(_dedupe(matches)))
-        if fuzzy:
+        if elsewhere:  # a name the index knows is no typo: IKKα in mouse is Chuk, not Nfkbia (IκBα) by typo
+            matches = self._orthologs(elsewhere, keep)
+            if matches or organism:
+                return Resolution(term, tuple(_dedupe(matches)), () if matches or not suggest
+                                  else self.suggest(key, organism))
+        if fuzzy and not _OPERON_GENE.fullmatch(term):
             matches = self._fuzzy(key, organism)  # kept to the organism already
             if matches:
                 return Resolution(term, tuple(_dedupe(matches)))
@@ -189,6 +201,12 @@ class GeneResolver:
                 return found
         return []
 
+    def _orthologs(self, named: list[GeneMatch], keep) -> list[GeneMatch]:
+        """The organism's genes spelled as the symbols a name has in others
+        (the alias IKKα is human CHUK: mouse Chuk, fish chuk), found as those were."""
+        return [GeneMatch(s, m.how, m.score) for m in named
+                for s in self.lookup.by_key(normalize_symbol(m.symbol)) if keep(s)]
+
     def _fuzzy(self, key: str, organism: str | None) -> list[GeneMatch]:
         edits = self.fuzzy.max_edits(len(key))
         if edits == 0:
@@ -201,8 +219,11 @@ class GeneResolver:
         best: list[GeneMatch] = []
         best_distance = None
         keep = self._organism_filter(organism)
-        for candidate, distance, _ in sorted(found, key=lambda x: (x[1], x[0])):
-            score = fuzz.ratio(key, candidate)
+        # Equally few edits apart, the more alike first: IKKα (IKKA) is nearer the
+        # family IKK than IκBα (IKBA), which had come first by its spelling alone.
+        scored = sorted((distance, -fuzz.ratio(key, candidate), candidate) for candidate, distance, _ in found)
+        for distance, negative, candidate in scored:
+            score = -negative
             if score < self.fuzzy.min_score:
                 continue
             symbols = [s for s in self._targets(candidate) if keep(s)]

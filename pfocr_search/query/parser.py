@@ -29,6 +29,7 @@ from ..engine.whoosh_internals.queries import NumberedForms, expanded_terms
 from ..errors import QuerySyntaxError
 from ..spellings import fold_prefix
 from ..textkeys import SPELLED_LETTER
+from .exclusions import every_narrowed, exclusions_exclude
 from .genewords import WRITTEN_AS_SYMBOL
 from .plugins import (
     LetterSuffixPlugin,
@@ -87,6 +88,22 @@ _SYMBOL_STEM = re.compile(r"[a-z][a-z0-9]{1,6}[a-z]")
 _NUMBERS_SLASHED = re.compile(r"(?P<word>[^\W\d_]{2,})(?P<numbers>\d{1,2}(?:/\d{1,2})+)")
 
 
+#: A symbol ending in its number: "IL6", "Smad4", "Beclin1".
+_NUMBERED = re.compile(r"(?P<word>[^\W\d_]{2,8})(?P<number>\d{1,2})")
+
+
+def _number_apart(field, typed: str, term: str) -> list[str] | None:
+    """The words of a symbol typed with its number ("IL6") as captions also
+    write it, the number apart ("IL 6"), or None.  Sought here, not joined
+    when indexing: which word before a number is a symbol only the typed
+    query says ("Figure 2", "step 3", "in 6 hours" are prose)."""
+    match = _NUMBERED.fullmatch(typed)
+    if not match or term != typed.lower() or not field.format.supports("positions"):
+        return None
+    words = list(field.process_text(f"{match['word']} {match['number']}", mode="query"))
+    return words if len(words) == 2 else None
+
+
 def _greek_apart(word: str) -> str | None:
     """`word` with a Greek letter joined to its end written apart by a hyphen
     ("PPARgamma" -> "PPAR-gamma"), or None."""
@@ -137,6 +154,9 @@ class GeneAwareParser(qparser.QueryParser):
         if len(texts) == 1 and issubclass(termclass, (query.Prefix, query.Wildcard)) and _folds_spelling(field):
             return self.pattern_query(field, text, texts[0], fieldname, termclass, boost)
         exact = termclass(fieldname, texts[0], boost=boost)
+        spaced = _number_apart(field, text, texts[0]) if termclass is query.Term else None
+        if spaced:  # "IL6": captions write "IL 6" too, which the index holds as two words
+            return query.DisjunctionMax([exact, query.Phrase(fieldname, spaced, boost=boost)])
         if SYMBOL_FORMS and has_numbered_forms(text, texts[0]):
             return query.Or([exact, NumberedForms(fieldname, texts[0], boost=boost * SYMBOL_FORMS)])
         return exact
@@ -197,7 +217,8 @@ class GeneAwareParser(qparser.QueryParser):
         return query.Or([whole, parts])
 
     def parse(self, text, normalize=True, debug=False):
-        q = _exclusions_exclude(super().parse(text, normalize=normalize, debug=debug))
+        q = every_narrowed(super().parse(text, normalize=False, debug=debug))
+        q = exclusions_exclude(q.normalize() if normalize else q)
         if self.expand_gene is not None and "genes" in self.fieldnames:
             q = q.accept(self._expand)
         return q
@@ -348,24 +369,6 @@ def _forgive(text: str) -> str:
 
 
 _DANGLING = re.compile(r"^\s*(?:AND|OR|ANDNOT|ANDMAYBE)\s+|\s+(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\s*$")
-
-
-def _exclusions_exclude(q: query.Query) -> query.Query:
-    """Under the default OR, ``stat3 NOT jak`` parses as "stat3, or anything
-    without jak"; users mean "stat3, but not jak" (Lucene's SHOULD/MUST_NOT)."""
-    if q.is_leaf():
-        return q
-    q = q.apply(_exclusions_exclude)
-    if not isinstance(q, query.Or):
-        return q
-    negated = [c.query for c in q.subqueries if isinstance(c, query.Not)]
-    if not negated:
-        return q
-    kept = [c for c in q.subqueries if not isinstance(c, query.Not)]
-    if not kept:
-        return query.Not(query.Or(negated))
-    positive = kept[0] if len(kept) == 1 else type(q)(kept, boost=q.boost)
-    return query.AndNot(positive, negated[0] if len(negated) == 1 else query.Or(negated))
 
 
 def _walk(q: query.Query):

@@ -91,7 +91,7 @@ def _phrase_spans(body: str, field, phrases: tuple[tuple[str, ...], ...], cache:
         whole, parts = _analysed(field, hit.group(0), cache)
         if parts:
             places += [(hit.start() + p.start(), hit.start() + p.end(), terms)
-                       for p, terms in zip(_PARTS.finditer(hit.group(0)), parts)]
+                       for p, terms in zip(_PARTS.finditer(hit.group(0)), parts) if terms]  # "gain-of-function"
         elif whole:
             places.append((hit.start(), hit.end(), whole))
     spans = []

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Sequence
+from typing import Protocol, Sequence
 
+from whoosh import query
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
-from ..engine.evaluation import term_docs
+from ..engine.evaluation import matching, term_docs
 from ..engine.whoosh_internals.queries import NumberedForms
 from ..errors import UnknownFigureError, did_you_mean
 from ..textkeys import GREEK_NAMES, normalize_symbol
+from .english import is_english
 from .genewords import WRITTEN_AS_SYMBOL
 from .parser import OPERATOR_WORDS, has_numbered_forms
 from .plugins import LETTER_SUFFIX
@@ -53,17 +55,29 @@ _WORD = re.compile(r"(?:" + "|".join(sorted(OPERATOR_WORDS)) + r")(?![\w\-])"
                    r"|[^\W\d_][\w\-]*(?:\s+(?i:" + LETTER_SUFFIX.pattern + r")(?![\w\-]))?")
 
 
-def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, resolve_gene) -> list[str]:
+class GeneNames(Protocol):
+    """What spelling asks of the index's gene vocabulary (`genes.tables.GeneTables`)."""
+
+    def spelled_symbol(self, word: str) -> str | None:
+        """The one symbol a word resolves to only loosely (normalised, fuzzy), or None."""
+
+    def known(self, key: str) -> bool:
+        """Whether a normalised word is a gene symbol or alias of the index."""
+
+
+def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, genes: GeneNames) -> list[str]:
     """'Did you mean' for a query with words the index has never seen: each
     is replaced by the closest indexed word, or, for a word that
-    looks like a gene symbol, by the symbol it resolves to."""
+    looks like a gene symbol, by the symbol it resolves to.  A word that is
+    an English word or a gene's name is not one the index lacks by a typo."""
     fields = [n for n, f in config.fields.items() if f.analyzer != "gene" and n in searcher.schema]
     spelled = [n for n in fields if config.fields[n].spelling or config.fields[n].analyzer == "text"]
     unknown = _unknown_words(searcher, fields, text)
     if not unknown or len(unknown) > MAX_SPELLED_WORDS:
         return []
-    better = {word: _other_spelling(searcher, fields, word) or _better(searcher, spelled, word, resolve_gene)
-              for word in unknown}
+    better = {word: _other_spelling(searcher, fields, word)
+              or _slip_mended(searcher, fields, spelled, text, word, genes)
+              for word in unknown if not genes.known(normalize_symbol(word))}  # a gene no figure shows
     if not any(b and b.lower() != w.lower() for w, b in better.items()):
         return []
 
@@ -86,22 +100,68 @@ def _spellable(text: str, match: re.Match) -> bool:
     return match.group(0) not in OPERATOR_WORDS and after not in (":", "*", "?") and before not in ("*", "?")
 
 
-def _better(searcher: Searcher, spelled: Sequence[str], word: str, resolve_gene) -> str | None:
+def _slip_mended(searcher: Searcher, fields: Sequence[str], spelled: Sequence[str], text: str, word: str,
+                 genes: GeneNames) -> str | None:
+    """The word `word` was a slip for, or None.  An English word is taken as
+    meant unless the words typed beside it say otherwise (`_fits_beside`)."""
+    better = _better(searcher, spelled, word, genes)
+    if better and not WRITTEN_AS_SYMBOL.search(word) and is_english(word) \
+            and not _fits_beside(searcher, fields, text, word, better):
+        return None
+    return better
+
+
+def _fits_beside(searcher: Searcher, fields: Sequence[str], text: str, word: str, other: str) -> bool:
+    """Whether an English word the index lacks is a slip for `other` by the
+    words typed beside it: some figure writes `other` next to one of them
+    ("double strand brake repair": "strand break").  Else the word is taken
+    as meant ("worm" had become "work", "why" "whd", "tell" the gene TEL2)."""
+    words = [m for m in _WORD.finditer(text) if _spellable(text, m)]
+    at = [i for i, m in enumerate(words) if m.group(0) == word]
+    pairs = {(words[i - 1].group(0), other) for i in at if i > 0} | \
+            {(other, words[i + 1].group(0)) for i in at if i + 1 < len(words)}
+    for name in fields:
+        field = searcher.schema[name]
+        if not field.format.supports("positions"):
+            continue
+        for pair in pairs:
+            terms = list(field.process_text(" ".join(pair), mode="query"))
+            if len(terms) == 2 and matching(searcher, query.Phrase(name, terms)).any():
+                return True
+    return False
+
+
+def _better(searcher: Searcher, spelled: Sequence[str], word: str, genes: GeneNames) -> str | None:
     greek = _greek_letter(word)
     if greek:
         return greek
     if WRITTEN_AS_SYMBOL.search(word):  # spelled as a gene first
-        respelled = len(word) >= MIN_RESPELLED_SYMBOL
-        return _gene(word, resolve_gene) or (_closest_word(searcher, spelled, word) if respelled else None)
-    return _closest_word(searcher, spelled, word) or _gene(word, resolve_gene)
+        return _gene(word, genes.spelled_symbol) or _respelled_symbol(searcher, spelled, word, genes)
+    return _closest_word(searcher, spelled, word) or _gene(word, genes.spelled_symbol)
+
+
+def _respelled_symbol(searcher: Searcher, spelled: Sequence[str], word: str, genes: GeneNames) -> str | None:
+    """A word written as a symbol, as the indexed word one slip from it, unless
+    that is a gene's name: symbols one letter apart are other genes (TJP1 had
+    become Tsp1's), and the resolver has had its say."""
+    if len(word) < MIN_RESPELLED_SYMBOL:
+        return None
+    closest = _closest_word(searcher, spelled, word)
+    return None if closest is None or genes.known(normalize_symbol(closest)) else closest
 
 
 def _gene(word: str, resolve_gene) -> str | None:
     """The gene symbol `word` resolves to, one slip from it at most as symbols
     are compared ("STTA5A": STAT5A, "stat-5a": STAT5A): the resolver's own
-    fuzzy step allows two edits, and "alphabet" had become the gene Alpha-re."""
+    fuzzy step allows two edits, and "alphabet" had become the gene Alpha-re.
+    Not one character for another: symbols so apart are other genes (TJP1 and
+    TSP1, CDK4 and CDK6), where a slip swaps, drops or doubles one."""
     symbol = resolve_gene(word)
-    return symbol if symbol and _slips(normalize_symbol(word), normalize_symbol(symbol)) <= MAX_SLIPS else None
+    if not symbol:
+        return None
+    typed, key = normalize_symbol(word), normalize_symbol(symbol)
+    substituted = len(typed) == len(key) and sum(a != b for a, b in zip(typed, key)) == 1
+    return symbol if _slips(typed, key) <= MAX_SLIPS and not substituted else None
 
 
 def _other_spelling(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:

@@ -18,12 +18,12 @@ from .journals import shown_journal
 from .parser import one_line, quoted
 from .results import Hit, SearchResults
 from .snippets import SnippetTerms, Spans, excerpt, match_spans, opening
-from .spelling import spelling_suggestions
+from .spelling import GeneNames, spelling_suggestions
 
 
 def search_text(searcher: Searcher, parse: Callable[[str], query.Query], config: IndexConfig, text: str,
                 q: query.Query, *, limit: int, offset: int, filters: Filters,
-                spelled_symbol: Callable[[str], str | None]) -> SearchResults:
+                genes: GeneNames) -> SearchResults:
     """Ranked figures for query `text` (parsed as `q` by `parse`).  A query
     with words no figure holds ("hipo signalling pathway") is searched as its
     likeliest correction instead, parsed the same way (`corrected_from` and
@@ -34,7 +34,7 @@ def search_text(searcher: Searcher, parse: Callable[[str], query.Query], config:
     flt = filters.query(searcher)
     # Corrected before searching, and on every page: page 2 of a corrected
     # query is page 2 of the correction, and the typed query is not run too.
-    suggestions = spelling_suggestions(searcher, config, text, spelled_symbol)
+    suggestions = spelling_suggestions(searcher, config, text, genes)
     if suggestions:
         corrected = _corrected_search(searcher, parse, config, suggestions[0], limit, offset, flt)
         if corrected is not None and corrected.total:

@@ -1,0 +1,32 @@
+"""Spelling correction corrects typos, not correct words the index lacks."""
+
+from __future__ import annotations
+
+import pytest
+
+#: Real figures holding words one slip from correct ones they lack: "whd" (PMC10380946),
+#: "tel2" (PMC10380532), "tsp1" (PMC4075129, and its gene Tsp1), "work" (PMC6901333);
+#: and "strand break" (PMC7818013).
+FIGURES = ["PMC10380946__ijms-24-11691-g006", "PMC10380532__ijms-24-11811-g002", "PMC4075129__alzrt265-1",
+           "PMC6901333__elife-47733-fig1-figsupp1", "PMC7818013__JZhejiangUnivSciB-22-1-38-g003"]
+
+
+@pytest.fixture()
+def ix(realworld_index):
+    with realworld_index(FIGURES) as index:
+        yield index
+
+
+@pytest.mark.parametrize("typed", ["worm", "why", "tell", "tell me why", "worms", "TJP1", "tight junction TJP1"])
+def test_a_correct_word_or_gene_the_index_lacks_is_not_corrected(ix, typed):
+    # They had become "work", "whd", "tel2" and Tsp1's "tsp1": other words, other genes.
+    results = ix.search(typed)
+    assert results.corrected_from is None and results.suggestions == [] and results.query == typed
+
+
+def test_typos_are_still_corrected_and_a_word_slipped_into_another_by_the_words_beside_it(ix):
+    assert ix.search("apoptossis").query == "apoptosis"
+    assert ix.search("oxidative strees").query == "oxidative stress"
+    # "brake" is a word, but these figures write "strand break", not "strand brake".
+    results = ix.search("double strand brake repair")
+    assert results.corrected_from == "double strand brake repair" and results.query == "double strand break repair"

@@ -1,0 +1,39 @@
+"""A word found however captions write it: joined by hyphens or apart."""
+
+from __future__ import annotations
+
+#: Writes "gain-of-function" and "Loss-of-function" (the pfocr-database layout).
+HYPHENATED = "PMC6901333__elife-47733-fig1-figsupp1"
+#: Writes "loss of function" apart (the older layout).
+APART = "PMC2888474__nihms202963f2"
+
+
+def figids(results) -> set[str]:
+    return {h.figid for h in results}
+
+
+def test_a_phrase_with_a_stop_word_holds_the_compound_and_back(realworld_index):
+    # The compound's "of" had taken a position that running text's does not:
+    # "gain of function" never met "gain-of-function", nor "loss-of-function" "loss of function".
+    with realworld_index([HYPHENATED, APART]) as ix:
+        found = ix.search('"gain of function"')
+        assert figids(found) == {HYPHENATED}
+        assert [found[0].snippet[a:b] for a, b in found[0].highlights] == ["gain-of-function"]
+        assert figids(ix.search('"loss of function"')) == {HYPHENATED, APART}
+        assert figids(ix.search('"loss-of-function"')) == {HYPHENATED, APART}
+        assert figids(ix.search('caption:"gain-of-function"')) == {HYPHENATED}
+        # Still an exact phrase: its words apart or in another order are not it.
+        assert not ix.search('"function of gain"')
+        assert not ix.search('"gain mutation"')
+
+
+#: Writes "JAK 1 and Tyk 2", the numbers apart; its OCR genes list TYK2, so its caption is searched alone.
+NUMBER_APART = "PMC3152870__gutjnl222976fig4"
+
+
+def test_a_symbol_typed_with_its_number_finds_captions_writing_the_number_apart(realworld_index):
+    with realworld_index([NUMBER_APART, HYPHENATED]) as ix:
+        for typed in ("caption:Tyk2", "caption:TYK2", "caption:JAK1", "caption:Tyk-2"):
+            assert figids(ix.search(typed)) == {NUMBER_APART}, typed
+        # The number is the symbol's own: JAK2 is not "JAK 1".
+        assert not ix.search("caption:JAK2")
