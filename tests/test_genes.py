@@ -403,3 +403,26 @@ def test_the_enrichment_population_is_counted_once_per_generation(sample_index_p
         assert first and [h.figid for h in ix.search_genes(["STAT3", "JAK1"])] == first
         ix.search_genes(["TP53"])
     assert calls == [None]  # a scan of the whole vocabulary at 100,000 figures: once, not per search
+
+
+def test_a_word_that_is_a_gene_names_other_genes_only_as_often_as_its_own_figures_bear_out(tmp_path):
+    # A few records' OCR had mapped "APP" to PPY and "ATM" to TPM1: a text
+    # query's gene field sought them beside the gene typed, in every figure
+    # holding them.  A family name, a gene of no figures itself, keeps its members.
+    from pfocr_search.config import FuzzyConfig
+    from pfocr_search.genes.vocabulary import GeneEntry, GeneVocabulary
+
+    vocabulary = GeneVocabulary(
+        entries={s: GeneEntry(s, (), ("Homo sapiens",), n) for s, n in
+                 (("APP", 40), ("PPY", 3), ("APLP2", 6), ("JAK1", 5), ("JAK2", 4))},
+        aliases={"APP": {"APLP2": 5, "PPY": 2}, "JAK": {"JAK1": 5, "JAK2": 4}})
+    write_store(tmp_path / "genes.sqlite", vocabulary)
+    store = GeneStore(tmp_path / "genes.sqlite")
+    try:
+        for lookup in (VocabularyLookup(vocabulary), store):
+            assert lookup.figures("APP") == 40 and lookup.figures("JAK") == 0
+            families = GeneResolver(lookup, FuzzyConfig()).families
+            assert families.family("APP") == ["APLP2"]  # 5 of APP's 40 figures; PPY's 2 fall below a tenth
+            assert families.family("JAK") == ["JAK1", "JAK2"]
+    finally:
+        store.close()
