@@ -842,3 +842,26 @@ def test_a_word_found_only_in_passing_counts_in_part_for_coordination(index_of):
         assert [h.figid for h in results] == ["PMC1002__damage", "PMC1001__binding"]
         lines = "\n".join(results.explanations["PMC1001__binding"].lines())
         assert "1 only in passing, counted in part" in lines
+
+
+def test_a_word_before_a_greek_letter_or_number_written_apart_is_corrected(index_of):
+    # A word and a letter or number after it ("PPAR γ", "complex 2") are read
+    # as one unit, which the index held whenever it held the letter: typos
+    # before one ("intereron gamma", "comelex 2") had gone uncorrected.
+    with index_of(("PMC1001__ifn", "Interferon gamma and polycomb repressive complex 2 in macrophages.", "IFN"),
+                  ("PMC1002__other", "Kinases in the liver.", "Kinases")) as ix:
+        for typed, meant in (("intereron gamma", "interferon gamma"), ("repressive comelex 2", "repressive complex 2"),
+                             ("intereron γ", "interferon γ")):
+            results = ix.search(typed)
+            assert (results.corrected_from, results.query) == (typed, meant)
+            assert [h.figid for h in results] == ["PMC1001__ifn"]
+        assert ix.search("interferon gamma").corrected_from is None
+
+
+def test_a_made_up_british_spelling_is_no_correction(index_of):
+    # British forms are made by putting "a" or "o" before an "e": a typo's
+    # such form whose stem the index held ("deficiiaency", stemmed as
+    # "deficiency" is) had been offered as the word meant.
+    with index_of(("PMC1001__imd", "The immune deficiency pathway of flies.", "Imd pathway")) as ix:
+        results = ix.search("immune deficiiency")
+        assert (results.corrected_from, results.query) == ("immune deficiiency", "immune deficiency")

@@ -48,9 +48,11 @@ MAX_SLIPS = 1
 MIN_SPELLED_LENGTH = 3
 
 # A word, with a letter or number written apart from it ("PPAR γ"), as the
-# parser reads them: an operator ("NOT alpha") takes none.
+# parser reads them: an operator ("NOT alpha") takes none.  The word alone is
+# what is known or corrected: the letter or number is always held, and
+# "intereron gamma", "facotr beta", "comelex 2" had gone uncorrected.
 _WORD = re.compile(r"(?:" + "|".join(sorted(OPERATOR_WORDS)) + r")(?![\w\-])"
-                   r"|[^\W\d_][\w\-]*(?:\s+(?i:" + LETTER_SUFFIX.pattern + r")(?![\w\-]))?")
+                   r"|(?P<head>[^\W\d_][\w\-]*)(?:\s+(?i:" + LETTER_SUFFIX.pattern + r")(?![\w\-]))?")
 
 
 def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, resolve_gene) -> list[str]:
@@ -62,22 +64,27 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, res
     unknown = _unknown_words(searcher, fields, text)
     if not unknown or len(unknown) > MAX_SPELLED_WORDS:
         return []
-    better = {word: _other_spelling(searcher, fields, word) or _better(searcher, spelled, word, resolve_gene)
+    better = {word: _other_spelling(searcher, spelled, word) or _better(searcher, spelled, word, resolve_gene)
               for word in unknown}
     if not any(b and b.lower() != w.lower() for w, b in better.items()):
         return []
 
     def replace(match: re.Match) -> str:
-        word = match.group(0)
-        return (better.get(word) or word) if _spellable(text, match) else word
+        word, head = match.group(0), _head(match)
+        return (better.get(head) or head) + word[len(head):] if _spellable(text, match) else word
 
     return [_WORD.sub(replace, text)]
 
 
 def _unknown_words(searcher: Searcher, fields: Sequence[str], text: str) -> list[str]:
     """The distinct words of `text` worth correcting that the index lacks."""
-    words = dict.fromkeys(m.group(0) for m in _WORD.finditer(text) if _spellable(text, m))
+    words = dict.fromkeys(_head(m) for m in _WORD.finditer(text) if _spellable(text, m))
     return [w for w in words if MIN_SPELLED_LENGTH <= len(w) <= MAX_SPELLED_LENGTH and not _known(searcher, fields, w)]
+
+
+def _head(match: re.Match) -> str:
+    """The word of a `_WORD` match, without a letter or number written after it."""
+    return match.group("head") or match.group(0)
 
 
 def _spellable(text: str, match: re.Match) -> bool:
@@ -104,16 +111,26 @@ def _gene(word: str, resolve_gene) -> str | None:
     return symbol if symbol and _slips(normalize_symbol(word), normalize_symbol(symbol)) <= MAX_SLIPS else None
 
 
-def _other_spelling(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:
+def _other_spelling(searcher: Searcher, spelled: Sequence[str], word: str) -> str | None:
     """The word's other English spelling, if the index has it and not the word:
     American for British ("oestrogen": "estrogen", "haemoglobin": "hemoglobin",
     "tumour": "tumor"), British for American ("heme": "haem", "leukemia":
     "leukaemia"). The nearest-word search keeps the first letter and allows
-    short words one edit, so it finds neither "oe" -> "e" nor "heme" -> "haem"."""
+    short words one edit, so it finds neither "oe" -> "e" nor "heme" -> "haem".
+    The index must hold the spelling as written, not only its stem: Porter
+    stems "inactiaeation" as "inact", and a typo's made-up British form
+    ("inactieation") had been taken for a word."""
     american = _OUR.sub(r"\1or", _DIGRAPH.sub(lambda m: m.group(0)[-1], word))
     if american != word:
-        return american if _known(searcher, fields, american) else None
-    return next((w for w in _british_forms(word) if _known(searcher, fields, w)), None)
+        return american if _written(searcher, spelled, american) else None
+    return next((w for w in _british_forms(word) if _written(searcher, spelled, w)), None)
+
+
+def _written(searcher: Searcher, spelled: Sequence[str], word: str) -> bool:
+    """Whether a spelling field holds `word` as written (unstemmed)."""
+    schema = searcher.schema
+    return any(_held(searcher, schema[name].spelling_fieldname(name), term) for name in spelled
+               for term in schema[name].process_text(word, mode="query", no_morph=True))
 
 
 def _british_forms(word: str) -> list[str]:
