@@ -865,3 +865,10 @@ def test_a_made_up_british_spelling_is_no_correction(index_of):
     with index_of(("PMC1001__imd", "The immune deficiency pathway of flies.", "Imd pathway")) as ix:
         results = ix.search("immune deficiiency")
         assert (results.corrected_from, results.query) == ("immune deficiiency", "immune deficiency")
+
+
+def test_a_symbol_before_a_greek_letter_written_apart_is_no_typo(index_of):
+    # Read alone, "PPAR" of "PPAR γ" is a word the index lacks, and "did you
+    # mean" had offered the gene PPARA: a symbol and its letter are one name.
+    with index_of(("PMC1001__pparg", "PPARG and PPARA regulate lipid genes.", "PPARG")) as ix:
+        assert ix.search("PPAR γ signaling").corrected_from is None

@@ -48,9 +48,10 @@ MAX_SLIPS = 1
 MIN_SPELLED_LENGTH = 3
 
 # A word, with a letter or number written apart from it ("PPAR γ"), as the
-# parser reads them: an operator ("NOT alpha") takes none.  The word alone is
-# what is known or corrected: the letter or number is always held, and
-# "intereron gamma", "facotr beta", "comelex 2" had gone uncorrected.
+# parser reads them: an operator ("NOT alpha") takes none.  A word not written
+# as a symbol is known or corrected alone: the letter or number is always
+# held, and "intereron gamma", "facotr beta", "comelex 2" had gone
+# uncorrected.  A symbol's ("PPAR γ", "NF kappa B") is the symbol's name.
 _WORD = re.compile(r"(?:" + "|".join(sorted(OPERATOR_WORDS)) + r")(?![\w\-])"
                    r"|(?P<head>[^\W\d_][\w\-]*)(?:\s+(?i:" + LETTER_SUFFIX.pattern + r")(?![\w\-]))?")
 
@@ -83,8 +84,10 @@ def _unknown_words(searcher: Searcher, fields: Sequence[str], text: str) -> list
 
 
 def _head(match: re.Match) -> str:
-    """The word of a `_WORD` match, without a letter or number written after it."""
-    return match.group("head") or match.group(0)
+    """What of a `_WORD` match is known or corrected: a word not written as a
+    symbol without the letter or number written after it, else all of it."""
+    head = match.group("head")
+    return head if head and not WRITTEN_AS_SYMBOL.search(head) else match.group(0)
 
 
 def _spellable(text: str, match: re.Match) -> bool:
