@@ -79,13 +79,16 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, res
 
 def _unknown_words(searcher: Searcher, fields: Sequence[str], text: str) -> list[str]:
     """The distinct words of `text` worth correcting that the index lacks."""
-    words = dict.fromkeys(_head(m) for m in _WORD.finditer(text) if _spellable(text, m))
+    words = dict.fromkeys(_head(m) for m in _WORD.finditer(text) if _spellable(text, m)
+                          and not (_head(m) != m.group(0) and _known(searcher, fields, re.sub(r"\s", "", m.group(0)))))
     return [w for w in words if MIN_SPELLED_LENGTH <= len(w) <= MAX_SPELLED_LENGTH and not _known(searcher, fields, w)]
 
 
 def _head(match: re.Match) -> str:
     """What of a `_WORD` match is known or corrected: a word not written as a
-    symbol without the letter or number written after it, else all of it."""
+    symbol without the letter or number written after it, else all of it.
+    (A word the index holds written joined to its number, "Smad2/3" for
+    "Smad 2/3", is known as it is.)"""
     head = match.group("head")
     return head if head and not WRITTEN_AS_SYMBOL.search(head) else match.group(0)
 
