@@ -873,3 +873,14 @@ def test_a_symbol_before_a_greek_letter_written_apart_is_no_typo(index_of):
     # mean" had offered the gene PPARA: a symbol and its letter are one name.
     with index_of(("PMC1001__pparg", "PPARG and PPARA regulate lipid genes.", "PPARG")) as ix:
         assert ix.search("PPAR γ signaling").corrected_from is None
+
+
+def test_of_equally_near_corrections_the_one_found_with_the_other_words_wins(index_of):
+    # "transferming" is one slip from "transforming" and from "transferring",
+    # which shares a longer start and had won: "transferming growth factor
+    # beta" was searched as "transferring growth factor beta".
+    with index_of(("PMC1001__tgf", "Transforming growth factor beta signals through Smads.", "TGF-β"),
+                  ("PMC1002__rna", "Transferring RNA between cells.", "Transfer")) as ix:
+        results = ix.search("transferming growth factor beta")
+        assert results.query == "transforming growth factor beta"
+        assert ix.search("transferming").query == "transferring"  # no other words: the longer shared start

@@ -6,6 +6,7 @@ import os
 import re
 from typing import Sequence
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
@@ -65,7 +66,11 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, res
     unknown = _unknown_words(searcher, fields, text)
     if not unknown or len(unknown) > MAX_SPELLED_WORDS:
         return []
-    better = {word: _other_spelling(searcher, spelled, word) or _better(searcher, spelled, word, resolve_gene)
+    known = [w for w in dict.fromkeys(_head(m) for m in _WORD.finditer(text) if _spellable(text, m))
+             if w not in unknown]
+    context = _Context(searcher, fields, known)
+    better = {word: _other_spelling(searcher, spelled, word) or _better(searcher, spelled, word, resolve_gene,
+                                                                        context)
               for word in unknown}
     if not any(b and b.lower() != w.lower() for w, b in better.items()):
         return []
@@ -99,14 +104,15 @@ def _spellable(text: str, match: re.Match) -> bool:
     return match.group(0) not in OPERATOR_WORDS and after not in (":", "*", "?") and before not in ("*", "?")
 
 
-def _better(searcher: Searcher, spelled: Sequence[str], word: str, resolve_gene) -> str | None:
+def _better(searcher: Searcher, spelled: Sequence[str], word: str, resolve_gene,
+            context: "_Context | None" = None) -> str | None:
     greek = _greek_letter(word)
     if greek:
         return greek
     if WRITTEN_AS_SYMBOL.search(word):  # spelled as a gene first
         respelled = len(word) >= MIN_RESPELLED_SYMBOL
-        return _gene(word, resolve_gene) or (_closest_word(searcher, spelled, word) if respelled else None)
-    return _closest_word(searcher, spelled, word) or _gene(word, resolve_gene)
+        return _gene(word, resolve_gene) or (_closest_word(searcher, spelled, word, context) if respelled else None)
+    return _closest_word(searcher, spelled, word, context) or _gene(word, resolve_gene)
 
 
 def _gene(word: str, resolve_gene) -> str | None:
@@ -215,9 +221,34 @@ def _frequency(searcher: Searcher, fields: Sequence[str], word: str) -> int:
                for term in searcher.schema[name].process_text(word, mode="query"))
 
 
-def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:
+class _Context:
+    """The figures holding any of a query's known words, read when a
+    correction has equally near candidates to choose between."""
+
+    def __init__(self, searcher: Searcher, fields: Sequence[str], words: Sequence[str]) -> None:
+        self.searcher, self.fields, self.words = searcher, fields, words
+        self._docs: np.ndarray | None = None
+
+    def together(self, word: str) -> int:
+        """Figures holding `word` and a known word of the query."""
+        if not self.words:
+            return 0
+        if self._docs is None:
+            self._docs = np.unique(np.concatenate([self.docs(w) for w in self.words] or [np.zeros(0, int)]))
+        return int(np.intersect1d(self.docs(word), self._docs, assume_unique=True).size)
+
+    def docs(self, word: str) -> np.ndarray:
+        found = [term_docs(self.searcher, name, term) for name in self.fields
+                 for term in self.searcher.schema[name].process_text(word, mode="query")]
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=int)
+
+
+def _closest_word(searcher: Searcher, fields: Sequence[str], word: str,
+                  context: _Context | None = None) -> str | None:
     # The nearest word first (a swap of two letters counts one edit, so
-    # "mitochondrail" is nearest "mitochondrial"), then the longer shared
+    # "mitochondrail" is nearest "mitochondrial"), then the one more figures
+    # hold with the query's other words ("transferming growth factor":
+    # "transforming", not "transferring", which shares a longer start), then the longer shared
     # start ("sytem": "system", not "stem"), then the most frequent in the
     # fields as searched (a spelling field's own counts alone made the gene
     # CycE of keyword lists beat "cycle" for "cylce"), then as written
@@ -232,9 +263,11 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str |
             if _held(searcher, spelled, suggestion):  # not a word only deleted figures held
                 count = searcher.doc_frequency(spelled, suggestion)
                 written[suggestion] = max(count, written.get(suggestion, 0))
-    near = ((_slips(folded, s), s, n) for s, n in written.items())
-    ranked = ((d, -len(os.path.commonprefix((folded, s))), -_frequency(searcher, fields, s), -n, s)
-              for d, s, n in near if d <= MAX_SLIPS)
+    near = [(d, s, n) for s, n in written.items() if (d := _slips(folded, s)) <= MAX_SLIPS]
+    best = min((d for d, _, _ in near), default=None)
+    tied = context is not None and sum(d == best for d, _, _ in near) > 1
+    ranked = ((d, -context.together(s) if tied and d == best else 0, -len(os.path.commonprefix((folded, s))),
+               -_frequency(searcher, fields, s), -n, s) for d, s, n in near)
     return min(ranked, default=(None,))[-1]
 
 
