@@ -163,3 +163,12 @@ def test_a_groups_names_spelled_alike_count_once_in_the_order_given():
     # "tumour necrosis factor" is "tumor necrosis factor" to the index: sought once.
     table = curated.CuratedTable([["TNF", "tumour necrosis factor", "TNF-α", "tumor necrosis factor"]], 0.5)
     assert [s.text for s in table.long_forms("TNF")] == ["tumour necrosis factor", "TNF-α"]
+
+
+def test_an_ion_named_in_words_finds_its_symbol_and_back(index_of):
+    # "calcium homeostasis" had missed figures that only draw "Ca2+".
+    with index_of(("PMC1001__ca", "Ca2+ enters the cytosol through store-operated channels.", "Ca2+ buffering"),
+                  ("PMC1002__other", "Kinases phosphorylate targets in the cytosol.", "Kinase cascade"),
+                  ("PMC1003__k", "K+ leaves the cell through channels.", "K+ efflux")) as ix:
+        assert [h.figid for h in ix.search("calcium")] == ["PMC1001__ca"]
+        assert [h.figid for h in ix.search("potassium")] == ["PMC1003__k"]

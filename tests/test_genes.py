@@ -433,3 +433,26 @@ def test_a_bacterial_gene_name_is_not_fuzzily_another_gene(realworld_index):
         resolution = ix.resolve(["recA"])[0]
         assert resolution.how == "unknown" and "RELA" in resolution.suggestions, resolution
         assert "RELA" in ix.resolve(["RLEA"])[0].symbols  # a typo of a symbol as people write them still is
+
+
+def test_a_word_that_is_a_gene_names_other_genes_only_as_often_as_its_own_figures_bear_out(tmp_path):
+    # A few records' OCR had mapped "APP" to PPY and "ATM" to TPM1: a text
+    # query's gene field sought them beside the gene typed, in every figure
+    # holding them.  A family name, a gene of no figures itself, keeps its members.
+    from pfocr_search.config import FuzzyConfig
+    from pfocr_search.genes.vocabulary import GeneEntry, GeneVocabulary
+
+    vocabulary = GeneVocabulary(
+        entries={s: GeneEntry(s, (), ("Homo sapiens",), n) for s, n in
+                 (("APP", 40), ("PPY", 3), ("APLP2", 6), ("JAK1", 5), ("JAK2", 4))},
+        aliases={"APP": {"APLP2": 5, "PPY": 2}, "JAK": {"JAK1": 5, "JAK2": 4}})
+    write_store(tmp_path / "genes.sqlite", vocabulary)
+    store = GeneStore(tmp_path / "genes.sqlite")
+    try:
+        for lookup in (VocabularyLookup(vocabulary), store):
+            assert lookup.figures("APP") == 40 and lookup.figures("JAK") == 0
+            families = GeneResolver(lookup, FuzzyConfig()).families
+            assert families.family("APP") == ["APLP2"]  # 5 of APP's 40 figures; PPY's 2 fall below a tenth
+            assert families.family("JAK") == ["JAK1", "JAK2"]
+    finally:
+        store.close()

@@ -739,7 +739,8 @@ def test_an_ion_written_with_its_charge_is_the_ion(index_of):
                   ("PMC1006__ca2", "CA2 is a carbonic anhydrase."), ("PMC1007__cd4", "CD4+ T cells respond.")) as ix:
         hits = ix.search("K+")
         assert [h.figid for h in hits] == ["PMC1001__k"]
-        assert [hits[0].snippet[a:b] for a, b in hits[0].highlights] == ["K+"]
+        # (the curated list's name for it is marked too)
+        assert [hits[0].snippet[a:b] for a, b in hits[0].highlights] == ["Potassium", "K+"]
         for typed in ("Ca2+", "Ca++", "Ca²⁺"):
             assert {h.figid for h in ix.search(typed)} == {"PMC1004__ca", "PMC1005__caplus"}, typed
         assert "PMC1004__ca" in [h.figid for h in ix.search("Ca2")]  # the bare symbol still finds it
@@ -857,3 +858,44 @@ def test_a_word_found_only_in_passing_counts_in_part_for_coordination(index_of):
         assert [h.figid for h in results] == ["PMC1002__damage", "PMC1001__binding"]
         lines = "\n".join(results.explanations["PMC1001__binding"].lines())
         assert "1 only in passing, counted in part" in lines
+
+
+def test_a_word_before_a_greek_letter_or_number_written_apart_is_corrected(index_of):
+    # A word and a letter or number after it ("PPAR γ", "complex 2") are read
+    # as one unit, which the index held whenever it held the letter: typos
+    # before one ("intereron gamma", "comelex 2") had gone uncorrected.
+    with index_of(("PMC1001__ifn", "Interferon gamma and polycomb repressive complex 2 in macrophages.", "IFN"),
+                  ("PMC1002__other", "Kinases in the liver.", "Kinases")) as ix:
+        for typed, meant in (("intereron gamma", "interferon gamma"), ("repressive comelex 2", "repressive complex 2"),
+                             ("intereron γ", "interferon γ")):
+            results = ix.search(typed)
+            assert (results.corrected_from, results.query) == (typed, meant)
+            assert [h.figid for h in results] == ["PMC1001__ifn"]
+        assert ix.search("interferon gamma").corrected_from is None
+
+
+def test_a_made_up_british_spelling_is_no_correction(index_of):
+    # British forms are made by putting "a" or "o" before an "e": a typo's
+    # such form whose stem the index held ("deficiiaency", stemmed as
+    # "deficiency" is) had been offered as the word meant.
+    with index_of(("PMC1001__imd", "The immune deficiency pathway of flies.", "Imd pathway")) as ix:
+        results = ix.search("immune deficiiency")
+        assert (results.corrected_from, results.query) == ("immune deficiiency", "immune deficiency")
+
+
+def test_a_symbol_before_a_greek_letter_written_apart_is_no_typo(index_of):
+    # Read alone, "PPAR" of "PPAR γ" is a word the index lacks, and "did you
+    # mean" had offered the gene PPARA: a symbol and its letter are one name.
+    with index_of(("PMC1001__pparg", "PPARG and PPARA regulate lipid genes.", "PPARG")) as ix:
+        assert ix.search("PPAR γ signaling").corrected_from is None
+
+
+def test_of_equally_near_corrections_the_one_found_with_the_other_words_wins(index_of):
+    # "transferming" is one slip from "transforming" and from "transferring",
+    # which shares a longer start and had won: "transferming growth factor
+    # beta" was searched as "transferring growth factor beta".
+    with index_of(("PMC1001__tgf", "Transforming growth factor beta signals through Smads.", "TGF-β"),
+                  ("PMC1002__rna", "Transferring RNA between cells.", "Transfer")) as ix:
+        results = ix.search("transferming growth factor beta")
+        assert results.query == "transforming growth factor beta"
+        assert ix.search("transferming").query == "transferring"  # no other words: the longer shared start

@@ -255,3 +255,17 @@ def test_a_long_form_followed_by_receptor_also_stands_for_the_abbreviation_and_r
         # Not after another word, nor for a phrase or an abbreviation that ends otherwise.
         assert "vascular ~ VEGFR" not in ix.search("vascular endothelial growth factor", explain=True).understood[
             "synonyms"]
+
+
+def test_a_virus_named_without_virus_stands_for_its_abbreviation(index_of):
+    # "hepatitis C" had found the hepatitis B figure and not the one about HCV,
+    # which the corpus defines as "hepatitis C virus (HCV)" elsewhere.
+    with index_of(("PMC1001__def", "The hepatitis C virus (HCV) replicates in hepatocytes.", "Liver infection"),
+                  ("PMC1002__hcv", "HCV core protein binds nuclear receptors.", "HCV and nuclear receptors"),
+                  ("PMC1003__hbv", "Therapies block hepatitis B and D replication.", "Hepatitis B and D")) as ix:
+        results = ix.search("hepatitis C", explain=True)
+        assert "hepatitis ~ HCV" in results.understood["synonyms"]
+        assert [h.figid for h in results] == ["PMC1001__def", "PMC1002__hcv", "PMC1003__hbv"]
+        # The long form typed in full is read as before; another word before "virus" is not.
+        assert "hepatitis ~ HCV" in ix.search("hepatitis C virus", explain=True).understood["synonyms"]
+        assert "hepatitis ~ HCV" not in ix.search("hepatitis B", explain=True).understood["synonyms"]

@@ -179,7 +179,12 @@ class IonFilter(Filter):
                 charged = f"{bare}{n}{sign}" if n > 1 and not bare[-1].isdigit() else bare + sign * n  # Ca++: Ca2+
                 if t.mode == "index":
                     t.text = bare
+                    pos = getattr(t, "pos", None)
                     yield t
+                    # The same token comes back for the charged form: a later
+                    # filter's position shift (compounds') must not count twice.
+                    if pos is not None:
+                        t.pos = pos
                 t.text = charged
             yield t
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -82,16 +82,17 @@ class GeneFamilies:
     mappings and any curated table (JAK -> JAK1, JAK2, JAK3, TYK2)."""
 
     def __init__(self, aliases: Mapping[str, dict[str, int]], curated: Mapping[str, tuple[str, ...]],
-                 min_share: float = 0.1) -> None:
-        self.aliases, self.curated, self.min_share = aliases, curated, min_share
+                 min_share: float = 0.1, figures: Callable[[str], int] = lambda key: 0) -> None:
+        self.aliases, self.curated, self.min_share, self.figures = aliases, curated, min_share, figures
 
-    def matches(self, key: str) -> list[GeneMatch]:
+    def matches(self, key: str, own: int = 0) -> list[GeneMatch]:
         """Symbols mapped from `key`: each OCR mapping seen at least `min_share`
-        as often as the most frequent one (scored by its share), then curated ones."""
+        as often as the most frequent one, or as the `own` figures of the gene
+        `key` names itself (scored by its share), then curated ones."""
         counts = self.aliases.get(key, {})
         matches = []
         if counts:
-            top = max(counts.values())
+            top = max(max(counts.values()), own)
             total = sum(counts.values())
             matches = [GeneMatch(s, ALIAS, 100.0 * n / total) for s, n in
                        sorted(counts.items(), key=lambda x: (-x[1], x[0])) if n >= self.min_share * top]
@@ -102,7 +103,10 @@ class GeneFamilies:
         """Keys of the genes an already-normalised word names; [] for short or unknown words."""
         if len(key) < 3:
             return []
-        return list(dict.fromkeys(normalize_symbol(m.symbol) for m in self.matches(key)))
+        # A word that is a gene itself names other genes only as often as its own
+        # figures bear out: a few records' OCR had mapped "APP" to PARP2 and PPY,
+        # "ATM" to TPM1, which a text query's gene field then sought.
+        return list(dict.fromkeys(normalize_symbol(m.symbol) for m in self.matches(key, self.figures(key))))
 
 
 class GeneResolver:
@@ -119,7 +123,7 @@ class GeneResolver:
 
         self.lookup = VocabularyLookup(lookup) if isinstance(lookup, GeneVocabulary) else lookup
         self.fuzzy = fuzzy
-        self.families = GeneFamilies(self.lookup.aliases, self.lookup.curated, alias_min_share)
+        self.families = GeneFamilies(self.lookup.aliases, self.lookup.curated, alias_min_share, self.lookup.figures)
 
     def resolve(self, term: str, organism: str | None = None, *, fuzzy: bool = True,
                 suggest: bool = True) -> Resolution:

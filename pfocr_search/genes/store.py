@@ -4,7 +4,7 @@ Resolving a few typed terms needs a few lookups, not the whole vocabulary:
 at 100,000 figures (about 100,000 symbols) parsing the vocabulary's JSON and indexing
 it took 2 s of a one-shot `pfocr-search genes`.  So each generation also
 stores its vocabulary as `genes.sqlite` (symbols, their normalised and
-upper-case forms, NCBI ids, organisms, alias counts, curated aliases, and the
+upper-case forms and figure counts, NCBI ids, organisms, alias counts, curated aliases, and the
 keys fuzzy matching scans), opened read-only with the generation and queried
 per term.  `VocabularyLookup` answers the same questions from a
 `GeneVocabulary` in memory (an index without the file, or a test).
@@ -24,7 +24,8 @@ from .vocabulary import GeneVocabulary
 GENES_DB = "genes.sqlite"
 
 _SCHEMA = """
-CREATE TABLE symbols (symbol TEXT PRIMARY KEY, upper TEXT, key TEXT, organisms TEXT NOT NULL);
+CREATE TABLE symbols (symbol TEXT PRIMARY KEY, upper TEXT, key TEXT, organisms TEXT NOT NULL,
+                      figures INTEGER NOT NULL);
 CREATE INDEX symbols_upper ON symbols (coalesce(upper, symbol));
 CREATE INDEX symbols_key ON symbols (coalesce(key, symbol));
 CREATE TABLE organisms (n INTEGER PRIMARY KEY, name TEXT NOT NULL);
@@ -66,8 +67,9 @@ def _write_symbols(db: sqlite3.Connection, vocabulary: GeneVocabulary) -> None:
     for e in vocabulary.entries.values():
         upper, key = e.symbol.upper(), normalize_symbol(e.symbol)
         organisms = ",".join(str(numbers.setdefault(o, len(numbers))) for o in e.organisms)
-        rows.append((e.symbol, None if upper == e.symbol else upper, None if key == e.symbol else key, organisms))
-    db.executemany("INSERT INTO symbols VALUES (?, ?, ?, ?)", rows)
+        rows.append((e.symbol, None if upper == e.symbol else upper, None if key == e.symbol else key, organisms,
+                     e.figures))
+    db.executemany("INSERT INTO symbols VALUES (?, ?, ?, ?, ?)", rows)
     db.executemany("INSERT INTO organisms VALUES (?, ?)", ((n, o) for o, n in numbers.items()))
 
 
@@ -112,6 +114,9 @@ class VocabularyLookup:
     def by_id(self, ident: str) -> list[str]:
         return self._id.get(ident, [])
 
+    def figures(self, key: str) -> int:
+        return sum(self.vocabulary.entries[s].figures for s in self.by_key(key))
+
     def organisms(self, symbol: str) -> tuple[str, ...]:
         entry = self.vocabulary.entries.get(symbol)
         return entry.organisms if entry else ()
@@ -145,6 +150,11 @@ class GeneStore:
 
     def by_id(self, ident: str) -> list[str]:
         return self._lines("SELECT symbols FROM ids WHERE id = ?", ident)
+
+    def figures(self, key: str) -> int:
+        """Figures holding a symbol of this key (IL6 and il6 each counted)."""
+        return self._db.execute("SELECT coalesce(sum(figures), 0) FROM symbols WHERE coalesce(key, symbol) = ?",
+                                (key,)).fetchone()[0]
 
     def _lines(self, sql: str, value: str) -> list[str]:
         row = self._db.execute(sql, (value,)).fetchone()

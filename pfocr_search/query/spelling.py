@@ -6,6 +6,7 @@ import os
 import re
 from typing import Protocol, Sequence
 
+import numpy as np
 from whoosh import query
 from whoosh.searching import Searcher
 
@@ -50,9 +51,12 @@ MAX_SLIPS = 1
 MIN_SPELLED_LENGTH = 3
 
 # A word, with a letter or number written apart from it ("PPAR γ"), as the
-# parser reads them: an operator ("NOT alpha") takes none.
+# parser reads them: an operator ("NOT alpha") takes none.  A word not written
+# as a symbol is known or corrected alone: the letter or number is always
+# held, and "intereron gamma", "facotr beta", "comelex 2" had gone
+# uncorrected.  A symbol's ("PPAR γ", "NF kappa B") is the symbol's name.
 _WORD = re.compile(r"(?:" + "|".join(sorted(OPERATOR_WORDS)) + r")(?![\w\-])"
-                   r"|[^\W\d_][\w\-]*(?:\s+(?i:" + LETTER_SUFFIX.pattern + r")(?![\w\-]))?")
+                   r"|(?P<head>[^\W\d_][\w\-]*)(?:\s+(?i:" + LETTER_SUFFIX.pattern + r")(?![\w\-]))?")
 
 
 class GeneNames(Protocol):
@@ -75,23 +79,36 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, gen
     unknown = _unknown_words(searcher, fields, text)
     if not unknown or len(unknown) > MAX_SPELLED_WORDS:
         return []
-    better = {word: _other_spelling(searcher, fields, word)
-              or _slip_mended(searcher, fields, spelled, text, word, genes)
+    known = [w for w in dict.fromkeys(_head(m) for m in _WORD.finditer(text) if _spellable(text, m))
+             if w not in unknown]
+    context = _Context(searcher, fields, known)
+    better = {word: _other_spelling(searcher, spelled, word)
+              or _slip_mended(searcher, fields, spelled, text, word, genes, context)
               for word in unknown if not genes.known(normalize_symbol(word))}  # a gene no figure shows
     if not any(b and b.lower() != w.lower() for w, b in better.items()):
         return []
 
     def replace(match: re.Match) -> str:
-        word = match.group(0)
-        return (better.get(word) or word) if _spellable(text, match) else word
+        word, head = match.group(0), _head(match)
+        return (better.get(head) or head) + word[len(head):] if _spellable(text, match) else word
 
     return [_WORD.sub(replace, text)]
 
 
 def _unknown_words(searcher: Searcher, fields: Sequence[str], text: str) -> list[str]:
     """The distinct words of `text` worth correcting that the index lacks."""
-    words = dict.fromkeys(m.group(0) for m in _WORD.finditer(text) if _spellable(text, m))
+    words = dict.fromkeys(_head(m) for m in _WORD.finditer(text) if _spellable(text, m)
+                          and not (_head(m) != m.group(0) and _known(searcher, fields, re.sub(r"\s", "", m.group(0)))))
     return [w for w in words if MIN_SPELLED_LENGTH <= len(w) <= MAX_SPELLED_LENGTH and not _known(searcher, fields, w)]
+
+
+def _head(match: re.Match) -> str:
+    """What of a `_WORD` match is known or corrected: a word not written as a
+    symbol without the letter or number written after it, else all of it.
+    (A word the index holds written joined to its number, "Smad2/3" for
+    "Smad 2/3", is known as it is.)"""
+    head = match.group("head")
+    return head if head and not WRITTEN_AS_SYMBOL.search(head) else match.group(0)
 
 
 def _spellable(text: str, match: re.Match) -> bool:
@@ -101,10 +118,10 @@ def _spellable(text: str, match: re.Match) -> bool:
 
 
 def _slip_mended(searcher: Searcher, fields: Sequence[str], spelled: Sequence[str], text: str, word: str,
-                 genes: GeneNames) -> str | None:
+                 genes: GeneNames, context: "_Context | None" = None) -> str | None:
     """The word `word` was a slip for, or None.  An English word is taken as
     meant unless the words typed beside it say otherwise (`_fits_beside`)."""
-    better = _better(searcher, spelled, word, genes)
+    better = _better(searcher, spelled, word, genes, context)
     if better and not WRITTEN_AS_SYMBOL.search(word) and is_english(word) \
             and not _fits_beside(searcher, fields, text, word, better):
         return None
@@ -116,10 +133,9 @@ def _fits_beside(searcher: Searcher, fields: Sequence[str], text: str, word: str
     words typed beside it: some figure writes `other` next to one of them
     ("double strand brake repair": "strand break").  Else the word is taken
     as meant ("worm" had become "work", "why" "whd", "tell" the gene TEL2)."""
-    words = [m for m in _WORD.finditer(text) if _spellable(text, m)]
-    at = [i for i, m in enumerate(words) if m.group(0) == word]
-    pairs = {(words[i - 1].group(0), other) for i in at if i > 0} | \
-            {(other, words[i + 1].group(0)) for i in at if i + 1 < len(words)}
+    words = [_head(m) for m in _WORD.finditer(text) if _spellable(text, m)]
+    at = [i for i, w in enumerate(words) if w == word]
+    pairs = {(words[i - 1], other) for i in at if i > 0} | {(other, words[i + 1]) for i in at if i + 1 < len(words)}
     for name in fields:
         field = searcher.schema[name]
         if not field.format.supports("positions"):
@@ -131,22 +147,24 @@ def _fits_beside(searcher: Searcher, fields: Sequence[str], text: str, word: str
     return False
 
 
-def _better(searcher: Searcher, spelled: Sequence[str], word: str, genes: GeneNames) -> str | None:
+def _better(searcher: Searcher, spelled: Sequence[str], word: str, genes: GeneNames,
+            context: "_Context | None" = None) -> str | None:
     greek = _greek_letter(word)
     if greek:
         return greek
     if WRITTEN_AS_SYMBOL.search(word):  # spelled as a gene first
-        return _gene(word, genes.spelled_symbol) or _respelled_symbol(searcher, spelled, word, genes)
-    return _closest_word(searcher, spelled, word) or _gene(word, genes.spelled_symbol)
+        return _gene(word, genes.spelled_symbol) or _respelled_symbol(searcher, spelled, word, genes, context)
+    return _closest_word(searcher, spelled, word, context) or _gene(word, genes.spelled_symbol)
 
 
-def _respelled_symbol(searcher: Searcher, spelled: Sequence[str], word: str, genes: GeneNames) -> str | None:
+def _respelled_symbol(searcher: Searcher, spelled: Sequence[str], word: str, genes: GeneNames,
+                      context: "_Context | None" = None) -> str | None:
     """A word written as a symbol, as the indexed word one slip from it, unless
     that is a gene's name: symbols one letter apart are other genes (TJP1 had
     become Tsp1's), and the resolver has had its say."""
     if len(word) < MIN_RESPELLED_SYMBOL:
         return None
-    closest = _closest_word(searcher, spelled, word)
+    closest = _closest_word(searcher, spelled, word, context)
     return None if closest is None or genes.known(normalize_symbol(closest)) else closest
 
 
@@ -164,16 +182,26 @@ def _gene(word: str, resolve_gene) -> str | None:
     return symbol if _slips(typed, key) <= MAX_SLIPS and not substituted else None
 
 
-def _other_spelling(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:
+def _other_spelling(searcher: Searcher, spelled: Sequence[str], word: str) -> str | None:
     """The word's other English spelling, if the index has it and not the word:
     American for British ("oestrogen": "estrogen", "haemoglobin": "hemoglobin",
     "tumour": "tumor"), British for American ("heme": "haem", "leukemia":
     "leukaemia"). The nearest-word search keeps the first letter and allows
-    short words one edit, so it finds neither "oe" -> "e" nor "heme" -> "haem"."""
+    short words one edit, so it finds neither "oe" -> "e" nor "heme" -> "haem".
+    The index must hold the spelling as written, not only its stem: Porter
+    stems "inactiaeation" as "inact", and a typo's made-up British form
+    ("inactieation") had been taken for a word."""
     american = _OUR.sub(r"\1or", _DIGRAPH.sub(lambda m: m.group(0)[-1], word))
     if american != word:
-        return american if _known(searcher, fields, american) else None
-    return next((w for w in _british_forms(word) if _known(searcher, fields, w)), None)
+        return american if _written(searcher, spelled, american) else None
+    return next((w for w in _british_forms(word) if _written(searcher, spelled, w)), None)
+
+
+def _written(searcher: Searcher, spelled: Sequence[str], word: str) -> bool:
+    """Whether a spelling field holds `word` as written (unstemmed)."""
+    schema = searcher.schema
+    return any(_held(searcher, schema[name].spelling_fieldname(name), term) for name in spelled
+               for term in schema[name].process_text(word, mode="query", no_morph=True))
 
 
 def _british_forms(word: str) -> list[str]:
@@ -252,9 +280,34 @@ def _frequency(searcher: Searcher, fields: Sequence[str], word: str) -> int:
                for term in searcher.schema[name].process_text(word, mode="query"))
 
 
-def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str | None:
+class _Context:
+    """The figures holding any of a query's known words, read when a
+    correction has equally near candidates to choose between."""
+
+    def __init__(self, searcher: Searcher, fields: Sequence[str], words: Sequence[str]) -> None:
+        self.searcher, self.fields, self.words = searcher, fields, words
+        self._docs: np.ndarray | None = None
+
+    def together(self, word: str) -> int:
+        """Figures holding `word` and a known word of the query."""
+        if not self.words:
+            return 0
+        if self._docs is None:
+            self._docs = np.unique(np.concatenate([self.docs(w) for w in self.words] or [np.zeros(0, int)]))
+        return int(np.intersect1d(self.docs(word), self._docs, assume_unique=True).size)
+
+    def docs(self, word: str) -> np.ndarray:
+        found = [term_docs(self.searcher, name, term) for name in self.fields
+                 for term in self.searcher.schema[name].process_text(word, mode="query")]
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=int)
+
+
+def _closest_word(searcher: Searcher, fields: Sequence[str], word: str,
+                  context: _Context | None = None) -> str | None:
     # The nearest word first (a swap of two letters counts one edit, so
-    # "mitochondrail" is nearest "mitochondrial"), then the longer shared
+    # "mitochondrail" is nearest "mitochondrial"), then the one more figures
+    # hold with the query's other words ("transferming growth factor":
+    # "transforming", not "transferring", which shares a longer start), then the longer shared
     # start ("sytem": "system", not "stem"), then the most frequent in the
     # fields as searched (a spelling field's own counts alone made the gene
     # CycE of keyword lists beat "cycle" for "cylce"), then as written
@@ -269,9 +322,11 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str) -> str |
             if _held(searcher, spelled, suggestion):  # not a word only deleted figures held
                 count = searcher.doc_frequency(spelled, suggestion)
                 written[suggestion] = max(count, written.get(suggestion, 0))
-    near = ((_slips(folded, s), s, n) for s, n in written.items())
-    ranked = ((d, -len(os.path.commonprefix((folded, s))), -_frequency(searcher, fields, s), -n, s)
-              for d, s, n in near if d <= MAX_SLIPS)
+    near = [(d, s, n) for s, n in written.items() if (d := _slips(folded, s)) <= MAX_SLIPS]
+    best = min((d for d, _, _ in near), default=None)
+    tied = context is not None and sum(d == best for d, _, _ in near) > 1
+    ranked = ((d, -context.together(s) if tied and d == best else 0, -len(os.path.commonprefix((folded, s))),
+               -_frequency(searcher, fields, s), -n, s) for d, s, n in near)
     return min(ranked, default=(None,))[-1]
 
 

@@ -14,7 +14,9 @@ spreads words over fields:
   the weight times √n times what "mTOR" scores;
 * a long form followed by "receptor" also stands for its abbreviation and
   R, as biology names a ligand's receptor ("vascular endothelial growth
-  factor receptor": VEGF and VEGFR, which figures write as "VEGFR2").
+  factor receptor": VEGF and VEGFR, which figures write as "VEGFR2");
+* a run that is a virus's long form without "virus" ("hepatitis C") stands
+  for its abbreviation (HCV) as the long form does.
 
 Only words typed as plain words are expanded: fields (``figtitle:``),
 phrases, operators and wildcards are left as written.
@@ -82,11 +84,22 @@ class SynonymPlugin(Plugin):
             if not _plain(node):
                 break
             words.append(node.text)
-        for length in range(len(words), 1, -1):
-            shorts = self.table.short_forms(words[:length])
+        for length in range(len(words), 0, -1):
+            shorts = self.table.short_forms(words[:length]) if length > 1 else []
             if shorts:
                 return length, shorts + self.receptors(words[length:length + 1], shorts)
+            shorts = self.viruses(words[:length])
+            if shorts:
+                return length, shorts
         return 0, []
+
+    def viruses(self, words: list[str]) -> list:
+        """A virus is named by its disease's name ("hepatitis C", "Zika") as
+        often as in full ("hepatitis C virus"), which figures abbreviate
+        (HCV): the words stand for the abbreviation of their "… virus"."""
+        if words[-1].lower() in ("virus", "viruses") or (len(words) == 1 and self.table.long_forms(words[0])):
+            return []
+        return self.table.short_forms([*words, "virus"])
 
     @staticmethod
     def receptors(after: list[str], shorts: list) -> list:
