@@ -23,6 +23,7 @@ The folding itself is defined in `textkeys` and `spellings`; these filters apply
 from __future__ import annotations
 
 import re
+import threading
 from typing import Callable, Iterator
 
 import whoosh.analysis as whoosh_analysis
@@ -254,7 +255,12 @@ class WordCachingAnalyzer(CompositeAnalyzer):
 
     def positions_by_term(self, value: str, mode: str = "") -> dict[str, list[int]]:
         """Each term of `value` with its positions, as the token stream would give
-        them: for indexing, which wants exactly this and not one Token at a time."""
+        them: for indexing, which wants exactly this and not one Token at a time.
+        (Read only: the last value's is given again to whoever asks next, a
+        lead's span column after its postings.)"""
+        last = getattr(_LAST, "positions", None)
+        if last is not None and last[0] is value and last[1] is self and last[2] == mode:
+            return last[3]
         found: dict[str, list[int]] = {}
         for terms, at in self.word_entries(value, mode, False):
             for text, offset in terms:
@@ -262,6 +268,7 @@ class WordCachingAnalyzer(CompositeAnalyzer):
                     found[text].append(at + offset)
                 except KeyError:
                     found[text] = [at + offset]
+        _LAST.positions = (value, self, mode, found)
         return found
 
     def spelling_words(self, value: str) -> list[str]:
@@ -308,6 +315,8 @@ class WordCachingAnalyzer(CompositeAnalyzer):
         return terms, max((offset for _, offset in terms), default=0) + 1
 
 
+#: The last value `positions_by_term` gave in this thread, and its terms' positions.
+_LAST = threading.local()
 #: (chain, mode, no_morph) -> {word: its terms}: one per analyzer kind, shared
 #: by the fields using it (titles, lead sentences and captions share words).
 _WORD_CACHES: dict[tuple[str, str, bool], dict[str, tuple]] = {}
