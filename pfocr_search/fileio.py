@@ -23,13 +23,15 @@ T = TypeVar("T")
 def write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
     """Write `data` as JSON to `path` atomically: a temporary file beside it,
     flushed to disk, then renamed over it (a crash leaves either version).
-    A path ending in .gz is written gzip-compressed (level 1: fast)."""
+    A path ending in .gz is written gzip-compressed, at level 4: at 100,000
+    figures `sources.json.gz` 8.25 MB at level 1 (0.16 s), 7.42 MB at 4
+    (0.25 s), 7.12 MB at 6 (0.48 s); the gene counts 2.53, 2.29, 2.03 MB."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     text = json.dumps(data, indent=indent, separators=None if indent else (",", ":"), ensure_ascii=False)
     raw = text.encode("utf-8")
     try:
         with tmp.open("wb") as fh:
-            fh.write(gzip.compress(raw, 1) if path.suffix == ".gz" else raw)
+            fh.write(gzip.compress(raw, 4) if path.suffix == ".gz" else raw)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
