@@ -31,6 +31,7 @@ class Tallies:
         self.synonyms.remove(record)
 
     def merge(self, other: "Tallies") -> None:
+        """Add a shard's tallies, which are spent: their counters are taken over."""
         self.genes.merge(other.genes)
         self.synonyms.merge(other.synonyms)
 
