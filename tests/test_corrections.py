@@ -30,3 +30,11 @@ def test_typos_are_still_corrected_and_a_word_slipped_into_another_by_the_words_
     # "brake" is a word, but these figures write "strand break", not "strand brake".
     results = ix.search("double strand brake repair")
     assert results.corrected_from == "double strand brake repair" and results.query == "double strand break repair"
+
+
+def test_an_english_slip_before_a_number_written_apart_is_judged_beside_the_number(index_of):
+    # "tyre" is a word; the figure writes "type 2", and the number had not counted as its neighbour.
+    with index_of(("PMC1__fig1", "Insulin resistance in type 2 diabetes mellitus"),
+                  ("PMC2__fig2", "Hepatic glucose output and obesity")) as ix:
+        assert ix.search("tyre 2 diabetes").query == "type 2 diabetes"
+        assert ix.search("tyre 2").query == "type 2"
