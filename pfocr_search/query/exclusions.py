@@ -47,4 +47,8 @@ def exclusions_exclude(q: query.Query) -> query.Query:
 
 
 def _matches_all(q: query.Query) -> bool:
-    return isinstance(q, query.Every) and q.fieldname is None
+    # A group is *:* to Whoosh's normalising when it holds one ("(*:*)", "*:* OR
+    # *:*"), and had taken its NOT or AND with it; its own NOTs and ANDs beside
+    # *:* are already rewritten here, so what normalises to *:* matches all.
+    found = q if q.is_leaf() else q.normalize()
+    return isinstance(found, query.Every) and found.fieldname is None
