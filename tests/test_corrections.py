@@ -38,3 +38,10 @@ def test_an_english_slip_before_a_number_written_apart_is_judged_beside_the_numb
                   ("PMC2__fig2", "Hepatic glucose output and obesity")) as ix:
         assert ix.search("tyre 2 diabetes").query == "type 2 diabetes"
         assert ix.search("tyre 2").query == "type 2"
+
+
+
+def test_an_english_slip_after_a_symbol_with_its_letter_apart_is_judged_beside_the_letter(index_of):
+    # "PPAR γ" is read as one name; its letter is still the word typed beside "bend" ("bind").
+    with index_of(("PMC1__fig1", "PPAR γ bind their ligands"), ("PMC2__fig2", "Fatty acid oxidation")) as ix:
+        assert ix.search("PPAR γ bend").query == "PPAR γ bind"

@@ -133,13 +133,12 @@ def _fits_beside(searcher: Searcher, fields: Sequence[str], text: str, word: str
     words typed beside it: some figure writes `other` next to one of them
     ("double strand brake repair": "strand break").  Else the word is taken
     as meant ("worm" had become "work", "why" "whd", "tell" the gene TEL2)."""
-    # A letter or number written apart is the word's neighbour: figures write
-    # "type 2 diabetes", and "tyre 2 diabetes" had paired "type" with "diabetes".
+    # A letter or number written apart is a neighbour too: figures write "type
+    # 2 diabetes", and "tyre 2 diabetes" had paired "type" with "diabetes".
     words, at = [], []
     for match in (m for m in _WORD.finditer(text) if _spellable(text, m)):
-        head = _head(match)
-        at += [len(words)] if head == word else []
-        words += [head] + ([match.group(0)[len(head):].strip()] if head != match.group(0) else [])
+        at += [len(words)] if _head(match) == word else []
+        words += match.group(0).split()
     pairs = {(words[i - 1], other) for i in at if i > 0} | {(other, words[i + 1]) for i in at if i + 1 < len(words)}
     for name in fields:
         field = searcher.schema[name]
