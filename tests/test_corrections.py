@@ -45,3 +45,11 @@ def test_an_english_slip_after_a_symbol_with_its_letter_apart_is_judged_beside_t
     # "PPAR γ" is read as one name; its letter is still the word typed beside "bend" ("bind").
     with index_of(("PMC1__fig1", "PPAR γ bind their ligands"), ("PMC2__fig2", "Fatty acid oxidation")) as ix:
         assert ix.search("PPAR γ bend").query == "PPAR γ bind"
+
+
+def test_an_english_slip_is_judged_beside_the_word_past_a_stop_word(index_of):
+    # "upsteam" is in web2; the figure writes "upstream of Hog1", a phrase "upstream Hog1" as indexed.
+    with index_of(("PMC1__fig1", "Osmosensors acting upstream of Hog1 in yeast"),
+                  ("PMC2__fig2", "Fatty acid oxidation")) as ix:
+        assert ix.search("upsteam of Hog1").query == "upstream of Hog1"
+        assert ix.search("upsteam of the Hog1").query == "upstream of the Hog1"

@@ -139,7 +139,11 @@ def _fits_beside(searcher: Searcher, fields: Sequence[str], text: str, word: str
     for match in (m for m in _WORD.finditer(text) if _spellable(text, m)):
         at += [len(words)] if _head(match) == word else []
         words += match.group(0).split()
-    pairs = {(words[i - 1], other) for i in at if i > 0} | {(other, words[i + 1]) for i in at if i + 1 < len(words)}
+    # Stop words between take no place in a phrase ("upsteam of Hog1" is
+    # "upstream Hog1" as figures are indexed): the nearest word a field searches,
+    # past up to two of them, is the neighbour, one term beside `other`'s.
+    pairs = {(*words[max(i - k, 0):i], other) for i in at for k in (1, 2, 3) if i >= k} \
+        | {(other, *words[i + 1:i + 1 + k]) for i in at for k in (1, 2, 3) if i + k < len(words)}
     for name in fields:
         field = searcher.schema[name]
         if not field.format.supports("positions"):
