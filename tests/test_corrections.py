@@ -17,7 +17,8 @@ def ix(realworld_index):
         yield index
 
 
-@pytest.mark.parametrize("typed", ["worm", "why", "tell", "tell me why", "worms", "TJP1", "tight junction TJP1"])
+@pytest.mark.parametrize("typed", ["worm", "why", "tell", "tell me why", "worms", "TJP1", "tight junction TJP1",
+                                   "WORM", "Worm", "TELL ME WHY"])
 def test_a_correct_word_or_gene_the_index_lacks_is_not_corrected(ix, typed):
     # They had become "work", "whd", "tel2" and Tsp1's "tsp1": other words, other genes.
     results = ix.search(typed)

@@ -120,9 +120,10 @@ def _spellable(text: str, match: re.Match) -> bool:
 def _slip_mended(searcher: Searcher, fields: Sequence[str], spelled: Sequence[str], text: str, word: str,
                  genes: GeneNames, context: "_Context | None" = None) -> str | None:
     """The word `word` was a slip for, or None.  An English word is taken as
-    meant unless the words typed beside it say otherwise (`_fits_beside`)."""
+    meant unless the words typed beside it say otherwise (`_fits_beside`),
+    in capitals too: "WORM" had become "work" where "worm" and "Worm" stayed."""
     better = _better(searcher, spelled, word, genes, context)
-    if better and not WRITTEN_AS_SYMBOL.search(word) and is_english(word) \
+    if better and is_english(word) \
             and not _fits_beside(searcher, fields, text, word, better):
         return None
     return better
