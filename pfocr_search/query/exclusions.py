@@ -50,5 +50,8 @@ def _matches_all(q: query.Query) -> bool:
     # A group is *:* to Whoosh's normalising when it holds one ("(*:*)", "*:* OR
     # *:*"), and had taken its NOT or AND with it; its own NOTs and ANDs beside
     # *:* are already rewritten here, so what normalises to *:* matches all.
-    found = q if q.is_leaf() else q.normalize()
-    return isinstance(found, query.Every) and found.fieldname is None
+    if not q.is_leaf():
+        if not any(_matches_all(leaf) for leaf in q.leaves()):  # most groups: no normalising
+            return False
+        q = q.normalize()
+    return isinstance(q, query.Every) and q.fieldname is None
