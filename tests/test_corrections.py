@@ -17,7 +17,8 @@ def ix(realworld_index):
         yield index
 
 
-@pytest.mark.parametrize("typed", ["worm", "why", "tell", "tell me why", "worms", "TJP1", "tight junction TJP1"])
+@pytest.mark.parametrize("typed", ["worm", "why", "tell", "tell me why", "worms", "TJP1", "tight junction TJP1",
+                                   "WORM", "Worm", "TELL ME WHY"])
 def test_a_correct_word_or_gene_the_index_lacks_is_not_corrected(ix, typed):
     # They had become "work", "whd", "tel2" and Tsp1's "tsp1": other words, other genes.
     results = ix.search(typed)
@@ -30,3 +31,26 @@ def test_typos_are_still_corrected_and_a_word_slipped_into_another_by_the_words_
     # "brake" is a word, but these figures write "strand break", not "strand brake".
     results = ix.search("double strand brake repair")
     assert results.corrected_from == "double strand brake repair" and results.query == "double strand break repair"
+
+
+def test_an_english_slip_before_a_number_written_apart_is_judged_beside_the_number(index_of):
+    # "tyre" is a word; the figure writes "type 2", and the number had not counted as its neighbour.
+    with index_of(("PMC1__fig1", "Insulin resistance in type 2 diabetes mellitus"),
+                  ("PMC2__fig2", "Hepatic glucose output and obesity")) as ix:
+        assert ix.search("tyre 2 diabetes").query == "type 2 diabetes"
+        assert ix.search("tyre 2").query == "type 2"
+
+
+
+def test_an_english_slip_after_a_symbol_with_its_letter_apart_is_judged_beside_the_letter(index_of):
+    # "PPAR γ" is read as one name; its letter is still the word typed beside "bend" ("bind").
+    with index_of(("PMC1__fig1", "PPAR γ bind their ligands"), ("PMC2__fig2", "Fatty acid oxidation")) as ix:
+        assert ix.search("PPAR γ bend").query == "PPAR γ bind"
+
+
+def test_an_english_slip_is_judged_beside_the_word_past_a_stop_word(index_of):
+    # "upsteam" is in web2; the figure writes "upstream of Hog1", a phrase "upstream Hog1" as indexed.
+    with index_of(("PMC1__fig1", "Osmosensors acting upstream of Hog1 in yeast"),
+                  ("PMC2__fig2", "Fatty acid oxidation")) as ix:
+        assert ix.search("upsteam of Hog1").query == "upstream of Hog1"
+        assert ix.search("upsteam of the Hog1").query == "upstream of the Hog1"

@@ -136,3 +136,14 @@ def test_a_sloppy_phrases_words_are_marked_where_it_matches_them_apart(searcher)
     body = "Insulin- and IGF-1-signaling pathways. Activation of insulin and IGF-1 receptors"
     marked = [body[a:b] for a, b in match_spans(body, searcher.schema["caption"], words)]
     assert marked == ["signaling", "insulin"]
+
+
+def test_a_phrase_longer_than_a_hits_caption_marks_nothing_there(index_of):
+    # A figure found by another word whose caption is the phrase's start, shorter
+    # than the phrase: its words had been looked up past the caption's end.
+    with index_of(("PMC1__fig1", "The fatty acid beta oxidation pathway."),
+                  ("PMC2__fig2", "Fatty acid.", "Insulin")) as ix:
+        found = {h.figid: h for h in ix.search('"fatty acid beta oxidation" OR insulin')}
+        assert set(found) == {"PMC1__fig1", "PMC2__fig2"}
+        assert not any(found["PMC2__fig2"].snippet[a:b].lower().startswith("fatty")
+                       for a, b in found["PMC2__fig2"].highlights)

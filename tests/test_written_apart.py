@@ -37,3 +37,15 @@ def test_a_symbol_typed_with_its_number_finds_captions_writing_the_number_apart(
             assert figids(ix.search(typed)) == {NUMBER_APART}, typed
         # The number is the symbol's own: JAK2 is not "JAK 1".
         assert not ix.search("caption:JAK2")
+
+
+def test_a_letter_or_symbol_inside_a_compound_is_no_stop_word(index_of):
+    # Inside a compound "a" is alpha written in ASCII and "CaN" calcineurin: dropped
+    # as stop words, the phrases "TNF-a" and "AKAP-CaN" had missed these captions.
+    with index_of(("PMC1__fig1", "TNF-a-induced apoptosis in hepatocytes"),
+                  ("PMC2__fig2", "AKAP-CaN-NFAT signaling in neurons"),
+                  ("PMC3__fig3", "Fatty acid oxidation and gain-of-function mutants")) as ix:
+        assert figids(ix.search('"TNF-a"')) == {"PMC1__fig1"}
+        assert figids(ix.search('"TNF-a induced"')) == {"PMC1__fig1"}
+        assert figids(ix.search('"AKAP-CaN"')) == {"PMC2__fig2"}
+        assert figids(ix.search('"gain of function"')) == {"PMC3__fig3"}

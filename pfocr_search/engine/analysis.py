@@ -331,12 +331,20 @@ STOP_WORDS = frozenset(whoosh_analysis.STOP_WORDS | {
     "whose", "while", "also", "but", "has", "had", "been", "was", "were", "such", "each", "our", "they", "them"})
 
 
+#: The stop words a compound's words are joined by ("gain-of-function",
+#: "epithelial-to-mesenchymal", "foot-and-mouth"), which take no position.  Not
+#: every stop word: inside a compound "a" is as often alpha written in ASCII
+#: ("TNF-a-induced", "IFN-a-stimulated") and "can" calcineurin ("AKAP-CaN-NFAT"),
+#: and dropping them had lost the phrases "TNF-a" and "AKAP-CaN" there.
+COMPOUND_STOPS = frozenset({"of", "to", "and", "the", "in", "on", "by", "for", "with", "from", "or"}) & STOP_WORDS
+
+
 def text_analyzer(stem: bool) -> Analyzer:
     """Words for captions and titles.  Stop words go before folding so a Greek
     letter standing alone (TNF α -> 'a') is never taken for the article 'a';
     single characters are kept (minsize=1): in 'IL 6' or 'p 53' they matter."""
     items = [RegexTokenizer(TEXT_WORD), LowerFilter(), StopFilter(STOP_WORDS, minsize=1), IonFilter(),
-             CompoundFilter(STOP_WORDS), FoldFilter(), SpellingFilter()]
+             CompoundFilter(COMPOUND_STOPS), FoldFilter(), SpellingFilter()]
     if stem:
         items += stem_filters()
     return WordCachingAnalyzer(*items)

@@ -47,4 +47,11 @@ def exclusions_exclude(q: query.Query) -> query.Query:
 
 
 def _matches_all(q: query.Query) -> bool:
+    # A group is *:* to Whoosh's normalising when it holds one ("(*:*)", "*:* OR
+    # *:*"), and had taken its NOT or AND with it; its own NOTs and ANDs beside
+    # *:* are already rewritten here, so what normalises to *:* matches all.
+    if not q.is_leaf():
+        if not any(_matches_all(leaf) for leaf in q.leaves()):  # most groups: no normalising
+            return False
+        q = q.normalize()
     return isinstance(q, query.Every) and q.fieldname is None

@@ -99,7 +99,8 @@ def _phrase_spans(body: str, field, phrases: tuple[tuple[str, ...], ...], cache:
         first, size = phrase[0], len(phrase)
         # Only where the first word matches is the rest looked at: a generator
         # a word of a long caption, for every phrase, was most of this.
-        for i in [i for i, place in enumerate(places[:len(places) - size + 1]) if first in place[2]]:
+        # (Not sliced past a short caption's start: a negative end counts from its end.)
+        for i in [i for i, place in enumerate(places[:max(len(places) - size + 1, 0)]) if first in place[2]]:
             if all(term in places[i + k][2] for k, term in enumerate(phrase[1:], 1)):
                 spans.append((places[i][0], places[i + size - 1][1]))
     return spans

@@ -120,9 +120,10 @@ def _spellable(text: str, match: re.Match) -> bool:
 def _slip_mended(searcher: Searcher, fields: Sequence[str], spelled: Sequence[str], text: str, word: str,
                  genes: GeneNames, context: "_Context | None" = None) -> str | None:
     """The word `word` was a slip for, or None.  An English word is taken as
-    meant unless the words typed beside it say otherwise (`_fits_beside`)."""
+    meant unless the words typed beside it say otherwise (`_fits_beside`),
+    in capitals too: "WORM" had become "work" where "worm" and "Worm" stayed."""
     better = _better(searcher, spelled, word, genes, context)
-    if better and not WRITTEN_AS_SYMBOL.search(word) and is_english(word) \
+    if better and is_english(word) \
             and not _fits_beside(searcher, fields, text, word, better):
         return None
     return better
@@ -133,9 +134,17 @@ def _fits_beside(searcher: Searcher, fields: Sequence[str], text: str, word: str
     words typed beside it: some figure writes `other` next to one of them
     ("double strand brake repair": "strand break").  Else the word is taken
     as meant ("worm" had become "work", "why" "whd", "tell" the gene TEL2)."""
-    words = [_head(m) for m in _WORD.finditer(text) if _spellable(text, m)]
-    at = [i for i, w in enumerate(words) if w == word]
-    pairs = {(words[i - 1], other) for i in at if i > 0} | {(other, words[i + 1]) for i in at if i + 1 < len(words)}
+    # A letter or number written apart is a neighbour too: figures write "type
+    # 2 diabetes", and "tyre 2 diabetes" had paired "type" with "diabetes".
+    words, at = [], []
+    for match in (m for m in _WORD.finditer(text) if _spellable(text, m)):
+        at += [len(words)] if _head(match) == word else []
+        words += match.group(0).split()
+    # Stop words between take no place in a phrase ("upsteam of Hog1" is
+    # "upstream Hog1" as figures are indexed): the nearest word a field searches,
+    # past up to two of them, is the neighbour, one term beside `other`'s.
+    pairs = {(*words[max(i - k, 0):i], other) for i in at for k in (1, 2, 3) if i >= k} \
+        | {(other, *words[i + 1:i + 1 + k]) for i in at for k in (1, 2, 3) if i + k < len(words)}
     for name in fields:
         field = searcher.schema[name]
         if not field.format.supports("positions"):
