@@ -1,23 +1,17 @@
 """Whoosh analyzers for PFOCR text and gene symbols.
 
 Normalisation lives here as Whoosh filters, so the index and the query parser
-apply exactly the same steps:
+apply exactly the same steps (the folding itself is `textkeys`' and `spellings`'):
 
-* `FoldFilter`: Unicode compatibility forms, case, and Greek letters and the
-  Cyrillic look-alikes OCR and authors produce folded to Latin letters, so
-  ``NF-κB``, ``NF-кB`` (Cyrillic ka), ``NF-kB`` and ``NF-kappaB`` index the
-  same terms, as do ``β-adrenergic`` and ``beta-adrenergic``.
+* `FoldFilter`: Unicode compatibility forms, case, and Greek letters and their
+  Cyrillic look-alikes folded to Latin: ``NF-κB``, ``NF-кB``, ``NF-kB`` and
+  ``NF-kappaB`` index the same terms, as do ``β-adrenergic`` and ``beta-adrenergic``.
 * `SpellingFilter`: British spellings as American ones (`spellings`).
-* `CompoundFilter`: ``IL-6``, ``JAK/STAT`` and ``NF-κB`` are indexed as their
-  parts *and* as the joined word, so ``IL6``, ``IL-6`` and ``IL 6`` all find
-  ``IL-6``; queries keep the parts only, which the index always has.
-* `IonFilter`: an ion written with its charge (``K+``, ``Ca2+``, ``Cl−``) is
-  also indexed as that, and a query's is only that, so ``K+`` is not every ``K``.
-* `GeneSymbolFilter`: the gene-symbol key of `textkeys.normalize_symbol`.
-* `KeyFilter`: a whole value (organism, journal) as the one term its
-  `textkeys` key function makes, the same function filters use at query time.
-
-The folding itself is defined in `textkeys` and `spellings`; these filters apply it.
+* `CompoundFilter`: ``IL-6``, ``JAK/STAT`` and ``NF-κB`` are indexed as their parts
+  *and* as the joined word, so ``IL6``, ``IL-6`` and ``IL 6`` all find ``IL-6``.
+* `IonFilter`: an ion written with its charge (``K+``, ``Ca2+``, ``Cl−``) is also
+  indexed as that, and a query's is only that, so ``K+`` is not every ``K``.
+* `GeneSymbolFilter`, `KeyFilter`: a symbol's key, a whole value's (organism, journal) key.
 """
 
 from __future__ import annotations
@@ -27,23 +21,12 @@ import threading
 from typing import Callable, Iterator
 
 import whoosh.analysis as whoosh_analysis
-from whoosh.analysis import (
-    Filter,
-    RegexTokenizer,
-    StopFilter,
-)
+from whoosh.analysis import Filter, RegexTokenizer, StopFilter
 from whoosh.analysis.acore import Token
 from whoosh.analysis.analyzers import Analyzer, CompositeAnalyzer
 
 from ..spellings import fold_spelling
-from ..textkeys import (
-    fold_greek_names,
-    fold_text,
-    journal_key,
-    normalize_symbol,
-    organism_key,
-    sharp_s_as_beta,
-)
+from ..textkeys import fold_greek_names, fold_text, journal_key, normalize_symbol, organism_key, sharp_s_as_beta
 from .stemming import stem_filters
 
 # An ion written with its charge (K+, Na+, Ca2+, Ca++, NH4+, Ca²⁺): one word,
