@@ -166,8 +166,7 @@ def _occurrences(s: Scorer, leaf, offset: int, fieldname: str, words: list[bytes
             read[w] = term_positions(leaf, fieldname, w)
     if any(read[w] is None for w in words):
         return None
-    found = s.phrases[key] = phrase_occurrences(words, {w: read[w] for w in words})
-    return found
+    return s.phrases.setdefault(key, phrase_occurrences(words, {w: read[w] for w in words}))
 
 
 def _in_field(leaf, found: PhraseOccurrences, words: list[bytes],

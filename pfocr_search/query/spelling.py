@@ -79,8 +79,7 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, gen
     unknown = _unknown_words(searcher, fields, text)
     if not unknown or len(unknown) > MAX_SPELLED_WORDS:
         return []
-    known = [w for w in dict.fromkeys(_head(m) for m in _WORD.finditer(text) if _spellable(text, m))
-             if w not in unknown]
+    known = [w for w in dict.fromkeys(_head(m) for m in _typed(text)) if w not in unknown]
     context = _Context(searcher, fields, known)
     better = {word: _other_spelling(searcher, spelled, word)
               or _slip_mended(searcher, fields, spelled, text, word, genes, context)
@@ -97,9 +96,14 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, gen
 
 def _unknown_words(searcher: Searcher, fields: Sequence[str], text: str) -> list[str]:
     """The distinct words of `text` worth correcting that the index lacks."""
-    words = dict.fromkeys(_head(m) for m in _WORD.finditer(text) if _spellable(text, m)
-                          and not (_head(m) != m.group(0) and _known(searcher, fields, re.sub(r"\s", "", m.group(0)))))
+    words = dict.fromkeys(_head(m) for m in _typed(text)
+                          if not (_head(m) != m.group(0) and _known(searcher, fields, re.sub(r"\s", "", m.group(0)))))
     return [w for w in words if MIN_SPELLED_LENGTH <= len(w) <= MAX_SPELLED_LENGTH and not _known(searcher, fields, w)]
+
+
+def _typed(text: str) -> list[re.Match]:
+    """The words of `text` typed as words, not syntax (`_spellable`)."""
+    return [m for m in _WORD.finditer(text) if _spellable(text, m)]
 
 
 def _head(match: re.Match) -> str:
@@ -137,7 +141,7 @@ def _fits_beside(searcher: Searcher, fields: Sequence[str], text: str, word: str
     # A letter or number written apart is a neighbour too: figures write "type
     # 2 diabetes", and "tyre 2 diabetes" had paired "type" with "diabetes".
     words, at = [], []
-    for match in (m for m in _WORD.finditer(text) if _spellable(text, m)):
+    for match in _typed(text):
         at += [len(words)] if _head(match) == word else []
         words += match.group(0).split()
     # Stop words between take no place in a phrase ("upsteam of Hog1" is
