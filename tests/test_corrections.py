@@ -54,3 +54,28 @@ def test_an_english_slip_is_judged_beside_the_word_past_a_stop_word(index_of):
                   ("PMC2__fig2", "Fatty acid oxidation")) as ix:
         assert ix.search("upsteam of Hog1").query == "upstream of Hog1"
         assert ix.search("upsteam of the Hog1").query == "upstream of the Hog1"
+
+
+def test_a_rare_or_archaic_web2_word_is_a_slip_of_a_common_word_the_index_holds(index_of):
+    # web2 holds "whee", "kepe", "yeat", "cel" and "upsteam"; English text hardly uses
+    # them, and typed alone they had stayed uncorrected.  "bacilli" is rare too, but
+    # "bacille" (of BCG) is rarer: no slip of it.
+    with index_of(("PMC1__fig1", "Osmosensors acting upstream of Hog1 in budding yeast"),
+                  ("PMC2__fig2", "Regulatory T cells: where Foxp3 keeps the immune response in check"),
+                  ("PMC3__fig3", "Bacille Calmette-Guerin vaccination and trained immunity")) as ix:
+        for typed, meant in (("yeats", "yeast"), ("upsteam", "upstream"), ("kepes", "keeps"), ("whee", "where"),
+                             ("budding yeats", "budding yeast")):
+            assert ix.search(typed).query == meant
+        assert ix.search("cels").query in ("cell", "cells")
+        for word in ("worm", "why", "tell", "worms", "bacilli"):  # meant as typed
+            assert ix.search(word).corrected_from is None
+
+
+@pytest.mark.parametrize("word,common", [("worm", True), ("worms", True), ("why", True), ("tell", True),
+                                         ("brake", True), ("tyre", True), ("calms", True), ("whee", False),
+                                         ("cels", False), ("kepes", False), ("yeats", False), ("upsteam", False),
+                                         ("bacilli", False)])
+def test_english_in_common_use_is_webster_s_words_english_text_uses(word, common):
+    from pfocr_search.query.english import is_english
+
+    assert is_english(word) and is_english(word, common=True) is common is is_english(word.upper(), common=True)

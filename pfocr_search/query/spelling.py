@@ -12,6 +12,7 @@ from whoosh.searching import Searcher
 
 from ..config import IndexConfig
 from ..engine.evaluation import matching, term_docs
+from ..engine.nearwords import suggest
 from ..engine.whoosh_internals.queries import NumberedForms
 from ..errors import UnknownFigureError, did_you_mean
 from ..textkeys import GREEK_NAMES, normalize_symbol
@@ -125,9 +126,12 @@ def _slip_mended(searcher: Searcher, fields: Sequence[str], spelled: Sequence[st
                  genes: GeneNames, context: "_Context | None" = None) -> str | None:
     """The word `word` was a slip for, or None.  An English word is taken as
     meant unless the words typed beside it say otherwise (`_fits_beside`),
-    in capitals too: "WORM" had become "work" where "worm" and "Worm" stayed."""
+    in capitals too: "WORM" had become "work" where "worm" and "Worm" stayed.
+    A word English text hardly uses is a slip of one it uses ("whee": "where",
+    "yeats": "yeast", "upsteam": "upstream"), not of a rarer one ("tuberculosis
+    bacilli" had been kept from "bacille" by web2 alone)."""
     better = _better(searcher, spelled, word, genes, context)
-    if better and is_english(word) \
+    if better and is_english(word) and (is_english(word, common=True) or not is_english(better, common=True)) \
             and not _fits_beside(searcher, fields, text, word, better):
         return None
     return better
@@ -324,14 +328,15 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str,
     # start ("sytem": "system", not "stem"), then the most frequent in the
     # fields as searched (a spelling field's own counts alone made the gene
     # CycE of keyword lists beat "cycle" for "cylce"), then as written
-    # ("effects" over "effect").  Twenty candidates a field: Whoosh stops at
-    # the first edit distance that fills its list (two edits: a letter typed
-    # out of place, "brake", is two edits from "break").
+    # ("effects" over "effect").  Twenty candidates a field, Whoosh's own
+    # (`suggest`: the most frequent within two edits, so a letter typed out of
+    # place, "brake", two edits from "break", is among them).
     folded = word.lower()
+    reader = searcher.reader()
     written: dict[str, int] = {}  # each suggestion, by its spelling fields' largest count
     for name in fields:
         spelled = searcher.schema[name].spelling_fieldname(name)
-        for suggestion in searcher.suggest(name, folded, limit=20, maxdist=2, prefix=1):
+        for suggestion in suggest(reader, name, folded, limit=20, maxdist=2, prefix=1):
             if _held(searcher, spelled, suggestion):  # not a word only deleted figures held
                 count = searcher.doc_frequency(spelled, suggestion)
                 written[suggestion] = max(count, written.get(suggestion, 0))
