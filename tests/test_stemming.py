@@ -44,3 +44,29 @@ def test_an_organ_query_does_not_find_organisms(index_of):
         assert [h.figid for h in ix.search("positive feedback")] == ["PMC1003__positive"]
         assert [h.figid for h in ix.search("nuclei")] == []  # "nucleosome" is no nucleus
         assert [h.figid for h in ix.search("organisms")] == ["PMC1002__organism"]
+
+
+@pytest.mark.parametrize("forms", [
+    # Porter stems a -us noun without its s and its -uses plural with it.
+    ("virus", "viruses", "viral"), ("status", "statuses"), ("sinus", "sinuses"),
+    # Latin and Greek nouns, their plurals and adjectives, which Porter leaves apart.
+    ("bacterium", "bacteria", "bacterial"), ("mitochondrion", "mitochondria", "mitochondrial"),
+    ("endothelium", "endothelial"), ("epithelium", "epithelia", "epithelial"), ("myocardium", "myocardial"),
+    ("flagellum", "flagella", "flagellar"), ("cilium", "cilia", "ciliary"), ("fungus", "fungi", "fungal"),
+    ("hippocampus", "hippocampal"), ("larva", "larvae", "larval"), ("hypha", "hyphae", "hyphal"),
+    ("alveolus", "alveoli", "alveolar"), ("stoma", "stomata", "stomatal"), ("criterion", "criteria"),
+])
+def test_a_latin_noun_meets_its_plural_and_adjective(forms):
+    assert all(terms(form) == terms(forms[0]) for form in forms[1:]), [terms(f) for f in forms]
+
+
+def test_latin_forms_find_real_figures(tmp_path):
+    # Real records (tests/data/latin): "flagellum" had found no figure about flagellar
+    # synthesis, "bacterium" none of the figures about bacteria.
+    from pathlib import Path
+
+    from pfocr_search import FigureIndex
+    with FigureIndex.build([Path(__file__).parent / "data" / "latin"], tmp_path / "ix") as ix:
+        flagella = "PMC9229135__microorganisms-10-01103-g002"
+        assert [h.figid for h in ix.search("flagellum")] == [flagella]
+        assert "PMC11011964__ijms-25-03835-g004" in {h.figid for h in ix.search("bacterium")}

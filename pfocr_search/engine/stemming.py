@@ -39,6 +39,26 @@ EXCEPTIONS: dict[str, str] = {
     **_forms("stimulu", "stimuli"), **_forms("fungu", "fungi"), **_forms("bacillu", "bacilli"),
     **_forms("matrix", "matrices"), **_forms("index", "indices"), **_forms("vertex", "vertices"),
     **_forms("cortex", "cortices"), **_forms("apex", "apices"), **_forms("appendix", "appendices"),
+    # A Latin or Greek noun, its plural and its adjective, which Porter leaves
+    # apart ("bacterium" had found none of the figures about bacteria, nor
+    # "endothelium" the endothelial cells).  Each stem is the one the forms
+    # Porter does join already take (bacteria, bacterial: bacter).
+    **_forms("bacter", "bacterium"), **_forms("mitochondr", "mitochondrion"),
+    **_forms("epithel", "epithelium"), **_forms("endothel", "endothelium"), **_forms("mesothel", "mesothelium"),
+    **_forms("myocard", "myocardium", "myocardial"), **_forms("pericard", "pericardium"),
+    **_forms("endometr", "endometrium"), **_forms("cerebell", "cerebellum", "cerebellar"),
+    **_forms("rhizob", "rhizobium"), **_forms("plasmod", "plasmodium"),
+    **_forms("mycel", "mycelium", "mycelia", "mycelial"), **_forms("flagell", "flagellum", "flagella", "flagellar"),
+    **_forms("cili", "cilium", "cilia", "ciliary"), **_forms("stomat", "stoma", "stomata"),
+    **_forms("criter", "criterion"), **_forms("ganglion", "ganglia"), **_forms("phenomen", "phenomenon", "phenomena"),
+    **_forms("spectr", "spectrum", "spectra", "spectral"),
+    **_forms("larva", "larval"), **_forms("pupa", "pupal"), **_forms("hypha", "hyphae", "hyphal"),
+    **_forms("alga", "algal"), **_forms("fungu", "fungal"), **_forms("fetu", "fetal"), **_forms("viru", "viral"),
+    **_forms("hippocamp", "hippocampus", "hippocampi"), **_forms("hypothalam", "hypothalamus"),
+    **_forms("thalam", "thalamus"), **_forms("alveol", "alveolus", "alveolar"),
+    **_forms("glomerul", "glomerulus", "glomerular"), **_forms("bronch", "bronchus", "bronchial"),
+    **_forms("nucleol", "nucleolus", "nucleolar"), **_forms("vesicl", "vesicular"),
+    **_forms("follicl", "follicular"), **_forms("tubul", "tubular"), **_forms("muscl", "muscular"),
 }
 
 
@@ -80,6 +100,11 @@ _TIC_OF_SIS = ("ot", "yt", "stat", "gen")
 
 
 def _bio_stem(text: str) -> str:
+    if text.endswith("us") and len(text) >= 4:
+        # Porter stems a -us noun without its s (virus: viru, status: statu)
+        # and its -uses plural with it (viruses: virus): "virus" had not found
+        # the figures about viruses.
+        text = text[:-1]
     if len(text) <= 5 or text[-1].isdigit():
         return text
     if text.endswith("tori"):
