@@ -28,7 +28,7 @@ from .errors import IndexNotFoundError
 from .fileio import HeldFile, open_sqlite, write_json, write_sqlite
 from .sources.model import FigureRecord
 from .spellings import fold_spelling
-from .textkeys import fold_greek_names, fold_text
+from .textkeys import GREEK_NAMES, fold_greek_names, fold_text, greek_letter
 
 #: Stored beside the index, in each generation: the counts (for updates), and
 #: the pairs kept, which queries look words up in (generations made before
@@ -258,6 +258,11 @@ class SynonymLookups:
         """What an abbreviation stands for ('mTOR' -> mammalian target of rapamycin);
         one typed in the plural ('GPCRs') as the abbreviation, which is how
         definitions store it, before the word as typed ('FAs' is not FAS)."""
+        # A Greek letter alone ("kappa", "κ", "ϰ", "kappa.") folds to k, which the curated list
+        # reads as potassium; names that do not fold ("PI", "tau") stay abbreviations.
+        letters = "".join(c for c in word if c.isalpha()).lower()
+        if letters in GREEK_NAMES or (len(letters) == 1 and greek_letter(letters)):
+            return []
         single = _singular(word)
         found = self._expansions("short", short_key(single)) if single != word else []
         return found or self._expansions("short", short_key(word))

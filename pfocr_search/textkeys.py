@@ -76,6 +76,19 @@ _NAME_AT = re.compile(SPELLED_LETTER)
 _NAMES_ONLY = re.compile(rf"{SPELLED_LETTER}{{2,}}\d*")
 
 
+def greek_letter(text: str) -> str | None:
+    """The small Greek letter `text` is, spelled ("beta", "Mu") or written in
+    any form (β, Β, and the symbol forms ϐ, ϰ, the micro sign µ); None for
+    anything else (κB, "b")."""
+    if len(text) > 1:
+        try:
+            return unicodedata.lookup(f"GREEK SMALL LETTER {text}")
+        except KeyError:
+            return None
+    letter = unicodedata.normalize("NFKC", text).lower()
+    return letter if "α" <= letter <= "ω" else None
+
+
 def fold_greek_names(token: str) -> str:
     """Lower-case `token` with spelled-out Greek letters as the letters themselves
     ('beta' -> 'b', 'kappab' -> 'kb', 'gsk3beta' -> 'gsk3b', 'ikappabalpha' ->
@@ -112,6 +125,28 @@ ORGANISM_NAMES = {
     "chicken": "gallus gallus",
     "pig": "sus scrofa",
     "xenopus": "xenopus laevis",
+    "budding yeast": "saccharomyces cerevisiae",
+    "fission yeast": "schizosaccharomyces pombe",
+    "rice": "oryza sativa",
+    "maize": "zea mays",
+    "corn": "zea mays",
+    "tomato": "solanum lycopersicum",
+    "soybean": "glycine max",
+    "wheat": "triticum aestivum",
+    "barley": "hordeum vulgare",
+    "potato": "solanum tuberosum",
+    "tobacco": "nicotiana tabacum",
+    "grapevine": "vitis vinifera",
+    "grape": "vitis vinifera",
+    "apple": "malus domestica",
+    "cotton": "gossypium hirsutum",
+    "dog": "canis lupus familiaris",
+    "rabbit": "oryctolagus cuniculus",
+    "rhesus macaque": "macaca mulatta",
+    "sheep": "ovis aries",
+    "horse": "equus caballus",
+    "silkworm": "bombyx mori",
+    "honey bee": "apis mellifera",
 }
 
 
@@ -120,11 +155,26 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+# NCBI Gene, hence every `_data` genes table, names an organism by the strain
+# whose genome it holds ("Saccharomyces cerevisiae S288C", "Pseudomonas
+# aeruginosa PAO1", "Escherichia coli str. K-12 substr. MG1655"); records and
+# users name the species.  A strain is its species' key, else a yeast filter
+# misses every figure whose yeast genes come from a genes table.  A strain is
+# a genus and epithet followed by a designation: a word with a capital or a
+# digit beside letters (S288C, 3D7, K-12, 972h-), or a rank word (str., subsp.,
+# pv., serovar).  Not a bare number: Human alphaherpesvirus 1 and 2 are two
+# viruses; nor a virus's plain words (Severe acute respiratory syndrome ...).
+_STRAIN = re.compile(r"([A-Za-z][a-z]+ [a-z]+) (?:\S*(?:[A-Z]|[A-Za-z]\S*\d|\d\S*[A-Za-z])"
+                     r"|(?:str|strain|substr|subsp|ssp|pv|var|serovar|biovar|bv)\.?(?= |$))")
+
+
 @lru_cache(maxsize=4096)
 def organism_key(name: str) -> str:
     """The term for an organism, from a record's name or a name a user types
-    ('Homo sapiens', 'human' -> 'homo sapiens')."""
-    key = name_key(name)
+    ('Homo sapiens', 'human' -> 'homo sapiens'; a strain, 'Saccharomyces
+    cerevisiae S288C', -> its species, 'saccharomyces cerevisiae')."""
+    strain = _STRAIN.match(" ".join(name.split()))
+    key = name_key(strain.group(1) if strain else name)
     return ORGANISM_NAMES.get(key, key)
 
 

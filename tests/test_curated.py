@@ -172,3 +172,26 @@ def test_an_ion_named_in_words_finds_its_symbol_and_back(index_of):
                   ("PMC1003__k", "K+ leaves the cell through channels.", "K+ efflux")) as ix:
         assert [h.figid for h in ix.search("calcium")] == ["PMC1001__ca"]
         assert [h.figid for h in ix.search("potassium")] == ["PMC1003__k"]
+
+
+def test_a_model_organism_common_name_finds_the_binomial_and_back(tmp_path):
+    # Real records: a yeast figure's title names Saccharomyces cerevisiae, never
+    # "yeast" ("mevalonate pathway yeast" had ranked it 7th, under figures with
+    # "yeast" alone); an E. coli figure's caption says "E. coli".
+    data = Path(__file__).parent / "data"
+    corpus = tmp_path / "corpus"
+    for folder in ("strain", "latin"):
+        shutil.copytree(data / folder, corpus / folder)
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        assert ix.search("yeast")[0].figid == "PMC8778766__microorganisms-10-00163-g001"
+        assert ix.search("mevalonate pathway yeast")[0].figid == "PMC8778766__microorganisms-10-00163-g001"
+        assert ix.search("Escherichia coli flagella")[0].figid == "PMC9229135__microorganisms-10-01103-g002"
+        assert "fly ~ Drosophila" in ix.search("fruit fly immunity", explain=True).understood["synonyms"]
+
+
+def test_a_crops_common_name_finds_its_binomial(index_of):
+    # A plant figure names the species ("Oryza sativa"); a query says "rice".
+    with index_of(("PMC1001__rice", "Drought signalling in Oryza sativa roots."),
+                  ("PMC1002__human", "Drought of data in human signalling studies.")) as ix:
+        assert [h.figid for h in ix.search("rice drought signalling")][:1] == ["PMC1001__rice"]
+        assert "rice = Oryza sativa" in ix.search("rice", explain=True).understood["synonyms"]

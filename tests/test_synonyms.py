@@ -269,3 +269,18 @@ def test_a_virus_named_without_virus_stands_for_its_abbreviation(index_of):
         # The long form typed in full is read as before; another word before "virus" is not.
         assert "hepatitis ~ HCV" in ix.search("hepatitis C virus", explain=True).understood["synonyms"]
         assert "hepatitis ~ HCV" not in ix.search("hepatitis B", explain=True).understood["synonyms"]
+
+
+@pytest.mark.parametrize("letter", ["kappa", "κ", "Kappa", "kappa.", "ϰ", "(κ)"])
+def test_a_greek_letter_alone_is_no_abbreviation(index_of, letter):
+    # "kappa" and "κ" fold to k, which the curated list reads as potassium:
+    # "kappa" had found a figure for its "potassium efflux".
+    with index_of(("PMC1001__ions", "Potassium efflux activates the inflammasome."),
+                  ("PMC1002__light", "Kappa light chains of B cells.", "Immunoglobulin kappa"),
+                  ("PMC1003__dead", "Dead cells take up propidium iodide (PI).")) as ix:
+        assert ix.synonyms(letter) == []
+        results = ix.search(letter, explain=True)
+        assert [h.figid for h in results] == ["PMC1002__light"]
+        assert results.understood["synonyms"] == []
+        assert "potassium" in {s.text for s in ix.synonyms("K")}  # the Latin letter still is
+        assert "propidium iodide" in {s.text for s in ix.synonyms("PI")}  # and a Greek name that does not fold

@@ -14,6 +14,7 @@ from whoosh.searching import Searcher
 from ..engine.arrays import cached
 from ..engine.evaluation import matching
 from ..engine.schema import FACET_JOURNAL, FACET_ORGANISMS, FACET_YEAR, journal_column_names
+from ..textkeys import display_organism, name_key, organism_key
 from .journals import Journals
 
 #: The facet values of figures without an organism, a journal or a year.
@@ -59,8 +60,8 @@ def count_facets(searcher: Searcher, q: query.Query, filter: query.Query | None,
 
 def organism_counts(searcher: Searcher) -> list[tuple[str, int]]:
     """Each organism of the index's figures, named as records name it (as
-    facets list it: "Escherichia coli str. K-12", not its lower-case term),
-    with its figure count, most first."""
+    facets list it: "Homo sapiens", not its lower-case term; a strain under
+    its species), with its figure count, most first."""
     table, live = _table(searcher), np.zeros(searcher.reader().doc_count_all(), dtype=bool)
     live[_live_docs(searcher.reader())] = True
     return _most_common(table.organism_names, table.organism_codes[live[table.organism_docs]],
@@ -118,15 +119,25 @@ class _FacetTable:
         count = reader.doc_count_all()
         year_column, organism_column = reader.column_reader(FACET_YEAR), reader.column_reader(FACET_ORGANISMS)
         sets: dict[bytes, list[int]] = {}  # an organism set, as stored -> its organisms' codes
+        # One code per organism key, as the organism filter has it: a strain
+        # ("Saccharomyces cerevisiae S288C", how genes tables name yeast) counts
+        # with its species, else a facet's count is not what its filter finds.
         organism_index: dict[str, int] = {}
+        shown: dict[str, str] = {}  # key -> the name listed: as a record names it, if one does
         organism_docs, organism_codes = [], []
         for docnum in range(count):
             value = organism_column[docnum]
             if value not in sets:
                 names = value.decode().split("|") if value else [NO_ORGANISM]
-                sets[value] = [organism_index.setdefault(name, len(organism_index)) for name in names]
+                keys = [organism_key(name) if value else name for name in names]
+                for name, key in zip(names, keys):
+                    if name_key(name) == key or not value:
+                        shown[key] = name
+                    else:
+                        shown.setdefault(key, display_organism(key))
+                sets[value] = [organism_index.setdefault(key, len(organism_index)) for key in dict.fromkeys(keys)]
             organism_docs += [docnum] * len(sets[value])
             organism_codes += sets[value]
         return cls(np.array([year_column[d] for d in range(count)], dtype=np.int64),
                    np.array(organism_docs, dtype=np.int64), np.array(organism_codes, dtype=np.int64),
-                   list(organism_index))
+                   [shown[key] for key in organism_index])

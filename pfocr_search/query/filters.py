@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from whoosh import query
@@ -9,7 +10,7 @@ from whoosh.searching import Searcher
 
 from ..engine.evaluation import term_docs
 from ..errors import PfocrSearchError, UnknownFilterError, did_you_mean
-from ..textkeys import ORGANISM_NAMES, display_organism, journal_key, organism_key
+from ..textkeys import ORGANISM_NAMES, display_organism, journal_key, name_key, organism_key
 
 YearRange = tuple["int | None", "int | None"]
 
@@ -60,8 +61,21 @@ class Filters:
                                                ("journal", self.journal, _journal_keys, _closest_journals)):
             if value and not known(searcher, value):
                 closest = closest_to(searcher, value)
-                raise UnknownFilterError(f"no figure in the index has {what} {value!r}{did_you_mean(closest)}",
+                species = ORGANISM_NAMES.get(name_key(value)) if what == "organism" else None
+                named = f" ({display_organism(species)})" if species else ""  # 'sheep' (Ovis aries)
+                raise UnknownFilterError(f"no figure in the index has {what} {value!r}{named}{did_you_mean(closest)}",
                                          suggestions=closest, parameter=what)
+
+    def checked(self, searcher: Searcher) -> "Filters":
+        """The filters as the index can apply them, else `UnknownFilterError`
+        (see `check`): an abbreviated organism ("E. coli", "S. cerevisiae", as
+        papers write them) named in full when it names one organism of the index."""
+        if self.organism and not _organism_held(searcher, self.organism):
+            named = _organisms_named_by_part(searcher, self.organism)
+            if len(named) == 1 and _ABBREVIATED.fullmatch(name_key(self.organism)):
+                return replace(self, organism=named[0])
+        self.check(searcher)
+        return self
 
     def without_organism(self) -> "Filters":
         """The same filters minus the organism (gene-set queries keep to an
@@ -93,11 +107,43 @@ def _journal_keys(searcher: Searcher, name: str) -> list[str]:
 
 
 def _closest_organisms(searcher: Searcher, value: str) -> list[str]:
-    """The index's organisms closest to `value`, by their common names too ('humna' -> 'human')."""
+    """The index's organisms closest to `value`: first those it names part of
+    ('cerevisiae', 'S. aureus'), then by spelling, common names too ('humna' -> 'human')."""
     keys = sorted({term.decode("utf-8") for term in searcher.reader().lexicon("organism")})
     names = [display_organism(k) for k in keys]
     names += [common for common, scientific in ORGANISM_NAMES.items() if scientific in keys]
-    return [name for name in _ranked(organism_key(value), names) if _organism_held(searcher, name)][:3]
+    # A common name is matched as typed: by its species' spelling, "sheep"
+    # (Ovis aries) had been offered Bos taurus, "potato" tomato.
+    common = name_key(value)
+    typed = common if common in ORGANISM_NAMES else organism_key(value)
+    spelled = [name for name in _ranked(typed, names) if _organism_held(searcher, name)]
+    return list(dict.fromkeys(_organisms_named_by_part(searcher, value) + spelled))[:3]
+
+
+#: A genus abbreviated to its initial, as papers write a species the second time: "E. coli".
+_ABBREVIATED = re.compile(r"([a-z])\.\s*([a-z][a-z-]+)")
+
+
+def _organisms_named_by_part(searcher: Searcher, value: str) -> list[str]:
+    """The index's organisms `value` names a part of, most figures first: a
+    genus or an epithet alone ('cerevisiae' is Saccharomyces cerevisiae, not,
+    by spelling, Coronaviridae) or a species with its genus abbreviated ('E. coli')."""
+    typed = name_key(value)
+    abbreviated = _ABBREVIATED.fullmatch(typed)
+    if not abbreviated and (" " in typed or len(typed) < 4):
+        return []
+    reader = searcher.reader()
+    found = []
+    for term in reader.lexicon("organism"):
+        key = term.decode("utf-8")
+        words = key.split()
+        if abbreviated:
+            hit = len(words) >= 2 and words[0].startswith(abbreviated[1]) and words[1] == abbreviated[2]
+        else:
+            hit = typed in words
+        if hit and _held(searcher, "organism", key):
+            found.append((-reader.doc_frequency("organism", key), key))
+    return [display_organism(key) for _, key in sorted(found)]
 
 
 def _closest_journals(searcher: Searcher, value: str) -> list[str]:
