@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -128,6 +132,17 @@ def test_organism_restricts_resolution(sample_index):
     assert set(fly.symbols) == {"Akt"}
     human = sample_index.resolve(["AKT"], organism="human")[0]
     assert {"AKT1", "AKT2", "AKT3"} <= set(human.symbols) and "Akt" not in human.symbols
+
+
+def test_each_symbol_is_shown_with_how_it_was_found(run, sample_index, sample_index_path):
+    # "AKT" is the fly's Akt exactly and names AKT1-3 as an alias: all had been "[exact]".
+    akt = sample_index.resolve(["AKT"])[0]
+    assert akt.how == "exact" and akt.how_each.startswith("exact: Akt; alias: AKT1, AKT2, AKT3")
+    assert sample_index.resolve(["STAT3"])[0].how_each == "exact"
+    p53 = sample_index.resolve(["p53"])[0]  # past four symbols a way gives their count
+    assert p53.how_each == f"exact: p53; alias: {len(p53.symbols) - 1} symbols" and len(p53.symbols) > 5
+    shown = run("genes", "AKT", "STAT3", "-i", str(sample_index_path), "--limit", "1").stdout
+    assert f"AKT -> {', '.join(akt.symbols)} [{akt.how_each}]" in shown and "STAT3 -> STAT3 [exact]" in shown
 
 
 def test_terms_split_on_commas_and_spaces(sample_index):
@@ -456,3 +471,70 @@ def test_a_word_that_is_a_gene_names_other_genes_only_as_often_as_its_own_figure
             assert families.family("JAK") == ["JAK1", "JAK2"]
     finally:
         store.close()
+
+
+def test_symbols_list_in_the_same_order_whatever_the_string_hash(tmp_path, sample_dir):
+    # A record's symbols and OCR mappings were gathered in sets: the order a
+    # build met them (a vocabulary's entries, ties among aliases) followed
+    # PYTHONHASHSEED, so "ADSL" resolved to ADSL, Adsl in one process and
+    # Adsl, ADSL in the next.
+    probe = ("import sys; from pfocr_search import FigureIndex\n"
+             "with FigureIndex.build([sys.argv[1]], sys.argv[2]) as ix:\n"
+             "    for r in ix.resolve(sys.argv[3:]): print(r.term, *r.symbols)\n"
+             "    print(*[f'{k}:{\",\".join(ix.vocabulary.aliases[k])}' for k in sorted(ix.vocabulary.aliases)])\n")
+    terms = ["ADSL", "AGFG1", "APAF1", "AR", "ASL", "BAX", "BBC3", "BCL9", "p65", "rela", "AKT"]
+    out = [subprocess.run([sys.executable, "-c", probe, str(sample_dir), str(tmp_path / f"ix{seed}"), *terms],
+                          capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+           for seed in ("1", "2")]
+    assert out[0] == out[1] and out[0].startswith("ADSL ")
+
+
+def test_an_organisms_own_symbol_is_that_gene_not_the_ocrs_other_readings(realworld_index):
+    # Real records map the word p53 to the fly genes p53, betaTub60D and hth (NCBI
+    # synonyms), and Hpo to hpo and hop: with --organism fly, "p53" had found
+    # homothorax figures and "hpo" the JAK hopscotch.  Without an organism the
+    # alias expansions stay (p53 is also the family TP53, Trp53 elsewhere).
+    with realworld_index(["PMC5334250__cshperspectmed-PCA-026310_F1", "PMC4448604__cshperspect-CSZ-019224_F2"]) as ix:
+        fly = {r.term: r.symbols for r in ix.resolve(["p53", "hpo", "yki"], "fly")}
+        assert fly == {"p53": ("p53",), "hpo": ("hpo",), "yki": ("yki",)}
+        assert {"p53", "TP53"} <= set(ix.resolve(["p53"])[0].symbols)
+
+
+def test_similar_counts_one_ocr_word_mapped_to_many_genes_once(realworld_index, tmp_path):
+    # The Candida mating figure's OCR word "histone" maps to 47 human histone genes:
+    # counted gene by gene, the most similar figures had been two sharing only
+    # that word (46 of 72 genes), above the yeast pheromone figure (STE11, STE20, STE7).
+    candida = "PMC4109574__cshperspectmed-HFP-019281_F1"
+    strain = Path(__file__).parent / "data" / "strain"
+    # The fixture copies the three real figures under tmp_path/corpus; the Candida one joins them.
+    with realworld_index(["PMC2773630__cshperspect-SYM-003384_F6", "PMC7818013__JZhejiangUnivSciB-22-1-38-g001",
+                          "PMC3276397__11_311_issazadeh-navikasf1"]):
+        pass
+    corpus = tmp_path / "corpus"
+    shutil.copy(strain / "_figures" / f"{candida}.md", corpus / "_figures")
+    shutil.copy(strain / "_data" / f"{candida}-genes.tsv", corpus / "_data")
+    with FigureIndex.build([corpus], tmp_path / "ix2") as ix:
+        hits = ix.similar(candida, limit=3)
+        assert hits[0].figid == "PMC2773630__cshperspect-SYM-003384_F6"
+        assert {"STE11", "STE7"} <= set(hits[0].overlap_genes)
+
+
+@pytest.mark.parametrize("term", ["MAPK15", "STAT7", "IL38", "CASP13", "AKT4"])
+def test_a_number_is_no_typo_a_paralog_the_index_lacks_is_not_its_neighbour(sample_index, term):
+    # Numbers tell paralogs apart: MAPK15 had resolved to MAPK1 and MAPK10-12,
+    # STAT7 to STAT2-5B, so a gene list's absent genes counted as others.
+    resolution = sample_index.resolve([term])[0]
+    assert resolution.symbols == () and resolution.suggestions  # unknown, with the closest named
+
+
+def test_letters_still_slip_and_a_family_still_names_its_members(sample_index):
+    assert sample_index.resolve(["STTA5A"])[0].symbols == ("STAT5A",)
+    assert {"CASP1", "CASP3"} <= set(sample_index.resolve(["CASP"])[0].symbols)
+
+
+@pytest.mark.parametrize("command", [("genes", "AKT", "STAT3"), ("similar", "PMC7176449__cm9-133-0959-g001")])
+def test_a_gene_page_past_the_last_hit_says_how_many_share_genes(run, sample_index_path, command):
+    # "no figures show these genes" had denied the figures that do.
+    result = run(*command, "--offset", "100000", "-i", str(sample_index_path))
+    assert result.exit_code == 0 and "share genes with the query" in result.stdout
+    assert "none from this offset on: the last is rank" in result.stdout and "no figures" not in result.stdout

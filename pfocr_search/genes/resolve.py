@@ -43,6 +43,10 @@ class GeneMatch:
     score: float
 
 
+#: The most symbols `Resolution.how_each` names for one way of finding them.
+SHOWN_PER_WAY = 4
+
+
 @dataclass(frozen=True)
 class Resolution:
     """What a typed gene term was understood as."""
@@ -59,6 +63,20 @@ class Resolution:
     @property
     def how(self) -> str:
         return self.matches[0].how if self.matches else UNKNOWN
+
+    @property
+    def how_each(self) -> str:
+        """How the symbols were found: the one way ("alias"), or each way with
+        its symbols ("exact: TTG1; alias: LMO1, ODR4"), or their count past
+        `SHOWN_PER_WAY` ("exact: rab; alias: 70 symbols"), since `how`, the
+        first's, had called an exact match's OCR alias readings exact too."""
+        ways: dict[str, list[str]] = {}
+        for m in self.matches:
+            ways.setdefault(m.how, []).append(m.symbol)
+        if len(ways) <= 1:
+            return self.how
+        return "; ".join(f"{how}: {', '.join(symbols) if len(symbols) <= SHOWN_PER_WAY else f'{len(symbols)} symbols'}"
+                         for how, symbols in ways.items())
 
     @property
     def ambiguous(self) -> bool:
@@ -138,6 +156,13 @@ class GeneResolver:
         for step in (self._exact_or_alias, self._normalised_or_alias, self._alias_only):
             found = step(term, key)
             matches = [m for m in found if keep(m.symbol)]
+            own = [m for m in matches if m.how != ALIAS]
+            if organism and own:
+                # The organism's own symbol is the gene: its alias expansions
+                # reach the family and orthologs elsewhere, and here only the
+                # OCR's other readings of the word (fly p53 had been p53, hth
+                # and betaTub60D; hpo hpo and hop, whose NCBI synonyms hold Hpo).
+                matches = own
             if matches:
                 return Resolution(term, tuple(_dedupe(matches)))
             elsewhere += found
@@ -226,9 +251,10 @@ class GeneResolver:
         # Equally few edits apart, the more alike first: IKKα (IKKA) is nearer the
         # family IKK than IκBα (IKBA), which had come first by its spelling alone.
         scored = sorted((distance, -fuzz.ratio(key, candidate), candidate) for candidate, distance, _ in found)
+        numbers = _NUMBERS.findall(key)
         for distance, negative, candidate in scored:
             score = -negative
-            if score < self.fuzzy.min_score:
+            if score < self.fuzzy.min_score or (numbers and _NUMBERS.findall(candidate) != numbers):
                 continue
             symbols = [s for s in self._targets(candidate) if keep(s)]
             if not symbols:
@@ -261,6 +287,14 @@ class GeneResolver:
             return lambda symbol: True
         folded = organism_key(organism)
         return lambda symbol: any(organism_key(o) == folded for o in self.lookup.organisms(symbol))
+
+
+# A gene's numbers are no typing slip: they tell paralogs apart, so a symbol
+# the index lacks is not its neighbour by number (MAPK15 had become MAPK1 and
+# MAPK10-12, STAT7 STAT2-5B, IL38 IL18 and CXCL8, Arabidopsis TIR1 TIR),
+# while letters slip (STTA3 is STAT3, GSKB3 GSK3B).  A term without a number
+# may still be its family's numbered members (CASP: CASP1, CASP3).
+_NUMBERS = re.compile(r"\d+")
 
 
 def _paralog(symbol: str, family: str, letter: str, digits: str, family_keys: set[str]) -> bool:

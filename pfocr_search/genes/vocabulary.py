@@ -76,10 +76,14 @@ class VocabularyCounter:
         self.curated: dict[str, list[str]] = {}
 
     def add(self, record: FigureRecord, sign: int = 1) -> None:
-        symbols: set[str] = set()
-        mappings: set[tuple[str, str]] = set()
+        # In the record's order, not a set's: the order symbols are first met
+        # is the vocabulary's, and ties among an alias's symbols keep it, so a
+        # set's (by string hash) had listed ADSL, Adsl in one process and
+        # Adsl, ADSL in the next.
+        symbols: dict[str, None] = {}
+        mappings: dict[tuple[str, str], None] = {}
         for gene in record.genes:
-            symbols.add(gene.symbol)
+            symbols[gene.symbol] = None
             if gene.ncbigene_id:
                 _bump(self.ids, gene.symbol, gene.ncbigene_id, sign)
             if gene.organism:
@@ -87,7 +91,7 @@ class VocabularyCounter:
             for word in gene.words:
                 key = normalize_symbol(word)
                 if key and key != normalize_symbol(gene.symbol):
-                    mappings.add((key, gene.symbol))
+                    mappings[key, gene.symbol] = None
         for symbol in symbols:
             self.figures[symbol] += sign
         for key, symbol in mappings:
