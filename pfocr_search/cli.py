@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from .errors import PfocrSearchError
 from .options import (
@@ -44,12 +46,44 @@ if TYPE_CHECKING:  # pragma: no cover
     from .query.results import SearchResults
 
 
+class OneLineUsageErrors(TyperGroup):
+    """A bad option value, a missing argument or an unknown command ends in
+    one line on stderr, as the library's errors do: typer had drawn a boxed
+    panel under two lines of usage."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            returned = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # typer has printed the help asked for by giving nothing
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            command = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else None
+            hint = f" (see {command} --help)" if command else ""
+            err_console().print(f"error: {escape(_said_once(exc.format_message()))}{escape(hint)}", emoji=False)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            err_console().print("aborted")
+            sys.exit(1)
+        sys.exit(returned if isinstance(returned, int) else 0)
+
+
+def _said_once(message: str) -> str:
+    """`message` up to a second "Did you mean": typer and click each add
+    theirs to an unknown command ("… Did you mean 'genes'? Did you mean 'genes'?")."""
+    first = message.find("Did you mean")
+    second = message.find("Did you mean", first + 1) if first >= 0 else -1
+    return message[:second].rstrip(" (") if second > 0 else message
+
+
 app = typer.Typer(
     name="pfocr-search",
     help="Ranked, fuzzy, local search over PFOCR pathway figures.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    cls=OneLineUsageErrors,
 )
 
 def _version(value: bool) -> None:
@@ -133,6 +167,9 @@ def search(
     facets: bool = FacetsOption,
     explain: bool = typer.Option(False, "--explain", help="Say why each figure scores what it does: per field "
                                                           "and term, coordination, synonyms, gene families."),
+    feedback: Optional[bool] = typer.Option(None, "--feedback/--no-feedback",
+                                            help="Also rank by the words and genes of the best figures "
+                                                 "(default: the index config's search.feedback)."),
     *,
     listing: Listing,
 ) -> None:
@@ -144,7 +181,7 @@ def search(
     draw = render()
     with listing.out() as out, listing.open() as ix:
         results = ix.search(query, limit=listing.limit, offset=listing.offset, filters=listing.filters,
-                            genes=gene_terms, explain=explain)
+                            genes=gene_terms, explain=explain, feedback=feedback)
         draw.hits(out, results)  # while open: a table counts all matches
         if facets:
             from .query.results import searched_text

@@ -1,11 +1,9 @@
 """Index configuration: `index_config/*.yaml`, validated on load.
 
-The configuration says which record fields are indexed, how they are
-analysed, how they are boosted, and how gene terms are matched.  Every key is
-checked on load; an unknown or ill-typed key is one `ConfigError` that names
-the key's full path (``fields.figtitle.bost``), so a typo never silently falls
-back to a default.
-"""
+The configuration says which record fields are indexed, how they are analysed
+and boosted, and how gene terms are matched.  Every key is checked on load; an
+unknown or ill-typed key is one `ConfigError` that names the key's full path
+(``fields.figtitle.bost``), so a typo never silently falls back to a default."""
 
 from __future__ import annotations
 
@@ -28,15 +26,13 @@ TEXT_FIELDS = ("figtitle", "lead", "caption", "papertitle", "reftext", "keywords
 ANALYZERS = ("stemmed", "text", "gene")
 #: Version of the fixed (structural) part of the schema; part of the fingerprint,
 #: so an index built before a structural change asks to be rebuilt.
-STRUCTURE_VERSION = 35
+STRUCTURE_VERSION = 37
 OPERATORS = ("and", "or")
 COORDINATION_WEIGHTS = ("idf", "equal")
 
 
 def _yaml() -> tuple[Any, Any]:
-    """PyYAML and its libyaml loader, imported only to read a YAML file: an
-    index keeps its configuration as JSON, and a one-shot search saved the
-    10 ms of importing them."""
+    """PyYAML and libyaml's loader, imported only to read YAML (an index keeps its config as JSON)."""
     import yaml
 
     return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -66,6 +62,8 @@ class SearchConfig:
     #: A word the analyzer splits (TGF-β, β-catenin) matches as its exact phrase, or
     #: as its parts at this weight (words joined by hyphens: in full, coordinated; 0: phrase only).
     compound_parts: float = 0.5
+    #: Rank with pseudo-relevance feedback (the `feedback` section) unless a search says otherwise.
+    feedback: bool = False
     limit: int = 10
     snippet_chars: int = 220
 
@@ -112,6 +110,15 @@ class SynonymsConfig:
 
 
 @dataclass(frozen=True)
+class FeedbackConfig:  # figures learnt from (the query's best), words taken, their weight; genes likewise
+    figures: int = 3
+    terms: int = 10
+    weight: float = 0.2
+    genes: int = 10
+    gene_weight: float = 1.0
+
+
+@dataclass(frozen=True)
 class IndexConfig:
     """A validated index configuration."""
 
@@ -120,6 +127,7 @@ class IndexConfig:
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
     genes: GenesConfig = field(default_factory=GenesConfig)
     synonyms: SynonymsConfig = field(default_factory=SynonymsConfig)
+    feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
     version: int = 1
     source: str = "<default>"
 
@@ -134,20 +142,20 @@ class IndexConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """The configuration as YAML-shaped data; `parse_config` reads it back."""
-        scoring = {"k1": self.scoring.k1, "b": self.scoring.b}
-        scoring.update({f"{name}_b": b for name, b in self.scoring.field_b.items()})
-        return {
-            "version": self.version,
-            "fields": {name: asdict(spec) for name, spec in self.fields.items()},
-            "search": asdict(self.search),
-            "scoring": scoring,
-            "genes": asdict(self.genes),
-            "synonyms": asdict(self.synonyms),
-        }
+        scoring = {"k1": self.scoring.k1, "b": self.scoring.b, **{f"{n}_b": b for n, b in self.scoring.field_b.items()}}
+        sections = {key: asdict(getattr(self, key)) for key in ("search", "genes", "synonyms", "feedback")}
+        return {"version": self.version, "fields": {name: asdict(spec) for name, spec in self.fields.items()},
+                "search": sections.pop("search"), "scoring": scoring, **sections}
 
 
 def _fail(path: str, message: str) -> ConfigError:
     return ConfigError(f"index config: {path}: {message}")
+
+
+def _flag(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(path, f"expected true or false, got {value!r}")
+    return value
 
 
 def _expect_mapping(value: Any, path: str) -> Mapping[str, Any]:
@@ -212,9 +220,7 @@ def _parse_fields(data: Any) -> dict[str, FieldConfig]:
         analyzer = _choice(spec["analyzer"], ANALYZERS, f"{path}.analyzer")
         if (name == "genes") != (analyzer == "gene"):
             raise _fail(f"{path}.analyzer", "the gene analyzer is for the genes field only, and genes needs it")
-        spelling = spec.get("spelling", False)
-        if not isinstance(spelling, bool):
-            raise _fail(f"{path}.spelling", f"expected true or false, got {spelling!r}")
+        spelling = _flag(spec.get("spelling", False), f"{path}.spelling")
         if spelling and analyzer != "stemmed":
             raise _fail(f"{path}.spelling", "only stemmed fields need separate spelling words")
         out[name] = FieldConfig(analyzer, float(_number(spec.get("boost", 1.0), f"{path}.boost")), spelling)
@@ -224,7 +230,7 @@ def _parse_fields(data: Any) -> dict[str, FieldConfig]:
 def _parse_search(data: Any) -> SearchConfig:
     data = _expect_mapping(data, "search")
     _check_keys(data, ("default_operator", "coordination", "coordination_weight", "mention", "gene_alias_boost",
-                       "proximity", "compound_parts", "limit", "snippet_chars"), "search")
+                       "proximity", "compound_parts", "feedback", "limit", "snippet_chars"), "search")
     defaults = SearchConfig()
     return SearchConfig(
         default_operator=_choice(data.get("default_operator", defaults.default_operator), OPERATORS,
@@ -237,10 +243,10 @@ def _parse_search(data: Any) -> SearchConfig:
                                        "search.gene_alias_boost")),
         proximity=float(_number(data.get("proximity", defaults.proximity), "search.proximity")),
         compound_parts=float(_number(data.get("compound_parts", defaults.compound_parts), "search.compound_parts")),
+        feedback=_flag(data.get("feedback", defaults.feedback), "search.feedback"),
         limit=_number(data.get("limit", defaults.limit), "search.limit", integer=True, low=1),
-        snippet_chars=_number(data.get("snippet_chars", defaults.snippet_chars), "search.snippet_chars",
-                              integer=True, low=20),
-    )
+        snippet_chars=_number(data.get("snippet_chars", defaults.snippet_chars), "search.snippet_chars", integer=True,
+                              low=20))
 
 
 def _parse_scoring(data: Any, fields: Mapping[str, FieldConfig]) -> ScoringConfig:
@@ -277,7 +283,7 @@ def _parse_genes(data: Any) -> GenesConfig:
 def parse_config(data: Any, source: str = "<memory>") -> IndexConfig:
     """Validate a parsed YAML document and return an `IndexConfig`."""
     data = _expect_mapping(data if data is not None else {}, "(top level)")
-    _check_keys(data, ("version", "fields", "search", "scoring", "genes", "synonyms"), "")
+    _check_keys(data, ("version", "fields", "search", "scoring", "genes", "synonyms", "feedback"), "")
     version = _number(data.get("version", 1), "version", integer=True, low=1)
     if version != 1:
         raise _fail("version", f"unsupported version {version} (this pfocr-search reads version 1)")
@@ -290,6 +296,8 @@ def parse_config(data: Any, source: str = "<memory>") -> IndexConfig:
         scoring=_parse_scoring(data.get("scoring", {}), fields),
         genes=_parse_genes(data.get("genes", {})),
         synonyms=_dataclass_from(SynonymsConfig, data.get("synonyms", {}), "synonyms", integers=("min_figures",)),
+        feedback=_dataclass_from(FeedbackConfig, data.get("feedback", {}), "feedback",
+                                 integers=("figures", "terms", "genes")),
         version=version,
         source=source,
     )
@@ -299,9 +307,8 @@ def parse_config(data: Any, source: str = "<memory>") -> IndexConfig:
 
 
 def _anchor_alias_file(data: Any, folder: Path) -> Any:
-    """A relative genes.alias_file is relative to the config file's folder;
-    made absolute here, so the path stored with an index still works for
-    updates run from anywhere."""
+    """A relative genes.alias_file is relative to the config file's folder: made
+    absolute, the path stored with an index works for updates run from anywhere."""
     genes = data.get("genes") if isinstance(data, dict) else None
     alias = genes.get("alias_file") if isinstance(genes, dict) else None
     if isinstance(alias, str) and not Path(alias).expanduser().is_absolute():

@@ -149,7 +149,7 @@ class FigureIndex:
     def search(self, text: str, limit: int | None = None, *, offset: int = 0, organism: str | None = None,
                years: YearRange | None = None, journal: str | None = None,
                genes: Sequence[str] | None = None, filters: Filters | None = None,
-               explain: bool = False) -> SearchResults:
+               explain: bool = False, feedback: bool | None = None) -> SearchResults:
         """Ranked figures for a query in Whoosh's query language.
 
         Filter by `organism` (scientific or common name), `years` (inclusive
@@ -157,7 +157,8 @@ class FigureIndex:
         together as `filters`.  With `genes`, only figures matching the text
         that show some of the genes are returned, ranked as by `search_genes`.
         With `explain`, `results.explanations` says why each hit scores what
-        it does and `results.understood` how the query was read.
+        it does and `results.understood` how the query was read.  `feedback` (default: config
+        `search.feedback`) also ranks hits by the words and genes of the best (`results.feedback`).
         """
         if explain and genes:
             raise PfocrSearchError("explain breaks down text scores; figures found with genes are ranked by "
@@ -177,18 +178,19 @@ class FigureIndex:
                 return found
             used = list(self._synonym_plugin.used)  # before a correction is tried
             results = search_text(searcher, parse, self.config, text, q, limit=self._limit(limit),
-                                  offset=page_start(offset), filters=flt, genes=self.genes)
+                                  offset=page_start(offset), filters=flt, genes=self.genes,
+                                  feedback=self.config.search.feedback if feedback is None else feedback)
             if explain:
                 from .query.explain import explain_results
-                if results.corrected_from is not None:  # explain the query that ranked the hits
-                    q, used = parse(results.query), list(self._synonym_plugin.used)
-                explain_results(searcher, q, results, used)
+                if results.corrected_from is not None and parse(results.query) is not None:  # its synonyms
+                    used = list(self._synonym_plugin.used)
+                explain_results(searcher, results.ranking or q, results, used)
             return results
 
     def resolve(self, terms: Sequence[str], organism: str | None = None, *, fuzzy: bool = True) -> list[Resolution]:
         """How each gene term is understood: symbols, how (exact, id, normalised,
         alias, fuzzy, unknown), scores, and suggestions for unknown terms."""
-        self._filters(None, organism)
+        organism = self._filters(None, organism).organism
         with self._lock:
             return self.genes.resolver.resolve_all(gene_terms(terms), organism, fuzzy=fuzzy)
 
@@ -331,7 +333,7 @@ class FigureIndex:
 
     def background(self, organism: str | None = None) -> int:
         """Distinct genes in the index (or one organism): the gene-set statistics' population."""
-        self._filters(None, organism)
+        organism = self._filters(None, organism).organism
         with self._lock:
             return self.genes.background(organism)
 
@@ -339,10 +341,8 @@ class FigureIndex:
 
     def _filters(self, filters: Filters | None, organism: str | None, years: YearRange | None = None,
                  journal: str | None = None) -> Filters:
-        flt = given_filters(filters, organism, years, journal)
         with self._lock:
-            flt.check(self._current_searcher())
-        return flt
+            return given_filters(filters, organism, years, journal).checked(self._current_searcher())
 
     def _limit(self, limit: int | None) -> int:
         return page_size(limit, self.config.search.limit)

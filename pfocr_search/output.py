@@ -10,6 +10,7 @@ enrichment tools.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import fields as dataclass_fields
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -65,9 +66,9 @@ def _rich_hits(out: Output, results: SearchResults) -> None:
     from rich.text import Text
 
     if not results:
-        out.console.print(f"no figures match {escape(results.query)}")
+        out.console.print(escape(_empty_page(results, _matching(results), f"no figures match {results.query}")))
         return
-    table = Table(title=f"{results.total} figure(s) match {escape(results.query)}", title_justify="left")
+    table = Table(title=escape(_matching(results)), title_justify="left")
     for name, justify in (("#", "right"), ("score", "right"), ("year", "right"), ("figure", "left")):
         table.add_column(name, justify=justify, **({"ratio": 1, "overflow": "fold"} if name == "figure" else {}))
     for hit in results:
@@ -81,11 +82,20 @@ def _rich_hits(out: Output, results: SearchResults) -> None:
     out.console.print(table)
 
 
+def _matching(results: SearchResults) -> str:
+    return f"{results.total} figure(s) match {results.query}"
+
+
+def _empty_page(results: SearchResults, heading: str, nothing: str) -> str:
+    """`nothing`, or past the last hit (--offset) how many there are, which "no figures match" had denied."""
+    return f"{heading}, none from this offset on: the last is rank {results.total}" if results.total else nothing
+
+
 def _plain_hits(out: Output, results: SearchResults) -> None:
     if not results:
-        out.line(f"no figures match {results.query}")
+        out.line(_empty_page(results, _matching(results), f"no figures match {results.query}"))
         return
-    out.line(f"{results.total} figure(s) match {results.query}")
+    out.line(_matching(results))
     for line in understood_lines(results.understood):
         out.line(line)
     for hit in results:
@@ -107,6 +117,8 @@ def understood_lines(understood: dict[str, Any]) -> list[str]:
         lines.append(f"corrected from: {understood['corrected_from']}")
     lines += [f"synonym: {s}" for s in understood.get("synonyms", [])]
     lines += [f"gene family: {word} -> {', '.join(keys)}" for word, keys in understood.get("gene_families", {}).items()]
+    if understood.get("feedback"):
+        lines.append(f"feedback (learnt from the best figures): {', '.join(understood['feedback'])}")
     return lines
 
 
@@ -135,22 +147,17 @@ def gene_hits(out: Output, results: GeneSearchResults) -> None:
         out.line("\t".join(cols))
         for hit in results:
             out.line("\t".join(cell(getattr(hit, c)) for c in cols))
-    elif len(results.resolutions) > LONG_LIST:
-        for line in resolution_summary(results.resolutions):
-            out.line(line)
-        if out.rich:
-            _rich_gene_hits(out, results)
-        else:
-            _plain_gene_hits(out, results)
-    elif out.rich:
-        _rich_resolutions(out, results.resolutions)
-        _rich_gene_hits(out, results)
     else:
-        if results.resolutions:
+        if len(results.resolutions) > LONG_LIST:
+            for line in resolution_summary(results.resolutions):
+                out.line(line)
+        elif out.rich:
+            _rich_resolutions(out, results.resolutions)
+        elif results.resolutions:
             out.line("gene terms:")
-        for r in results.resolutions:
-            out.line(f"  {resolution_line(r)}")
-        _plain_gene_hits(out, results)
+            for r in results.resolutions:
+                out.line(f"  {resolution_line(r)}")
+        (_rich_gene_hits if out.rich else _plain_gene_hits)(out, results)
 
 
 def population_note(results: GeneSearchResults) -> str:
@@ -169,9 +176,7 @@ LONG_LIST = 25
 
 def resolution_summary(resolutions: Sequence[Resolution]) -> list[str]:
     """Counts per kind of resolution, then the terms that need a look."""
-    counts: dict[str, int] = {}
-    for r in resolutions:
-        counts[r.how] = counts.get(r.how, 0) + 1
+    counts = Counter(r.how for r in resolutions)
     lines = [f"{len(resolutions)} gene terms: " + ", ".join(f"{n} {how}" for how, n in sorted(counts.items()))]
     unknown = [r.term for r in resolutions if not r.matches]
     ambiguous = [f"{r.term} ({', '.join(r.symbols)})" for r in resolutions if r.ambiguous]
@@ -186,8 +191,7 @@ def resolution_line(r: Resolution) -> str:
     if not r.matches:
         hint = f"; did you mean {', '.join(r.suggestions)}?" if r.suggestions else ""
         return f"{r.term} -> not found{hint}"
-    note = " (ambiguous)" if r.ambiguous else ""
-    return f"{r.term} -> {', '.join(r.symbols)} [{r.how}]{note}"
+    return f"{r.term} -> {', '.join(r.symbols)} [{r.how_each}]{' (ambiguous)' if r.ambiguous else ''}"
 
 
 def _rich_resolutions(out: Output, resolutions: Sequence[Resolution]) -> None:
@@ -201,7 +205,7 @@ def _rich_resolutions(out: Output, resolutions: Sequence[Resolution]) -> None:
         table.add_column(column)
     for r in resolutions:
         if r.matches:
-            how = r.how + (" (ambiguous)" if r.ambiguous else "")
+            how = r.how_each + (" (ambiguous)" if r.ambiguous else "")
             table.add_row(escape(r.term), escape(", ".join(r.symbols)), how,
                           ", ".join(f"{m.score:.0f}" for m in r.matches))
         else:
@@ -215,7 +219,7 @@ def _rich_gene_hits(out: Output, results: GeneSearchResults) -> None:
     from rich.text import Text
 
     if not results:
-        out.console.print("no figures show these genes")
+        out.console.print(_empty_page(results, _sharing(results), "no figures show these genes"))
         return
     table = Table(title=_sharing(results), title_justify="left")
     for column, justify in (("#", "right"), ("shared", "right"), ("p", "right"), ("FDR", "right"),
@@ -237,7 +241,7 @@ def _sharing(results: GeneSearchResults) -> str:
 
 def _plain_gene_hits(out: Output, results: GeneSearchResults) -> None:
     if not results:
-        out.line("no figures show these genes")
+        out.line(_empty_page(results, _sharing(results), "no figures show these genes"))
         return
     out.line(_sharing(results))
     for hit in results:

@@ -39,6 +39,17 @@ def test_an_explanation_names_fields_terms_coordination_and_families(sample_inde
     assert any("coordination: 1 of 4" in "\n".join(e.lines()) for e in partial.explanations.values())
 
 
+def test_a_words_written_forms_are_not_called_a_gene_family(sample_index):
+    # "TGF beta" seeks the phrase "tgf b" or the word "tgfb" in each field: the
+    # best of these had been labelled "the genes a word names as a family".
+    results = sample_index.search("TGF beta", limit=1, explain=True)
+    lines = results.explanations[results[0].figid].lines()
+    assert any("the best of these (one word's forms, counted once)" in line for line in lines)
+    for line, child in zip(lines, lines[1:]):
+        if "names as a family" in line:
+            assert child.split(None, 1)[1].startswith("genes:"), (line, child)
+
+
 def test_the_query_as_understood_includes_a_correction(sample_index):
     results = sample_index.search("apoptossis", explain=True)
     assert results.understood["corrected_from"] == "apoptossis" and "apoptos" in results.understood["parsed"]

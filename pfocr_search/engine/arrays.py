@@ -232,6 +232,46 @@ def live_mask(reader) -> np.ndarray | None:
     return cached(reader, "live", read)
 
 
+#: Term statistics kept per reader (feedback looks up every word of three
+#: captions a query; most recur from query to query), cleared when this full.
+_STATISTICS_KEPT = 100_000
+
+
+def live_frequency(searcher, fieldname: str, tbytes: bytes) -> tuple[int, float]:
+    """A term's live document count and total weight.  Whoosh's own counts
+    (`doc_frequency`, `frequency`) keep a deleted document's until its
+    segment is merged, and an updated index then weighed words unlike a
+    rebuilt one."""
+    reader = searcher.reader()
+    kept = cached(reader, "statistics", dict)
+    key = (fieldname, tbytes)
+    # Read once into a local: another thread may clear the shared dict meanwhile.
+    value = kept.get(key)
+    if value is None:
+        if len(kept) >= _STATISTICS_KEPT:
+            kept.clear()
+        value = kept[key] = _live_statistics(reader, fieldname, tbytes)
+    return value
+
+
+def _live_statistics(reader, fieldname: str, tbytes: bytes) -> tuple[int, float]:
+    if not reader.has_deletions():
+        try:
+            info = reader.term_info(fieldname, tbytes)
+        except TermNotFound:
+            return 0, 0.0
+        return info.doc_frequency(), info.weight()
+    docs, total = 0, 0.0
+    for leaf, _ in reader.leaf_readers():
+        if (fieldname, tbytes) in leaf:
+            ids, weights = term_postings(leaf, fieldname, tbytes)
+            alive = live_mask(leaf)
+            if alive is not None:
+                weights = weights[alive[ids]]
+            docs, total = docs + weights.size, total + float(weights.sum())
+    return docs, total
+
+
 def distinct(values: np.ndarray, ascending: bool = False) -> np.ndarray:
     """The distinct values, ascending (of values already `ascending`, without
     sorting again): np.unique's first call imports numpy.ma, 18 ms of a

@@ -20,6 +20,7 @@ from whoosh.searching import Searcher
 
 from ..engine.arrays import field_lengths, term_postings
 from ..engine.evaluation import Matches, WordCoordOr, score, word_share, word_weight
+from .feedback import FeedbackOr
 from .results import SearchResults
 
 
@@ -70,7 +71,9 @@ class Explainer:
         if isinstance(node, WordCoordOr):
             return Explanation(value, f"all query words{_boost(node)}", (*parts, self._coordination(node, docnum)))
         if isinstance(node, query.DisjunctionMax):
-            return Explanation(value, "the best of these (the genes a word names as a family)", parts)
+            return Explanation(value, f"the best of these ({_alternatives(node)}){_boost(node)}", parts)
+        if isinstance(node, FeedbackOr):
+            return Explanation(value, f"feedback: the words and genes the best figures share{_boost(node)}", parts)
         if isinstance(node, query.AndNot):
             return Explanation(value, "matches, without what is excluded", parts[:1])
         if isinstance(node, (query.Or, query.And)):
@@ -128,8 +131,15 @@ def explain_results(searcher: Searcher, q: query.Query, results: SearchResults,
         docnum = searcher.document_number(figid=hit.figid)
         if docnum is not None:
             results.explanations[hit.figid] = explainer.explain(docnum)
-    results.understood = {"parsed": str(q), "corrected_from": results.corrected_from, "synonyms": synonyms,
-                          "gene_families": _families(q)}
+    results.understood = {"parsed": results.parsed or str(q), "corrected_from": results.corrected_from,
+                          "synonyms": synonyms, "gene_families": _families(q), "feedback": results.feedback}
+
+
+def _alternatives(node: query.DisjunctionMax) -> str:
+    """What a best-of stands for: a word's genes, or one word's written forms."""
+    if all(isinstance(sub, query.Term) and sub.fieldname == "genes" for sub in node.subqueries):
+        return "the genes a word names as a family"
+    return "one word's forms, counted once"  # "TGF β" as a phrase or joined, "IL6" or "IL 6"
 
 
 def _families(q: query.Query) -> dict[str, list[str]]:

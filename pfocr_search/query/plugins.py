@@ -18,7 +18,7 @@ from whoosh.fields import NUMERIC, Schema
 from whoosh.qparser import syntax
 
 from ..errors import QuerySyntaxError
-from ..textkeys import GREEK_NAMES
+from ..textkeys import GREEK_NAMES, greek_letter
 
 #: Most wildcards and ranges typed in one query (``casp*``, ``[a TO f]``):
 #: each is expanded in every field, a walk through the term dictionary.
@@ -126,8 +126,9 @@ class LetterSuffixPlugin(qparser.Plugin):
     ("ER-beta"): one concept, not a word and a letter that matches every
     panel label "(B)".  "kappa B" is one unit, κB, as in NF-κB and IκB
     ("nuclear factor kappa B" then reads as the long form of NF-κB, "NF kappa
-    B" as NF-κB); other letters after a Greek letter stay apart ("TGF beta I
-    receptor" is TGF-β's type I receptor, not TGFBI).  So are numbers after a
+    B" as NF-κB); after a one-letter word a second Greek letter joins the
+    first as figures write the pair ("G beta gamma" is Gβγ), other letters after a Greek letter
+    stay apart ("TGF beta I receptor" is TGF-β's type I receptor, not TGFBI).  So are numbers after a
     slash ("ERK 1/2", "ERK1 / 2", "p44 / 42": ERK1/2, p44/42, as figures
     mostly write them; "ERK 1/2" had been ERK or 1 or 2).  Runs after
     field names are attached (100), before synonyms (105: "ER" has one,
@@ -210,16 +211,39 @@ def _apart(word, suffix) -> bool:
 
 
 def _joins(word, suffix) -> bool:
-    """Whether `suffix` is a letter or number belonging to `word`."""
-    return (LETTER_SUFFIX.fullmatch(suffix.text) is not None and LETTER_SUFFIX.fullmatch(word.text) is None
-            and not word.text.isdigit() and "-" not in word.text)
+    """Whether `suffix` is a letter or number belonging to `word`: a second
+    Greek letter too, after one joined to a one-letter word ("G beta gamma"
+    is Gβγ)."""
+    if LETTER_SUFFIX.fullmatch(suffix.text) is None or word.text.isdigit():
+        return False
+    if "-" in word.text:
+        return _greek_pair(word.text, suffix.text) is not None
+    return LETTER_SUFFIX.fullmatch(word.text) is None
 
 
 def _glue(word: str, suffix: str) -> str:
     """A word and its suffix as one: "IL-6", "ER-beta"; a slash's numbers
     without the hyphen, "ERK1/2", the one form figures write that the parser
-    also reads as the spaced one (see `GeneAwareParser.compound_query`)."""
+    also reads as the spaced one (see `GeneAwareParser.compound_query`);
+    a second Greek letter as figures write the pair, "Gβγ"."""
+    pair = _greek_pair(word, suffix)
+    if pair:
+        return pair
     return f"{word}{suffix}" if "/" in suffix and suffix[:1].isdigit() and word[-1:].isalpha() else f"{word}-{suffix}"
+
+
+def _greek_pair(word: str, suffix: str) -> str | None:
+    """"G-beta" and "gamma" as figures write them, "Gβγ"; None unless `word`
+    is one letter joined to a Greek letter and `suffix` is another.  After a
+    longer word the pair is isoforms ("PKC alpha beta": PKC-α and -β), and
+    "αβ" folds as "ab", which is also amyloid-β."""
+    joined = _GREEK_JOINED.fullmatch(word)
+    first, second = (greek_letter(joined.group("letter")), greek_letter(suffix)) if joined else (None, None)
+    return joined.group("word") + first + second if first and second else None
+
+
+#: A letter a Greek letter was joined to ("G-beta", "G-β"), which a second Greek letter may follow.
+_GREEK_JOINED = re.compile(r"(?P<word>[^\W\d_])-(?P<letter>\w+)")
 
 
 def _letter_unit(greek, letter) -> bool:

@@ -85,6 +85,11 @@ class SearchResults(list):
         #: The query as typed, when it had words no figure holds and these are
         #: the hits of its likeliest correction (`query`) instead.
         self.corrected_from: str | None = None
+        #: Words and genes learnt from the best figures, which also rank the
+        #: figures found, at a low weight (pseudo-relevance feedback).
+        self.feedback: list[str] = []
+        #: The query that ranked the hits: `parsed`, with the feedback added.
+        self.ranking: Any = None
         #: With explain=True: figid -> why it scores what it does, and the query
         #: as understood (parsed, corrected, synonyms and gene families added).
         self.explanations: dict[str, Any] = {}

@@ -13,6 +13,7 @@ from ..engine.evaluation import matching, score
 from ..engine.schema import RECORD, unpack_record
 from ..errors import QuerySyntaxError
 from ..sources.model import FigureRecord
+from .feedback import feedback_words, with_feedback
 from .filters import Filters
 from .journals import shown_journal
 from .parser import one_line, quoted
@@ -23,7 +24,7 @@ from .spelling import GeneNames, spelling_suggestions
 
 def search_text(searcher: Searcher, parse: Callable[[str], query.Query], config: IndexConfig, text: str,
                 q: query.Query, *, limit: int, offset: int, filters: Filters,
-                genes: GeneNames) -> SearchResults:
+                genes: GeneNames, feedback: bool = False) -> SearchResults:
     """Ranked figures for query `text` (parsed as `q` by `parse`).  A query
     with words no figure holds ("hipo signalling pathway") is searched as its
     likeliest correction instead, parsed the same way (`corrected_from` and
@@ -36,20 +37,21 @@ def search_text(searcher: Searcher, parse: Callable[[str], query.Query], config:
     # query is page 2 of the correction, and the typed query is not run too.
     suggestions = spelling_suggestions(searcher, config, text, genes)
     if suggestions:
-        corrected = _corrected_search(searcher, parse, config, suggestions[0], limit, offset, flt)
+        corrected = _corrected_search(searcher, parse, config, suggestions[0], limit, offset, flt, feedback)
         if corrected is not None and corrected.total:
             corrected.suggestions = suggestions
             corrected.corrected_from = text
             return corrected
-    results = run_search(searcher, q, config, text=text, limit=limit, offset=offset, filter=flt)
+    results = run_search(searcher, q, config, text=text, limit=limit, offset=offset, filter=flt, feedback=feedback)
     results.suggestions = suggestions
     return results
 
 
 def _corrected_search(searcher: Searcher, parse: Callable[[str], query.Query], config: IndexConfig, text: str,
-                      limit: int, offset: int, flt: query.Query | None) -> SearchResults | None:
+                      limit: int, offset: int, flt: query.Query | None, feedback: bool) -> SearchResults | None:
     try:
-        return run_search(searcher, parse(text), config, text=text, limit=limit, offset=offset, filter=flt)
+        return run_search(searcher, parse(text), config, text=text, limit=limit, offset=offset, filter=flt,
+                          feedback=feedback)
     except QuerySyntaxError:
         # A correction can cross a cap or turn a word into syntax; the user's
         # own query stands.
@@ -65,21 +67,29 @@ def run_search(
     limit: int,
     offset: int = 0,
     filter: query.Query | None = None,
+    feedback: bool = False,
 ) -> SearchResults:
+    """The page of figures `q` ranks from `offset`; with `feedback`, ranked
+    with the words and genes of its best figures too (`query.feedback`)."""
+    typed = q
     try:
         matches = score(searcher, q)
         if filter is not None:
             matches.mask &= matching(searcher, filter)
+        if feedback:
+            q, matches = with_feedback(searcher, config, text, q, matches)
     except query.QueryError as exc:
         raise QuerySyntaxError(f"cannot run query {quoted(text)}: {one_line(str(exc))}") from None
     top = matches.top(offset + limit if limit else 0)
-    words = _snippet_words(searcher, q)
+    words = _snippet_words(searcher, typed)
     hits = []
     for rank, (value, docnum) in enumerate(top[offset:], start=offset + 1):
         record = unpack_record(searcher.stored_fields(docnum)[RECORD])
         snippet, spans = _text_snippet(searcher, record, words, config.search.snippet_chars)
         hits.append(Hit.of(rank, value, record, snippet, spans, journal=shown_journal(searcher, record)))
-    return SearchResults(hits, query=text, total=matches.count, parsed=str(q))
+    results = SearchResults(hits, query=text, total=matches.count, parsed=str(typed))
+    results.feedback, results.ranking = feedback_words(q), q
+    return results
 
 
 #: Where a text hit's snippet comes from, in order of preference.

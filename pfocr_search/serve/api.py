@@ -21,6 +21,7 @@ from .params import (
     ALL,
     DOWNLOAD_LIMIT,
     FACETS,
+    FEEDBACK,
     FILTERS,
     FUZZY,
     GENES,
@@ -77,7 +78,7 @@ def _gene_terms(values: Values) -> list[str] | None:
 
 def _text_results(ix: FigureIndex, values: Values) -> Any:
     return ix.search(values["q"], limit=values["limit"], offset=values["offset"], genes=_gene_terms(values),
-                     **filters_from(values))
+                     feedback=values.get("feedback"), **filters_from(values))
 
 
 def _gene_results(ix: FigureIndex, values: Values) -> Any:
@@ -154,7 +155,7 @@ _Q = replace(QUERY, required=True)
 _OPTIONAL_Q = replace(QUERY, description="A text query (give q, genes or both).")
 _TOP = Param("top", "integer", "How many values to list per facet, or frequent genes in stats (at most 100).",
              default=10, minimum=1, maximum=100)
-_SEARCH = (_Q, GENES, *FILTERS, LIMIT, OFFSET, FACETS)
+_SEARCH = (_Q, GENES, *FILTERS, LIMIT, OFFSET, FACETS, FEEDBACK)
 _GENES = (TERMS, REQUIRE, ALL, FUZZY, *FILTERS, LIMIT, OFFSET, FACETS)
 _SEARCH_DOWNLOAD = (_Q, GENES, *FILTERS, DOWNLOAD_LIMIT, OFFSET)
 _GENES_DOWNLOAD = (TERMS, REQUIRE, ALL, FUZZY, *FILTERS, DOWNLOAD_LIMIT, OFFSET)

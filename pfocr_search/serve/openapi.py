@@ -51,6 +51,8 @@ _LIST = {
                                                                   "correction"},
     "parsed": STR, "total": {**INT, "description": "matching figures in the index, not just this page"},
     "offset": INT, "limit": INT, "suggestions": {**STRS, "description": "did you mean"},
+    "feedback": {**STRS, "description": "words (as indexed, stemmed) and genes (genes:KEY) learnt from the best "
+                                        "figures, which also rank the figures found, at a low weight"},
 }
 _GENE_LIST = {
     "population": {**INT, "description": "N: distinct genes of the index (or organism) every p-value counts from"},

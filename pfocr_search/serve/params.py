@@ -186,6 +186,8 @@ REQUIRE = Param("require", "terms", "Keep only figures with these genes; score t
                 max_length=MAX_QUERY * 5)
 ALL = Param("all", "boolean", "Keep only figures with every query gene.", default=False)
 FUZZY = Param("fuzzy", "boolean", "Allow typo-tolerant matching of gene terms.", default=True)
+FEEDBACK = Param("feedback", "boolean", "Also rank by the words and genes of the best figures (pseudo-relevance "
+                 "feedback; default: the index config's search.feedback).")
 
 
 def filters_from(values: Mapping[str, Any]) -> dict[str, Any]:

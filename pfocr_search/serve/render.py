@@ -31,7 +31,7 @@ class JSONBody(Response):
 
 def results_body(results: SearchResults, limit: int, offset: int) -> dict[str, Any]:
     """A result list as `{"total": …, "hits": [...], …}`: each hit's
-    `to_dict()`, the list's query, parse, suggestions and correction, and for
+    `to_dict()`, the list's query, parse, suggestions, correction and feedback, and for
     gene-set results the resolution of each term and the numbers behind
     every p-value (`statistics()`: population, query size, background)."""
     body: dict[str, Any] = {
@@ -42,6 +42,7 @@ def results_body(results: SearchResults, limit: int, offset: int) -> dict[str, A
         "offset": offset,
         "limit": limit,
         "suggestions": list(results.suggestions),
+        "feedback": list(results.feedback),
         "hits": [hit.to_dict() for hit in results],
     }
     if isinstance(results, GeneSearchResults):
