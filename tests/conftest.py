@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from whoosh.filedb.filestore import RamStorage
 
 from pfocr_search import FigureIndex, sample_corpus
@@ -13,6 +14,11 @@ from pfocr_search import FigureIndex, sample_corpus
 DATA = Path(__file__).parent / "data"
 #: The realworld relevance corpus: 415 real PFOCR figures in both layouts.
 REALWORLD = Path(__file__).resolve().parent.parent / "bench" / "relevance" / "realworld"
+
+# Tests check behaviour and benchmarks speed: on a shared, loaded machine one
+# slow example can pass Hypothesis's 200 ms deadline and fail a correct test.
+settings.register_profile("behaviour", deadline=None)
+settings.load_profile("behaviour")
 
 
 @pytest.fixture(scope="session")
