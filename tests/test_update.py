@@ -347,11 +347,20 @@ def test_unreadable_files_are_reported_not_fatal(indexed, tmp_path):
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
 def test_permission_denied_is_reported(indexed):
+    # Files the update must read: one new, one edited.  (A file unchanged since the
+    # last run is not read, so taking away its permissions alone changes nothing.)
     corpus, _, ix = indexed
-    target = corpus / "seed" / "PMC7176449__cm9-133-0959-g001.md"
-    target.chmod(0)
+    seed = corpus / "seed" / "PMC7176449__cm9-133-0959-g001.md"
+    locked = corpus / "PMC999997__locked.md"
+    locked.write_text(seed.read_text("utf-8").replace("PMC7176449__cm9-133-0959-g001", "PMC999997__locked"), "utf-8")
+    with seed.open("a", encoding="utf-8") as fh:
+        fh.write("\n")
+    for path in (locked, seed):
+        path.chmod(0)
     report = ix.update([corpus])
-    assert any("cannot read" in s.reason for s in report.skipped)
+    assert {Path(s.path).name for s in report.skipped if "cannot read" in s.reason} == {locked.name, seed.name}
+    # As a rebuild would have it (the index mirrors its sources); --strict keeps the index as it was.
+    assert not ix.search("figid:PMC7176449__cm9-133-0959-g001") and len(ix) == 49
 
 
 def test_second_writer_is_refused_or_waits(indexed):
