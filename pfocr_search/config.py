@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 #: Record fields that can be indexed as searchable text.
 TEXT_FIELDS = ("figtitle", "lead", "caption", "papertitle", "reftext", "keywords", "genes", "chemicals", "diseases",
-               "journal")
+               "journal", "taxa")
 ANALYZERS = ("stemmed", "text", "gene")
 #: Version of the fixed (structural) part of the schema; part of the fingerprint,
 #: so an index built before a structural change asks to be rebuilt.

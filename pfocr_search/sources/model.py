@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
+from .taxa import figure_taxa
+
 INLINE = "inline"
 DATABASE = "pfocr-database"
 MERGED = "merged"
@@ -136,6 +138,8 @@ class FigureRecord:
             return "\n".join(self.keywords)
         if name == "lead":
             return lead_sentence(self.caption)
+        if name == "taxa":
+            return figure_taxa(self.organisms, (g.organism for g in self.genes))
         return getattr(self, name)
 
 

@@ -1,0 +1,52 @@
+"""A query's word for a kind of organism (plant, fungal, yeast, bacterial)
+finds the figures of that kind, whose text may never say it."""
+
+from __future__ import annotations
+
+import pytest
+
+from pfocr_search.sources.taxa import figure_taxa
+
+STOMATA = "PMC3711358__f09_01"  # Arabidopsis stomatal development: "plant" is nowhere in its text
+YEAST_TOR = "PMC8401276__microorganisms-09-01557-g004"  # TOR in yeast and mycorrhizal fungi
+HUMAN_MTOR = "PMC4852795__cshperspectmed-AGE-025924_F1"  # lists no yeast, draws human genes
+PLANT_MELATONIN = "PMC10036441__fpls-14-1142753-g003"  # says "plant" in its title
+
+
+@pytest.fixture()
+def ix(realworld_index):
+    with realworld_index([STOMATA, YEAST_TOR, HUMAN_MTOR, PLANT_MELATONIN]) as index:
+        yield index
+
+
+def test_a_figure_of_a_kind_is_found_by_its_kind_though_its_text_never_names_it(ix):
+    record = ix.get(STOMATA)
+    assert "plant" not in " ".join((record.figtitle, record.caption, record.papertitle)).lower()
+    found = [h.figid for h in ix.search("plant signaling")]
+    assert found[:2] == [PLANT_MELATONIN, STOMATA]  # the title that says it first, then the kind
+
+
+def test_an_organism_a_paper_only_names_is_not_the_figures_kind(ix):
+    # The human mTOR figure's record lists yeast among its paper's organisms;
+    # counted as its kind, it had outranked the yeast TOR figure for "yeast".
+    assert [h.figid for h in ix.search("target of rapamycin signalling yeast")][0] == YEAST_TOR
+    assert [h.figid for h in ix.search("target of rapamycin signaling")][0] == HUMAN_MTOR
+
+
+def test_explain_names_the_kind_matched(ix):
+    assert "taxa:plant" in str(ix.search("plant development", explain=True).explanations[STOMATA])
+
+
+@pytest.mark.parametrize("organisms, gene_organisms, expected", [
+    (("Arabidopsis thaliana", "Homo sapiens"), (), "plant"),
+    # Organisms after the first are those the paper's text names, not the figure's.
+    (("Homo sapiens", "Saccharomyces cerevisiae", "Candida albicans"), ("Homo sapiens",) * 9, ""),
+    # A strain is its genus's; genes of a kind count from a third of them.
+    (("Homo sapiens",), ("Saccharomyces cerevisiae S288C",) * 4 + ("Homo sapiens",) * 6, "fungus yeast"),
+    (("Homo sapiens",), ("Escherichia coli str. K-12 substr. MG1655",) + ("Homo sapiens",) * 3, ""),
+    (("Pseudomonas aeruginosa PAO1",), (None, "", "Pseudomonas aeruginosa PAO1"), "bacterium"),
+    (("",), (), ""),
+    ((), (), ""),
+])
+def test_kinds_come_from_the_records_own_organism_and_its_genes(organisms, gene_organisms, expected):
+    assert figure_taxa(organisms, gene_organisms) == expected
