@@ -167,14 +167,20 @@ def test_incremental_result_equals_a_full_rebuild(indexed, tmp_path):
         assert len(ix) == len(fresh) == 49
 
 
-def test_coordination_after_deletions_weighs_words_as_a_rebuild_does(indexed, tmp_path):
-    # A word's idf in coordination had counted deleted figures in the total but
-    # not among the figures holding it, so common words weighed far more until
-    # Whoosh merged the segment.
+def _twelve_deleted(indexed):
+    """The corpus and its index, updated after twelve figure files were deleted."""
     corpus, _, ix = indexed
     for path in sorted((corpus / "old").glob("*.md"))[:12]:
         path.unlink()
     ix.update([corpus])
+    return corpus, ix
+
+
+def test_coordination_after_deletions_weighs_words_as_a_rebuild_does(indexed, tmp_path):
+    # A word's idf in coordination had counted deleted figures in the total but
+    # not among the figures holding it, so common words weighed far more until
+    # Whoosh merged the segment.
+    corpus, ix = _twelve_deleted(indexed)
     text = "apoptosis signaling pathway"
 
     def coordination(index):
@@ -191,10 +197,7 @@ def test_coordination_after_deletions_weighs_words_as_a_rebuild_does(indexed, tm
 def test_feedback_after_deletions_learns_and_ranks_as_a_rebuild_does(indexed, tmp_path):
     # Whoosh's word counts keep a deleted figure's words until its segment
     # merges: the feedback had learnt "find" and "main" where a rebuild did not.
-    corpus, _, ix = indexed
-    for path in sorted((corpus / "old").glob("*.md"))[:12]:
-        path.unlink()
-    ix.update([corpus])
+    corpus, ix = _twelve_deleted(indexed)
     text = "apoptosis signaling pathway"
     with FigureIndex.build([corpus], tmp_path / "fresh") as fresh:
         ours, rebuilt = ix.search(text, limit=50, feedback=True), fresh.search(text, limit=50, feedback=True)
