@@ -109,6 +109,27 @@ def test_a_word_only_removed_figures_held_is_corrected_again(indexed):
     assert again.corrected_from == "apoptossis" and again.query == "apoptosis" and len(again) > 0
 
 
+def test_a_deleted_figures_words_are_no_correction(corpus_copy, tmp_path):
+    # Nor is a word only a deleted figure held a correction: spelling had
+    # asked its spelling field, whose postings cannot say which figure holds
+    # a word, and "daturamycin" became "daturamycins" after its figure was gone.
+    seed = corpus_copy / "seed" / "PMC7176449__cm9-133-0959-g001.md"
+    (corpus_copy / "zz").mkdir()  # read last: not document 0
+    added = corpus_copy / "zz" / "PMC999996__daturamycin.md"
+    text = seed.read_text("utf-8").replace("PMC7176449__cm9-133-0959-g001", "PMC999996__daturamycin")
+    start, end = text.index("caption: "), text.index("pmcid:")
+    added.write_text(text[:start] + "caption: 'Daturamycins and haemolysins made by Streptomyces.'\n" + text[end:],
+                     "utf-8")
+    with FigureIndex.build([corpus_copy], tmp_path / "ix") as ix:
+        assert [h.figid for h in ix.search("daturamycin")] == ["PMC999996__daturamycin"]
+        added.unlink()
+        ix.update([corpus_copy])
+        assert ix._current_searcher().reader().has_deletions()  # its words are still in the segment
+        gone = ix.search("daturamycin biosynthesis")
+        assert gone.corrected_from is None and gone.query == "daturamycin biosynthesis"
+        assert ix.search("hemolysins").corrected_from is None  # nor its British spellings
+
+
 def test_a_build_reads_each_source_file_once(tmp_path, corpus_copy, monkeypatch):
     # A file's digest, kept for change detection, is taken from the bytes the
     # reader read: reading every file again for it cost an open and a read each.

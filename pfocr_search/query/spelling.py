@@ -215,10 +215,18 @@ def _other_spelling(searcher: Searcher, spelled: Sequence[str], word: str) -> st
 
 
 def _written(searcher: Searcher, spelled: Sequence[str], word: str) -> bool:
-    """Whether a spelling field holds `word` as written (unstemmed)."""
+    """Whether a spelling field holds `word` as written (unstemmed), and a
+    live figure its field's form (`_live`)."""
     schema = searcher.schema
-    return any(_held(searcher, schema[name].spelling_fieldname(name), term) for name in spelled
-               for term in schema[name].process_text(word, mode="query", no_morph=True))
+    return any(searcher.doc_frequency(schema[name].spelling_fieldname(name), term) and _live(searcher, name, word)
+               for name in spelled for term in schema[name].process_text(word, mode="query", no_morph=True))
+
+
+def _live(searcher: Searcher, name: str, word: str) -> bool:
+    """Whether a live figure holds `word` in field `name`, as the field
+    analyses it: a spelling field's postings all name document 0, so cannot
+    tell a word only deleted figures held."""
+    return any(_held(searcher, name, t) for t in searcher.schema[name].process_text(word, mode="query"))
 
 
 def _british_forms(word: str) -> list[str]:
@@ -337,7 +345,7 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str,
     for name in fields:
         spelled = searcher.schema[name].spelling_fieldname(name)
         for suggestion in suggest(reader, name, folded, limit=20, maxdist=2, prefix=1):
-            if _held(searcher, spelled, suggestion):  # not a word only deleted figures held
+            if _live(searcher, name, suggestion):  # not a word only deleted figures held
                 count = searcher.doc_frequency(spelled, suggestion)
                 written[suggestion] = max(count, written.get(suggestion, 0))
     near = [(d, s, n) for s, n in written.items() if (d := _slips(folded, s)) <= MAX_SLIPS]
