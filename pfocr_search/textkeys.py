@@ -147,12 +147,23 @@ ORGANISM_NAMES = {
     "horse": "equus caballus",
     "silkworm": "bombyx mori",
     "honey bee": "apis mellifera",
+    "honeybee": "apis mellifera",
+    "thale cress": "arabidopsis thaliana",
+    "mouse-ear cress": "arabidopsis thaliana",
+    "baker's yeast": "saccharomyces cerevisiae",
+    "bakers yeast": "saccharomyces cerevisiae",
+    "brewer's yeast": "saccharomyces cerevisiae",
+    "house mouse": "mus musculus",
+    "norway rat": "rattus norvegicus",
+    "african clawed frog": "xenopus laevis",
+    "cattle": "bos taurus",
 }
 
 
 def name_key(name: str) -> str:
-    """A whole name (journal, organism) as one term: white space collapsed, case-folded."""
-    return " ".join(name.split()).casefold()
+    """A whole name (journal, organism) as one term: white space collapsed,
+    case-folded, a typographic apostrophe as typed ("baker’s yeast")."""
+    return " ".join(name.replace("\u2019", "'").split()).casefold()
 
 
 # NCBI Gene, hence every `_data` genes table, names an organism by the strain

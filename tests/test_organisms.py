@@ -41,6 +41,10 @@ def strain_index(tmp_path_factory):
     ("Human immunodeficiency virus 1", "human immunodeficiency virus 1"),
     ("Canis lupus familiaris", "canis lupus familiaris"),
     ("yeast", "saccharomyces cerevisiae"),
+    # Common names as people write them.
+    ("baker's yeast", "saccharomyces cerevisiae"),
+    ("Baker\u2019s  yeast", "saccharomyces cerevisiae"),
+    ("thale cress", "arabidopsis thaliana"),
 ])
 def test_a_strain_is_its_species(name, key):
     assert organism_key(name) == key
@@ -50,6 +54,7 @@ def test_a_species_filter_finds_figures_whose_genes_name_the_strain(strain_index
     hits = strain_index.search("STE5", organism="yeast")
     assert [h.figid for h in hits] == [CANDIDA]
     assert [h.figid for h in strain_index.search("mevalonate", organism="Saccharomyces cerevisiae")] == [TAXANE]
+    assert [h.figid for h in strain_index.search("mevalonate", organism="baker's yeast")] == [TAXANE]
 
 
 def test_gene_sets_keep_to_the_species_through_its_strain(strain_index):
