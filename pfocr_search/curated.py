@@ -50,16 +50,25 @@ class CuratedTable(SynonymLookups):
         # A phrase the parser joined into one word ("interferon gamma" read as
         # interferon-γ, "T-cell") is looked up as the phrase too.
         found = super().long_forms(word)
-        return found or (self._expansions("long", long_key([word])) if len(words_key(word)) > 1 else [])
+        return _others(found or (self._expansions("long", long_key([word])) if len(words_key(word)) > 1 else []),
+                       word)
 
     def short_forms(self, words: Iterable[str]) -> list[Synonym]:
-        return self._expansions("long", long_key(words))  # every name, however short: the list chose them
+        words = list(words)  # every name, however short: the list chose them
+        return _others(self._expansions("long", long_key(words)), " ".join(words))
 
     def _expansions(self, by: str, key: str) -> list[Synonym]:
         return self._by[by].get(key, [])
 
     def __len__(self) -> int:
         return len(self._by["short"]) + len(self._by["long"])
+
+
+def _others(found: list[Synonym], typed: str) -> list[Synonym]:
+    """`found` but the name typed: names sharing a key ("IFN-γ", "IFNG") find
+    each other, and "IFN-γ" had been sought again as its own synonym.  (The
+    other stays: the symbol is also sought as a gene, the Greek form as a phrase.)"""
+    return [s for s in found if s.text.casefold() != typed.casefold()]
 
 
 def _spelled(name: str) -> str:

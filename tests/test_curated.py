@@ -195,3 +195,13 @@ def test_a_crops_common_name_finds_its_binomial(index_of):
                   ("PMC1002__human", "Drought of data in human signalling studies.")) as ix:
         assert [h.figid for h in ix.search("rice drought signalling")][:1] == ["PMC1001__rice"]
         assert "rice = Oryza sativa" in ix.search("rice", explain=True).understood["synonyms"]
+
+
+def test_a_name_is_not_its_own_synonym(sample_index):
+    # "IFN-γ" and "IFNG" share a key: each found the group twice, itself included,
+    # and a search sought the typed name again at the list's weight.
+    for typed, other in (("IFN-γ", "IFNG"), ("IFNG", "IFN-γ"), ("ifng", "IFN-γ")):
+        names = [s.text for s in sample_index.synonyms(typed)]
+        assert other in names and typed.casefold() not in {n.casefold() for n in names}, typed
+    understood = sample_index.search("IFN-γ", explain=True).understood["synonyms"]
+    assert "IFN-γ ~ IFNG" in understood and "IFN-γ ~ IFN-γ" not in understood
