@@ -668,8 +668,20 @@ def test_an_abbreviation_the_index_lacks_is_not_read_as_another(index_of):
         results = ix.search("base excision repair (BER)")
         assert results.corrected_from is None and "bcr" not in results.parsed.lower()
         assert results[0].figid == "PMC1001__ber"
-        # A longer word written as a symbol is still one edit from the word meant.
-        assert ix.search("NEIL3 excision").query == "neil2 excision"
+        # A longer word written as a symbol is still one slip from the word meant,
+        # but not one character for another: NEIL3 is NEIL2's paralog, NCED not "need".
+        assert ix.search("NEILL2 excision").query == "neil2 excision"
+        assert ix.search("NEIL3 excision").corrected_from is None
+
+
+def test_a_symbol_is_not_respelled_as_a_word_one_character_apart(index_of):
+    # NCED (the carotenoid cleavage enzyme) had become "need", FLD1 (a yeast gene
+    # written "Δfld1") the word "flt1"; a slip that drops or doubles a letter still mends.
+    with index_of(("PMC1001__need", "Plants need carotenoid precursors.", "Carotenoid supply"),
+                  ("PMC1002__flt", "Flt1 binds VEGF in methanol-fixed cells.", "VEGF receptors")) as ix:
+        for typed in ("NCED carotenoid", "FLD1 methanol"):
+            assert ix.search(typed).corrected_from is None, typed
+        assert ix.search("FLLT1 methanol").query == "flt1 methanol"
 
 
 def test_a_short_word_is_not_corrected_to_one_two_edits_away_nor_a_pattern_at_all(index_of):

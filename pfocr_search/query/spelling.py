@@ -178,11 +178,15 @@ def _respelled_symbol(searcher: Searcher, spelled: Sequence[str], word: str, gen
                       context: "_Context | None" = None) -> str | None:
     """A word written as a symbol, as the indexed word one slip from it, unless
     that is a gene's name: symbols one letter apart are other genes (TJP1 had
-    become Tsp1's), and the resolver has had its say."""
+    become Tsp1's), and the resolver has had its say.  Nor one character
+    for another, as `_gene` has it: the carotenoid cleavage enzyme NCED had
+    become "need", the yeast gene FLD1 the word "flt1"."""
     if len(word) < MIN_RESPELLED_SYMBOL:
         return None
     closest = _closest_word(searcher, spelled, word, context)
-    return None if closest is None or genes.known(normalize_symbol(closest)) else closest
+    if closest is None or genes.known(normalize_symbol(closest)) or _substituted(word.lower(), closest.lower()):
+        return None
+    return closest
 
 
 def _gene(word: str, resolve_gene) -> str | None:
@@ -195,8 +199,12 @@ def _gene(word: str, resolve_gene) -> str | None:
     if not symbol:
         return None
     typed, key = normalize_symbol(word), normalize_symbol(symbol)
-    substituted = len(typed) == len(key) and sum(a != b for a, b in zip(typed, key)) == 1
-    return symbol if _slips(typed, key) <= MAX_SLIPS and not substituted else None
+    return symbol if _slips(typed, key) <= MAX_SLIPS and not _substituted(typed, key) else None
+
+
+def _substituted(typed: str, other: str) -> bool:
+    """Whether `other` is `typed` with one character for another."""
+    return len(typed) == len(other) and sum(a != b for a, b in zip(typed, other)) == 1
 
 
 def _other_spelling(searcher: Searcher, spelled: Sequence[str], word: str) -> str | None:
