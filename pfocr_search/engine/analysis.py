@@ -11,8 +11,8 @@ apply exactly the same steps (the folding itself is `textkeys`' and `spellings`'
   *and* as the joined word, so ``IL6``, ``IL-6`` and ``IL 6`` all find ``IL-6``.
 * `IonFilter`: an ion written with its charge (``K+``, ``Ca2+``, ``Cl−``) is also
   indexed as that, and a query's is only that, so ``K+`` is not every ``K``.
-* `GeneSymbolFilter`, `KeyFilter`: a symbol's key, a whole value's (organism, journal) key.
-"""
+* `DeletionFilter`: a deletion mutant (``Δfld1``) is indexed as its gene (``fld1``) too.
+* `GeneSymbolFilter`, `KeyFilter`: a symbol's key, a whole value's (organism, journal) key."""
 
 from __future__ import annotations
 
@@ -61,8 +61,7 @@ _HAS_DELIM = re.compile("[" + re.escape(COMPOUND_DELIMS) + "]").search
 
 
 class LowerFilter(Filter):
-    """Lower case, a sharp s that stands for β (IL-1ß, Aß) read as β first:
-    lower case would hide the capital that tells it from German's."""
+    """Lower case, a sharp s for β (IL-1ß, Aß) read as β first: lower case would hide the capital."""
 
     def __call__(self, tokens):
         for t in tokens:
@@ -91,14 +90,11 @@ class SpellingFilter(Filter):
 class CompoundFilter(Filter):
     """Split hyphen/slash compounds into parts, adding the joined word when indexing.
 
-    The joined word shares the first part's position, so phrase queries over
-    the parts still line up.  A stop word between words ("gain-of-function",
-    "cell-to-cell") is dropped and takes no position, as it does in running
-    text, so the phrase "gain of function" holds the compound and
-    "gain-of-function" the words written apart.  Only between words: a stop
-    word at a compound's end is a symbol's part ("NF-AT", "TNF-a"), and
-    among numbers or symbols a part.
-    """
+    The joined word shares the first part's position, so phrase queries over the
+    parts still line up.  A stop word between words ("gain-of-function") is dropped
+    and takes no position, as in running text, so the phrase "gain of function"
+    holds the compound.  Only between words: a stop word at a compound's end is a
+    symbol's part ("NF-AT", "TNF-a"), and among numbers or symbols a part."""
 
     is_morph = False
 
@@ -144,6 +140,21 @@ class CompoundFilter(Filter):
             return parts
         last = len(parts) - 1
         return [p for i, p in enumerate(parts) if not (0 < i < last and p in self.stops)]
+
+
+class DeletionFilter(Filter):
+    """A deletion mutant as figures write it ("Δfld1", "ΔF508-CFTR") is indexed
+    as written (Δ folds as "d") and as its gene, so "fld1" finds "Δfld1 strain".
+    After lower case and compounds' parts: a part a δ starts; a query's as typed."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text, pos, start = t.text, t.pos if t.positions else 0, t.startchar if t.chars else 0
+            yield t
+            if t.mode == "index" and len(text) > 2 and text[0] == "\u03b4" and text[1].isalnum():
+                t.text, t.pos, t.startchar = text[1:], pos, start + 1
+                yield t
+                t.startchar = start  # as the compound filter left it, for the joined word it makes next
 
 
 class IonFilter(Filter):
@@ -327,7 +338,7 @@ def text_analyzer(stem: bool) -> Analyzer:
     letter standing alone (TNF α -> 'a') is never taken for the article 'a';
     single characters are kept (minsize=1): in 'IL 6' or 'p 53' they matter."""
     items = [RegexTokenizer(TEXT_WORD), LowerFilter(), StopFilter(STOP_WORDS, minsize=1), IonFilter(),
-             CompoundFilter(COMPOUND_STOPS), FoldFilter(), SpellingFilter()]
+             CompoundFilter(COMPOUND_STOPS), DeletionFilter(), FoldFilter(), SpellingFilter()]
     if stem:
         items += stem_filters()
     return WordCachingAnalyzer(*items)

@@ -178,9 +178,8 @@ def _respelled_symbol(searcher: Searcher, spelled: Sequence[str], word: str, gen
                       context: "_Context | None" = None) -> str | None:
     """A word written as a symbol, as the indexed word one slip from it, unless
     that is a gene's name: symbols one letter apart are other genes (TJP1 had
-    become Tsp1's), and the resolver has had its say.  Nor one character
-    for another, as `_gene` has it: the carotenoid cleavage enzyme NCED had
-    become "need", the yeast gene FLD1 the word "flt1"."""
+    become Tsp1's), and the resolver has had its say.  Nor one character for
+    another, as `_gene` has it: NCED had become "need", FLD1 "flt1"."""
     if len(word) < MIN_RESPELLED_SYMBOL:
         return None
     closest = _closest_word(searcher, spelled, word, context)
@@ -223,17 +222,14 @@ def _other_spelling(searcher: Searcher, spelled: Sequence[str], word: str) -> st
 
 
 def _written(searcher: Searcher, spelled: Sequence[str], word: str) -> bool:
-    """Whether a spelling field holds `word` as written (unstemmed), and a
-    live figure its field's form (`_live`)."""
+    """Whether a spelling field holds `word` as written (unstemmed), and a live figure (`_live`)."""
     schema = searcher.schema
     return any(searcher.doc_frequency(schema[name].spelling_fieldname(name), term) and _live(searcher, name, word)
                for name in spelled for term in schema[name].process_text(word, mode="query", no_morph=True))
 
 
 def _live(searcher: Searcher, name: str, word: str) -> bool:
-    """Whether a live figure holds `word` in field `name`, as the field
-    analyses it: a spelling field's postings all name document 0, so cannot
-    tell a word only deleted figures held."""
+    """Whether a live figure holds `word` in field `name` as analysed (a spelling field's postings all name doc 0)."""
     return any(_held(searcher, name, t) for t in searcher.schema[name].process_text(word, mode="query"))
 
 
