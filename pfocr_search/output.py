@@ -1,11 +1,8 @@
 """Rendering results as text: tables, JSON lines, TSV and GMT.
 
-Tables are drawn with rich (colours, boxes, highlighted snippets) only on a
-terminal; piped or written to a file, the same content comes out as plain
-text with no escape codes.  JSON is one object per line (for `jq`); TSV has a
-header; GMT is one gene set per figure (name, URL, genes), ready for
-enrichment tools.
-"""
+Tables are drawn with rich (colours, boxes, highlighted snippets) only on a terminal;
+piped or written to a file, the same content comes out as plain text.  JSON is one
+object per line (for `jq`); TSV has a header; GMT is one gene set per figure."""
 
 from __future__ import annotations
 
@@ -229,8 +226,9 @@ def _rich_gene_hits(out: Output, results: GeneSearchResults) -> None:
         figure = Text(hit.figtitle or "(untitled)", style="bold")
         figure.append(f"\n{hit.figid}\n", style="cyan")
         figure.append(", ".join(hit.overlap_genes), style="green")
-        table.add_row(str(hit.rank), f"{hit.overlap}/{hit.figure_genes}", f"{hit.pvalue:.2g}", f"{hit.fdr:.2g}",
-                      str(hit.year or ""), figure)
+        stats = (f"{hit.overlap}/{hit.figure_genes}", f"{hit.pvalue:.2g}", f"{hit.fdr:.2g}") if hit.overlap \
+            else ("words", f"score {hit.score:.3g}", "")
+        table.add_row(str(hit.rank), *stats, str(hit.year or ""), figure)
     out.console.print(table)
 
 
@@ -245,8 +243,10 @@ def _plain_gene_hits(out: Output, results: GeneSearchResults) -> None:
         return
     out.line(_sharing(results))
     for hit in results:
-        out.line(f"{hit.rank:>3}. {hit.figtitle or '(untitled)'} ({hit.year or 'n.d.'})  shared {hit.overlap}/"
-                 f"{hit.figure_genes}  p={hit.pvalue:.2g}  FDR={hit.fdr:.2g}")
+        # A figure alike in words only has no p-value of its own: "p=1" had said nothing.
+        stats = f"shared {hit.overlap}/{hit.figure_genes}  p={hit.pvalue:.2g}  FDR={hit.fdr:.2g}" if hit.overlap \
+            else f"alike in words only, score {hit.score:.3g}"
+        out.line(f"{hit.rank:>3}. {hit.figtitle or '(untitled)'} ({hit.year or 'n.d.'})  {stats}")
         out.line(f"     {hit.figid}" + (f": {', '.join(hit.overlap_genes)}" if hit.overlap_genes else ""))
 
 

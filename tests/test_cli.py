@@ -298,10 +298,12 @@ def test_similar_shares_genes_first_then_text(run, sample_index_path):
     # The count of figures sharing genes is of those alone: word-alike ones had been counted in it.
     plain = run("similar", "PMC5466160__AnnalsATS.201507-450MG_f1", "-i", str(sample_index_path), "--limit", "50")
     shown = re.findall(r"shared (\d+)/", plain.stdout)
+    # A word-alike figure shows its score: "shared 0/0 p=1 FDR=1" had said nothing.
+    alike = re.findall(r"alike in words only, score [\d.e+-]+$", plain.stdout, re.M)
     header = plain.stdout.splitlines()[0]
     said = re.match(r"(\d+) figure\(s\) share genes.*?(?:; (\d+) more alike in words only)?$", header)
-    assert said and int(said.group(1)) == sum(int(n) > 0 for n in shown)
-    assert int(said.group(2) or 0) >= sum(int(n) == 0 for n in shown) > 0  # counted over the index, not the page
+    assert said and int(said.group(1)) == len(shown) and all(int(n) > 0 for n in shown)
+    assert int(said.group(2) or 0) >= len(alike) > 0  # counted over the index, not the page
     listed = run("similar", "PMC5466160__AnnalsATS.201507-450MG_f1", "-i", str(sample_index_path), "--limit", "50",
                  "-f", "json").stdout.splitlines()
     assert json.loads(listed[0])["words_only"] == int(said.group(2))
