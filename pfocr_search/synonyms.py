@@ -100,9 +100,11 @@ def _long_form(short: str, words: list[str]) -> str | None:
 
 # A glossary entry, as legends list their abbreviations: "Abbreviations: TCR,
 # T-cell receptor; MHC, major histocompatibility complex." (also "TCR: ..."
-# and "TCR = ..."), between a list's separators.
-_GLOSSARY = re.compile(r"(?:^|[;:]|\.\s)\s*(?P<short>[^\W_][^\s,;:()=]{1,9})\s*[,:=]\s+"
-                       r"(?P<long>[^;:.()=]{3,120}?)\s*(?=;|\.(?:\s|$)|$)")
+# and "TCR = ..."), between a list's separators; entries written "PA:
+# phosphatidic acid, LPA: lysophosphatidic acid" end at the comma before the next.
+_ENTRY_START = r"[^\W_][^\s,;:()=]{1,9}"
+_GLOSSARY = re.compile(rf"(?:^|[;:,]|\.\s)\s*(?P<short>{_ENTRY_START})\s*[,:=]\s+"
+                       rf"(?P<long>[^;:.()=]{{3,120}}?)\s*(?=;|,\s*{_ENTRY_START}\s*[:=]\s|\.(?:\s|$)|$)")
 
 
 # A legend's key to its drawing ("BA, blue arrows; RA, red arrows", "DL =

@@ -207,6 +207,20 @@ def test_a_generation_made_before_the_synonym_database_reads_its_json_table(defi
         assert "PMC1004__long" in [h.figid for h in old.search("mTOR growth")]
 
 
+@pytest.mark.parametrize("text, pairs", [
+    # Entries "X: long form" separated by commas (a real eLife legend's) had been none.
+    ("PA: phosphatidic acid, LPA: lysophosphatidic acid, G3P: glycerol-3-phosphate.",
+     {("PA", "phosphatidic acid"), ("LPA", "lysophosphatidic acid"), ("G3P", "glycerol-3-phosphate")}),
+    ("Abbreviations: TCR = T-cell receptor, MHC = major histocompatibility complex",
+     {("TCR", "T-cell receptor"), ("MHC", "major histocompatibility complex")}),
+    # A comma inside a long form is no entry's end; nor is one in a plain sentence an entry.
+    ("IDO: indolamine-2,3-dioxygenase; KYN, kynurenine.", {("IDO", "indolamine-2 3-dioxygenase")}),
+    ("Cells were treated, and ERK, JNK and p38 were activated, as shown.", set()),
+])
+def test_glossary_entries_separated_by_commas(text, pairs):
+    assert definitions(text) == pairs
+
+
 def test_a_legends_glossary_of_abbreviations_defines_them(index_of):
     # Legends list abbreviations as "TCR, T-cell receptor; ..." as often as
     # they put them in parentheses: "T-cell receptor" had never met "TCR".
