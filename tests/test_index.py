@@ -958,9 +958,12 @@ def test_of_equally_near_corrections_the_one_found_with_the_other_words_wins(ind
 def test_a_deletion_mutant_is_found_by_its_gene(index_of):
     # "Δfld1 strain" had been found only as "Δfld1" or "dfld1": Δ folded into the word.
     with index_of(("PMC1001__fld", "Methanol uptake in the control and Δfld1 strains.", "Methanol use"),
-                  ("PMC1002__cftr", "ΔF508-CFTR misfolds in airway cells.", "CFTR folding")) as ix:
+                  ("PMC1002__cftr", "ΔF508-CFTR misfolds in airway cells.", "CFTR folding"),
+                  ("PMC1003__names", "Stabilised δ-catenin binds δEF1.", "Delta names")) as ix:
         for typed, figid in (("fld1", "PMC1001__fld"), ('"fld1 strains"', "PMC1001__fld"), ("Δfld1", "PMC1001__fld"),
                              ("F508", "PMC1002__cftr"), ('"ΔF508-CFTR misfolds"', "PMC1002__cftr")):
             assert [h.figid for h in ix.search(typed)] == [figid], typed
         hit = ix.search("fld1")[0]
         assert [hit.snippet[a:b] for a, b in hit.highlights] == ["Δfld1"]
+        # A small δ starts names, not deletions: δEF1 is not EF1, nor δ-catenin a second "catenin".
+        assert not ix.search("EF1") and not ix.search('"stabilised catenin"')

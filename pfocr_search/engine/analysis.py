@@ -29,15 +29,12 @@ from ..spellings import fold_spelling
 from ..textkeys import fold_greek_names, fold_text, journal_key, normalize_symbol, organism_key, sharp_s_as_beta
 from .stemming import stem_filters
 
-# An ion written with its charge (K+, Na+, Ca2+, Ca++, NH4+, Ca²⁺): one word,
-# where the charge had been dropped and "K+" searched every "K" (hnRNP K,
-# K. lactis).  Element symbols as written, so CD4+ or PERK+ (marker-positive
-# cells) stay the words they were.
+# An ion written with its charge (K+, Na+, Ca2+, Ca++, NH4+, Ca²⁺): one word, where "K+" had
+# searched every "K" (hnRNP K).  Element symbols as written, so CD4+ or PERK+ stay words.
 _IONS = "NH4|Li|Na|Rb|Cs|Mg|Ca|Sr|Ba|Mn|Fe|Co|Ni|Cu|Zn|Cd|Hg|Pb|Al|Cr|Ag|H|K"
 CHARGE = "+\u207a"
-# A charge ends the ion, written with a space after it or not (Na+K+-ATPase,
-# Ca2+signaling: with a word to follow, "Na+" had been read as "na").
-# (The look-ahead first: most words fail it at once, and tokenizing took twice as long without it.)
+# A charge ends the ion, with a space after it or not (Na+K+-ATPase, Ca2+signaling).  (The
+# look-ahead first: most words fail it at once, and tokenizing took twice as long without it.)
 CATION = rf"(?=[A-Z][A-Za-z]?[0-9\u00b2\u00b3]?[{CHARGE}])(?<!\w)(?:{_IONS})[1-4\u00b2\u00b3]?[{CHARGE}]{{1,2}}"
 # Anions (Cl−, HCO3−, SO4²⁻; captions write U+2212): a minus sign is a charge
 # wherever it stands ("Cl−channel"), a hyphen or en dash only at a word's end
@@ -61,11 +58,15 @@ _HAS_DELIM = re.compile("[" + re.escape(COMPOUND_DELIMS) + "]").search
 
 
 class LowerFilter(Filter):
-    """Lower case, a sharp s for β (IL-1ß, Aß) read as β first: lower case would hide the capital."""
+    """Lower case, a sharp s for β (IL-1ß, Aß) read as β first, and a capital Δ
+    starting a word marked as a deletion's (`DeletionFilter`): lower case hides capitals."""
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = sharp_s_as_beta(t.text).lower()
+            text = sharp_s_as_beta(t.text)
+            if text[:1] == "\u0394" and len(text) > 2 and text[1].isalnum():
+                text = DELETION + text[1:]
+            t.text = text.lower()
             yield t
 
 
@@ -144,25 +145,30 @@ class CompoundFilter(Filter):
 
 class DeletionFilter(Filter):
     """A deletion mutant as figures write it ("Δfld1", "ΔF508-CFTR") is indexed
-    as written (Δ folds as "d") and as its gene, so "fld1" finds "Δfld1 strain".
-    After lower case and compounds' parts: a part a δ starts; a query's as typed."""
+    as written (Δ folds as "d") and as its gene, so "fld1" finds "Δfld1 strain";
+    a query's as typed.  Only a capital Δ: δ-catenin, δEF1 and δPKC are names."""
 
     def __call__(self, tokens):
         for t in tokens:
             text, pos, start = t.text, t.pos if t.positions else 0, t.startchar if t.chars else 0
+            if text[:1] != DELETION:
+                yield t
+                continue
+            t.text = "\u03b4" + text[1:]
             yield t
-            if t.mode == "index" and len(text) > 2 and text[0] == "\u03b4" and text[1].isalnum():
+            if t.mode == "index":
                 t.text, t.pos, t.startchar = text[1:], pos, start + 1
                 yield t
                 t.startchar = start  # as the compound filter left it, for the joined word it makes next
 
 
+DELETION = "\u2206"  # what `LowerFilter` makes a deletion's Δ: the increment sign, which no folding touches
+
+
 class IonFilter(Filter):
-    """An ion with its charge (the tokenizer keeps a charge on nothing else):
-    indexed as the bare symbol and the charged form at one position, so
-    "Ca2" still finds "Ca2+"; a query's is the charged form alone, so "K+"
-    finds potassium, not every K.  A negative charge (Cl-, Cl−, Cl⁻) is U+2212:
-    a hyphen would split the term as compounds are split."""
+    """An ion with its charge (the tokenizer keeps a charge on nothing else): indexed as the bare
+    symbol and the charged form at one position, so "Ca2" still finds "Ca2+"; a query's is the charged
+    form alone, so "K+" is not every K.  A minus (Cl-, Cl⁻) is U+2212: a hyphen splits compounds."""
 
     is_morph = False
 
@@ -176,8 +182,7 @@ class IonFilter(Filter):
                     t.text = bare
                     pos = getattr(t, "pos", None)
                     yield t
-                    # The same token comes back for the charged form: a later
-                    # filter's position shift (compounds') must not count twice.
+                    # The same token comes back charged: a later filter's position shift must not count twice.
                     if pos is not None:
                         t.pos = pos
                 t.text = charged
@@ -316,27 +321,22 @@ _LAST = threading.local()
 _WORD_CACHES: dict[tuple[str, str, bool], dict[str, tuple]] = {}
 
 
-#: Whoosh's stop words, and the function words it lacks that captions and
-#: half-remembered queries are full of: "its" stemmed to "it" and scored as a
-#: title word ("…blocks its receptor" ranked "…and Its Schematic Signaling
-#: Pathway" first), "both", "which", "these" likewise.
+#: Whoosh's stop words, and function words it lacks: "its" stemmed to "it" and scored as a title
+#: word ("…blocks its receptor" ranked "…and Its Schematic Signaling Pathway" first), "both" likewise.
 STOP_WORDS = frozenset(whoosh_analysis.STOP_WORDS | {
     "its", "both", "which", "their", "these", "those", "how", "via", "into", "than", "there", "what", "who",
     "whose", "while", "also", "but", "has", "had", "been", "was", "were", "such", "each", "our", "they", "them"})
 
 
-#: The stop words a compound's words are joined by ("gain-of-function",
-#: "epithelial-to-mesenchymal", "foot-and-mouth"), which take no position.  Not
-#: every stop word: inside a compound "a" is as often alpha written in ASCII
-#: ("TNF-a-induced", "IFN-a-stimulated") and "can" calcineurin ("AKAP-CaN-NFAT"),
-#: and dropping them had lost the phrases "TNF-a" and "AKAP-CaN" there.
+#: The stop words a compound's words are joined by ("gain-of-function"), which take no position.
+#: Not every stop word: inside a compound "a" is as often alpha ("TNF-a-induced") and "can"
+#: calcineurin ("AKAP-CaN-NFAT"); dropping them had lost the phrases "TNF-a" and "AKAP-CaN".
 COMPOUND_STOPS = frozenset({"of", "to", "and", "the", "in", "on", "by", "for", "with", "from", "or"}) & STOP_WORDS
 
 
 def text_analyzer(stem: bool) -> Analyzer:
-    """Words for captions and titles.  Stop words go before folding so a Greek
-    letter standing alone (TNF α -> 'a') is never taken for the article 'a';
-    single characters are kept (minsize=1): in 'IL 6' or 'p 53' they matter."""
+    """Words for captions and titles.  Stop words go before folding so a Greek letter alone (TNF α -> 'a')
+    is never the article 'a'; single characters are kept (minsize=1): in 'IL 6' or 'p 53' they matter."""
     items = [RegexTokenizer(TEXT_WORD), LowerFilter(), StopFilter(STOP_WORDS, minsize=1), IonFilter(),
              CompoundFilter(COMPOUND_STOPS), DeletionFilter(), FoldFilter(), SpellingFilter()]
     if stem:
@@ -351,8 +351,7 @@ class GeneAnalyzer(CompositeAnalyzer):
         super().__init__(RegexTokenizer(r"[^\s,;]+"), GeneSymbolFilter())
 
     def positions_by_term(self, value: str, mode: str = "") -> dict[str, list[int]]:
-        """Each key's positions as the token stream gives them (a token's
-        position counts tokens whose key is empty too), for indexing."""
+        """Each key's positions as the token stream gives them (counting tokens whose key is empty), for indexing."""
         found: dict[str, list[int]] = {}
         for pos, raw in enumerate(self.items[0].expression.findall(value)):
             key = normalize_symbol(raw)
