@@ -139,7 +139,7 @@ class FigureRecord:
         if name == "lead":
             return lead_sentence(self.caption)
         if name == "taxa":
-            return figure_taxa(self.organisms, (g.organism for g in self.genes))
+            return figure_taxa(g.organism for g in self.genes)
         return getattr(self, name)
 
 

@@ -6,16 +6,16 @@ text often names only its species or none at all: a figure of Arabidopsis
 stomatal development never says "plant".  Its words for its kinds are the
 `taxa` field, searched like text at a low boost.
 
-A record's `organisms` list every organism its paper's text names (a human
-mTOR figure lists yeast and Candida), so they count only through the first,
-the record's own.  Its genes' organisms say what the figure draws: a kind
-holding `GENE_SHARE` of them counts too.  A genus list, not a taxonomy: the
+A record's `organisms` are those its paper's text names, in no order that
+says which is the figure's (a human autophagy figure lists yeast first), so
+only its genes' organisms count: what the figure draws.  A kind holding
+`GENE_SHARE` of them is the figure's.  A genus list, not a taxonomy: the
 genera PFOCR figures name most, which a kind's figures almost always include.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Iterable
 
 _PLANTS = """
 arabidopsis oryza zea nicotiana solanum glycine triticum hordeum medicago populus vitis malus gossypium brassica
@@ -57,20 +57,21 @@ GENE_SHARE = 0.3
 
 
 def kinds_of(organism: str) -> list[str]:
-    """The kinds `organism` (a species, strain or taxon as PFOCR names it) is of."""
-    genus = organism.split(maxsplit=1)[0].lower() if organism.strip() else ""
-    return [kind for kind, genera in KINDS.items() if genus in genera]
+    """The kinds `organism` (a species, strain or taxon as PFOCR names it) is of:
+    a genus in brackets too ("[Candida] auris"), a virus of its host none
+    ("Escherichia virus Lambda", "Bacillus phage phi29")."""
+    words = organism.lower().replace("[", "").replace("]", "").split()
+    if not words or any(w in ("virus", "phage") for w in words[1:]):
+        return []
+    return [kind for kind, genera in KINDS.items() if words[0] in genera]
 
 
-def figure_taxa(organisms: Sequence[str], gene_organisms: Iterable[str | None]) -> str:
-    """The words for the kinds of organism a figure is of, space-separated:
-    its record's `organisms` and its genes' organisms (one a gene)."""
-    found: dict[str, None] = dict.fromkeys(kinds_of(organisms[0])) if organisms else {}
+def figure_taxa(gene_organisms: Iterable[str | None]) -> str:
+    """The words for the kinds of organism a figure is of, space-separated, by
+    its genes' organisms (one a gene; None or '' for a gene without one)."""
     organisms = [o for o in gene_organisms if o]
-    if organisms:
-        counts: dict[str, int] = {}
-        for organism in organisms:
-            for kind in kinds_of(organism):
-                counts[kind] = counts.get(kind, 0) + 1
-        found.update(dict.fromkeys(k for k, n in counts.items() if n >= GENE_SHARE * len(organisms)))
-    return " ".join(found)
+    counts: dict[str, int] = {}
+    for organism in organisms:
+        for kind in kinds_of(organism):
+            counts[kind] = counts.get(kind, 0) + 1
+    return " ".join(k for k, n in counts.items() if n >= GENE_SHARE * len(organisms))
