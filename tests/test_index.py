@@ -678,10 +678,13 @@ def test_a_symbol_is_not_respelled_as_a_word_one_character_apart(index_of):
     # NCED (the carotenoid cleavage enzyme) had become "need", FLD1 (a yeast gene
     # written "Δfld1") the word "flt1"; a slip that drops or doubles a letter still mends.
     with index_of(("PMC1001__need", "Plants need carotenoid precursors.", "Carotenoid supply"),
-                  ("PMC1002__flt", "Flt1 binds VEGF in methanol-fixed cells.", "VEGF receptors")) as ix:
+                  ("PMC1002__flt", "Flt1 binds VEGF in methanol-fixed cells.", "VEGF receptors"),
+                  ("PMC1003__apo", "Apoptosis of hepatocytes.", "Apoptosis")) as ix:
         for typed in ("NCED carotenoid", "FLD1 methanol"):
             assert ix.search(typed).corrected_from is None, typed
         assert ix.search("FLLT1 methanol").query == "flt1 methanol"
+        # A long word in capitals is a word typed loudly, not a symbol: a wrong letter still mends.
+        assert ix.search("APOPTOZIS").query == "apoptosis" and ix.search("ApoptoZis").query == "apoptosis"
 
 
 def test_a_short_word_is_not_corrected_to_one_two_edits_away_nor_a_pattern_at_all(index_of):

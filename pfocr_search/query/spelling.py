@@ -178,14 +178,14 @@ def _respelled_symbol(searcher: Searcher, spelled: Sequence[str], word: str, gen
                       context: "_Context | None" = None) -> str | None:
     """A word written as a symbol, as the indexed word one slip from it, unless
     that is a gene's name: symbols one letter apart are other genes (TJP1 had
-    become Tsp1's), and the resolver has had its say.  Nor one character for
-    another, as `_gene` has it: NCED had become "need", FLD1 "flt1"."""
+    become Tsp1's), and the resolver has had its say.  Nor, if short or numbered as symbols
+    are, one character for another: NCED had become "need", FLD1 "flt1" (not APOPTOZIS)."""
     if len(word) < MIN_RESPELLED_SYMBOL:
         return None
     closest = _closest_word(searcher, spelled, word, context)
-    if closest is None or genes.known(normalize_symbol(closest)) or _substituted(word.lower(), closest.lower()):
-        return None
-    return closest
+    symbol_like = len(word) <= 5 or any(c.isdigit() for c in word)
+    ruled_out = closest is None or genes.known(normalize_symbol(closest))
+    return None if ruled_out or (symbol_like and _substituted(word.lower(), closest.lower())) else closest
 
 
 def _gene(word: str, resolve_gene) -> str | None:
@@ -201,8 +201,7 @@ def _gene(word: str, resolve_gene) -> str | None:
     return symbol if _slips(typed, key) <= MAX_SLIPS and not _substituted(typed, key) else None
 
 
-def _substituted(typed: str, other: str) -> bool:
-    """Whether `other` is `typed` with one character for another."""
+def _substituted(typed: str, other: str) -> bool:  # one character for another
     return len(typed) == len(other) and sum(a != b for a, b in zip(typed, other)) == 1
 
 
