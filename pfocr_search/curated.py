@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from .engine.analysis import analyzer_for
 from .errors import ConfigError
 from .spellings import fold_spelling
 from .synonyms import Synonym, SynonymLookups, long_key, short_key, words_key
@@ -65,10 +66,18 @@ class CuratedTable(SynonymLookups):
 
 
 def _others(found: list[Synonym], typed: str) -> list[Synonym]:
-    """`found` but the name typed: names sharing a key ("IFN-γ", "IFNG") find
-    each other, and "IFN-γ" had been sought again as its own synonym.  (The
-    other stays: the symbol is also sought as a gene, the Greek form as a phrase.)"""
-    return [s for s in found if s.text.casefold() != typed.casefold()]
+    """`found` but the name as typed, however spelled: names sharing a key
+    ("IFN-γ", "IFNG") find each other, and "IFN-γ" (or "IFN-gamma") had been
+    sought again as its own synonym.  A name searched otherwise stays: the
+    symbol IFNG is also sought as a gene, "IFN-γ" as a phrase."""
+    own = _terms(typed)
+    return [s for s in found if _terms(s.text) != own]
+
+
+@lru_cache(maxsize=4096)
+def _terms(name: str) -> tuple[str, ...]:
+    """A name's words as text fields search them."""
+    return tuple(t.text for t in analyzer_for("stemmed")(name, mode="query"))
 
 
 def _spelled(name: str) -> str:
