@@ -100,11 +100,20 @@ def _long_form(short: str, words: list[str]) -> str | None:
 
 # A glossary entry, as legends list their abbreviations: "Abbreviations: TCR,
 # T-cell receptor; MHC, major histocompatibility complex." (also "TCR: ..."
-# and "TCR = ..."), between a list's separators; entries written "PA:
-# phosphatidic acid, LPA: lysophosphatidic acid" end at the comma before the next.
-_ENTRY_START = r"[^\W_][^\s,;:()=]{1,9}"
-_GLOSSARY = re.compile(rf"(?:^|[;:,]|\.\s)\s*(?P<short>{_ENTRY_START})\s*[,:=]\s+"
-                       rf"(?P<long>[^;:.()=]{{3,120}}?)\s*(?=;|,\s*{_ENTRY_START}\s*[:=]\s|\.(?:\s|$)|$)")
+# and "TCR = ..."), between a list's separators.  Entries written "PA:
+# phosphatidic acid, LPA: lysophosphatidic acid" follow each other after a
+# comma and a space, hold none ("VTA = ventral tegmental area, NUC. ACC. =
+# ..." is not "area NUC"), and end at the comma before the next; a list "I,
+# II, III, Kynurenine aminotransferase" or "MyD88, TRIF, and TRAM" has none.
+# A long form starts with a word: white space after the separator is the
+# separator's, never tried again as the long form's start (a run of spaces
+# had made the match quadratic).
+_SHORT = r"(?P<short>[^\W_][^\s,;:()=]{1,9})"
+_GLOSSARY = (
+    re.compile(rf"(?:^|[;:]|\.\s)\s*{_SHORT}\s*,\s+(?P<long>[^;:.()=\s][^;:.()=]{{2,119}}?)\s*(?=;|\.(?:\s|$)|$)"),
+    re.compile(rf"(?:^|[;:]|\.\s|,\s)\s?{_SHORT}\s?[:=]\s+(?P<long>[^;:.()=,\s](?:[^;:.()=,]|,(?!\s)){{2,119}}?)"
+               rf"\s?(?=;|,\s[^\W_][^\s,;:()=]{{1,9}}\s?[:=]\s|\.(?:\s|$)|$)"),
+)
 
 
 # A legend's key to its drawing ("BA, blue arrows; RA, red arrows", "DL =
@@ -149,7 +158,7 @@ def definitions(text: str) -> set[tuple[str, str]]:
 
 def _definitions(text: str) -> set[tuple[str, str]]:
     pairs = set()
-    for match in _GLOSSARY.finditer(text):
+    for match in (m for glossary in _GLOSSARY for m in glossary.finditer(text)):
         short, words = match.group("short"), _WORD.findall(match.group("long"))
         # Abbreviation-like (two capitals or digits: "TCR", "mTOR", "IL-6"), so
         # a sentence's first word before a comma ("However, ...") is not one.
