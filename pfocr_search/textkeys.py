@@ -162,8 +162,11 @@ ORGANISM_NAMES = {
 
 def name_key(name: str) -> str:
     """A whole name (journal, organism) as one term: white space collapsed,
-    case-folded, a typographic apostrophe as typed ("baker’s yeast")."""
-    return " ".join(name.replace("\u2019", "'").split()).casefold()
+    case-folded, typographic apostrophes and hyphens as typed ("baker’s yeast", "mouse‐ear cress")."""
+    return " ".join(name.translate(_TYPED).split()).casefold()
+
+
+_TYPED = str.maketrans({c: "'" for c in "\u2018\u2019\u02bc\u2032"} | {c: "-" for c in "\u2010\u2011"})
 
 
 # NCBI Gene, hence every `_data` genes table, names an organism by the strain

@@ -44,6 +44,9 @@ def strain_index(tmp_path_factory):
     # Common names as people write them.
     ("baker's yeast", "saccharomyces cerevisiae"),
     ("Baker\u2019s  yeast", "saccharomyces cerevisiae"),
+    ("baker\u2018s yeast", "saccharomyces cerevisiae"),
+    ("baker\u02bcs yeast", "saccharomyces cerevisiae"),
+    ("mouse\u2010ear cress", "arabidopsis thaliana"),
     ("thale cress", "arabidopsis thaliana"),
 ])
 def test_a_strain_is_its_species(name, key):
