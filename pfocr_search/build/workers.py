@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,25 +49,40 @@ def start_worker() -> None:
 
 
 _data_files: WalkedFiles | None = None  # set in each worker by the pool initializer
+_spool: str | None = None  # likewise: the folder its results are left in
+
+#: Groups a worker reads per task, its results one file.
+BATCH = 32
 
 
-def _init_reader(data_files: WalkedFiles | None) -> None:
-    global _data_files
+def _init_reader(data_files: WalkedFiles | None, spool: str) -> None:
+    global _data_files, _spool
     start_worker()
-    _data_files = data_files
+    _data_files, _spool = data_files, spool
 
 
-def _read_group(group: list[Path]) -> tuple[list, dict]:
-    """A group's records, and the digests of the files read for them (the
-    parent records the group's state, and would otherwise read each again)."""
+def _read_batch(batch: list[list[Path]]) -> str:
+    """A batch's records, each group's, and the digests of the files read for
+    them (the parent records the groups' states, and would otherwise read each
+    again), left in a file whose path is returned.  Not through the pool's result
+    pipe: a worker blocked writing a large result into it holds its lock, and a
+    Ctrl-C then hung `Pool.terminate()` for good (a test's, once, on a loaded
+    machine; `shards` hands its results over so for the same reason)."""
     with keeping_digests() as digests:
-        return read_group(group, _data_files), dict(digests)
+        read = [read_group(group, _data_files) for group in batch], dict(digests)
+    fd, path = tempfile.mkstemp(dir=_spool, suffix=".pickle")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(read, fh, pickle.HIGHEST_PROTOCOL)
+    return path
 
 
-def _kept(read: tuple[list, dict]) -> list:
-    items, digests = read
+def _taken(path: str) -> list[list]:
+    """A batch's groups' records, read back from the file its worker left (and removed)."""
+    data = Path(path).read_bytes()
+    Path(path).unlink()
+    groups, digests = pickle.loads(data)  # written by this run's own worker a moment ago
     keep_digests(digests)
-    return items
+    return groups
 
 
 @contextmanager
@@ -79,9 +96,11 @@ def group_reader(groups: list[list[Path]], workers: int | None,
         if workers <= 1 or sum(map(len, groups)) < PARALLEL_MIN_FILES:
             yield (read_group(group, data_files) for group in groups)
             return
-        pool = context().Pool(workers, initializer=_init_reader, initargs=(data_files,))
-        try:
-            yield map(_kept, pool.imap(_read_group, groups, chunksize=32))
-        finally:
-            pool.terminate()
-            pool.join()
+        batches = [groups[i:i + BATCH] for i in range(0, len(groups), BATCH)]
+        with tempfile.TemporaryDirectory(prefix="pfocr-read-") as spool:
+            pool = context().Pool(workers, initializer=_init_reader, initargs=(data_files, spool))
+            try:
+                yield (items for path in pool.imap(_read_batch, batches) for items in _taken(path))
+            finally:
+                pool.terminate()
+                pool.join()
