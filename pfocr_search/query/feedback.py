@@ -28,7 +28,7 @@ from ..engine.arrays import live_frequency
 from ..engine.evaluation import Matches, score
 from ..engine.schema import RECORD, unpack_record
 from ..textkeys import normalize_symbol
-from .parser import user_fields
+from .parser import user_fields, walk
 
 #: `caption:renin`, `(genes:AGT`: a field named where a term starts, as the parser reads it.
 _FIELD_PREFIX = re.compile(r"(?:^|[\s(])(\w+):")
@@ -80,14 +80,7 @@ def _applies(text: str, q: query.Query, settings: FeedbackConfig, fields: frozen
         return False
     if any(field in fields for field in _FIELD_PREFIX.findall(text)):
         return False
-    return not any(isinstance(node, (query.Not, query.AndNot)) for node in _walk(q))
-
-
-def _walk(q: query.Query):
-    yield q
-    if not q.is_leaf():
-        for child in q.children():
-            yield from _walk(child)
+    return not any(isinstance(node, (query.Not, query.AndNot)) for node in walk(q))
 
 
 def _feedback_query(searcher: Searcher, config: IndexConfig, q: query.Query,

@@ -276,7 +276,7 @@ def parse_query(parser: qparser.QueryParser, text: str, reader: IndexReader | No
     mended = _forgive(text)
     _check_nesting(mended)
     q = parser.parse(mended)
-    for node in _walk(q):
+    for node in walk(q):
         error = getattr(node, "error", None)
         if error:
             raise QuerySyntaxError(f"cannot understand query {quoted(text)}: {one_line(str(error))}")
@@ -371,12 +371,13 @@ def _forgive(text: str) -> str:
 _DANGLING = re.compile(r"^\s*(?:AND|OR|ANDNOT|ANDMAYBE)\s+|\s+(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\s*$")
 
 
-def _walk(q: query.Query):
+def walk(q: query.Query):
+    """`q` and every node below it, depth first."""
     yield q
     if q.is_leaf():
         return
     for child in q.children():
-        yield from _walk(child)
+        yield from walk(child)
 
 
 def _folds_spelling(field) -> bool:
