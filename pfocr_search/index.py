@@ -182,7 +182,8 @@ class FigureIndex:
                                   feedback=self.config.search.feedback if feedback is None else feedback)
             if explain:
                 from .query.explain import explain_results
-                if results.corrected_from is not None and parse(results.query) is not None:  # its synonyms
+                if results.corrected_from is not None:  # the synonyms of the query that ranked the hits
+                    parse(results.query)
                     used = list(self._synonym_plugin.used)
                 explain_results(searcher, results.ranking or q, results, used)
             return results
