@@ -29,17 +29,17 @@ def similar_figures(searcher: Searcher, config: IndexConfig, record: FigureRecor
     organism = filters.organism
     genes = [g for g in record.genes
              if not organism or (g.organism and organism_key(g.organism) == organism_key(organism))]
-    keys = sorted({normalize_symbol(g.symbol) for g in genes} - {""})
+    terms = _terms_by_word(genes)
     text_q = _key_terms_query(searcher, config, record)
     exclude = query.Not(query.Term("figid", record.figid))
     extra = filters.query(searcher)
     flt = exclude if extra is None else query.And([exclude, extra])
     label = f"similar to {record.figid}"
-    if not keys:
+    if not terms:
         if text_q is None:
             return SearchResults(query=label)
         return run_search(searcher, text_q, config, text=label, limit=limit, offset=offset, filter=flt)
-    gq = GeneQuery(_terms_by_word(genes), organism=organism)
+    gq = GeneQuery(terms, organism=organism)
     by_genes = run_gene_search(searcher, gq, config, universe=Universe(background), relevance=text_q, text_filter=None,
                                limit=limit + offset, filter=flt)
     by_text: Sequence[Hit] = []
@@ -66,7 +66,7 @@ def _terms_by_word(genes: Sequence[Gene]) -> list[Resolution]:
     for gene in genes:
         key = normalize_symbol(gene.symbol)
         if key:
-            word = min((normalize_symbol(w) for w in gene.words if normalize_symbol(w)), default=key)
+            word = min(filter(None, map(normalize_symbol, gene.words)), default=key)
             terms.setdefault(word, {})[key] = None
     return [Resolution(word, tuple(GeneMatch(k, "exact", 100.0) for k in keys)) for word, keys in terms.items()]
 
