@@ -150,10 +150,11 @@ class DeletionFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            text, pos, start = t.text, t.pos if t.positions else 0, t.startchar if t.chars else 0
+            text = t.text
             if text[:1] != DELETION:
                 yield t
                 continue
+            pos, start = t.pos if t.positions else 0, t.startchar if t.chars else 0
             t.text = "\u03b4" + text[1:]
             yield t
             if t.mode == "index":
