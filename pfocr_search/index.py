@@ -152,13 +152,12 @@ class FigureIndex:
                explain: bool = False, feedback: bool | None = None) -> SearchResults:
         """Ranked figures for a query in Whoosh's query language.
 
-        Filter by `organism` (scientific or common name), `years` (inclusive
-        (from, to), either end None) and `journal` (title or NLM abbreviation), or pass them
-        together as `filters`.  With `genes`, only figures matching the text
-        that show some of the genes are returned, ranked as by `search_genes`.
-        With `explain`, `results.explanations` says why each hit scores what
-        it does and `results.understood` how the query was read.  `feedback` (default: config
-        `search.feedback`) also ranks hits by the words and genes of the best (`results.feedback`).
+        Filter by `organism` (scientific or common name), `years` (inclusive (from, to), either
+        end None) and `journal` (title or NLM abbreviation), or pass them together as `filters`.
+        With `genes`, only figures matching the text that show some of the genes are returned,
+        ranked as by `search_genes`.  With `explain`, `results.explanations` says why each hit
+        scores what it does and `results.understood` how the query was read.  `feedback` (default:
+        config `search.feedback`) also ranks hits by the words and genes of the best (`results.feedback`).
         """
         if explain and genes:
             raise PfocrSearchError("explain breaks down text scores; figures found with genes are ranked by "
