@@ -148,6 +148,15 @@ def concept_words() -> frozenset[str]:
                      for name in group if len(name.split()) == 1)
 
 
+@lru_cache(maxsize=1)
+def curated_words() -> frozenset[str]:
+    """Every word of the list's names, lower-cased, hyphenated ones whole and
+    in parts: words biology uses that an index may never hold ("inositol
+    trisphosphate"), which spelling must not take for slips."""
+    words = (w.lower() for group in parse_groups(_list_text()) for name in group for w in name.split())
+    return frozenset(part for w in words for part in (w, *w.split("-")) if part)
+
+
 def _loaded(text: str, source: str) -> Any:
     """The list's JSON (inside YAML, lines starting with "#" its comments:
     read without a YAML parser, which a one-shot search does not load)."""

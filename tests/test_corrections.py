@@ -79,3 +79,14 @@ def test_english_in_common_use_is_webster_s_words_english_text_uses(word, common
     from pfocr_search.query.english import is_english
 
     assert is_english(word) and is_english(word, common=True) is common is is_english(word.upper(), common=True)
+
+
+def test_a_word_of_a_curated_name_the_index_lacks_is_not_corrected(index_of):
+    # No caption wrote "trisphosphate": it had become "triphosphate" (ATP), and the
+    # curated name "inositol trisphosphate" (IP3) was then never looked up.
+    with index_of(("PMC1__fig1", "IP3 receptors release calcium from the ER"),
+                  ("PMC2__fig2", "Adenosine triphosphate synthesis in mitochondria")) as ix:
+        results = ix.search("inositol trisphosphate receptor")
+        assert results.corrected_from is None and results.suggestions == []
+        assert results[0].figid == "PMC1__fig1"
+        assert ix.search("adenosine triphosphte").query == "adenosine triphosphate"

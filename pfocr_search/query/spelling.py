@@ -11,6 +11,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
+from ..curated import curated_words
 from ..engine.evaluation import matching, term_docs
 from ..engine.nearwords import suggest
 from ..engine.whoosh_internals.queries import NumberedForms
@@ -82,9 +83,11 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, gen
         return []
     known = [w for w in dict.fromkeys(_head(m) for m in _typed(text)) if w not in unknown]
     context = _Context(searcher, fields, known)
+    named = curated_words() if config.synonyms.curated > 0 else frozenset()
+    # A gene no figure shows, or a name the curated synonyms know, is meant as typed.
     better = {word: _other_spelling(searcher, spelled, word)
               or _slip_mended(searcher, fields, spelled, text, word, genes, context)
-              for word in unknown if not genes.known(normalize_symbol(word))}  # a gene no figure shows
+              for word in unknown if not genes.known(normalize_symbol(word)) and word.lower() not in named}
     if not any(b and b.lower() != w.lower() for w, b in better.items()):
         return []
 
