@@ -95,7 +95,8 @@ def _long_form(short: str, words: list[str]) -> str | None:
         s -= 1
         t -= 1
     found = " ".join(words[lower.count(" ", 0, t + 1):]).strip(" ,;:")
-    return found if len(found) > len(short) and short.lower() not in found.lower().split() else None
+    # A long form holding the abbreviation ("DSF-family signals (DSF)") names a kind of it, not what it stands for.
+    return found if len(found) > len(short) and short_key(short) not in words_key(found) else None
 
 
 # A glossary entry, as legends list their abbreviations: "Abbreviations: TCR,

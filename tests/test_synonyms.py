@@ -30,7 +30,10 @@ def test_schwartz_hearst_finds_the_definitions(text, pair):
     assert pair in definitions(text)
 
 
-@pytest.mark.parametrize("text", ["shown in red (left) and blue (Figure 2)", "cells (n = 5) were", "of the cell (ROS)"])
+@pytest.mark.parametrize("text", ["shown in red (left) and blue (Figure 2)", "cells (n = 5) were", "of the cell (ROS)",
+                                  # A long form holding its abbreviation as a part defines nothing (a real legend).
+                                  "Abbreviations: DSF, DSF-family signals.",
+                                  "sensed as DSF-family signals (DSF) by RpfC"])
 def test_parentheses_that_define_nothing(text):
     assert definitions(text) == set()
 
