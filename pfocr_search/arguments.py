@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from .errors import PfocrSearchError
+from .errors import PfocrSearchError, QuerySyntaxError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .genes.background import Background
@@ -37,6 +37,13 @@ def gene_terms(terms: str | Iterable[str]) -> list[str]:
     if bad is not None:
         raise PfocrSearchError(f"gene terms are strings: got {bad!r}")
     return [t for t in out if t.strip()]
+
+
+def synonym_term(term: str) -> str:
+    """A term to look synonyms up for, with its spaces trimmed: a string with a word in it."""
+    if not isinstance(term, str) or not term.strip():
+        raise QuerySyntaxError(f"empty term: give an abbreviation (mTOR) or a long form, not {term!r}")
+    return " ".join(term.split())
 
 
 def _whole(value: int, name: str, least: int) -> int:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 from whoosh import query
 from whoosh.searching import Searcher
 
-from .arguments import background_of, fraction, gene_sets, gene_terms, page_size, page_start
+from .arguments import background_of, fraction, gene_sets, gene_terms, page_size, page_start, synonym_term
 from .build import ProgressCallback
 from .config import IndexConfig, load_config
 from .curated import with_curated
@@ -323,9 +323,9 @@ class FigureIndex:
             return self.genes.resolver
 
     def synonyms(self, term: str) -> list[Synonym]:
-        """What a search also seeks `term` as: the long forms of an abbreviation, or
-        the abbreviations of a long form, that captions define (`figures` of them)
-        and then the curated list's names (`weight` set); [] if there are none."""
+        """What a search also seeks `term` as: an abbreviation's long forms or a long form's abbreviations
+        that captions define (`figures` of them), then the curated list's names (`weight` set); or []."""
+        term = synonym_term(term)
         with self._lock:
             self._refresh()
             table = with_curated(self.stored_synonyms.table, self.config.synonyms.curated)

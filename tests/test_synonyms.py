@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from pfocr_search import FigureIndex
 from pfocr_search.cli import app
+from pfocr_search.errors import QuerySyntaxError
 from pfocr_search.synonyms import definitions
 
 
@@ -313,3 +314,14 @@ def test_a_greek_letter_alone_is_no_abbreviation(index_of, letter):
         assert results.understood["synonyms"] == []
         assert "potassium" in {s.text for s in ix.synonyms("K")}  # the Latin letter still is
         assert "propidium iodide" in {s.text for s in ix.synonyms("PI")}  # and a Greek name that does not fold
+
+
+@pytest.mark.parametrize("term", ["", "   "])
+def test_synonyms_of_no_word_is_a_usage_error(defined, term):
+    # It had printed ": no synonyms defined ..." and succeeded, where `search ''` says the query is empty.
+    _, ix = defined
+    result = CliRunner().invoke(app, ["synonyms", term, "-i", str(ix.path)])
+    assert result.exit_code == 2 and "empty term" in result.stderr and "Traceback" not in result.output
+    with pytest.raises(QuerySyntaxError):
+        ix.synonyms(term)
+    assert ix.synonyms("  mTOR ") == ix.synonyms("mTOR")
