@@ -72,10 +72,9 @@ class GeneNames(Protocol):
 
 
 def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, genes: GeneNames) -> list[str]:
-    """'Did you mean' for a query with words the index has never seen: each
-    is replaced by the closest indexed word, or, for a word that
-    looks like a gene symbol, by the symbol it resolves to.  A word that is
-    an English word or a gene's name is not one the index lacks by a typo."""
+    """'Did you mean' for a query with words the index has never seen: each is replaced by the closest
+    indexed word, or, for a word that looks like a gene symbol, by the symbol it resolves to.  An English
+    word, a gene's name or a word of a curated synonym is not one the index lacks by a typo."""
     fields = [n for n, f in config.fields.items() if f.analyzer != "gene" and n in searcher.schema]
     spelled = [n for n in fields if config.fields[n].spelling or config.fields[n].analyzer == "text"]
     unknown = _unknown_words(searcher, fields, text)
@@ -84,7 +83,6 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, gen
     known = [w for w in dict.fromkeys(_head(m) for m in _typed(text)) if w not in unknown]
     context = _Context(searcher, fields, known)
     named = curated_words() if config.synonyms.curated > 0 else frozenset()
-    # A gene no figure shows, or a name the curated synonyms know, is meant as typed.
     better = {word: _other_spelling(searcher, spelled, word)
               or _slip_mended(searcher, fields, spelled, text, word, genes, context)
               for word in unknown if not genes.known(normalize_symbol(word)) and word.lower() not in named}
