@@ -49,3 +49,16 @@ def test_a_letter_or_symbol_inside_a_compound_is_no_stop_word(index_of):
         assert figids(ix.search('"TNF-a induced"')) == {"PMC1__fig1"}
         assert figids(ix.search('"AKAP-CaN"')) == {"PMC2__fig2"}
         assert figids(ix.search('"gain of function"')) == {"PMC3__fig3"}
+
+
+def test_a_capital_a_after_a_word_is_the_name_s_letter_not_the_article(index_of):
+    # "A" had been dropped as the article: "vitamin A" found every vitamin,
+    # '"coenzyme A"' any coenzyme.  A lower-case "a" is still the article.
+    with index_of(("PMC1__fig1", "Retinol (vitamin A) uptake and coenzyme A synthesis", "Vitamin A metabolism"),
+                  ("PMC2__fig2", "Riboflavin (vitamin B2) and coenzyme Q synthesis", "Vitamin B2 metabolism"),
+                  ("PMC3__fig3", "A model of a vitamin transport", "Vitamin transport")) as ix:
+        assert figids(ix.search('"vitamin A"')) == {"PMC1__fig1"}
+        assert figids(ix.search('"coenzyme A"')) == {"PMC1__fig1"}
+        assert ix.search("vitamin A metabolism")[0].figid == "PMC1__fig1"
+        assert figids(ix.search('"a vitamin"')) == figids(ix.search("vitamin")) == {"PMC1__fig1", "PMC2__fig2",
+                                                                                     "PMC3__fig3"}

@@ -54,19 +54,22 @@ COMPOUND_WORD = (rf"\w+(?:[-/\u2010-\u2015](?!(?:{_IONS})[1-4\u00b2\u00b3]?[{CHA
 COMPOUND_DELIMS = "-/\u2010\u2011\u2012\u2013\u2014\u2015"
 #: The words of text fields: ions, and words or compounds.
 TEXT_WORD = rf"{ION}|{COMPOUND_WORD}"
-_HAS_DELIM = re.compile("[" + re.escape(COMPOUND_DELIMS) + "]").search
+_DELIMS = re.compile("[" + re.escape(COMPOUND_DELIMS) + "]")
+_HAS_DELIM = _DELIMS.search
 
 
 class LowerFilter(Filter):
-    """Lower case, a sharp s for β (IL-1ß, Aß) read as β first, and a capital Δ
-    starting a word marked as a deletion's (`DeletionFilter`): lower case hides capitals."""
+    """Lower case, a sharp s for β (IL-1ß, Aß) read as β first, and a capital Δ starting a word marked as
+    a deletion's (`DeletionFilter`): lower case hides capitals.  A capital A alone passes the stop words
+    (`FoldFilter` lowers it): a name's letter ("vitamin A", "coenzyme A"), the article only at a
+    sentence's start; stopped, "vitamin A" had found every vitamin."""
 
     def __call__(self, tokens):
         for t in tokens:
             text = sharp_s_as_beta(t.text)
             if text[:1] == "\u0394" and len(text) > 2 and text[1].isalnum():
                 text = DELETION + text[1:]
-            t.text = text.lower()
+            t.text = text if text == "A" else text.lower()
             yield t
 
 
@@ -191,10 +194,7 @@ class IonFilter(Filter):
 
 
 def _split(text: str) -> list[str]:
-    parts = [text]
-    for d in COMPOUND_DELIMS:
-        parts = [p for chunk in parts for p in chunk.split(d)]
-    return [p for p in parts if p]
+    return [p for p in _DELIMS.split(text) if p]
 
 
 class GeneSymbolFilter(Filter):
