@@ -325,3 +325,22 @@ def test_synonyms_of_no_word_is_a_usage_error(defined, term):
     with pytest.raises(QuerySyntaxError):
         ix.synonyms(term)
     assert ix.synonyms("  mTOR ") == ix.synonyms("mTOR")
+
+
+def test_a_long_form_keeps_its_last_letter(realworld_index):
+    # "lactate dehydrogenase A" (LDHA) had been sought as "lactate dehydrogenase",
+    # its "A" a stop word: LDHA found the figures of any lactate dehydrogenase.
+    with realworld_index(["PMC10530558__ijms-24-13928-g002", "PMC10033567__253_2023_12422_Fig1_HTML",
+                          "PMC11220218__enm-2023-1802f1"]) as ix:
+        results = ix.search("LDHA", explain=True)
+        assert "LDHA = lactate dehydrogenase A" in results.understood["synonyms"]
+        assert [h.figid for h in results] == ["PMC10530558__ijms-24-13928-g002"]
+
+
+def test_a_long_forms_last_letter_is_found_where_the_index_keeps_it(index_of):
+    # A lone "A" is a stop word; joined to its word ("dehydrogenase-A") it is indexed, and required.
+    with index_of(("PMC1001__def", "Abbreviations: LDHA, lactate dehydrogenase A; PKM2, pyruvate kinase M2.",
+                   "Tumour glycolysis"),
+                  ("PMC1002__letter", "Hypoxia induces lactate dehydrogenase-A in tumour cells.", "Hypoxia"),
+                  ("PMC1003__family", "Lactate dehydrogenase converts pyruvate to lactate.", "Lactate")) as ix:
+        assert {h.figid for h in ix.search("LDHA")} == {"PMC1001__def", "PMC1002__letter"}
