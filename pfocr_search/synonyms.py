@@ -79,10 +79,12 @@ def _valid_short(form: str) -> bool:
     return len(form.split()) <= 2 and form[0].isalnum() and any(c.isupper() for c in form)
 
 
-def _long_form(short: str, words: list[str]) -> str | None:
-    """Schwartz–Hearst: the shortest tail of `words` that holds `short`'s
-    letters and digits in order, matching right to left, the first at a word
-    start (both folded, so IFN-γ is found in "interferon gamma")."""
+def _long_form(short: str, found_words: list[re.Match[str]]) -> str | None:
+    """Schwartz–Hearst: the shortest tail of `found_words` (`_WORD` matches)
+    that holds `short`'s letters and digits in order, matching right to left,
+    the first at a word start (both folded, so IFN-γ is found in "interferon
+    gamma"); as the text wrote it (`_as_written`)."""
+    words = [w.group() for w in found_words]
     chars = [c for c in fold_text(short) if c.isalnum()]
     lower = " ".join(fold_text(w) for w in words)
     s, t = len(chars) - 1, len(lower) - 1
@@ -94,9 +96,19 @@ def _long_form(short: str, words: list[str]) -> str | None:
             return None
         s -= 1
         t -= 1
-    found = " ".join(words[lower.count(" ", 0, t + 1):]).strip(" ,;:")
+    first = lower.count(" ", 0, t + 1)
+    found = " ".join(words[first:])
     # A long form holding the abbreviation ("DSF-family signals (DSF)") names a kind of it, not what it stands for.
-    return found if len(found) > len(short) and short_key(short) not in words_key(found) else None
+    if len(found) <= len(short) or short_key(short) in words_key(found):
+        return None
+    return _as_written(found_words[first:])
+
+
+def _as_written(words: list[re.Match[str]]) -> str:
+    """The text from the first of `words` to the last, white space made one
+    space: their words joined by spaces had shown "indolamine-2,3-dioxygenase"
+    as "indolamine-2 3-dioxygenase" (keys are its words either way)."""
+    return " ".join(words[0].string[words[0].start():words[-1].end()].split())
 
 
 # A glossary entry, as legends list their abbreviations: "Abbreviations: TCR,
@@ -160,7 +172,7 @@ def definitions(text: str) -> set[tuple[str, str]]:
 def _definitions(text: str) -> set[tuple[str, str]]:
     pairs = set()
     for match in (m for glossary in _GLOSSARY for m in glossary.finditer(text)):
-        short, words = match.group("short"), _WORD.findall(match.group("long"))
+        short, words = match.group("short"), list(_WORD.finditer(match.group("long")))
         # Abbreviation-like (two capitals or digits: "TCR", "mTOR", "IL-6"), so
         # a sentence's first word before a comma ("However, ...") is not one.
         if (_valid_short(short) and sum(c.isupper() or c.isdigit() for c in short) >= 2
@@ -172,7 +184,7 @@ def _definitions(text: str) -> set[tuple[str, str]]:
         short = match.group(1).strip()
         if not short or not _valid_short(short):
             continue
-        before = _WORD.findall(text[max(0, match.start() - 200):match.start()])
+        before = list(_WORD.finditer(text[max(0, match.start() - 200):match.start()]))
         limit = min(len(short) + 5, 2 * len(short))
         found = _long_form(short, before[-limit:]) if before else None
         if found and len(words_key(found)) >= 2:

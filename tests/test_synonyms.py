@@ -219,7 +219,7 @@ def test_a_generation_made_before_the_synonym_database_reads_its_json_table(defi
     ("Abbreviations: TCR = T-cell receptor, MHC = major histocompatibility complex",
      {("TCR", "T-cell receptor"), ("MHC", "major histocompatibility complex")}),
     # A comma inside a long form is no entry's end; nor is one in a plain sentence an entry.
-    ("IDO: indolamine-2,3-dioxygenase; KYN, kynurenine.", {("IDO", "indolamine-2 3-dioxygenase")}),
+    ("IDO: indolamine-2,3-dioxygenase; KYN, kynurenine.", {("IDO", "indolamine-2,3-dioxygenase")}),
     ("Cells were treated, and ERK, JNK and p38 were activated, as shown.", set()),
     # Lists and numbers are no glossary (an adversarial pass's finds, from real captions).
     ("TLR4 activates MyD88, TRIF, and TRAM, leading to NF-κB activation.", set()),
@@ -344,3 +344,13 @@ def test_a_long_forms_last_letter_is_found_where_the_index_keeps_it(index_of):
                   ("PMC1002__letter", "Hypoxia induces lactate dehydrogenase-A in tumour cells.", "Hypoxia"),
                   ("PMC1003__family", "Lactate dehydrogenase converts pyruvate to lactate.", "Lactate")) as ix:
         assert {h.figid for h in ix.search("LDHA")} == {"PMC1001__def", "PMC1002__letter"}
+
+
+def test_synonyms_command_shows_a_long_form_as_the_caption_wrote_it(realworld_index, run):
+    # Its words joined by spaces had shown "indoleamine 2,3-dioxygenase" as "indoleamine 2 3-dioxygenase".
+    with realworld_index(["PMC10036441__fpls-14-1142753-g001", "PMC3729336__ijtr-suppl.1-2013-047f1"]) as ix:
+        path = str(ix.path)
+    shown = run("synonyms", "IDO", "-i", path)
+    assert shown.exit_code == 0 and "IDO = indoleamine 2,3-dioxygenase  (defined by 1 figures)" in shown.stdout
+    data = json.loads(run("synonyms", "IDO1", "-i", path, "-f", "json").stdout)
+    assert [s["text"] for s in data["synonyms"] if s["source"] == "corpus"] == ["indoleanime 2,3-dioxygenase 1"]
