@@ -309,6 +309,23 @@ def test_similar_shares_genes_first_then_text(run, sample_index_path):
     assert json.loads(listed[0])["words_only"] == int(said.group(2))
 
 
+def test_a_figure_alike_in_words_only_has_no_p_value(run, sample_index_path):
+    # JSON had given such a figure pvalue 1.0 and fdr 1.0, a test failed, where none was made.
+    figid = "PMC5466160__AnnalsATS.201507-450MG_f1"
+    listed = run("similar", figid, "-i", str(sample_index_path), "--limit", "50", "-f", "json").stdout.splitlines()
+    hits = [json.loads(line) for line in listed[1:]]
+    alike = [h for h in hits if h["overlap"] == 0]
+    assert alike and all(h["pvalue"] is h["fdr"] is h["log10_pvalue"] is h["odds_ratio"] is None
+                         and h["text_score"] == h["score"] > 0 for h in alike)
+    assert all(0 < h["pvalue"] <= h["fdr"] <= 1 for h in hits if h["overlap"])
+    tsv = run("similar", figid, "-i", str(sample_index_path), "--limit", "50", "-f", "tsv").stdout.splitlines()
+    assert [row.split("\t")[4] for row in tsv[1:] if row.split("\t")[2] == "0"] == [""] * len(alike)
+    with FigureIndex.open(sample_index_path) as ix:  # the typed hits say the same
+        typed = [h for h in ix.similar(figid, 50) if not h.overlap]
+        assert [h.figid for h in typed] == [h["figid"] for h in alike]
+        assert all(h.pvalue is None and h.fdr is None for h in typed)
+
+
 def test_gmt_output_parses_back(run, sample_index_path):
     result = run("genes", "MTOR", "BECN1", "-i", str(sample_index_path), "-f", "gmt", "-n", "5")
     rows = [line.split("\t") for line in result.stdout.splitlines()]

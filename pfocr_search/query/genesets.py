@@ -104,7 +104,7 @@ def enrich_set(searcher: Searcher, tables: GeneTables, config: IndexConfig, gene
     results = search_genes(searcher, tables, config, gene_set.terms, limit=limit, offset=0, filters=filters,
                            fuzzy=fuzzy, background=background, text_ties=False)
     if max_fdr is not None:
-        results[:] = [h for h in results if h.fdr <= max_fdr]
+        results[:] = [h for h in results if h.fdr is not None and h.fdr <= max_fdr]
     return SetEnrichment(gene_set.name, gene_set.description, len(gene_set.terms), results)
 
 

@@ -49,7 +49,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class GeneHit(Hit):
-    """A figure ranked for a gene set: `score` is -log10 of the p-value."""
+    """A figure ranked for a gene set: `score` is -log10 of the p-value (of a
+    figure alike in words only, which has none, its text's score)."""
 
     #: How many query genes the figure shows, its own gene count, and which genes.
     overlap: int = 0
@@ -57,11 +58,14 @@ class GeneHit(Hit):
     overlap_genes: tuple[str, ...] = ()
     #: One-sided hypergeometric p-value, its log10 (exact where p underflows),
     #: Benjamini-Hochberg FDR over the figures scored, and the odds ratio.
-    pvalue: float = 1.0
-    log10_pvalue: float = 0.0
-    fdr: float = 1.0
-    odds_ratio: float = 1.0
-    #: BM25F relevance of the figure's text to the genes (or to the text query).
+    #: None for a figure alike in words only (`similar`, `overlap` 0): no test
+    #: was made of it, and p = 1 had read as one that failed.
+    pvalue: float | None = None
+    log10_pvalue: float | None = None
+    fdr: float | None = None
+    odds_ratio: float | None = None
+    #: BM25F relevance of the figure's text to the genes (or to the text query);
+    #: of a figure alike in words only, its `score`.
     text_score: float = 0.0
 
     @classmethod

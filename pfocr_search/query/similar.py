@@ -85,7 +85,8 @@ def _then_text(by_genes: GeneSearchResults, by_text: Sequence[Hit], limit: int, 
                label: str, words_only: int) -> GeneSearchResults:
     """Figures sharing genes first, then figures alike in words only."""
     shown = {h.figid for h in by_genes}
-    rest = [GeneHit.from_hit(h, figure_genes=len(h.genes)) for h in by_text if h.figid not in shown]
+    rest = [GeneHit.from_hit(h, figure_genes=len(h.genes), text_score=h.score) for h in by_text
+            if h.figid not in shown]
     merged = [*by_genes, *rest][offset:offset + limit]
     hits = [replace(h, rank=i) for i, h in enumerate(merged, start=offset + 1)]
     return GeneSearchResults(hits, resolutions=[], population=by_genes.population, query_size=by_genes.query_size,

@@ -17,6 +17,7 @@ BOOL: dict[str, Any] = {"type": "boolean"}
 STRS: dict[str, Any] = {"type": "array", "items": STR}
 MAYBE_STR: dict[str, Any] = {"type": ["string", "null"]}
 MAYBE_INT: dict[str, Any] = {"type": ["integer", "null"]}
+MAYBE_NUM: dict[str, Any] = {"type": ["number", "null"]}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -42,8 +43,10 @@ _HIT = {
                    "description": "[start, end) character spans of matched terms in snippet"},
 }
 _GENE_STATS = {
-    "overlap": INT, "figure_genes": INT, "overlap_genes": STRS, "pvalue": NUM, "log10_pvalue": NUM, "fdr": NUM,
-    "odds_ratio": NUM, "text_score": NUM,
+    "overlap": INT, "figure_genes": INT, "overlap_genes": STRS,
+    **{name: {**MAYBE_NUM, "description": "null for a figure alike in words only (overlap 0)"}
+       for name in ("pvalue", "log10_pvalue", "fdr", "odds_ratio")},
+    "text_score": NUM,
 }
 _LIST = {
     "query": STR, "corrected_from": {**MAYBE_STR, "description": "the query as typed, when it has words no figure "
