@@ -517,7 +517,8 @@ def test_a_split_word_is_one_concept_not_its_letters(sample_index, compound, par
     assert hits.total > 0
     for hit in hits:
         record = sample_index.get(hit.figid)
-        text = " ".join((record.figtitle, record.caption, record.papertitle, *record.keywords)).casefold()
+        text = " ".join((record.figtitle, record.caption, record.papertitle, *record.keywords,
+                         *record.page_keywords)).casefold()
         assert part in text or gene.casefold() in text or any(g.symbol.upper().startswith(gene)
                                                              for g in record.genes), hit.figid
 

@@ -42,7 +42,22 @@ def test_inline_layout_seed_record(sample_dir):
     stat1 = next(g for g in record.genes if g.symbol == "STAT1")
     assert stat1.ncbigene_id == "6772" and stat1.organism == "Homo sapiens"
     assert stat1.words == ("STAT",)  # '(STAT' lost its stray parenthesis
-    assert "JAK1" in record.keywords
+    assert record.keywords == ()  # its JSON-LD block's keywords are its genes, not the paper's
+    assert "JAK1" in record.page_keywords
+
+
+def test_keywords_are_the_papers_not_the_json_ld_blocks(realworld_index):
+    # The JSON-LD block (schema-jsonld: '@context', '@type': Dataset, keywords)
+    # lists the figure's genes' names ("Low", "Indented", "Is" are fly genes'
+    # symbols); they had been read as the paper's keywords.
+    figid = "PMC8707026__microorganisms-09-02422-g001"
+    with realworld_index([figid]) as ix:
+        record = ix.get(figid)
+        assert record.keywords == ("insect symbiosis", "holobiont", "gut microbiome", "arthropod vector",
+                                   "host immunity", "nutrition provisioning", "detoxification", "omics technology")
+        assert {"Low", "Indented", "Is", "MAPK14", "Stat92E"} <= set(record.page_keywords)
+        # Searched as before, with the paper's: a gene's name typed in lower case finds the figure.
+        assert [h.figid for h in ix.search("keywords:holobiont")] == [h.figid for h in ix.search("stat92e")] == [figid]
 
 
 def test_database_layout_reads_genes_tsv_for_every_organism(sample_dir):

@@ -85,6 +85,8 @@ SCHEMAS: dict[str, Any] = {
     "Figure": _object({
         "figid": STR, "figtitle": STR, "caption": STR, "papertitle": STR, "reftext": STR, "year": MAYBE_INT,
         "pmcid": STR, "doi": STR, "journal": STR, "journal_abbrev": STR, "organisms": STRS, "keywords": STRS,
+        "page_keywords": {**STRS, "description": "the keywords the figure's PFOCR page lists (its JSON-LD's): "
+                                                 "its genes', chemicals' and diseases' names"},
         "genes": {"type": "array", "items": _object({"symbol": STR, "ncbigene_id": MAYBE_STR, "organism": MAYBE_STR,
                                                      "words": STRS, "sources": STRS})},
         "chemicals": {"type": "array", "items": _object({"name": STR, "ids": STRS})},

@@ -69,7 +69,11 @@ class FigureRecord:
     #: The journal's NLM abbreviation ("Front Immunol"), where the record names one.
     journal_abbrev: str = ""
     organisms: tuple[str, ...] = ()
+    #: The paper's keywords.
     keywords: tuple[str, ...] = ()
+    #: What the figure's PFOCR page lists as keywords for search engines (its
+    #: JSON-LD block's): its genes', chemicals' and diseases' names.
+    page_keywords: tuple[str, ...] = ()
     genes: tuple[Gene, ...] = ()
     chemicals: tuple[Annotation, ...] = ()
     diseases: tuple[Annotation, ...] = ()
@@ -124,7 +128,7 @@ class FigureRecord:
                                 for g in data.get("genes", ()))
         for name in ("chemicals", "diseases"):
             values[name] = tuple(Annotation(a["name"], tuple(a["ids"])) for a in data.get(name, ()))
-        for name in ("organisms", "keywords", "sources"):
+        for name in ("organisms", "keywords", "page_keywords", "sources"):
             values[name] = tuple(data.get(name, ()))
         return cls(**values)
 
@@ -135,7 +139,11 @@ class FigureRecord:
         if name in ("chemicals", "diseases"):
             return "\n".join(" ".join((a.name, *a.ids)) for a in getattr(self, name))
         if name == "keywords":
-            return "\n".join(self.keywords)
+            # With the page's, as ranking was measured: gene names typed in lower
+            # case ("ldha", "crebB"), which the gene field is not asked for, find the
+            # figures drawing the gene through them (realworld nDCG@10 without:
+            # gene 0.995 -> 0.979 on the tuning half, 0.996 -> 0.974 on the test half).
+            return "\n".join(union(self.keywords, self.page_keywords))
         if name == "lead":
             return lead_sentence(self.caption)
         if name == "taxa":

@@ -231,10 +231,13 @@ def data_tables(md: str | Path, figid: str, data_files: WalkedFiles | None = Non
     return found
 
 
-def _keywords(data: dict[str, Any]) -> tuple[str, ...]:
+def _page_keywords(data: dict[str, Any]) -> tuple[str, ...]:
+    """The `keywords` of the record's JSON-LD block (`schema-jsonld`, its page's
+    schema.org Dataset): the names of the figure's genes, chemicals and
+    diseases ("Low", "Indented", "Is", MAPK14 for fly and human genes), which
+    had been read as the paper's keywords."""
     jsonld = data.get("schema-jsonld")
-    from_jsonld = v.text_list(jsonld.get("keywords"), "schema-jsonld.keywords") if isinstance(jsonld, dict) else ()
-    return union(v.text_list(data.get("keywords"), "keywords"), from_jsonld)
+    return v.text_list(jsonld.get("keywords"), "schema-jsonld.keywords") if isinstance(jsonld, dict) else ()
 
 
 # Figids name files (<figid>.md, <figid>-genes.tsv): no separators, no "..".
@@ -289,7 +292,8 @@ def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None, 
         journal=v.text(data.get("journal_title"), "journal_title") or abbrev,
         journal_abbrev=abbrev,
         organisms=organisms,
-        keywords=_keywords(data),
+        keywords=v.text_list(data.get("keywords"), "keywords"),
+        page_keywords=_page_keywords(data),
         genes=genes_t,
         chemicals=_merge_annotations(chemicals),
         diseases=_merge_annotations(diseases),
@@ -348,7 +352,7 @@ def merge_records(first: FigureRecord, second: FigureRecord) -> FigureRecord:
     """One record from the same figid in both layouts.
 
     Text fields come from the pfocr-database record (the current release);
-    genes, chemicals, diseases, keywords and organisms from both.
+    genes, chemicals, diseases, keywords (the paper's and the page's) and organisms from both.
     """
     base, other = (second, first) if second.layout == DATABASE and first.layout != DATABASE else (first, second)
     return replace(
@@ -359,6 +363,7 @@ def merge_records(first: FigureRecord, second: FigureRecord) -> FigureRecord:
                         "journal_abbrev", "figlink", "filename", "figtype", "number")},
         organisms=union(base.organisms, other.organisms),
         keywords=union(base.keywords, other.keywords),
+        page_keywords=union(base.page_keywords, other.page_keywords),
         genes=_merge_genes((*base.genes, *other.genes)),
         chemicals=_merge_annotations((*base.chemicals, *other.chemicals)),
         diseases=_merge_annotations((*base.diseases, *other.diseases)),
