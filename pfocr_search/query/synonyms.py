@@ -141,26 +141,11 @@ class SynonymPlugin(Plugin):
         if not longs:
             return node
         self.used += [f"{node.text} = {s.text}" for s in longs]
-        phrases = []
-        for s in longs:
-            text, words = self.sought(s.text)
-            phrases.append(Alternatives([_phrase(text, node) if s.weight is None else _form(text, node)],
-                                        boost=(self.weight if s.weight is None else s.weight) / max(1, words)))
+        phrases = [Alternatives([_phrase(s.text, node) if s.weight is None else _form(s.text, node)],
+                                boost=(self.weight if s.weight is None else s.weight)
+                                / max(1, len([w for w in s.text.split() if not self.is_stop(w)])))
+                   for s in longs]
         return Alternatives([node, *phrases])
-
-    def sought(self, long: str) -> tuple[str, int]:
-        """A long form as its phrase is searched, and the words it holds.  A
-        last letter the analyzer stops ("lactate dehydrogenase A", LDHA;
-        "protein kinase A", PKA) is the name's own: dropped, the phrase had
-        been the enzyme family's and found every "lactate dehydrogenase".
-        Joined to its word as a compound's part, which the analyzer keeps, the
-        phrase requires it: the index holds a lone "A" only so ("LDH-A")."""
-        words = long.split()
-        kept = len([w for w in words if not self.is_stop(w)])
-        last = words[-1]
-        if len(words) > 1 and len(last) == 1 and last.isalnum() and self.is_stop(last):
-            return " ".join([*words[:-2], f"{words[-2]}-{last}"]), kept + 1
-        return long, kept
 
 
 class Alternatives(syntax.OrGroup):
