@@ -49,6 +49,11 @@ _YZE = re.compile(r"(?P<stem>[a-z]{3,})yz(?P<end>e|es|ed|ing|er|ers)")
 # -tre nouns (centre, fibre, micrometre) and -logue ones (analogue, homologue).
 _TRE = re.compile(r"(?P<stem>[a-z]*(?:cent|fib|lit|met|theat|calib|spect|lust|somb|meag))re(?P<end>s|d)?")
 _LOGUE = re.compile(r"(?P<stem>[a-z]*log)ue(?P<end>s)?")
+# A final l doubled before an ending (signalling, labelled, remodelling), of
+# the verbs that double it, named one by one: "spelling" and "killing" are
+# spelt so in American English too.
+_LL = re.compile(r"(?P<stem>[a-z]*(?:signa|labe|mode|trave|cance|channe|tunne|leve|fue|tota|counse|equa|pane))"
+                 r"ll(?P<end>ing|ed|er|ers)")
 # "haem" alone is "heme" ("haemoglobin" is "hemoglobin").
 _WHOLE = {"programme": "program", "programmes": "programs", "haem": "heme"}
 
@@ -73,6 +78,8 @@ def fold_spelling(word: str) -> str:
         return f"{m['stem']}er{'ed' if m['end'] == 'd' else m['end'] or ''}"
     elif m := _LOGUE.fullmatch(word):
         return f"{m['stem']}{m['end'] or ''}"
+    elif m := _LL.fullmatch(word):
+        return f"{m['stem']}l{m['end']}"
     return word
 
 
