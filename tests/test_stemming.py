@@ -29,6 +29,8 @@ def test_forms_of_one_word_meet(a, b):
     ("organ", "organism"), ("organ", "organization"), ("organ", "organic"), ("organism", "organization"),
     ("positive", "position"), ("generation", "general"), ("generic", "general"), ("experiment", "experience"),
     ("animal", "animation"), ("experimented", "experienced"), ("generational", "general"),
+    # Amino acids' codes are not cut into other names: Ile had been "il", IL-6's part.
+    ("Ile", "IL"), ("Lys", "Ly"), ("Cys", "Cy"),
 ])
 def test_words_porter_joins_stay_apart(a, b):
     # Porter had stemmed each pair alike: "organ" found every "model organism".

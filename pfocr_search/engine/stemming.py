@@ -59,6 +59,9 @@ EXCEPTIONS: dict[str, str] = {
     **_forms("glomerul", "glomerulus", "glomerular"), **_forms("bronch", "bronchus", "bronchial"),
     **_forms("nucleol", "nucleolus", "nucleolar"), **_forms("vesicl", "vesicular"),
     **_forms("follicl", "follicular"), **_forms("tubul", "tubular"), **_forms("muscl", "muscular"),
+    # Amino acids' three-letter codes, which Porter cut into other names: Ile
+    # (isoleucine) had been "il", which every IL-6 and IL-1β holds as a part.
+    **{code: code for code in ("ile", "lys", "cys", "his")},
 }
 
 
