@@ -90,3 +90,10 @@ def test_a_word_of_a_curated_name_the_index_lacks_is_not_corrected(index_of):
         assert results.corrected_from is None and results.suggestions == []
         assert results[0].figid == "PMC1__fig1"
         assert ix.search("adenosine triphosphte").query == "adenosine triphosphate"
+
+
+def test_of_words_one_slip_away_a_left_out_letter_is_the_likelier_slip(index_of):
+    # "regulaton" is one edit from both; "regulator" shares the longer start and had won.
+    with index_of(("PMC1__fig1", "Regulation of hepcidin by iron", "Hepcidin regulation"),
+                  ("PMC2__fig2", "A transcriptional regulator of iron uptake", "Iron regulator")) as ix:
+        assert ix.search("hepcidin regulaton").query == "hepcidin regulation"

@@ -335,9 +335,9 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str,
                   context: _Context | None = None) -> str | None:
     # The nearest word first (a swap of two letters counts one edit, so
     # "mitochondrail" is nearest "mitochondrial"), then the one more figures
-    # hold with the query's other words ("transferming growth factor":
-    # "transforming", not "transferring", which shares a longer start), then the longer shared
-    # start ("sytem": "system", not "stem"), then the most frequent in the
+    # hold with the query's other words ("transferming growth factor": "transforming", not
+    # "transferring"), then a letter left out ("regulaton": "regulation", not "regulator"), the
+    # longer shared start ("sytem": "system", not "stem"), then the most frequent in the
     # fields as searched (a spelling field's own counts alone made the gene
     # CycE of keyword lists beat "cycle" for "cylce"), then as written
     # ("effects" over "effect").  Twenty candidates a field, Whoosh's own
@@ -355,8 +355,8 @@ def _closest_word(searcher: Searcher, fields: Sequence[str], word: str,
     near = [(d, s, n) for s, n in written.items() if (d := _slips(folded, s)) <= MAX_SLIPS]
     best = min((d for d, _, _ in near), default=None)
     tied = context is not None and sum(d == best for d, _, _ in near) > 1
-    ranked = ((d, -context.together(s) if tied and d == best else 0, -len(os.path.commonprefix((folded, s))),
-               -_frequency(searcher, fields, s), -n, s) for d, s, n in near)
+    ranked = ((d, -context.together(s) if tied and d == best else 0, len(s) != len(folded) + 1,
+               -len(os.path.commonprefix((folded, s))), -_frequency(searcher, fields, s), -n, s) for d, s, n in near)
     return min(ranked, default=(None,))[-1]
 
 
