@@ -28,12 +28,10 @@ EXACT, IDENTIFIER, NORMALISED, ALIAS, FUZZY, UNKNOWN = "exact", "id", "normalise
 #: Lists longer than this get no "did you mean" for terms that resolve to nothing.
 SUGGEST_UP_TO = 25
 _GENE_ID = re.compile(r"^(?:ncbigene:|entrez:|geneid:)?(\d+)$", re.I)
-#: A bacterial gene's name (lexA, recA, araC) or its protein's (LexA, LuxO,
-#: FabH): the last capital tells an operon's genes apart, so one edit from it
-#: is another gene, never a typo of a eukaryote's (lexA had become mouse Fut4
-#: through the alias LeX, recA RELA, LuxO LuxS, FabH FAAH).  RhoA and RalA,
-#: written so too, resolve before any fuzzy step.
-_OPERON_GENE = re.compile(r"[A-Za-z][a-z]{2}[A-Z]")
+#: A bacterial gene's name (lexA, recA, araC): its capital tells an operon's
+#: genes apart, so one edit from it is another gene, never a typo of a
+#: eukaryote's (lexA had become mouse Fut4 through the alias LeX, recA RELA).
+_OPERON_GENE = re.compile(r"[a-z]{3}[A-Z]")
 
 
 @dataclass(frozen=True)
