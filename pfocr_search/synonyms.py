@@ -21,6 +21,7 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterable
 
@@ -107,8 +108,11 @@ def _long_form(short: str, found_words: list[re.Match[str]]) -> str | None:
 def _as_written(words: list[re.Match[str]]) -> str:
     """The text from the first of `words` to the last, white space made one
     space: their words joined by spaces had shown "indolamine-2,3-dioxygenase"
-    as "indolamine-2 3-dioxygenase" (keys are its words either way)."""
-    return " ".join(words[0].string[words[0].start():words[-1].end()].split())
+    as "indolamine-2 3-dioxygenase" (keys are its words either way); joined
+    still where it holds a bracket it does not open ("(TANK)-binding": "TANK)-binding")."""
+    text = " ".join(words[0].string[words[0].start():words[-1].end()].split())
+    depths = list(accumulate((c in "([{") - (c in ")]}") for c in text)) or [0]
+    return text if min(depths) >= 0 and depths[-1] == 0 else " ".join(w.group() for w in words)
 
 
 # A glossary entry, as legends list their abbreviations: "Abbreviations: TCR,

@@ -26,6 +26,9 @@ from pfocr_search.synonyms import definitions
     ("via nuclear factor kappa B (NF-κB) and", ("NF-κB", "nuclear factor kappa B")),
     ("peroxisome proliferator-activated receptor gamma (PPARγ)", ("PPARγ",
                                                                  "peroxisome proliferator-activated receptor gamma")),
+    # A bracket the long form does not open had been kept: "TANK)-binding kinase 1", "TNF) receptor 1".
+    ("NF-κB activator (TANK)-binding kinase 1 (TBK1) phosphorylates", ("TBK1", "TANK binding kinase 1")),
+    ("tumor necrosis factor (TNF) receptor 1 (TNFR1) binds", ("TNFR1", "TNF receptor 1")),
 ])
 def test_schwartz_hearst_finds_the_definitions(text, pair):
     assert pair in definitions(text)
