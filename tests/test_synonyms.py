@@ -341,10 +341,10 @@ def test_a_long_form_keeps_its_last_letter(realworld_index):
 
 
 def test_a_long_forms_last_letter_is_found_where_the_index_keeps_it(index_of):
-    # A lone "A" is a stop word; joined to its word ("dehydrogenase-A") it is indexed, and required.
+    # A capital A after a word is indexed as a name's letter, and the long form requires it.
     with index_of(("PMC1001__def", "Abbreviations: LDHA, lactate dehydrogenase A; PKM2, pyruvate kinase M2.",
                    "Tumour glycolysis"),
-                  ("PMC1002__letter", "Hypoxia induces lactate dehydrogenase-A in tumour cells.", "Hypoxia"),
+                  ("PMC1002__letter", "Hypoxia induces lactate dehydrogenase A in tumour cells.", "Hypoxia"),
                   ("PMC1003__family", "Lactate dehydrogenase converts pyruvate to lactate.", "Lactate")) as ix:
         assert {h.figid for h in ix.search("LDHA")} == {"PMC1001__def", "PMC1002__letter"}
 

@@ -62,3 +62,15 @@ def test_a_capital_a_after_a_word_is_the_name_s_letter_not_the_article(index_of)
         assert ix.search("vitamin A metabolism")[0].figid == "PMC1__fig1"
         assert figids(ix.search('"a vitamin"')) == figids(ix.search("vitamin")) == {"PMC1__fig1", "PMC2__fig2",
                                                                                      "PMC3__fig3"}
+
+
+def test_the_name_s_letter_a_is_neither_alpha_nor_an_article_nor_a_panel_label(index_of):
+    # Folded with α, "alpha subunit" had found every "(A)" panel label; a query or
+    # phrase starting with "A" had sought the letter in every figure.
+    with index_of(("PMC1__fig1", "(A) Autophagy in cells. (B) Influenza A virus entry", "Autophagy"),
+                  ("PMC2__fig2", "The G alpha subunit binds GTP", "G protein alpha subunit"),
+                  ("PMC3__fig3", "Here a model of insulin signaling is shown", "Insulin")) as ix:
+        assert figids(ix.search("alpha subunit")) == {"PMC2__fig2"}
+        assert figids(ix.search('"A model of insulin signaling"')) == {"PMC3__fig3"}
+        assert ix.search("A model of insulin signaling")[0].figid == "PMC3__fig3"
+        assert figids(ix.search('"influenza A"')) == {"PMC1__fig1"}

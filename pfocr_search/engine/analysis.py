@@ -60,9 +60,9 @@ _HAS_DELIM = _DELIMS.search
 
 class LowerFilter(Filter):
     """Lower case, a sharp s for β (IL-1ß, Aß) read as β first, and a capital Δ starting a word marked as
-    a deletion's (`DeletionFilter`): lower case hides capitals.  A capital A alone passes the stop words
-    (`FoldFilter` lowers it): a name's letter ("vitamin A", "coenzyme A"), the article only at a
-    sentence's start; stopped, "vitamin A" had found every vitamin."""
+    a deletion's (`DeletionFilter`): lower case hides capitals.  A capital A alone stays one, the term
+    "A": a name's letter ("vitamin A", "coenzyme A"), not α's "a" nor the stopped article (which
+    starts a query: `ArticlePlugin`); stopped, "vitamin A" had found every vitamin."""
 
     def __call__(self, tokens):
         for t in tokens:
@@ -78,7 +78,7 @@ class FoldFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = fold_greek_names(fold_text(t.text))
+            t.text = t.text if t.text == "A" else fold_greek_names(fold_text(t.text))
             yield t
 
 

@@ -32,6 +32,7 @@ from ..textkeys import SPELLED_LETTER
 from .exclusions import every_narrowed, exclusions_exclude
 from .genewords import WRITTEN_AS_SYMBOL
 from .plugins import (
+    ArticlePlugin,
     LetterSuffixPlugin,
     OperatorsPlugin,
     PatternsPlugin,
@@ -248,6 +249,7 @@ def build_parser(schema: Schema, config: IndexConfig,
     parser.add_plugin(OperatorsPlugin())
     parser.add_plugin(RelationsPlugin())
     parser.add_plugin(PatternsPlugin())
+    parser.add_plugin(ArticlePlugin())
     parser.add_plugin(LetterSuffixPlugin())
     if config.search.compound_parts > 0:  # 0: a compound is its phrase only
         parser.add_plugin(WordPartsPlugin())

@@ -25,6 +25,28 @@ from ..textkeys import GREEK_NAMES, greek_letter
 MAX_QUERY_PATTERNS = 4
 
 
+class ArticlePlugin(qparser.Plugin):
+    """A capital A that starts a query or a quoted phrase is the article ("A
+    model of insulin signalling"): lowered, it is the stop word "a".  Anywhere
+    else it is a name's letter ("vitamin A", "protein kinase A"), which the
+    index keeps as the term "A" (`analysis.LowerFilter`).  Runs before letters
+    written apart are joined to their words (104)."""
+
+    def filters(self, parser):
+        return [(self.lower_articles, 103)]
+
+    def lower_articles(self, parser, group):
+        first = next((n for n in group if not isinstance(n, syntax.Whitespace)), None)
+        if type(first) is syntax.WordNode and first.text == "A":
+            first.text = "a"
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                self.lower_articles(parser, node)
+            elif isinstance(node, qparser.PhrasePlugin.PhraseNode) and node.text.startswith("A "):
+                node.text = "a" + node.text[1:]
+        return group
+
+
 class StrictFieldsPlugin(qparser.FieldsPlugin):
     """``field:`` prefixes must name fields users may search."""
 
