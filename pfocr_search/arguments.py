@@ -40,8 +40,10 @@ def gene_terms(terms: str | Iterable[str]) -> list[str]:
 
 
 def synonym_term(term: str) -> str:
-    """A term to look synonyms up for, with its spaces trimmed: a string with a word in it."""
-    if not isinstance(term, str) or not term.strip():
+    """A term to look synonyms up for, with its spaces trimmed: a string with a letter or digit in it."""
+    if not isinstance(term, str):
+        raise PfocrSearchError(f"a synonym term is a string: got {term!r}")
+    if not any(c.isalnum() for c in term):
         raise QuerySyntaxError(f"empty term: give an abbreviation (mTOR) or a long form, not {term!r}")
     return " ".join(term.split())
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from pfocr_search import FigureIndex
 from pfocr_search.cli import app
-from pfocr_search.errors import QuerySyntaxError
+from pfocr_search.errors import PfocrSearchError, QuerySyntaxError
 from pfocr_search.synonyms import definitions
 
 
@@ -319,7 +319,7 @@ def test_a_greek_letter_alone_is_no_abbreviation(index_of, letter):
         assert "propidium iodide" in {s.text for s in ix.synonyms("PI")}  # and a Greek name that does not fold
 
 
-@pytest.mark.parametrize("term", ["", "   "])
+@pytest.mark.parametrize("term", ["", "   ", "\u200b", "--"])
 def test_synonyms_of_no_word_is_a_usage_error(defined, term):
     # It had printed ": no synonyms defined ..." and succeeded, where `search ''` says the query is empty.
     _, ix = defined
@@ -328,6 +328,8 @@ def test_synonyms_of_no_word_is_a_usage_error(defined, term):
     with pytest.raises(QuerySyntaxError):
         ix.synonyms(term)
     assert ix.synonyms("  mTOR ") == ix.synonyms("mTOR")
+    with pytest.raises(PfocrSearchError, match="is a string"):
+        ix.synonyms(123)
 
 
 def test_a_long_form_keeps_its_last_letter(realworld_index):
