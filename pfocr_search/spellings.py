@@ -52,8 +52,10 @@ _LOGUE = re.compile(r"(?P<stem>[a-z]*log)ue(?P<end>s)?")
 # A final l doubled before an ending (signalling, labelled, remodelling), of
 # the verbs that double it, named one by one: "spelling" and "killing" are
 # spelt so in American English too.
-_LL = re.compile(r"(?P<stem>[a-z]*(?:signa|labe|mode|trave|cance|channe|tunne|leve|fue|tota|counse|equa|pane))"
-                 r"ll(?P<end>ing|ed|er|ers)")
+_LL_STEM = r"(?P<stem>[a-z]*(?:signa|labe|mode|trave|cance|channe|tunne|leve|fue|tota|counse|equa|pane))"
+_LL = re.compile(_LL_STEM + r"ll(?P<end>ing|ed|er|ers)")
+# Its start, the ending cut short or missing ("signall*", "labelli*").
+_LL_START = re.compile(_LL_STEM + r"ll(?P<end>[a-z]{0,2})")
 # "haem" alone is "heme" ("haemoglobin" is "hemoglobin").
 _WHOLE = {"programme": "program", "programmes": "programs", "haem": "heme"}
 
@@ -101,4 +103,6 @@ def fold_prefix(prefix: str) -> str:
         folded = folded[:-3] + "em"
     if (m := _YZ_START.fullmatch(folded)) and any(end.startswith(m["end"]) for end in _YZE_ENDINGS):
         folded = f"{m['stem']}ys{m['end']}"
+    elif (m := _LL_START.fullmatch(folded)) and any(end.startswith(m["end"]) for end in ("ing", "ed", "er")):
+        folded = f"{m['stem']}l{m['end']}"
     return folded

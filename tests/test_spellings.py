@@ -68,6 +68,7 @@ def test_an_american_query_finds_a_real_british_caption(sample_index):
     ("haemato", "hemato"), ("leukaem", "leukem"), ("anaem", "anem"), ("tumour", "tumor"),
     ("analyz", "analys"), ("catalyz", "catalys"), ("hydrolyzi", "hydrolysi"),
     ("casp", "casp"), ("organis", "organis"), ("apoptot", "apoptot"),
+    ("signall", "signal"), ("signalli", "signali"), ("labelle", "labele"), ("signal", "signal"), ("spell", "spell"),
 ])
 def test_a_patterns_start_is_folded_as_the_words_it_starts(prefix, folded):
     assert fold_prefix(prefix) == folded
