@@ -5,6 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
+from pfocr_search import FigureIndex, FigureRecord, read_records
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import relevance  # noqa: E402
 
@@ -43,25 +47,32 @@ def test_metrics_by_hand():
 REALWORLD_TEST_FLOOR = 0.937
 
 
-def test_the_realworld_test_half_does_not_regress_and_no_kind_falls_behind_fts5():
-    result = relevance.compare(judgments=relevance.SETS["realworld"][1], corpus=relevance.SETS["realworld"][0],
-                               which="test")
-    ours, fts5 = result["pfocr-search"], result["sqlite-fts5"]
-    assert result["queries"]["total"] >= 500
+@pytest.fixture(scope="module")
+def realworld_test_half(tmp_path_factory):
+    """The realworld set's index, built once, with its test half's judged queries."""
+    corpus, judgments = relevance.SETS["realworld"]
+    judged = relevance.half([j for path in judgments for j in relevance.load_judgments(path)], "test")
+    with FigureIndex.build([corpus], tmp_path_factory.mktemp("realworld") / "ix") as ix:
+        yield ix, judged
+
+
+def test_the_realworld_test_half_does_not_regress_and_no_kind_falls_behind_fts5(realworld_test_half):
+    ix, judged = realworld_test_half
+    records = [r for r in read_records([relevance.SETS["realworld"][0]]) if isinstance(r, FigureRecord)]
+    ours = relevance.evaluate(relevance.pfocr_runner(ix), judged)
+    fts5 = relevance.evaluate(relevance.fts5_runner(records), judged)
+    assert len(judged) >= 500
     assert ours["all"]["ndcg"] >= REALWORLD_TEST_FLOOR
     for kind in ours:
         assert ours[kind]["ndcg"] >= fts5[kind]["ndcg"], kind
 
 
-def test_feedback_lifts_the_realworld_test_half(tmp_path):
-    # Recorded in README and index_config: 0.9393 -> 0.9435 with search.feedback on.
-    config = tmp_path / "feedback.yaml"
-    default = (Path(relevance.__file__).parent.parent / "index_config" / "default.yaml").read_text("utf-8")
-    config.write_text(default.replace("\n  feedback: false\n", "\n  feedback: true\n"), "utf-8")
-    assert "feedback: true" in config.read_text("utf-8")
-    result = relevance.compare(config, judgments=relevance.SETS["realworld"][1],
-                               corpus=relevance.SETS["realworld"][0], which="test")
-    assert result["pfocr-search"]["all"]["ndcg"] >= REALWORLD_TEST_FLOOR + 0.004
+def test_feedback_lifts_the_realworld_test_half(realworld_test_half):
+    # Recorded in README and index_config: 0.9393 -> 0.9435 with feedback asked for.
+    ix, judged = realworld_test_half
+    with_feedback = relevance.evaluate(lambda q: [h.figid for h in ix.search(q, limit=relevance.K, feedback=True)],
+                                       judged)
+    assert with_feedback["all"]["ndcg"] >= REALWORLD_TEST_FLOOR + 0.004
 
 
 def test_the_halves_are_fixed_and_disjoint():
