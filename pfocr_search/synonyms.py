@@ -102,17 +102,17 @@ def _long_form(short: str, found_words: list[re.Match[str]]) -> str | None:
     # A long form holding the abbreviation ("DSF-family signals (DSF)") names a kind of it, not what it stands for.
     if len(found) <= len(short) or short_key(short) in words_key(found):
         return None
-    return _as_written(found_words[first:])
+    return _as_written(found_words[first:]) or found
 
 
-def _as_written(words: list[re.Match[str]]) -> str:
+def _as_written(words: list[re.Match[str]]) -> str | None:
     """The text from the first of `words` to the last, white space made one
     space: their words joined by spaces had shown "indolamine-2,3-dioxygenase"
-    as "indolamine-2 3-dioxygenase" (keys are its words either way); joined
-    still where it holds a bracket it does not open ("(TANK)-binding": "TANK)-binding")."""
+    as "indolamine-2 3-dioxygenase" (keys are its words either way); None
+    where it holds a bracket it does not open ("(TANK)-binding": "TANK)-binding")."""
     text = " ".join(words[0].string[words[0].start():words[-1].end()].split())
     depths = list(accumulate((c in "([{") - (c in ")]}") for c in text)) or [0]
-    return text if min(depths) >= 0 and depths[-1] == 0 else " ".join(w.group() for w in words)
+    return text if min(depths) >= 0 and depths[-1] == 0 else None
 
 
 # A glossary entry, as legends list their abbreviations: "Abbreviations: TCR,
