@@ -250,6 +250,18 @@ def test_strict_build_failure_leaves_the_existing_index_untouched(tmp_path, samp
     assert len(list(path.glob("gen-*"))) == 1
 
 
+def test_failed_first_build_leaves_no_folder_behind(tmp_path, sample_dir, broken_dir):
+    # A folder holding only a lock had looked like an index to whoever listed it.
+    path = tmp_path / "new" / "ix"
+    with pytest.raises(StrictModeError):
+        FigureIndex.build([sample_dir, broken_dir], path, strict=True)
+    assert not path.exists()
+    with pytest.raises(IndexNotFoundError):
+        FigureIndex.open(path)
+    FigureIndex.build([sample_dir], path).close()  # and the next run builds it as if for the first time
+    assert (path / "pfocr-index.json").is_file()
+
+
 def test_lenient_build_reports_and_skips_unreadable_records(tmp_path, sample_dir, broken_dir):
     with FigureIndex.build([sample_dir, broken_dir], tmp_path / "ix") as ix:
         assert ix.report.indexed == 50

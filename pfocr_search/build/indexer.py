@@ -22,6 +22,7 @@ from typing import Sequence
 from ..config import IndexConfig, load_config
 from . import ProgressCallback
 from ..engine.storage import (
+    LOCK,
     Manifest,
     WriteLock,
     check_index_folder,
@@ -67,11 +68,25 @@ def update(
     fails the run (`StrictModeError`) and the index is left untouched.
     """
     root = Path(path)
+    new = not root.exists()
     try:
         return _update(sources, root, config, rebuild, strict, progress, wait, workers)
     except OSError as exc:  # the index's side: reading sources never raises this far
         where = f" ({exc.filename})" if exc.filename else ""
         raise IndexWriteError(f"cannot write the index at {root}: {exc.strerror or exc}{where}") from None
+    finally:
+        if new:
+            _remove_if_unused(root)
+
+
+def _remove_if_unused(root: Path) -> None:
+    """A first build that failed had left its folder behind, holding only a
+    lock file: a folder that looks like an index to whoever lists it."""
+    try:
+        if {p.name for p in root.iterdir()} <= {LOCK}:
+            shutil.rmtree(root)
+    except OSError:  # never created, or another writer has begun there
+        pass
 
 
 def _update(sources: Sequence[str | os.PathLike[str]], root: Path, config: IndexConfig | None, rebuild: bool,
