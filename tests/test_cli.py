@@ -246,6 +246,10 @@ def test_genes_tsv_and_options(run, sample_index_path):
     assert "not found" in result.stderr
     result = run("genes", "STAT3", "-i", str(sample_index_path), "-f", "tsv", "--require", "JAK1")
     assert len(result.stdout.splitlines()) == 2
+    # No hits because a required gene is none: the line says which, as "no figures show these genes" had not.
+    result = run("genes", "STAT3", "-i", str(sample_index_path), "--require", "ZZZNOGENE", "--no-fuzzy")
+    assert result.exit_code == 0
+    assert "no figures show these genes: ZZZNOGENE is required but no gene of the index" in result.stdout
     # An empty argument is no gene term, as empty standard input is none ("0 query gene(s)", exit 0).
     assert_one_line_error(run("genes", "", " ", "-i", str(sample_index_path)), 2, "give gene terms")
 

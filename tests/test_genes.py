@@ -324,10 +324,12 @@ def test_require_and_all(hand_index):
     for unmet in (dict(terms=["STAT3", "JAK1"], require=["ZZZNOGENE"]),
                   dict(terms=["STAT3", "ZZZNOGENE"], require_all=True)):
         found = hand_index.search_genes(unmet.pop("terms"), fuzzy=False, **unmet)
-        assert list(found) == [] and found.total == 0
+        assert list(found) == [] and found.total == 0 and found.unmet == ["ZZZNOGENE"]
     assert hand_index.search_genes(["STAT3", "ZZZNOGENE"], fuzzy=False).total  # not demanded: still ranked
     # Nor is a demanded gene the background leaves out (it had been dropped with the background).
-    assert hand_index.search_genes(["STAT3", "IL6"], require=["JAK1"], background=["STAT3", "IL6"]).total == 0
+    outside = hand_index.search_genes(["STAT3", "IL6"], require=["JAK1"], background=["STAT3", "IL6"])
+    assert outside.total == 0 and outside.unmet == ["JAK1"]
+    assert hand_index.search_genes(["STAT3", "IL6"], require=["JAK1"]).unmet == []
 
 
 def test_text_query_with_genes(hand_index):

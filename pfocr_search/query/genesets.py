@@ -182,10 +182,10 @@ class GeneQuery:
             return set(self.keys())
         return {normalize_symbol(s) for r in self.required for s in r.symbols}
 
-    def unmet(self) -> bool:
-        """Whether a gene the query demands resolved to none: no figure shows it
-        (`require=[NOTAGENE]` had been dropped, keeping every figure)."""
-        return any(not r.symbols for r in (*self.required, *(self.resolutions if self.require_all else ())))
+    def unmet(self) -> list[str]:
+        """The terms the query demands that resolved to no gene: no figure shows
+        them (`require=[NOTAGENE]` had been dropped, keeping every figure)."""
+        return [r.term for r in (*self.required, *(self.resolutions if self.require_all else ())) if not r.symbols]
 
 
 def run_gene_search(
@@ -207,14 +207,15 @@ def run_gene_search(
     background, only its genes count: in the query, in each figure, and as
     the population.
     """
-    keys, outside = gq.keys(), []
+    keys = asked = gq.keys()
+    outside = []
     if universe.background is not None:
         outside = [symbol for key, symbol in keys.items() if key not in universe.background.keys]
         keys = {key: symbol for key, symbol in keys.items() if key in universe.background.keys}
     demanded = gq.required_keys()
     required = demanded & set(keys)
     # A gene `require` names that the background leaves out is counted in no figure.
-    unmet = gq.unmet() or (not gq.require_all and bool(demanded - required))
+    unmet = gq.unmet() + ([] if gq.require_all else [asked[k] for k in demanded - required])
     key_list = list(keys)
     field, terms = gq.field_terms(key_list)
     size = searcher.reader().doc_count_all()
@@ -258,7 +259,7 @@ def run_gene_search(
                                text_score=round(float(scores[i]), 4) if scores is not None else 0.0))
     return GeneSearchResults(hits, resolutions=[*gq.resolutions, *gq.required], population=universe.population,
                              query_size=len(groups), background=universe.background, background_known=universe.known,
-                             outside_background=outside, total=int(docs.size),
+                             outside_background=outside, unmet=unmet, total=int(docs.size),
                              query=" ".join(r.term for r in gq.resolutions))
 
 

@@ -108,7 +108,7 @@ class GeneSearchResults(SearchResults):
     def __init__(self, hits: Sequence[GeneHit] = (), *, resolutions: Sequence[Resolution] = (),
                  population: int = 0, query_size: int = 0, background: Background | None = None,
                  background_known: int = 0, outside_background: Sequence[str] = (), words_only: int = 0,
-                 **kwargs: Any) -> None:
+                 unmet: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(hits, **kwargs)
         self.resolutions = list(resolutions)
         #: Of `total`, the figures alike in words only, after those sharing genes (`similar`).
@@ -122,6 +122,9 @@ class GeneSearchResults(SearchResults):
         self.background = background
         self.background_known = background_known
         self.outside_background = list(outside_background)
+        #: Genes every hit must show (`require`, `require_all`) that no gene
+        #: counted here answers: why there are no hits.
+        self.unmet = list(unmet)
 
     def statistics(self) -> dict[str, Any]:
         """The numbers behind every p-value of these results, and how many of
