@@ -187,6 +187,19 @@ def test_a_greek_letter_and_a_letter_typed_apart_are_one_unit(tmp_path, write_fi
         assert "caption:b " not in results.parsed + " "
 
 
+def test_a_long_form_typed_as_one_hyphenated_word_finds_its_abbreviation(tmp_path, write_figure):
+    # "interleukin-6" is one word to the parser: only runs of two words or
+    # more had been looked up, so it found the figures spelling it out alone.
+    corpus = _defined(tmp_path, write_figure, "Macrophages secrete interleukin-6 (IL-6) in inflamed tissue.",
+                      "PMC1003__short", "IL-6 activates STAT3 in hepatocytes.", "IL-6 trans-signalling")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        results = ix.search("interleukin-6", limit=5, explain=True)
+        assert "interleukin-6 ~ IL-6" in results.understood["synonyms"]
+        assert "PMC1003__short" in {h.figid for h in results}
+        # The abbreviation, hyphenated too, is still read as one, not as a long form of itself.
+        assert ix.search("IL-6", limit=5, explain=True).understood["synonyms"] == ["IL-6 = interleukin-6"]
+
+
 def test_a_long_form_typed_is_not_sought_as_a_two_letter_abbreviation(index_of):
     # RA is retinoic acid where this caption defines it, rheumatoid arthritis elsewhere:
     # "retinoic acid" had found the arthritis figure through RA.

@@ -32,7 +32,7 @@ from whoosh.qparser import Plugin, syntax
 from whoosh.qparser.plugins import PhrasePlugin
 
 from ..curated import with_curated
-from ..synonyms import SynonymLookups
+from ..synonyms import SynonymLookups, words_key
 from .genewords import WRITTEN_AS_SYMBOL
 
 
@@ -85,13 +85,18 @@ class SynonymPlugin(Plugin):
                 break
             words.append(node.text)
         for length in range(len(words), 0, -1):
-            shorts = self.table.short_forms(words[:length]) if length > 1 else []
+            shorts = self.table.short_forms(words[:length]) if length > 1 or self.joined(words[0]) else []
             if shorts:
                 return length, shorts + self.receptors(words[length:length + 1], shorts)
             shorts = self.viruses(words[:length])
             if shorts:
                 return length, shorts
         return 0, []
+
+    def joined(self, word: str) -> bool:
+        """Whether one typed word is a long form's words joined ("interleukin-6",
+        "TNF-related"): parts of letters and digits, none of them an abbreviation."""
+        return len(words_key(word)) > 1 and not self.table.long_forms(word)
 
     def viruses(self, words: list[str]) -> list:
         """A virus is named by its disease's name ("hepatitis C", "Zika") as
