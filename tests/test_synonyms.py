@@ -187,6 +187,17 @@ def test_a_greek_letter_and_a_letter_typed_apart_are_one_unit(tmp_path, write_fi
         assert "caption:b " not in results.parsed + " "
 
 
+def test_a_family_long_form_and_a_number_stand_for_the_numbered_member(tmp_path, write_figure):
+    # "Janus kinase 2" had searched JAK and "kinase-2": the JAK2 figure that
+    # never spells the family out was not found.
+    corpus = _defined(tmp_path, write_figure, "Cytokine receptors signal through Janus kinases (JAKs).",
+                      "PMC1003__member", "JAK2 phosphorylates STAT5 in erythroid cells.", "Erythropoietin signals")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        results = ix.search("Janus kinase 2", limit=5, explain=True)
+        assert "kinase-2 ~ JAK2" in results.understood["synonyms"]
+        assert "PMC1003__member" in {h.figid for h in results}
+
+
 def test_a_long_form_typed_as_one_hyphenated_word_finds_its_abbreviation(tmp_path, write_figure):
     # "interleukin-6" is one word to the parser: only runs of two words or
     # more had been looked up, so it found the figures spelling it out alone.

@@ -25,6 +25,7 @@ phrases, operators and wildcards are left as written.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from typing import Callable
 
@@ -88,10 +89,21 @@ class SynonymPlugin(Plugin):
             shorts = self.table.short_forms(words[:length]) if length > 1 or self.joined(words[0]) else []
             if shorts:
                 return length, shorts + self.receptors(words[length:length + 1], shorts)
-            shorts = self.viruses(words[:length])
+            shorts = self.viruses(words[:length]) or self.numbered(words[:length])
             if shorts:
                 return length, shorts
         return 0, []
+
+    def numbered(self, words: list[str]) -> list:
+        """A family's long form and a member's number ("Janus kinase 2",
+        "matrix metalloproteinase 9", read as "kinase-2") stand for the
+        abbreviation and the number (JAK2, MMP9), as gene symbols write them."""
+        member = _NUMBERED.fullmatch(words[-1]) if len(words) > 1 else None
+        if member is None:
+            return []
+        return [replace(s, text=s.text + member[2], key=s.key + member[2].lower())
+                for s in self.table.short_forms([*words[:-1], member[1]])
+                if s.text.isalnum() and s.text[-1].isalpha()]
 
     def joined(self, word: str) -> bool:
         """Whether one typed word is a long form's words joined ("interleukin-6",
@@ -151,6 +163,10 @@ class SynonymPlugin(Plugin):
                                 / max(1, len([w for w in s.text.split() if not self.is_stop(w)])))
                    for s in longs]
         return Alternatives([node, *phrases])
+
+
+#: A word and the number written after it ("kinase 2" is read as "kinase-2").
+_NUMBERED = re.compile(r"(\w*[^\W\d])-(\d{1,2}[A-Za-z]?)")
 
 
 class Alternatives(syntax.OrGroup):
