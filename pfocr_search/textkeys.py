@@ -74,6 +74,9 @@ _NAME_AT = re.compile(SPELLED_LETTER)
 # Two letters or more spelled with nothing else (alphabeta, gammadelta) are a
 # word: folded, "alphabeta" was "ab", and "alphabeta T cells" found Aβ figures.
 _NAMES_ONLY = re.compile(rf"{SPELLED_LETTER}{{2,}}\d*")
+# A G protein's α subunit and its class letter, Gαq, Gαs, Gαi, spelled
+# "Galphaq": a letter after the last spelled one is otherwise a word's.
+_G_ALPHA = re.compile(r"g(?P<name>alpha)(?P<class>[a-z]\d{0,2})")
 
 
 def greek_letter(text: str) -> str | None:
@@ -94,6 +97,9 @@ def fold_greek_names(token: str) -> str:
     ('beta' -> 'b', 'kappab' -> 'kb', 'gsk3beta' -> 'gsk3b', 'ikappabalpha' ->
     'ikba'), so spellings meet the Greek forms that `fold_text` maps to the same
     Latin letters."""
+    subunit = _G_ALPHA.fullmatch(token)
+    if subunit:
+        return "g" + GREEK_NAMES[subunit.group("name")] + subunit.group("class")
     match = _SPELLED.fullmatch(token)
     if not match or (not match.group("pre") and _NAMES_ONLY.fullmatch(match.group("letters"))):
         return token

@@ -584,6 +584,17 @@ def test_two_greek_letters_written_apart_are_the_pair_figures_write(sample_index
     assert results[0].figid == "PMC100008__mb2411709009"
 
 
+@pytest.mark.parametrize("typed", ["Galphaq", "G alpha q", "G-alpha-q", "G α q", "Gαq"])
+def test_a_g_proteins_alpha_subunit_and_class_letter_are_one_name(index_of, typed):
+    # "Galphaq" and "G alpha q" had found nothing where "Gαq" found the figure
+    # (PMC1052007, by a fresh-records pass): a letter after a spelled Greek
+    # letter was left a word's, and "q" apart a lone letter.
+    with index_of(("PMC1001__gq", "Angiotensin II signals through Gαq and PLCβ to raise calcium."),
+                  ("PMC1002__gs", "Gαs raises cAMP in cardiomyocytes.")) as ix:
+        assert [h.figid for h in ix.search(typed, limit=3)] == ["PMC1001__gq"]
+        assert [h.figid for h in ix.search(typed.replace("q", "s"), limit=3)] == ["PMC1002__gs"]
+
+
 @pytest.mark.parametrize("typed, read_as", [("IL 6 beta", "IL-6 beta"), ("ER beta 2", "ER-beta 2"),
                                              ("NF kappa B alpha", "NF-κB alpha"),
                                              # isoforms, not a pair: "αβ" folds as "ab", amyloid-β's form

@@ -236,10 +236,10 @@ def _joins(word, suffix) -> bool:
     """Whether `suffix` is a letter or number belonging to `word`: a second
     Greek letter too, after one joined to a one-letter word ("G beta gamma"
     is Gβγ)."""
+    if "-" in word.text or _greek_pair(word.text, suffix.text):
+        return _greek_pair(word.text, suffix.text) is not None
     if LETTER_SUFFIX.fullmatch(suffix.text) is None or word.text.isdigit():
         return False
-    if "-" in word.text:
-        return _greek_pair(word.text, suffix.text) is not None
     return LETTER_SUFFIX.fullmatch(word.text) is None
 
 
@@ -261,11 +261,14 @@ def _greek_pair(word: str, suffix: str) -> str | None:
     "αβ" folds as "ab", which is also amyloid-β."""
     joined = _GREEK_JOINED.fullmatch(word)
     first, second = (greek_letter(joined.group("letter")), greek_letter(suffix)) if joined else (None, None)
+    if first == "α" and joined.group("word") in "Gg" and _G_CLASS.fullmatch(suffix):
+        return joined.group("word") + first + suffix  # a G protein's α subunit and class: "G alpha q" is Gαq
     return joined.group("word") + first + second if first and second else None
 
 
+_G_CLASS = re.compile(r"[a-z]\d{0,2}")
 #: A letter a Greek letter was joined to ("G-beta", "G-β"), which a second Greek letter may follow.
-_GREEK_JOINED = re.compile(r"(?P<word>[^\W\d_])-(?P<letter>\w+)")
+_GREEK_JOINED = re.compile(r"(?P<word>[^\W\d_])-?(?P<letter>\w+)")
 
 
 def _letter_unit(greek, letter) -> bool:
