@@ -11,7 +11,7 @@ from .config import IndexConfig
 from .engine.storage import Manifest, directory_size
 from .genes.tables import GeneTables
 from .genes.vocabulary import GeneEntry
-from .query.facets import NO_ORGANISM, organism_counts
+from .query.facets import NO_ORGANISM, organism_counts, year_range
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,7 @@ class IndexStats:
 
 def index_stats(searcher: Searcher, tables: GeneTables, manifest: Manifest, path: str, config: IndexConfig,
                 top: int) -> IndexStats:
-    reader = searcher.reader()
     organisms = [(name, n) for name, n in organism_counts(searcher) if name != NO_ORGANISM]
-    year_field = searcher.schema["year"]
-    years = [year_field.from_bytes(t) for t in year_field.sortable_terms(reader, "year")]
     vocabulary = tables.vocabulary
     return IndexStats(
         path=path,
@@ -61,7 +58,7 @@ def index_stats(searcher: Searcher, tables: GeneTables, manifest: Manifest, path
         distinct_genes=tables.background(None),
         top_genes=vocabulary.top(top),
         organisms=organisms,
-        years=(min(years), max(years)) if years else (None, None),
+        years=year_range(searcher),
         size_bytes=directory_size(tables.folder),
         built_at=manifest.built_at,
         config=config,

@@ -36,6 +36,17 @@ def test_index_sample_then_search(run, tmp_path):
     assert "JAK-STAT signaling pathway" in result.stdout
 
 
+def test_an_index_of_no_figures_answers_without_an_internal_error(run, tmp_path):
+    (tmp_path / "notes").mkdir()
+    path = str(tmp_path / "ix")
+    assert run("index", str(tmp_path / "notes"), "--index", path).exit_code == 0
+    for args in (["stats"], ["genes", "STAT3"], ["search", "insulin", "--facets"],
+                 ["search", "insulin", "--genes", "STAT3"]):
+        result = run(*args, "--index", path)
+        assert result.exit_code == 0 and "internal error" not in result.output, (args, result.output)
+    assert_one_line_error(run("search", "insulin", "--journal", "Nature", "--index", path), 2, "journal")
+
+
 def test_index_reports_skipped_records_and_strict_fails(run, tmp_path, sample_dir, broken_dir):
     path = str(tmp_path / "ix")
     result = run("index", str(sample_dir / "seed"), str(broken_dir), "--index", path)

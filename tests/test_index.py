@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 from pathlib import Path
 
@@ -260,6 +261,32 @@ def test_failed_first_build_leaves_no_folder_behind(tmp_path, sample_dir, broken
         FigureIndex.open(path)
     FigureIndex.build([sample_dir], path).close()  # and the next run builds it as if for the first time
     assert (path / "pfocr-index.json").is_file()
+
+
+def test_an_index_of_no_figures_answers_every_question_empty(tmp_path, sample_dir):
+    # A folder with no records builds an index of none; stats, gene search,
+    # facets and journal filters had then ended in "internal error" (Whoosh's
+    # reader of an empty index has no columns), and the server in a 500.
+    empty = tmp_path / "notes"
+    empty.mkdir()
+    (empty / "README.txt").write_text("no records here", "utf-8")
+    with FigureIndex.build([empty], tmp_path / "ix") as ix:
+        assert len(ix) == 0 and ix.stats().records == 0 and ix.stats().years == (None, None)
+        assert ix.search_genes(["STAT3"]).total == 0
+        assert ix.search("insulin", genes=["STAT3"]).total == 0
+        assert ix.facets("insulin").total == 0 and ix.facets(genes=["STAT3"]).organisms == []
+        assert [len(s.results) for s in ix.enrich({"set": ["STAT3", "JAK1"]})] == [0]
+        with pytest.raises(UnknownFilterError):
+            ix.search("insulin", journal="Nature")
+    # Emptied by an update, it no longer reports the years of the figures it lost.
+    one = tmp_path / "one"
+    shutil.copytree(sample_dir / "seed", one)
+    with FigureIndex.build([one], tmp_path / "ix1") as ix:
+        assert ix.stats().years == (2020, 2020)
+        for path in one.glob("*.md"):
+            path.unlink()
+        ix.update([one])
+        assert len(ix) == 0 and ix.stats().years == (None, None)
 
 
 def test_lenient_build_reports_and_skips_unreadable_records(tmp_path, sample_dir, broken_dir):

@@ -213,10 +213,18 @@ def numeric_column(reader, column: str, typecode: str) -> np.ndarray | None:
 
 def numeric_values(top_reader, column: str, typecode: str) -> np.ndarray | None:
     """A numeric column over every segment of a reader, by global docnum."""
+    if not top_reader.doc_count_all():  # an index of no figures: Whoosh's EmptyReader has no segment
+        return np.zeros(0, dtype=typecode)
     parts = [numeric_column(leaf, column, typecode) for leaf, _ in top_reader.leaf_readers()]
     if any(part is None for part in parts):
         return None
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def column_reader(reader, name: str):
+    """A stored column of a reader, by docnum; an index of no figures (Whoosh's
+    EmptyReader) has no columns, and no document to ask one for."""
+    return reader.column_reader(name) if reader.doc_count_all() else {}
 
 
 def live_mask(reader) -> np.ndarray | None:

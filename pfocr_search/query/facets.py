@@ -11,7 +11,7 @@ import numpy as np
 from whoosh import query
 from whoosh.searching import Searcher
 
-from ..engine.arrays import cached
+from ..engine.arrays import cached, column_reader
 from ..engine.evaluation import matching
 from ..engine.schema import FACET_JOURNAL, FACET_ORGANISMS, FACET_YEAR, journal_column_names
 from ..textkeys import display_organism, name_key, organism_key
@@ -68,6 +68,14 @@ def organism_counts(searcher: Searcher) -> list[tuple[str, int]]:
                         len(table.organism_names))
 
 
+def year_range(searcher: Searcher) -> tuple[int | None, int | None]:
+    """The first and last year of the index's live figures (the year terms
+    outlive a deleted figure until segments merge: an emptied index had kept them)."""
+    years = _table(searcher).years[_live_docs(searcher.reader())]
+    years = years[years > 0]
+    return (int(years.min()), int(years.max())) if years.size else (None, None)
+
+
 def _most_common(names: list[str], codes: np.ndarray, top: int) -> list[tuple[str, int]]:
     counts = np.bincount(codes, minlength=len(names))
     ranked = sorted((-n, names[i]) for i, n in enumerate(counts.tolist()) if n)
@@ -88,7 +96,7 @@ def _journal_column(reader) -> tuple[np.ndarray, list[tuple[str, str]]]:
     """Each document's journal as a code, and each code's (full title, NLM
     abbreviation); apart from the other facets, which a journal filter needs not."""
     def read() -> tuple[np.ndarray, list[tuple[str, str]]]:
-        column, codes = reader.column_reader(FACET_JOURNAL), {}
+        column, codes = column_reader(reader, FACET_JOURNAL), {}
         docs = [codes.setdefault(column[d], len(codes)) for d in range(reader.doc_count_all())]
         return np.array(docs, dtype=np.int64), [journal_column_names(value) for value in codes]
 
@@ -117,7 +125,7 @@ class _FacetTable:
     @classmethod
     def read(cls, reader) -> "_FacetTable":
         count = reader.doc_count_all()
-        year_column, organism_column = reader.column_reader(FACET_YEAR), reader.column_reader(FACET_ORGANISMS)
+        year_column, organism_column = column_reader(reader, FACET_YEAR), column_reader(reader, FACET_ORGANISMS)
         sets: dict[bytes, list[int]] = {}  # an organism set, as stored -> its organisms' codes
         # One code per organism key, as the organism filter has it: a strain
         # ("Saccharomyces cerevisiae S288C", how genes tables name yeast) counts

@@ -17,7 +17,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from ..config import IndexConfig
-from ..engine.arrays import cached, distinct, numeric_values
+from ..engine.arrays import cached, column_reader, distinct, numeric_values
 from ..engine.evaluation import matching, score, term_docs
 from ..engine.schema import (
     GENE_COUNTS,
@@ -325,11 +325,11 @@ def _figure_sizes(searcher: Searcher, organism: str | None, docs: np.ndarray,
     if background is not None:
         return _background_sizes(searcher, organism, background)[docs]
     if organism:
-        column, key = reader.column_reader(GENE_COUNTS), organism_key(organism)
+        column, key = column_reader(reader, GENE_COUNTS), organism_key(organism)
         return np.array([gene_counts(column[d]).get(key, 0) for d in docs.tolist()], dtype=np.int64)
     totals = numeric_values(reader, GENE_TOTAL, "I")
     if totals is None:
-        column = reader.column_reader(GENE_TOTAL)
+        column = column_reader(reader, GENE_TOTAL)
         return np.array([column[d] for d in docs.tolist()], dtype=np.int64)
     return totals[docs].astype(np.int64)
 
