@@ -9,12 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pfocr_search import FigureIndex, FigureRecord, ReadIssue, read_figure_file, read_records
+from pfocr_search import FigureRecord, ReadIssue, read_figure_file, read_records
 from pfocr_search.errors import SourceError
 from pfocr_search.sources.parse import split_front_matter
 from pfocr_search.sources.values import RecordError, clean_word
-
-DATA = Path(__file__).parent / "data"
 
 
 def records_of(*sources) -> tuple[dict[str, FigureRecord], list[ReadIssue]]:
@@ -111,22 +109,6 @@ def test_missing_values_never_become_text(messy_dir):
     empty = records["PMC9999001__empty"]
     assert (empty.figtitle, empty.caption, empty.papertitle, empty.organisms, empty.genes) == ("", "", "", (), ())
     assert empty.year == 2019
-
-
-def test_organisms_the_text_names_stand_in_when_the_record_gives_none(tmp_path):
-    # A real record (PMC11215396) fetched without its genes table: `organisms: [NA]`
-    # had left it with none, so `--organism human` said no figure had that organism.
-    ner = DATA / "ner"
-    records, issues = records_of(ner)
-    assert issues == [] and records["PMC11215396__1092060.fig1"].organisms == ("Homo sapiens", "Danio rerio")
-    with FigureIndex.build([ner], tmp_path / "ix") as ix:
-        assert [h.figid for h in ix.search("myelofibrosis", organism="human")] == ["PMC11215396__1092060.fig1"]
-    # Where the record or its genes name organisms, the text's mentions add none.
-    text = (ner / "_figures" / "PMC11215396__1092060.fig1.md").read_text("utf-8")
-    folder = tmp_path / "given" / "_figures"
-    folder.mkdir(parents=True)
-    (folder / "PMC11215396__1092060.fig1.md").write_text(text.replace("- NA\n", "- Mus musculus\n", 1), "utf-8")
-    assert records_of(folder)[0]["PMC11215396__1092060.fig1"].organisms == ("Mus musculus",)
 
 
 def test_inline_record_in_figures_folder_is_told_by_content(messy_dir):

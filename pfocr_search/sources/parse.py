@@ -20,7 +20,7 @@ import os
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable
 
 import yaml
 from yaml.nodes import ScalarNode
@@ -231,15 +231,6 @@ def data_tables(md: str | Path, figid: str, data_files: WalkedFiles | None = Non
     return found
 
 
-def _organisms(data: dict, genes: Sequence[Gene]) -> tuple[str, ...]:
-    """The record's organisms and its genes'; failing both, those its text
-    names (`organisms_ner`): newer records say `organisms: [NA]`, and one
-    without a genes table had been left with none, so `--organism` missed it."""
-    found = union(v.text_list(data.get("organisms"), "organisms"), (g.organism for g in genes if g.organism))
-    named = data.get("organisms_ner")
-    return found or (v.text_list(named, "organisms_ner") if isinstance(named, (list, str)) else ())
-
-
 def _page_keywords(data: dict[str, Any]) -> tuple[str, ...]:
     """The `keywords` of the record's JSON-LD block (`schema-jsonld`, its page's
     schema.org Dataset): the names of the figure's genes, chemicals and
@@ -286,7 +277,7 @@ def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None, 
             bucket.extend(reader(table))
             sources.append(str(tsv))
     genes_t = _merge_genes(genes)
-    organisms = _organisms(data, genes_t)
+    organisms = union(v.text_list(data.get("organisms"), "organisms"), (g.organism for g in genes_t if g.organism))
     abbrev = (v.text(data.get("journal_nlm_ta"), "journal_nlm_ta")
               or reftext_journal(v.text(data.get("reftext"), "reftext")))
     return FigureRecord(
