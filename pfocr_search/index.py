@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
@@ -39,7 +40,7 @@ from .query.parser import build_parser, parse_query
 from .query.proximity import with_proximity
 from .query.results import GeneSearchResults, SearchResults
 from .query.synonyms import SynonymPlugin, stop_word
-from .query.text import search_text
+from .query.text import facets_of, search_text, search_with_genes
 from .sources.model import FigureRecord
 from .synonyms import StoredSynonyms, Synonym
 
@@ -171,10 +172,9 @@ class FigureIndex:
                                       self.config.boosts(), self.config.search.proximity)
 
             q = parse(text)
-            if genes:  # the text typed is the query, as the figures' text scores are its
-                found = self.search_genes(genes, limit, offset=offset, filters=flt, text_query=q)
-                found.query, found.parsed = text, str(q)
-                return found
+            if genes:  # the text typed is the query (or its correction), as the figures' text scores are its
+                return search_with_genes(searcher, parse, self.config, text, q, self.genes, lambda text_query: (
+                    self.search_genes(genes, limit, offset=offset, filters=flt, text_query=text_query)))
             used = list(self._synonym_plugin.used)  # before a correction is tried
             results = search_text(searcher, parse, self.config, text, q, limit=self._limit(limit),
                                   offset=page_start(offset), filters=flt, genes=self.genes,
@@ -246,18 +246,14 @@ class FigureIndex:
                filters: Filters | None = None) -> Facets:
         """How the figures a query matches (all of them, not a page) spread over
         organisms, decades, years and journals.  Give `text`, `genes` or both."""
-        from .query.facets import count_facets
         from .query.genesets import showing_genes
         flt = self._filters(filters, organism, years, journal)
         with self._lock:
             searcher = self._current_searcher()
-            parts = [parse_query(self._parser, text, reader=searcher.reader())] if text else []
-            if genes:  # counted as search_genes finds them: the organism through its gene terms
-                parts.append(showing_genes(self.genes, gene_terms(genes), flt.organism))
-                flt = flt.without_organism()
-            if not parts:
-                raise QuerySyntaxError("facets need a text query or genes")
-            return count_facets(searcher, parts[0] if len(parts) == 1 else query.And(parts), flt.query(searcher), top)
+            showing = showing_genes(self.genes, gene_terms(genes), flt.organism) if genes else None
+            flt = flt.without_organism() if genes else flt  # counted as search_genes finds them: through genes
+            return facets_of(searcher, partial(parse_query, self._parser, reader=searcher.reader()), self.config,
+                             text, self.genes, showing, flt.query(searcher), top)
 
     def similar(self, figid: str, limit: int | None = None, *, offset: int = 0, organism: str | None = None,
                 years: YearRange | None = None, journal: str | None = None,

@@ -216,7 +216,7 @@ def _rich_gene_hits(out: Output, results: GeneSearchResults) -> None:
     from rich.text import Text
 
     if not results:
-        out.console.print(_empty_page(results, _sharing(results), _no_gene_hits(results)))
+        out.console.print(_empty_page(results, _sharing(results), results.why_none()))
         return
     table = Table(title=_sharing(results), title_justify="left")
     for column, justify in (("#", "right"), ("shared", "right"), ("p", "right"), ("FDR", "right"),
@@ -232,13 +232,6 @@ def _rich_gene_hits(out: Output, results: GeneSearchResults) -> None:
     out.console.print(table)
 
 
-def _no_gene_hits(results: GeneSearchResults) -> str:
-    if not results.unmet:
-        return "no figures show these genes"
-    counted = "the background" if results.background is not None else "the index"
-    return f"no figures show these genes: {', '.join(results.unmet)} {'is' if len(results.unmet) == 1 else 'are'} required but no gene of {counted}"
-
-
 def _sharing(results: GeneSearchResults) -> str:
     line = f"{results.total - results.words_only} figure(s) share genes with the query ({population_note(results)})"
     return line + (f"; {results.words_only} more alike in words only" if results.words_only else "")
@@ -246,7 +239,7 @@ def _sharing(results: GeneSearchResults) -> str:
 
 def _plain_gene_hits(out: Output, results: GeneSearchResults) -> None:
     if not results:
-        out.line(_empty_page(results, _sharing(results), _no_gene_hits(results)))
+        out.line(_empty_page(results, _sharing(results), results.why_none()))
         return
     out.line(_sharing(results))
     for hit in results:

@@ -97,3 +97,20 @@ def test_of_words_one_slip_away_a_left_out_letter_is_the_likelier_slip(index_of)
     with index_of(("PMC1__fig1", "Regulation of hepcidin by iron", "Hepcidin regulation"),
                   ("PMC2__fig2", "A transcriptional regulator of iron uptake", "Iron regulator")) as ix:
         assert ix.search("hepcidin regulaton").query == "hepcidin regulation"
+
+
+def test_a_typo_is_corrected_alike_with_genes_and_in_facets(sample_index):
+    # With genes, "apoptossis" had found nothing ("no figures show these genes",
+    # blaming the genes), and ix.facets / GET /api/facets had counted 0 figures
+    # where the search found them.
+    typed = sample_index.search("apoptossis")
+    assert typed.corrected_from == "apoptossis" and typed.total > 0
+    with_genes = sample_index.search("apoptossis", genes=["CASP3", "BCL2"])
+    assert with_genes.corrected_from == "apoptossis" and with_genes.query == typed.query
+    assert [h.figid for h in with_genes] == [h.figid for h in sample_index.search(typed.query, genes=["CASP3", "BCL2"])]
+    assert with_genes.total > 0
+    assert sample_index.facets("apoptossis").total == typed.total == sample_index.facets(typed.query).total
+    assert sample_index.facets("apoptossis", genes=["CASP3"]).total == \
+        sample_index.facets(typed.query, genes=["CASP3"]).total > 0
+    # A word no figure holds and nothing corrects still finds nothing, with or without genes.
+    assert sample_index.search("qqzzxv", genes=["CASP3"]).total == sample_index.facets("qqzzxv").total == 0

@@ -126,6 +126,14 @@ class GeneSearchResults(SearchResults):
         #: counted here answers: why there are no hits.
         self.unmet = list(unmet)
 
+    def why_none(self) -> str:
+        """What to say when no figure shows the genes: which required gene is none, if one is."""
+        if not self.unmet:
+            return "no figures show these genes"
+        where = "the background" if self.background is not None else "the index"
+        verb = "is" if len(self.unmet) == 1 else "are"
+        return f"no figures show these genes: {', '.join(self.unmet)} {verb} required but no gene of {where}"
+
     def statistics(self) -> dict[str, Any]:
         """The numbers behind every p-value of these results, and how many of
         `total` share no gene (`words_only`), JSON-ready."""

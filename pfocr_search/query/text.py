@@ -3,7 +3,7 @@ filters applied, each hit with a caption snippet around what matched."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from whoosh import query
 from whoosh.searching import Searcher
@@ -17,9 +17,12 @@ from .feedback import feedback_words, with_feedback
 from .filters import Filters
 from .journals import shown_journal
 from .parser import one_line, quoted
-from .results import Hit, SearchResults
+from .results import GeneSearchResults, Hit, SearchResults
 from .snippets import SnippetTerms, Spans, excerpt, match_spans, opening
 from .spelling import GeneNames, spelling_suggestions
+
+if TYPE_CHECKING:  # facets are imported by what counts them, not by every text search
+    from .facets import Facets
 
 
 def search_text(searcher: Searcher, parse: Callable[[str], query.Query], config: IndexConfig, text: str,
@@ -35,27 +38,70 @@ def search_text(searcher: Searcher, parse: Callable[[str], query.Query], config:
     flt = filters.query(searcher)
     # Corrected before searching, and on every page: page 2 of a corrected
     # query is page 2 of the correction, and the typed query is not run too.
-    suggestions = spelling_suggestions(searcher, config, text, genes)
-    if suggestions:
-        corrected = _corrected_search(searcher, parse, config, suggestions[0], limit, offset, flt, feedback)
-        if corrected is not None and corrected.total:
-            corrected.suggestions = suggestions
-            corrected.corrected_from = text
-            return corrected
+    corrected, suggestions = as_corrected(searcher, parse, config, text, genes, lambda q, typed: run_search(
+        searcher, q, config, text=typed, limit=limit, offset=offset, filter=flt, feedback=feedback))
+    if corrected is not None:
+        corrected.suggestions, corrected.corrected_from = suggestions, text
+        return corrected
     results = run_search(searcher, q, config, text=text, limit=limit, offset=offset, filter=flt, feedback=feedback)
     results.suggestions = suggestions
     return results
 
 
-def _corrected_search(searcher: Searcher, parse: Callable[[str], query.Query], config: IndexConfig, text: str,
-                      limit: int, offset: int, flt: query.Query | None, feedback: bool) -> SearchResults | None:
-    try:
-        return run_search(searcher, parse(text), config, text=text, limit=limit, offset=offset, filter=flt,
-                          feedback=feedback)
-    except QuerySyntaxError:
-        # A correction can cross a cap or turn a word into syntax; the user's
-        # own query stands.
-        return None
+Found = TypeVar("Found", SearchResults, GeneSearchResults, "Facets")
+
+
+def as_corrected(searcher: Searcher, parse: Callable[[str], query.Query], config: IndexConfig, text: str,
+                 genes: GeneNames, find: Callable[[query.Query, str], Found]) -> tuple[Found | None, list[str]]:
+    """What `find` gives for `text`'s likeliest correction (parsed, and as
+    typed), if its words are in no figure and the correction finds some (else
+    None), and the suggestions.  Text search, a text with genes and a text's
+    facets all correct alike: "apoptossis" with genes had found nothing and
+    blamed the genes, and its facets had counted no figure beside 47 hits."""
+    suggestions = spelling_suggestions(searcher, config, text, genes)
+    if suggestions:
+        try:
+            found = find(parse(suggestions[0]), suggestions[0])
+        except QuerySyntaxError:  # a correction can cross a cap or turn a word into syntax
+            found = None
+        if found is not None and found.total:
+            return found, suggestions
+    return None, suggestions
+
+
+def search_with_genes(searcher: Searcher, parse: Callable[[str], query.Query], config: IndexConfig, text: str,
+                      q: query.Query, genes: GeneNames,
+                      run: Callable[[query.Query], GeneSearchResults]) -> GeneSearchResults:
+    """The figures `run` (a gene search whose figures must match a text query)
+    finds for `text`, parsed as `q`, or for its correction, as `search_text` corrects."""
+    def with_text(text_query: query.Query, typed: str) -> GeneSearchResults:
+        found = run(text_query)
+        found.query, found.parsed = typed, str(text_query)
+        return found
+
+    found, suggestions = as_corrected(searcher, parse, config, text, genes, with_text)
+    if found is not None:
+        found.corrected_from = text
+    else:
+        found = with_text(q, text)
+    found.suggestions = suggestions
+    return found
+
+
+def facets_of(searcher: Searcher, parse: Callable[[str], query.Query], config: IndexConfig, text: str | None,
+              genes: GeneNames, showing: query.Query | None, filter: query.Query | None, top: int) -> Facets:
+    """Facets of the figures a text (corrected as a search corrects it) and
+    `showing` (genes a figure must show) match: those a search counts."""
+    from .facets import count_facets
+
+    def count(text_query: query.Query | None, typed: str | None = None) -> Facets:
+        parts = [p for p in (text_query, showing) if p is not None]
+        if not parts:
+            raise QuerySyntaxError("facets need a text query or genes")
+        return count_facets(searcher, parts[0] if len(parts) == 1 else query.And(parts), filter, top)
+
+    found = as_corrected(searcher, parse, config, text, genes, count)[0] if text else None
+    return found or count(parse(text) if text else None)
 
 
 def run_search(
