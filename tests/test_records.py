@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -190,6 +193,27 @@ def test_symlink_loop_does_not_hang(tmp_path, sample_dir):
     (tmp_path / "a.md").write_text((sample_dir / "seed" / "PMC7176449__cm9-133-0959-g001.md").read_text())
     records, issues = records_of(tmp_path)
     assert list(records) == ["PMC7176449__cm9-133-0959-g001"] and issues == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a file name of any bytes is Linux's")
+def test_a_name_that_is_not_utf8_is_skipped_and_named_not_fatal(tmp_path, sample_dir):
+    # One such name anywhere under a source (an old zip, a Latin-1 system) had
+    # failed every index run with "internal error: UnicodeEncodeError".
+    from pfocr_search import FigureIndex
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(sample_dir / "seed", corpus)
+    seed = next(corpus.glob("*.md")).read_bytes()
+    root = os.fsencode(corpus)
+    open(root + b"/caf\xe9.md", "wb").write(seed)
+    os.mkdir(root + b"/sub\xff")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        assert len(ix) == 1
+        assert [(i.path.endswith("caf\ufffd.md"), i.reason) for i in ix.report.skipped] == [
+            (True, "its name is not UTF-8: rename it")]
+        assert [i.path.endswith("sub\ufffd") for i in ix.report.warnings] == [True]
+    with pytest.raises(SourceError, match="not UTF-8"):
+        FigureIndex.build([os.fsdecode(root + b"/sub\xff")], tmp_path / "ix2")
 
 
 def test_round_trip_through_dict(sample_dir):

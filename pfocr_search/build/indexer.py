@@ -103,7 +103,7 @@ def _update(sources: Sequence[str | os.PathLike[str]], root: Path, config: Index
         report = UpdateReport(path=str(root), files=sum(map(len, groups)), rebuilt=current is None,
                               recovered_lock_from=lock.recovered_from)
         old_state = SourceState.load(root / current.generation / STATE) if current else SourceState()
-        report.warnings += problems
+        report.count_issues(problems)  # a record file its name kept out is skipped, the rest warned of
         plan = _plan(groups, old_state, report, data_files)
         # A new configuration (boosts, synonym thresholds) is written as a new
         # generation even when no record changed: it had been dropped silently.

@@ -39,20 +39,44 @@ def discover(sources: Sequence[str | Path], data_files: WalkedFiles | None = Non
     for source in sources:
         # Absolute, so an index updated from another working folder sees the same files.
         root = Path(source).absolute()
+        if not _is_utf8(str(root)):
+            raise SourceError(f"source path is not UTF-8: {os.fsencode(root).decode('utf-8', 'replace')}; rename it")
         if root.is_file() or (root.exists() and not root.is_dir()):
             found[root] = None  # a pipe or device given by name is reported when read
         elif root.is_dir():
             for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=report):
+                folder = Path(dirpath)
+                unreadable += _not_utf8(folder, dirnames, filenames)
                 if data_files is not None:
                     data_files.add_folder(dirpath, dirnames, filenames)
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                folder = Path(dirpath)
                 found.update((folder / f, None) for f in sorted(filenames) if f.endswith(".md"))
         elif root.is_symlink():
             raise SourceError(f"source is a broken or looping link: {root}")
         else:
             raise SourceError(f"source does not exist: {root}")
     return sorted(found)
+
+
+def _not_utf8(folder: Path, dirnames: list[str], filenames: list[str]) -> list[ReadIssue]:
+    """Leave out, and report, the names in a folder that are not UTF-8 (from
+    an old zip, a Latin-1 system): one had failed every index run, its path
+    unstorable in the index's state, without naming it."""
+    issues = []
+    for names in (dirnames, filenames):
+        odd = [n for n in names if not _is_utf8(n)]
+        names[:] = [n for n in names if _is_utf8(n)]
+        issues += [ReadIssue(os.fsencode(folder / n).decode("utf-8", "replace"), "its name is not UTF-8: rename it",
+                             "skipped" if n.endswith(".md") else "warning") for n in odd]
+    return issues
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def group_files(paths: Iterable[Path]) -> list[list[Path]]:
