@@ -7,6 +7,7 @@ object per line (for `jq`); TSV has a header; GMT is one gene set per figure."""
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from dataclasses import fields as dataclass_fields
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
@@ -132,14 +133,9 @@ def gene_hits(out: Output, results: GeneSearchResults) -> None:
             data = hit.to_dict()
             out.line(json.dumps({"type": "hit", **{k: data[k] for k in cols}}, ensure_ascii=False))
     elif out.format == "tsv":
-        from rich.console import Console
-        from rich.markup import escape
-
-        err = Console(stderr=True, highlight=False, soft_wrap=True)
         notes = resolution_summary(results.resolutions) if len(results.resolutions) > LONG_LIST else \
             [resolution_line(r) for r in results.resolutions]
-        for line in [*notes, population_note(results)]:
-            err.print(f"# {escape(line)}")
+        _comments([*notes, population_note(results)])
         cols = out.columns(GENE_HIT_COLUMNS, keys)
         out.line("\t".join(cols))
         for hit in results:
@@ -303,21 +299,23 @@ def record_rows(rec: FigureRecord) -> Iterable[tuple[str, Any]]:
     yield "sources", rec.sources
 
 
+def _comments(lines: Iterable[str]) -> None:
+    """Notes beside a TSV table, on stderr as "# " lines (tabs kept): the table stays one table."""
+    sys.stderr.write("".join(f"# {line}\n" for line in lines))
+
+
 def facets(out: Output, found: Facets) -> None:
-    """Facet counts: as a JSON object, TSV rows, or short lists."""
+    """Facet counts: as a JSON object, TSV rows (as "# " notes on stderr, as gene
+    notes are: after the hits, they had read as hits), or short lists."""
+    names = ("organisms", "decades", "journals")
     if out.format == "json":
         out.line(json.dumps({"type": "facets", **found.to_dict()}, ensure_ascii=False))
-        return
-    if out.format == "tsv":
-        out.line("facet\tvalue\tfigures")
-        for name in ("organisms", "decades", "journals"):
-            for value, n in getattr(found, name):
-                out.line(f"{name}\t{cell(value)}\t{n}")
-        return
-    out.line(f"facets over {found.total} figure(s):")
-    for name in ("organisms", "decades", "journals"):
-        pairs = getattr(found, name)
-        out.line(f"  {name}: " + (", ".join(f"{value} ({n})" for value, n in pairs) or "-"))
+    elif out.format == "tsv":
+        _comments(["facet\tvalue\tfigures", *(f"{k}\t{cell(v)}\t{n}" for k in names for v, n in getattr(found, k))])
+    else:
+        out.line(f"facets over {found.total} figure(s):")
+        for name in names:
+            out.line(f"  {name}: " + (", ".join(f"{value} ({n})" for value, n in getattr(found, name)) or "-"))
 
 
 def stats(out: Output, info: IndexStats) -> None:

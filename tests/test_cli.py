@@ -401,6 +401,15 @@ def test_an_update_over_damaged_counts_says_rebuild_and_keeps_the_index(run, tmp
     assert run("search", "signaling", "--index", str(path)).exit_code == 0
 
 
+@pytest.mark.parametrize("command", [["search", "autophagy"], ["genes", "MTOR,ULK1"]])
+def test_tsv_with_facets_is_one_table_and_the_facets_are_notes(run, sample_index_path, command):
+    # The facet rows (3 columns) had followed the hits (10 or 12) on stdout, read as hits by any TSV reader.
+    result = run(*command, "-i", str(sample_index_path), "-f", "tsv", "--facets")
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert len(rows) > 1 and {len(row) for row in rows} == {len(rows[0])}
+    assert "# facet\tvalue\tfigures" in result.stderr and "# organisms\tHomo sapiens\t" in result.stderr
+
+
 def test_facets_and_journal_filter(run, sample_index_path):
     result = run("search", "autophagy", "-i", str(sample_index_path), "--facets")
     assert "facets over 4 figure(s):" in result.stdout
