@@ -12,6 +12,7 @@ import operator
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .errors import PfocrSearchError, QuerySyntaxError
+from .textkeys import readable
 
 if TYPE_CHECKING:  # pragma: no cover
     from .genes.background import Background
@@ -36,13 +37,14 @@ def gene_terms(terms: str | Iterable[str]) -> list[str]:
     bad = next((t for t in out if not isinstance(t, str)), None)
     if bad is not None:
         raise PfocrSearchError(f"gene terms are strings: got {bad!r}")
-    return [t for t in out if t.strip()]
+    return [readable(t) for t in out if t.strip()]
 
 
 def synonym_term(term: str) -> str:
     """A term to look synonyms up for, with its spaces trimmed: a string with a letter or digit in it."""
     if not isinstance(term, str):
         raise PfocrSearchError(f"a synonym term is a string: got {term!r}")
+    term = readable(term)
     if not any(c.isalnum() for c in term):
         raise QuerySyntaxError(f"empty term: give an abbreviation (mTOR) or a long form, not {term!r}")
     return " ".join(term.split())

@@ -42,6 +42,7 @@ from .query.results import GeneSearchResults, SearchResults
 from .query.synonyms import SynonymPlugin, stop_word
 from .query.text import facets_of, search_text, search_with_genes
 from .sources.model import FigureRecord
+from .textkeys import readable
 from .synonyms import StoredSynonyms, Synonym
 
 if TYPE_CHECKING:  # pragma: no cover - each is imported by the method that uses it, not by every search
@@ -271,6 +272,7 @@ class FigureIndex:
 
     def get(self, figid: str) -> FigureRecord:
         """The whole record of one figure; `UnknownFigureError`, naming the closest figids, if absent."""
+        figid = readable(figid) if isinstance(figid, str) else figid
         with self._lock:
             searcher = self._current_searcher()
             fields = searcher.document(figid=figid)
@@ -281,7 +283,8 @@ class FigureIndex:
 
     def __contains__(self, figid: object) -> bool:
         with self._lock:
-            return isinstance(figid, str) and self._current_searcher().document_number(figid=figid) is not None
+            searcher = self._current_searcher()
+            return isinstance(figid, str) and searcher.document_number(figid=readable(figid)) is not None
 
     def __len__(self) -> int:
         with self._lock:

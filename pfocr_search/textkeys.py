@@ -106,6 +106,16 @@ def fold_greek_names(token: str) -> str:
     return match.group("pre") + _NAME_AT.sub(lambda name: GREEK_NAMES[name.group()], match.group("letters"))
 
 
+def readable(text: str) -> str:
+    """`text` with any lone surrogate (how Python holds a command-line byte that
+    is not UTF-8) as U+FFFD: such a term had failed every lookup it reached
+    (SQLite, the index's terms) with UnicodeEncodeError instead of finding nothing."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @lru_cache(maxsize=1 << 17)  # symbols repeat across figures; called per gene per record
 def normalize_symbol(text: str) -> str:
     """The key under which gene-symbol spellings meet: upper-case, Greek and

@@ -268,3 +268,21 @@ def test_fuzz_gene_terms(sample_index, text, terms):
 def test_fuzz_similar(sample_index, figid, journal):
     only_user_errors(sample_index.similar, figid)
     only_user_errors(sample_index.similar, "PMC7176449__cm9-133-0959-g001", journal=journal)
+
+
+def test_a_lone_surrogate_in_any_term_finds_nothing_or_one_line(sample_index, run, sample_index_path):
+    # A command-line byte that is not UTF-8 reaches Python as a lone surrogate;
+    # gene terms, figids and organisms holding one had failed with a raw
+    # UnicodeEncodeError (CLI: "internal error", exit 3).
+    odd = "\udcff"
+    assert sample_index.search_genes([odd], fuzzy=False).total == 0
+    assert sample_index.search_genes(["STAT3", odd], require=[odd]).unmet == ["\ufffd"]
+    assert odd not in sample_index
+    only_user_errors(sample_index.get, odd)
+    only_user_errors(sample_index.similar, odd)
+    only_user_errors(sample_index.search, "insulin", organism=odd)
+    only_user_errors(sample_index.synonyms, odd + "TNF")
+    for args in (["genes", odd], ["show", odd], ["similar", odd], ["search", "insulin", "--genes", odd],
+                 ["search", "insulin", "--organism", odd], ["genes", "STAT3", "--require", odd]):
+        result = run(*args, "--index", str(sample_index_path))
+        assert result.exit_code in (0, 2) and "internal error" not in result.output, (args, result.output)

@@ -10,7 +10,7 @@ from whoosh.searching import Searcher
 
 from ..engine.evaluation import term_docs
 from ..errors import PfocrSearchError, UnknownFilterError, did_you_mean
-from ..textkeys import ORGANISM_NAMES, display_organism, journal_key, name_key, organism_key
+from ..textkeys import ORGANISM_NAMES, display_organism, journal_key, name_key, organism_key, readable
 
 YearRange = tuple["int | None", "int | None"]
 
@@ -32,8 +32,8 @@ class Filters:
     def __post_init__(self) -> None:
         for name in ("organism", "journal"):  # blank, as an empty form field sends it: no filter
             value = getattr(self, name)
-            if isinstance(value, str) and not value.strip():
-                object.__setattr__(self, name, None)
+            if isinstance(value, str):
+                object.__setattr__(self, name, readable(value) if value.strip() else None)
         low, high = self.years or (None, None)
         if low is not None and high is not None and low > high:
             raise PfocrSearchError(f"year range {low}:{high}: FROM is after TO")
