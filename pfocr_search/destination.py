@@ -71,14 +71,21 @@ class Output:
             raise PfocrSearchError(f"cannot write {path}: {exc.strerror or exc}") from None
 
     def line(self, text: str = "") -> None:
-        (self._file or sys.stdout).write(text + "\n")
+        try:
+            (self._file or sys.stdout).write(text + "\n")
+        except OSError as exc:  # a full disk: one line, as for the index's own writes
+            self._file_failed(exc)
 
     def close(self, ok: bool = True) -> None:
         """Finish: move the file into place if `ok`, else drop it."""
-        if self._file is None:
-            sys.stdout.flush()
-            return
-        self._file.close()
+        try:
+            if self._file is None:
+                sys.stdout.flush()
+                return
+            self._file.close()
+        except OSError as exc:
+            if ok:  # else the failure that stopped the command is the one to tell
+                self._file_failed(exc)
         assert self.path is not None
         if self._tmp is None:  # written in place
             return
@@ -90,6 +97,14 @@ class Output:
         except OSError as exc:
             self._tmp.unlink(missing_ok=True)
             raise PfocrSearchError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+
+    def _file_failed(self, exc: OSError) -> None:
+        if isinstance(exc, BrokenPipeError):  # a reader that stopped reading (| head): the CLI ends quietly
+            raise exc
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+        where = self.path or "standard output"
+        raise PfocrSearchError(f"cannot write {where}: {exc.strerror or exc}") from None
 
     def __enter__(self) -> "Output":
         return self

@@ -371,6 +371,14 @@ def test_fields_and_output_file(run, sample_index_path, tmp_path):
                           2, "cannot write")
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize("command", [["search", "signaling"], ["show", "PMC100008__mb2411709009", "-f", "json"]])
+def test_output_to_a_full_disk_is_one_line(run, sample_index_path, command):
+    # Writing the index to a full disk said so in one line; --output had said "internal error" (exit 3).
+    assert_one_line_error(run(*command, "--index", str(sample_index_path), "--output", "/dev/full"), 2,
+                          "cannot write /dev/full: No space left on device")
+
+
 def test_output_into_a_pipe_or_dash_is_written_through_not_replaced(run, sample_index_path, tmp_path):
     # A file moved over --output had replaced a FIFO (and, as root, /dev/null) with a regular file.
     fifo = tmp_path / "pipe"
