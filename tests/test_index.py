@@ -622,6 +622,15 @@ def test_a_g_proteins_alpha_subunit_and_class_letter_are_one_name(index_of, type
         assert [h.figid for h in ix.search(typed.replace("q", "s"), limit=3)] == ["PMC1002__gs"]
 
 
+@pytest.mark.parametrize("typed", ["Galpha q", "Gα q", "Galphaq"])
+def test_a_g_proteins_class_letter_written_apart_is_not_corrected_away(tmp_path, typed):
+    # Two real figures: "Galpha q" had been corrected to "alpha q" (PMC2651818's
+    # chemical "Alpha-D-glucose" holds "alpha"), missing PMC1052007's Gαq.
+    with FigureIndex.build([Path(__file__).parent / "data" / "gq"], tmp_path / "ix") as ix:
+        results = ix.search(typed, limit=3)
+        assert results.corrected_from is None and [h.figid for h in results][:1] == ["PMC1052007__JCI0524159.f1"]
+
+
 @pytest.mark.parametrize("typed, read_as", [("IL 6 beta", "IL-6 beta"), ("ER beta 2", "ER-beta 2"),
                                              ("NF kappa B alpha", "NF-κB alpha"),
                                              # isoforms, not a pair: "αβ" folds as "ab", amyloid-β's form

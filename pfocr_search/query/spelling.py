@@ -52,13 +52,14 @@ MAX_SLIPS = 1
 #: some one-letter fragment, and "Gq" (the G protein) had become "g".
 MIN_SPELLED_LENGTH = 3
 
-# A word, with a letter or number written apart from it ("PPAR γ"), as the
-# parser reads them: an operator ("NOT alpha") takes none.  A word not written
-# as a symbol is known or corrected alone: the letter or number is always
-# held, and "intereron gamma", "facotr beta", "comelex 2" had gone
-# uncorrected.  A symbol's ("PPAR γ", "NF kappa B") is the symbol's name.
+# A word, with a letter or number written apart from it ("PPAR γ", "Galpha q"), as
+# the parser reads them: an operator ("NOT alpha") takes none.  A word not written
+# as a symbol is known or corrected alone: the letter or number is always held,
+# and "intereron gamma", "facotr beta", "comelex 2" had gone uncorrected.  A
+# symbol's ("PPAR γ", "NF kappa B") is the symbol's name, as is Gαq's.
 _WORD = re.compile(r"(?:" + "|".join(sorted(OPERATOR_WORDS)) + r")(?![\w\-])"
-                   r"|(?P<head>[^\W\d_][\w\-]*)(?:\s+(?i:" + LETTER_SUFFIX.pattern + r")(?![\w\-]))?")
+                   r"|(?P<head>[^\W\d_][\w\-]*)(?:\s+(?i:" + LETTER_SUFFIX.pattern + r")(?![\w\-])"
+                   r"|(?:(?<=[Gg]alpha)|(?<=[Gg]α))\s+[a-z]\d{0,2}(?![\w\-]))?")
 
 
 class GeneNames(Protocol):
@@ -109,10 +110,9 @@ def _typed(text: str) -> list[re.Match]:
 
 
 def _head(match: re.Match) -> str:
-    """What of a `_WORD` match is known or corrected: a word not written as a
-    symbol without the letter or number written after it, else all of it.
-    (A word the index holds written joined to its number, "Smad2/3" for
-    "Smad 2/3", is known as it is.)"""
+    """What of a `_WORD` match is known or corrected: a word not written as a symbol without
+    the letter or number written after it, else all of it.  (A word the index holds
+    written joined to its number, "Smad2/3" for "Smad 2/3", is known as it is.)"""
     head = match.group("head")
     return head if head and not WRITTEN_AS_SYMBOL.search(head) else match.group(0)
 
