@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from ..errors import SourceError
+from ..textkeys import readable
 from .claims import Claims
 from .model import FigureRecord, Item, ReadIssue
 from .parse import DATA_KINDS, can_merge, merge_records, read_figure_file
@@ -39,8 +40,8 @@ def discover(sources: Sequence[str | Path], data_files: WalkedFiles | None = Non
     for source in sources:
         # Absolute, so an index updated from another working folder sees the same files.
         root = Path(source).absolute()
-        if not _is_utf8(str(root)):
-            raise SourceError(f"source path is not UTF-8: {os.fsencode(root).decode('utf-8', 'replace')}; rename it")
+        if readable(str(root)) != str(root):
+            raise SourceError(f"source path is not UTF-8: {readable(str(root))}; rename it")
         if root.is_file() or (root.exists() and not root.is_dir()):
             found[root] = None  # a pipe or device given by name is reported when read
         elif root.is_dir():
@@ -64,19 +65,11 @@ def _not_utf8(folder: Path, dirnames: list[str], filenames: list[str]) -> list[R
     unstorable in the index's state, without naming it."""
     issues = []
     for names in (dirnames, filenames):
-        odd = [n for n in names if not _is_utf8(n)]
-        names[:] = [n for n in names if _is_utf8(n)]
-        issues += [ReadIssue(os.fsencode(folder / n).decode("utf-8", "replace"), "its name is not UTF-8: rename it",
+        odd = [n for n in names if readable(n) != n]  # a byte that is not UTF-8 is held as a lone surrogate
+        names[:] = [n for n in names if n not in odd]
+        issues += [ReadIssue(readable(str(folder / n)), "its name is not UTF-8: rename it",
                              "skipped" if n.endswith(".md") else "warning") for n in odd]
     return issues
-
-
-def _is_utf8(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def group_files(paths: Iterable[Path]) -> list[list[Path]]:
