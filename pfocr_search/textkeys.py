@@ -76,7 +76,9 @@ _NAME_AT = re.compile(SPELLED_LETTER)
 _NAMES_ONLY = re.compile(rf"{SPELLED_LETTER}{{2,}}\d*")
 # A G protein's α subunit and its class letter, Gαq, Gαs, Gαi, spelled
 # "Galphaq": a letter after the last spelled one is otherwise a word's.
-_G_ALPHA = re.compile(r"g(?P<name>alpha)(?P<class>[a-z]\d{0,2})")
+#: A G protein α subunit's class after the α: q, s, i2, olf's o (as a pattern).
+G_ALPHA_CLASS = r"[a-z]\d{0,2}"
+_G_ALPHA = re.compile(rf"g(?P<name>alpha)(?P<class>{G_ALPHA_CLASS})")
 
 
 def greek_letter(text: str) -> str | None:

@@ -18,7 +18,7 @@ from whoosh.fields import NUMERIC, Schema
 from whoosh.qparser import syntax
 
 from ..errors import QuerySyntaxError
-from ..textkeys import GREEK_NAMES, greek_letter
+from ..textkeys import G_ALPHA_CLASS, GREEK_NAMES, greek_letter
 
 #: Most wildcards and ranges typed in one query (``casp*``, ``[a TO f]``):
 #: each is expanded in every field, a walk through the term dictionary.
@@ -236,8 +236,9 @@ def _joins(word, suffix) -> bool:
     """Whether `suffix` is a letter or number belonging to `word`: a second
     Greek letter too, after one joined to a one-letter word ("G beta gamma"
     is Gβγ)."""
-    if "-" in word.text or _greek_pair(word.text, suffix.text):
-        return _greek_pair(word.text, suffix.text) is not None
+    pair = _greek_pair(word.text, suffix.text)
+    if pair or "-" in word.text:
+        return pair is not None
     if LETTER_SUFFIX.fullmatch(suffix.text) is None or word.text.isdigit():
         return False
     return LETTER_SUFFIX.fullmatch(word.text) is None
@@ -266,7 +267,7 @@ def _greek_pair(word: str, suffix: str) -> str | None:
     return joined.group("word") + first + second if first and second else None
 
 
-_G_CLASS = re.compile(r"[a-z]\d{0,2}")
+_G_CLASS = re.compile(G_ALPHA_CLASS)
 #: A letter a Greek letter was joined to ("G-beta", "G-β"), which a second Greek letter may follow.
 _GREEK_JOINED = re.compile(r"(?P<word>[^\W\d_])-?(?P<letter>\w+)")
 

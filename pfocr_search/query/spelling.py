@@ -16,7 +16,7 @@ from ..engine.evaluation import matching, term_docs
 from ..engine.nearwords import suggest
 from ..engine.whoosh_internals.queries import NumberedForms
 from ..errors import UnknownFigureError, did_you_mean
-from ..textkeys import GREEK_NAMES, normalize_symbol
+from ..textkeys import G_ALPHA_CLASS, GREEK_NAMES, normalize_symbol
 from .english import is_english
 from .genewords import WRITTEN_AS_SYMBOL
 from .parser import OPERATOR_WORDS, has_numbered_forms
@@ -59,7 +59,7 @@ MIN_SPELLED_LENGTH = 3
 # symbol's ("PPAR γ", "NF kappa B") is the symbol's name, as is Gαq's.
 _WORD = re.compile(r"(?:" + "|".join(sorted(OPERATOR_WORDS)) + r")(?![\w\-])"
                    r"|(?P<head>[^\W\d_][\w\-]*)(?:\s+(?i:" + LETTER_SUFFIX.pattern + r")(?![\w\-])"
-                   r"|(?:(?<=[Gg]alpha)|(?<=[Gg]α))\s+[a-z]\d{0,2}(?![\w\-]))?")
+                   r"|(?:(?<=[Gg]alpha)|(?<=[Gg]α))\s+" + G_ALPHA_CLASS + r"(?![\w\-]))?")
 
 
 class GeneNames(Protocol):
