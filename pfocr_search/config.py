@@ -26,7 +26,7 @@ TEXT_FIELDS = ("figtitle", "lead", "caption", "papertitle", "reftext", "keywords
 ANALYZERS = ("stemmed", "text", "gene")
 #: Version of the fixed (structural) part of the schema; part of the fingerprint,
 #: so an index built before a structural change asks to be rebuilt.
-STRUCTURE_VERSION = 41
+STRUCTURE_VERSION = 42
 OPERATORS = ("and", "or")
 COORDINATION_WEIGHTS = ("idf", "equal")
 

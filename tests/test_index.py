@@ -888,6 +888,38 @@ def test_a_negative_ion_written_with_its_charge_is_the_ion(index_of):
         assert "PMC1004__dep" in [h.figid for h in ix.search("type I")]
 
 
+def test_an_ions_charge_in_parentheses_is_the_ion(index_of):
+    # MEDLINE's "Ca(2+)" had read as "ca" and a group "(2+)": genes:CA and
+    # every "2", so "Ca(2+) homoeostasis" ranked insect symbiosis first.
+    with index_of(("PMC1001__ca", "Ca2+ release from the ER raises cytosolic Ca2+."),
+                  ("PMC1002__medline", "Ca(2+) influx and Na(+)/K(+)-ATPase; Cl(-) channels open."),
+                  ("PMC1003__two", "CA2 and 2 other enzymes.")) as ix:
+        for typed in ("Ca(2+)", "Ca2+"):
+            results = ix.search(typed, explain=True)
+            assert {h.figid for h in results} == {"PMC1001__ca", "PMC1002__medline"}, typed
+            assert "genes:" not in results.understood["parsed"], typed
+        for typed in ("Na(+)", "Na+", "K(+)", "Cl(-)", "Cl−"):
+            assert [h.figid for h in ix.search(typed)] == ["PMC1002__medline"], typed
+        hit = ix.search("Ca2+ influx")[0]
+        assert hit.figid == "PMC1002__medline" and "Ca(2+)" in {hit.snippet[a:b] for a, b in hit.highlights}
+        assert [h.figid for h in ix.search("(Ca(2+) OR CA2) release")][:1] == ["PMC1001__ca"]  # groups still group
+
+
+def test_nf_kappa_b_written_apart_is_nf_kb(index_of):
+    # MEDLINE spells NF-κB "NF-kappa B": as a query it had searched "NF-k"
+    # and a lone "B" (every panel label), and a caption so written was never
+    # found by "NF-κB".
+    with index_of(("PMC1001__kb", "TNF activates NF-kappa B through IKK."),
+                  ("PMC1002__greek", "IKK frees NF-κB from IκBα."),
+                  ("PMC1003__b", "Panel B: B cells and the NF-Y factor.")) as ix:
+        for typed in ("NF-kappa B", "NF-κ B", "NF-κB", "NF kappa B", "NF-kappaB"):
+            results = ix.search(typed)
+            assert results.parsed == ix.search("NF-κB").parsed, typed
+            assert {h.figid for h in results[:2]} == {"PMC1001__kb", "PMC1002__greek"}, typed  # NF-Y's "NF" after
+        hit = next(h for h in ix.search("NF-κB") if h.figid == "PMC1001__kb")
+        assert [hit.snippet[a:b] for a, b in hit.highlights] == ["NF-kappa B"]
+
+
 def test_an_ion_joined_to_a_word_is_still_the_ion(index_of):
     # "Na+K+-ATPase" read "Na+" as "na", and "WNT/Ca2+signaling" joined "Ca2" to WNT:
     # the queries "Na+" and "Ca2+" (which seek the charged form alone) missed both.

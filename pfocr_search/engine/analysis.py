@@ -9,7 +9,7 @@ apply exactly the same steps (the folding itself is `textkeys`' and `spellings`'
 * `SpellingFilter`: British spellings as American ones (`spellings`).
 * `CompoundFilter`: ``IL-6``, ``JAK/STAT`` and ``NF-κB`` are indexed as their parts
   *and* as the joined word, so ``IL6``, ``IL-6`` and ``IL 6`` all find ``IL-6``.
-* `IonFilter`: an ion written with its charge (``K+``, ``Ca2+``, ``Cl−``) is also
+* `IonFilter` (`ions`): an ion written with its charge (``K+``, ``Ca2+``, ``Cl−``) is also
   indexed as that, and a query's is only that, so ``K+`` is not every ``K``.
 * `DeletionFilter`: a deletion mutant (``Δfld1``) is indexed as its gene (``fld1``) too.
 * `GeneSymbolFilter`, `KeyFilter`: a symbol's key, a whole value's (organism, journal) key."""
@@ -27,30 +27,16 @@ from whoosh.analysis.analyzers import Analyzer, CompositeAnalyzer
 
 from ..spellings import fold_spelling
 from ..textkeys import fold_greek_names, fold_text, journal_key, normalize_symbol, organism_key, sharp_s_as_beta
+from .ions import ANIONS, CATIONS, CHARGE, ION, MINUS, IonFilter
 from .stemming import stem_filters
 
-# An ion written with its charge (K+, Na+, Ca2+, Ca++, NH4+, Ca²⁺): one word, where "K+" had
-# searched every "K" (hnRNP K).  Element symbols as written, so CD4+ or PERK+ stay words.
-_IONS = "NH4|Li|Na|Rb|Cs|Mg|Ca|Sr|Ba|Mn|Fe|Co|Ni|Cu|Zn|Cd|Hg|Pb|Al|Cr|Ag|H|K"
-CHARGE = "+\u207a"
-# A charge ends the ion, with a space after it or not (Na+K+-ATPase, Ca2+signaling).  (The
-# look-ahead first: most words fail it at once, and tokenizing took twice as long without it.)
-CATION = rf"(?=[A-Z][A-Za-z]?[0-9\u00b2\u00b3]?[{CHARGE}])(?<!\w)(?:{_IONS})[1-4\u00b2\u00b3]?[{CHARGE}]{{1,2}}"
-# Anions (Cl−, HCO3−, SO4²⁻; captions write U+2212): a minus sign is a charge
-# wherever it stands ("Cl−channel"), a hyphen or en dash only at a word's end
-# (Cl- channel, Cl-/HCO3-), so "Cl-dependent" stays a word; I and F ("type I-
-# and II-", "F- and G-actin") take a minus sign alone.
-_ANIONS = r"Cl|Br|OH|CN|SCN|HS|NO[23₂₃]|HCO[3₃]|CO[3₃]|HSO[4₄]|SO[34₃₄]|H[2₂]?PO[4₄]|PO[4₄]|O[2₂]"
-MINUS = "\u2212\u207b"
-ANION = (rf"(?=[A-Z][A-Za-z0-9\u00b2\u00b3\u2082-\u2084]{{0,4}}[{MINUS}\-\u2013])(?<!\w)"
-         rf"(?:(?:{_ANIONS}|I|F)[1-3\u00b2\u00b3]?[{MINUS}]{{1,2}}|(?:{_ANIONS})[1-3\u00b2\u00b3]?[\-\u2013](?![\w\-\u2013]))")
-ION = rf"{CATION}|{ANION}"
-CHARGES = CHARGE + MINUS + "-\u2013"  # what ends an ion
 # A word, or words joined by hyphens/slashes/dashes (JAK-STAT, PI3K/AKT, NF-κB);
 # an ion after a dash or slash is no part of one (WNT/Ca2+ had joined "Ca2" to WNT; anions with a
 # minus sign too, "AT1aR/O2−signaling": checking hyphen-ended ones cost a tenth more time).
-COMPOUND_WORD = (rf"\w+(?:[-/\u2010-\u2015](?!(?:{_IONS})[1-4\u00b2\u00b3]?[{CHARGE}]"
-                 rf"|(?:{_ANIONS}|I|F)[1-3\u00b2\u00b3]?[{MINUS}])\w+)*")
+# "kappa B" apart is one unit, κB, as MEDLINE writes NF-κB: "NF-kappa B" (`LowerFilter` closes the gap).
+COMPOUND_WORD = (rf"\w+(?:[-/\u2010-\u2015](?!(?:{CATIONS})[1-4\u00b2\u00b3]?[{CHARGE}]"
+                 rf"|(?:{ANIONS}|I|F)[1-3\u00b2\u00b3]?[{MINUS}])\w+)*"
+                 rf"(?:(?=[ \t][Bb]\b)(?:(?<=[Kk]appa)|(?<=KAPPA)|(?<=\u03ba))[ \t][Bb])?")
 COMPOUND_DELIMS = "-/\u2010\u2011\u2012\u2013\u2014\u2015"
 #: The words of text fields: ions, and words or compounds.
 TEXT_WORD = rf"{ION}|{COMPOUND_WORD}"
@@ -62,11 +48,12 @@ class LowerFilter(Filter):
     """Lower case, a sharp s for β (IL-1ß, Aß) read as β first, and a capital Δ starting a word marked as
     a deletion's (`DeletionFilter`): lower case hides capitals.  A capital A alone stays one, the term
     "A": a name's letter ("vitamin A", "coenzyme A"), not α's "a" nor the stopped article (which
-    starts a query: `ArticlePlugin`); stopped, "vitamin A" had found every vitamin."""
+    starts a query: `ArticlePlugin`); stopped, "vitamin A" had found every vitamin.  The one word
+    with a space, "kappa B", is closed up: κB."""
 
     def __call__(self, tokens):
         for t in tokens:
-            text = sharp_s_as_beta(t.text)
+            text = sharp_s_as_beta("".join(t.text.split()))
             if text[:1] == "\u0394" and len(text) > 2 and text[1].isalnum():
                 text = DELETION + text[1:]
             t.text = text if text == "A" else text.lower()
@@ -167,30 +154,6 @@ class DeletionFilter(Filter):
 
 
 DELETION = "\u2206"  # what `LowerFilter` makes a deletion's Δ: the increment sign, which no folding touches
-
-
-class IonFilter(Filter):
-    """An ion with its charge (the tokenizer keeps a charge on nothing else): indexed as the bare
-    symbol and the charged form at one position, so "Ca2" still finds "Ca2+"; a query's is the charged
-    form alone, so "K+" is not every K.  A minus (Cl-, Cl⁻) is U+2212: a hyphen splits compounds."""
-
-    is_morph = False
-
-    def __call__(self, tokens):
-        for t in tokens:
-            if t.text[-1:] in CHARGES:
-                charged, bare = t.text, t.text.rstrip(CHARGES)
-                sign, n = "+" if charged[-1] in CHARGE else "\u2212", len(charged) - len(bare)
-                charged = f"{bare}{n}{sign}" if n > 1 and not bare[-1].isdigit() else bare + sign * n  # Ca++: Ca2+
-                if t.mode == "index":
-                    t.text = bare
-                    pos = getattr(t, "pos", None)
-                    yield t
-                    # The same token comes back charged: a later filter's position shift must not count twice.
-                    if pos is not None:
-                        t.pos = pos
-                t.text = charged
-            yield t
 
 
 def _split(text: str) -> list[str]:

@@ -33,6 +33,7 @@ from .exclusions import every_narrowed, exclusions_exclude
 from .genewords import WRITTEN_AS_SYMBOL
 from .plugins import (
     ArticlePlugin,
+    IonPlugin,
     LetterSuffixPlugin,
     OperatorsPlugin,
     PatternsPlugin,
@@ -250,6 +251,7 @@ def build_parser(schema: Schema, config: IndexConfig,
     parser.add_plugin(RelationsPlugin())
     parser.add_plugin(PatternsPlugin())
     parser.add_plugin(ArticlePlugin())
+    parser.add_plugin(IonPlugin())
     parser.add_plugin(LetterSuffixPlugin())
     if config.search.compound_parts > 0:  # 0: a compound is its phrase only
         parser.add_plugin(WordPartsPlugin())

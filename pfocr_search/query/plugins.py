@@ -17,6 +17,7 @@ from whoosh import qparser, query
 from whoosh.fields import NUMERIC, Schema
 from whoosh.qparser import syntax
 
+from ..engine.ions import ANIONS, CATIONS
 from ..errors import QuerySyntaxError
 from ..textkeys import G_ALPHA_CLASS, GREEK_NAMES, greek_letter
 
@@ -45,6 +46,19 @@ class ArticlePlugin(qparser.Plugin):
             elif isinstance(node, qparser.PhrasePlugin.PhraseNode) and node.text.startswith("A "):
                 node.text = "a" + node.text[1:]
         return group
+
+
+class IonPlugin(qparser.TaggingPlugin):
+    """An ion with its charge in parentheses, as MEDLINE writes it ("Ca(2+)",
+    "Cl(-)"), is one word, "Ca2+": not a word and a group "(2+)".  Tags
+    before groups do (0)."""
+
+    priority = -1
+    expr = rf"(?<!\w)(?P<text>(?:{CATIONS})\([1-4]?\+\)|(?:{ANIONS})[1-3]?\([-\u2212\u207b\u2013]\))"
+
+    def create(self, parser, match):
+        bare, charge = match.group("text")[:-1].split("(")
+        return syntax.WordNode(bare + (charge if "+" in charge else "\u2212"))
 
 
 class StrictFieldsPlugin(qparser.FieldsPlugin):
@@ -162,7 +176,7 @@ class LetterSuffixPlugin(qparser.Plugin):
     def join_suffixes(self, parser, group):
         # The unit as the corpus writes it: "κB".  Slashes first: "ERK 1 / 2" is ERK and 1/2, then ERK-1/2.
         group = _joined(_slashes_closed(group), _slash_joins, lambda left, right: left + right)
-        return _joined(_joined(group, _letter_unit, lambda _, letter: "κ" + letter), _joins, _glue)
+        return _joined(_joined(group, _letter_unit, lambda greek, letter: _KAPPA.sub("κ", greek) + letter), _joins, _glue)
 
 
 def _slashes_closed(group):
@@ -273,8 +287,13 @@ _GREEK_JOINED = re.compile(r"(?P<word>[^\W\d_])-?(?P<letter>\w+)")
 
 
 def _letter_unit(greek, letter) -> bool:
-    """"kappa B" (or "κ B"): one unit, κB."""
-    return greek.text.lower() in ("kappa", "κ") and letter.text in ("B", "b")
+    """"kappa B" (or "κ B"), also ending a compound ("NF-kappa B", MEDLINE's
+    spelling): one unit, κB."""
+    return _KAPPA.search(greek.text) is not None and letter.text in ("B", "b")
+
+
+#: "kappa" or "κ" as a word or a compound's last part.
+_KAPPA = re.compile(r"(?:(?<=[-‐-―])|^)(?:kappa|κ)$", re.IGNORECASE)
 
 
 def _syntax_nodes(group):

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from ..engine.analysis import CHARGES, COMPOUND_DELIMS, ION, TEXT_WORD
+from ..engine.analysis import COMPOUND_DELIMS, TEXT_WORD
 from ..engine.arrays import cached
+from ..engine.ions import CHARGES, ION
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -24,7 +25,8 @@ Spans = tuple[tuple[int, int], ...]
 SURROUND = 60
 _WORDS = re.compile(TEXT_WORD, re.UNICODE)
 _ION = re.compile(ION, re.UNICODE)
-_PARTS = re.compile(r"\w+", re.UNICODE)
+#: A compound word's parts; a space within a word is only "kappa B"'s, one part (κB).
+_PARTS = re.compile(r"\w+(?:\s[Bb])?", re.UNICODE)
 _CACHE_LIMIT = 200_000
 
 
