@@ -28,6 +28,7 @@ from typing import Iterable
 from .errors import IndexNotFoundError
 from .fileio import HeldFile, open_sqlite, write_json, write_sqlite
 from .sources.model import FigureRecord
+from .legends import is_legend_key
 from .spellings import fold_spelling
 from .textkeys import GREEK_NAMES, fold_greek_names, fold_text, greek_letter
 
@@ -71,8 +72,23 @@ def _singular_word(word: str) -> str:
 
 
 def short_key(text: str) -> str:
-    """How an abbreviation is matched: folded, its parts joined ('IFN-γ' -> 'ifn g' -> 'ifng')."""
-    return "".join(words_key(text))
+    """How an abbreviation is matched: folded, its parts joined ('IFN-γ' -> 'ifn g' -> 'ifng').
+    A short one written with a Greek letter ("Gα", "Aβ", "G-alpha") is marked: folded it
+    is another abbreviation (GA, gallic acid; Ab, antibody), which "Gα" had been expanded to."""
+    key = "".join(words_key(text))
+    return key + _GREEK_MARK if len(key) <= _GREEK_MARKED and _writes_greek(text, key) else key
+
+
+def _writes_greek(text: str, key: str) -> bool:
+    """Whether `text` writes a Greek letter, as itself or spelled out (then its key is not its letters)."""
+    return _GREEK.search(text) is not None or key != "".join(_PART.findall(fold_text(text)))
+
+
+#: Keys this long or shorter keep a Greek letter's mark (see `short_key`); longer ones carry
+#: their meaning in the rest ("TNFa" is TNF-α wherever a caption writes it so).
+_GREEK_MARKED = 3
+_GREEK_MARK = "*"
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
 
 
 def _valid_short(form: str) -> bool:
@@ -133,44 +149,11 @@ _GLOSSARY = (
 )
 
 
-# A legend's key to its drawing ("BA, blue arrows; RA, red arrows", "DL =
-# dashed lines", "genes repressed (Red)") has the shape of a glossary entry but
-# defines nothing: "RA" would have meant red arrows as well as retinoic acid.
-_COLOURS = frozenset("red green blue black white grey gray yellow orange purple violet pink brown cyan magenta "
-                     "turquoise gold golden".split())
-_MARKS = frozenset("arrow arrowhead line box circle square triangle oval ellipse rectangle diamond star dot bar "
-                   "shape symbol node edge border outline frame shading background font text letter colour color "
-                   "head".split())
-_STYLES = frozenset("dashed dotted solid open closed filled empty thick thin broken bold double single hollow shaded "
-                    "striped curved straight light dark pale bright scale and or with the".split())
-
-
-def _legend_key(short: str, long: str) -> bool:
-    """Whether a pair is a legend's key: a colour for its short form, or a long
-    form of colours, styles and marks only, with a mark ("blue light" is light)."""
-    if fold_text(short) in _COLOURS:
-        return True
-    words = [_legend_word(w) for w in words_key(long)]
-    return all(words) and "mark" in words
-
-
-def _legend_word(word: str) -> str:
-    """What a word is in a legend ("colour", "mark", "style"), or '' (plurals too: boxes, arrows)."""
-    for form in (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else ""):
-        if form in _MARKS:
-            return "mark"
-        if form in _COLOURS:
-            return "colour"
-        if form in _STYLES:
-            return "style"
-    return ""
-
-
 def definitions(text: str) -> set[tuple[str, str]]:
     """(short form, long form) pairs a text defines: a long form with its
     abbreviation in parentheses after it, or an entry of a glossary list
     (not a legend's key to its colours and marks)."""
-    return {pair for pair in _definitions(text) if not _legend_key(*pair)}
+    return {pair for pair in _definitions(text) if not is_legend_key(pair[0], words_key(pair[1]))}
 
 
 def _definitions(text: str) -> set[tuple[str, str]]:

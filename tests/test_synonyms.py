@@ -163,6 +163,21 @@ def _defined(tmp_path, write_figure, definition: str, figid: str, caption: str, 
     return corpus
 
 
+@pytest.mark.parametrize("typed", ["Gα", "G alpha", "Galpha", "G-α"])
+def test_a_short_abbreviation_with_a_greek_letter_is_not_the_latin_one_it_folds_to(tmp_path, write_figure, typed):
+    # On the realworld corpus "Gα" and "G alpha" were expanded to "gallic acid"
+    # (GA), which captions define: folded, α is "a".
+    corpus = _defined(tmp_path, write_figure, "Polyphenols such as gallic acid (GA) act as antioxidants.",
+                      "PMC1003__galpha", "Gα subunits activate adenylyl cyclase.", "G protein signaling")
+    write_figure(corpus, "PMC1004__gdefined", "Receptors couple to the G protein alpha subunit (Gα) here.")
+    write_figure(corpus, "PMC1005__gdefined", "Receptors couple to the G protein alpha subunit (Gα) there.")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        understood = ix.search(typed, limit=5, explain=True).understood["synonyms"]
+        assert not [s for s in understood if "gallic" in s], understood
+        assert [s for s in understood if "G protein alpha subunit" in s], understood
+        assert "gallic acid" in " ".join(ix.search("GA", limit=5, explain=True).understood["synonyms"])
+
+
 def test_a_greek_letter_written_apart_joins_a_word_the_corpus_defines(tmp_path, write_figure):
     # Synonyms had wrapped "ER" before the letter could join it, so "ER beta"
     # searched "er" (and endoplasmic reticulum) and a "b" matching panel labels.
