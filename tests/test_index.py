@@ -622,6 +622,15 @@ def test_a_g_proteins_alpha_subunit_and_class_letter_are_one_name(index_of, type
         assert [h.figid for h in ix.search(typed.replace("q", "s"), limit=3)] == ["PMC1002__gs"]
 
 
+@pytest.mark.parametrize("typed", ["G alpha s, G alpha q", "IL 6, IL 10; TNF", "PPAR gamma.", "ERK 1/2, p38"])
+def test_a_letter_written_apart_joins_its_word_before_a_comma(sample_index, typed):
+    # "G alpha s, G alpha i and G alpha q subunits" (a judged query) had left "s," a
+    # word of its own, searched in every field, and Gαs unsought.
+    plain = sample_index.search(typed.replace(",", "").replace(";", "").replace(".", ""), limit=1).parsed
+    assert sample_index.search(typed, limit=1).parsed == plain
+    assert "caption:s " not in plain + " " and "caption:6 " not in plain + " "
+
+
 @pytest.mark.parametrize("typed", ["Galpha q", "Gα q", "Galphaq"])
 def test_a_g_proteins_class_letter_written_apart_is_not_corrected_away(tmp_path, typed):
     # Two real figures: "Galpha q" had been corrected to "alpha q" (PMC2651818's

@@ -175,8 +175,19 @@ class LetterSuffixPlugin(qparser.Plugin):
 
     def join_suffixes(self, parser, group):
         # The unit as the corpus writes it: "κB".  Slashes first: "ERK 1 / 2" is ERK and 1/2, then ERK-1/2.
-        group = _joined(_slashes_closed(group), _slash_joins, lambda left, right: left + right)
+        group = _joined(_slashes_closed(_unpunctuated(group)), _slash_joins, lambda left, right: left + right)
         return _joined(_joined(group, _letter_unit, lambda greek, letter: _KAPPA.sub("κ", greek) + letter), _joins, _glue)
+
+
+def _unpunctuated(group):
+    """`group` with the punctuation that ends a word dropped: "G alpha s, G alpha q" had left
+    "s," a word of its own, not Gαs's letter (the analyzer drops it anyway)."""
+    for node in group:
+        if isinstance(node, syntax.GroupNode):
+            _unpunctuated(node)
+        elif type(node) is syntax.WordNode and node.text[-1:] in ",;:." and node.text[:-1].rstrip(",;:."):
+            node.text = node.text.rstrip(",;:.")
+    return group
 
 
 def _slashes_closed(group):
