@@ -136,14 +136,17 @@ def _as_written(words: list[re.Match[str]]) -> str | None:
 # and "TCR = ..."), between a list's separators.  Entries written "PA:
 # phosphatidic acid, LPA: lysophosphatidic acid" follow each other after a
 # comma and a space, hold none ("VTA = ventral tegmental area, NUC. ACC. =
-# ..." is not "area NUC"), and end at the comma before the next; a list "I,
+# ..." is not "area NUC"), and end at the comma before the next; so does
+# an entry "IL-2, interleukin-2, CMV, cytomegalovirus" before an abbreviation
+# and a comma (its long form had been all the rest); a list "I,
 # II, III, Kynurenine aminotransferase" or "MyD88, TRIF, and TRAM" has none.
 # A long form starts with a word: white space after the separator is the
 # separator's, never tried again as the long form's start (a run of spaces
 # had made the match quadratic).
 _SHORT = r"(?P<short>[^\W_][^\s,;:()=]{1,9})"
 _GLOSSARY = (
-    re.compile(rf"(?:^|[;:]|\.\s)\s*{_SHORT}\s*,\s+(?P<long>[^;:.()=\s][^;:.()=]{{2,119}}?)\s*(?=;|\.(?:\s|$)|$)"),
+    re.compile(rf"(?:^|[;:]|\.\s)\s*{_SHORT}\s*,\s+(?P<long>[^;:.()=\s][^;:.()=]{{2,119}}?)\s*"
+               rf"(?=;|\.(?:\s|$)|$|,\s(?=(?:[^\s,;:()=]*?[A-Z\d]){{2}})[^\W_][^\s,;:()=]{{1,9}},\s)"),
     re.compile(rf"(?:^|[;:]|\.\s|,\s)\s?{_SHORT}\s?[:=]\s+(?P<long>[^;:.()=,\s](?:[^;:.()=,]|,(?!\s)){{2,119}}?)"
                rf"\s?(?=;|,\s[^\W_][^\s,;:()=]{{1,9}}\s?[:=]\s|\.(?:\s|$)|$)"),
 )

@@ -260,6 +260,11 @@ def test_a_generation_made_before_the_synonym_database_reads_its_json_table(defi
      {("PA", "phosphatidic acid"), ("LPA", "lysophosphatidic acid"), ("G3P", "glycerol-3-phosphate")}),
     ("Abbreviations: TCR = T-cell receptor, MHC = major histocompatibility complex",
      {("TCR", "T-cell receptor"), ("MHC", "major histocompatibility complex")}),
+    # Entries "X, long form" separated by commas (real legends): each ends before the next
+    # abbreviation; "IL-2" had stood for "interleukin-2, CMV, cytomegalovirus".
+    ("Abbreviations: IL-2, interleukin-2, CMV, cytomegalovirus; MAC, membrane attack complex, SP, S protein.",
+     {("IL-2", "interleukin-2"), ("MAC", "membrane attack complex")}),
+    ("HIF-1α, hypoxia inducible factor-1α, IKKB, IkB kinase β.", {("HIF-1α", "hypoxia inducible factor-1α")}),
     # A comma inside a long form is no entry's end; nor is one in a plain sentence an entry.
     ("IDO: indolamine-2,3-dioxygenase; KYN, kynurenine.", {("IDO", "indolamine-2,3-dioxygenase")}),
     ("Cells were treated, and ERK, JNK and p38 were activated, as shown.", set()),
