@@ -21,6 +21,7 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Iterable
@@ -28,6 +29,7 @@ from typing import Iterable
 from .errors import IndexNotFoundError
 from .fileio import HeldFile, open_sqlite, write_json, write_sqlite
 from .sources.model import FigureRecord
+from .engine.stemming import porter_with_exceptions
 from .legends import is_legend_key
 from .spellings import fold_spelling
 from .textkeys import GREEK_NAMES, fold_greek_names, fold_text, greek_letter
@@ -55,12 +57,16 @@ def words_key(text: str) -> tuple[str, ...]:
 
 def long_key(words: Iterable[str]) -> str:
     """How a long form, given as its words, is matched: its folded word parts,
-    the last in the singular, so a query's "G protein-coupled receptor" meets
-    the "G protein coupled receptors (GPCRs)" a caption defines."""
-    parts = [p for w in words for p in words_key(w)]
-    if parts:
-        parts[-1] = _singular_word(parts[-1])
-    return " ".join(parts)
+    stemmed as the index stems them, so a query's "G protein-coupled receptor" meets
+    the "G protein coupled receptors (GPCRs)" a caption defines, and "programed
+    death ligand 1" (a spelling dictionaries allow) the "programmed death ligand 1"."""
+    return " ".join(_stem(p) for w in words for p in words_key(w))
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    # In the singular first: Porter stems "flies" "fli" but "fly" "fly".
+    return porter_with_exceptions(_singular_word(word))
 
 
 def _singular_word(word: str) -> str:

@@ -178,6 +178,21 @@ def test_a_short_abbreviation_with_a_greek_letter_is_not_the_latin_one_it_folds_
         assert "gallic acid" in " ".join(ix.search("GA", limit=5, explain=True).understood["synonyms"])
 
 
+@pytest.mark.parametrize("typed", ["programed death ligand 1", "programmed death-ligands 1",
+                                   "fruit flies", "cyclin dependant kinases"])
+def test_a_long_form_meets_its_definition_in_another_word_form(tmp_path, write_figure, typed):
+    # Long forms were matched by their folded words: "programed" (a spelling
+    # dictionaries allow) missed "programmed death ligand 1 (PD-L1)", and the
+    # curated "fruit fly" only met "fruit flies" by the last word's plural.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n, definition in enumerate(("Tumours express programmed death ligand 1 (PD-L1) on their surface.",
+                                    "Cell cycle: cyclin-dependent kinase (CDK) activity rises.") * 2):
+        write_figure(corpus, f"PMC100{n}__def", definition)
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        assert ix.search(typed, limit=1, explain=True).understood["synonyms"], typed
+
+
 def test_a_greek_letter_written_apart_joins_a_word_the_corpus_defines(tmp_path, write_figure):
     # Synonyms had wrapped "ER" before the letter could join it, so "ER beta"
     # searched "er" (and endoplasmic reticulum) and a "b" matching panel labels.

@@ -59,6 +59,8 @@ EXCEPTIONS: dict[str, str] = {
     **_forms("glomerul", "glomerulus", "glomerular"), **_forms("bronch", "bronchus", "bronchial"),
     **_forms("nucleol", "nucleolus", "nucleolar"), **_forms("vesicl", "vesicular"),
     **_forms("follicl", "follicular"), **_forms("tubul", "tubular"), **_forms("muscl", "muscular"),
+    # Porter stems "flies" "fli" and "fly" "fly" (no vowel before the y): fruit flies are one.
+    **_forms("fli", "fly", "flies"),
     # Amino acids' three-letter codes, which Porter cut into other names: Ile
     # (isoleucine) had been "il", which every IL-6 and IL-1β holds as a part.
     **{code: code for code in ("ile", "lys", "cys", "his")},
@@ -67,7 +69,20 @@ EXCEPTIONS: dict[str, str] = {
 
 def porter_with_exceptions(word: str) -> str:
     """Porter's stem of `word`, or its own stem if Porter gets it wrong (`EXCEPTIONS`)."""
-    return EXCEPTIONS.get(word) or porter_stem(word)
+    found = EXCEPTIONS.get(word)
+    if found:
+        return found
+    stem = porter_stem(word)
+    # Porter's rule that Whoosh's port lacks: a consonant doubled before -ed or -ing is one
+    # ("mapped", "shedding", "programmed": map, shed, program), as the base word and the
+    # other spelling ("programed") are stemmed.  Never down to two letters: "added" is not AD.
+    if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in _KEPT_DOUBLE and word.endswith(("ed", "ing")):
+        return stem[:-1]
+    return stem
+
+
+#: Letters Porter keeps doubled ("falling", "hissing", "fizzed"), and vowels ("agreed").
+_KEPT_DOUBLE = frozenset("lszaeiouy")
 
 
 def stem_filters() -> list[Filter]:
