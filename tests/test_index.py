@@ -897,6 +897,18 @@ def test_a_negative_ion_written_with_its_charge_is_the_ion(index_of):
         assert "PMC1004__dep" in [h.figid for h in ix.search("type I")]
 
 
+@pytest.mark.parametrize("typed, protein", [("pSTAT3", "STAT3"), ("p-STAT3", "STAT3"), ("p-ERK", "ERK"),
+                                            ("pERK", "ERK"), ("phospho-JAK2", "JAK2"), ("pERK1/2", "ERK1/2")])
+def test_a_phosphorylated_protein_is_the_protein(sample_index, typed, protein):
+    # "p-ERK" and "pERK" had been PERK (EIF2AK3, the ER-stress kinase); "pSTAT3" had found nothing.
+    assert sample_index.search(typed, limit=1).parsed == sample_index.search(protein, limit=1).parsed
+
+
+@pytest.mark.parametrize("typed, other", [("PERK", "ERK"), ("pH", "H"), ("p-value", "value")])
+def test_a_p_before_no_protein_or_a_capital_p_is_the_word_as_typed(sample_index, typed, other):
+    assert sample_index.search(typed, limit=1).parsed != sample_index.search(other, limit=1).parsed
+
+
 def test_an_ions_charge_in_parentheses_is_the_ion(index_of):
     # MEDLINE's "Ca(2+)" had read as "ca" and a group "(2+)": genes:CA and
     # every "2", so "Ca(2+) homoeostasis" ranked insect symbiosis first.

@@ -27,6 +27,10 @@ GENES = "genes"
 #: Digits or two capitals (STAT5A, MPAK1, TGFb): a word written as a gene symbol.
 WRITTEN_AS_SYMBOL = re.compile(r"\d|[A-Z].*[A-Z]")
 _ION = re.compile(ION)
+#: "p-ERK", "pERK" (a capital after the p), "phospho-AKT", "phosphoAKT".
+_PHOSPHO = re.compile(r"(?:p-|p(?=[A-Z])|[Pp]hospho-?)(?P<protein>\w[\w/-]*)")
+#: A slashed member number ("ERK1/2", "Smad2/3"): the first member is what is looked up.
+_SLASHED_NUMBERS = re.compile(r"(?:/\w+)+$")
 
 
 class GeneWordsPlugin(Plugin):
@@ -43,9 +47,31 @@ class GeneWordsPlugin(Plugin):
         self.is_concept = lambda word: bool(concepts) and short_key(word) in concepts
 
     def filters(self, parser):
-        # Mark words before the multi-field plugin copies them to each field
-        # (110); drop the gene-field copies of unmarked ones after it.
-        return [(self.mark, 109), (self.drop, 111)]
+        # Phosphorylated forms first, before letters join their words (104) and synonyms
+        # (105); mark words before the multi-field plugin copies them to each field (110);
+        # drop the gene-field copies of unmarked ones after it.
+        return [(self.unphosphorylated, 103), (self.mark, 109), (self.drop, 111)]
+
+    def unphosphorylated(self, parser, group):
+        """A phosphorylated protein as biologists write it, "p-ERK", "pERK1/2", "pSTAT3",
+        "phospho-AKT", is the protein: "p-ERK" and "pERK" had been PERK (EIF2AK3, the
+        ER-stress kinase), "pSTAT3" and "pSmad2" had found nothing.  Only before a gene
+        the index knows, and "p" joined only before a capital ("PERK" is the kinase)."""
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                self.unphosphorylated(parser, node)
+            elif type(node) is syntax.WordNode and node.fieldname is None:
+                found = _PHOSPHO.fullmatch(node.text)
+                if found and self.names_protein(found["protein"]):
+                    node.text = found["protein"]
+        return group
+
+    def names_protein(self, word: str) -> bool:
+        """Whether a gene the index knows is `word`, or its family without a member number
+        ("ERK1/2": ERK1, or ERK)."""
+        first = _SLASHED_NUMBERS.sub("", word)
+        family = first.rstrip("0123456789")
+        return any(len(name) > 1 and self.known_gene(normalize_symbol(name)) for name in {first, family})
 
     def gene_like(self, word: str) -> bool:
         # An ion with its charge is the ion: "Cl-" had searched genes:CL.
