@@ -137,7 +137,7 @@ def test_paging_with_offset(sample_index):
     assert figids(sample_index.search("signaling", limit=5, offset=5)) == everything[5:10]
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "gene:STAT3", "year:abc"])
+@pytest.mark.parametrize("bad", ["", "   ", "gene:STAT3", "year:abc", "titel:autophagy", "Genes:STAT3 tax:plant"])
 def test_bad_queries_are_clear_errors(sample_index, bad):
     with pytest.raises(QuerySyntaxError) as info:
         sample_index.search(bad)
@@ -149,6 +149,16 @@ def test_bad_queries_are_clear_errors(sample_index, bad):
                                          ("OR autophagy", "autophagy")])
 def test_forgivable_slips_are_searched_as_what_was_meant(sample_index, slip, meant):
     got, expected = sample_index.search(slip), sample_index.search(meant)
+    assert got and [(h.figid, h.score) for h in got] == [(h.figid, h.score) for h in expected]
+
+
+@pytest.mark.parametrize("typed, meant", [("JAK-STAT: signaling pathway", "JAK-STAT signaling pathway"),
+                                          ("STAT3:JAK2", "STAT3 JAK2"), ("IL-6:STAT3", "IL-6 STAT3"),
+                                          ("BCR::ABL1 JAK2", "BCR ABL1 JAK2")])
+def test_a_colon_after_a_word_that_names_no_field_is_punctuation(sample_index, typed, meant):
+    # A pasted title ("Autophagy: A challengeable paradox in cancer treatment"), a complex
+    # ("Keap1:Nrf2") or a fusion ("BCR::ABL1") had been refused as an unknown field.
+    got, expected = sample_index.search(typed), sample_index.search(meant)
     assert got and [(h.figid, h.score) for h in got] == [(h.figid, h.score) for h in expected]
 
 

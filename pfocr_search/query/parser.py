@@ -29,12 +29,12 @@ from ..engine.whoosh_internals.queries import NumberedForms, expanded_terms
 from ..errors import QuerySyntaxError
 from ..spellings import fold_prefix
 from ..textkeys import SPELLED_LETTER
+from .apart import LetterSuffixPlugin
 from .exclusions import every_narrowed, exclusions_exclude
 from .genewords import WRITTEN_AS_SYMBOL
 from .plugins import (
     ArticlePlugin,
     IonPlugin,
-    LetterSuffixPlugin,
     OperatorsPlugin,
     PatternsPlugin,
     RelationsPlugin,

@@ -17,10 +17,10 @@ from ..engine.nearwords import suggest
 from ..engine.whoosh_internals.queries import NumberedForms
 from ..errors import UnknownFigureError, did_you_mean
 from ..textkeys import G_ALPHA_CLASS, GREEK_NAMES, normalize_symbol
+from .apart import LETTER_SUFFIX
 from .english import is_english
 from .genewords import WRITTEN_AS_SYMBOL
 from .parser import OPERATOR_WORDS, has_numbered_forms
-from .plugins import LETTER_SUFFIX
 
 #: A query with more unknown words than this gets no suggestion: it is not a
 #: typo but a long query (each word sought costs a Levenshtein automaton per
