@@ -146,7 +146,14 @@ def test_bad_queries_are_clear_errors(sample_index, bad):
 
 @pytest.mark.parametrize("slip, meant", [('"JAK STAT', "JAK STAT"), ("(autophagy", "autophagy"),
                                          ("autophagy)", "autophagy"), ("autophagy AND", "autophagy"),
-                                         ("OR autophagy", "autophagy")])
+                                         ("OR autophagy", "autophagy"),
+                                         # Habits: a question ("signaling?" had been a pattern, one
+                                         # letter after "signaling"), a web search's +, word-processor
+                                         # typography in names.
+                                         ("JAK STAT signaling?", "JAK STAT signaling"),
+                                         ("what activates STAT3 ??", "what activates STAT3"),
+                                         ("+STAT3 +JAK2", "STAT3 JAK2"), ("IL−6", "IL-6"), ("ERK½", "ERK1/2"),
+                                         ("ERK1\u20442", "ERK1/2"), ("JAK\u200b STAT\ufeff", "JAK STAT")])
 def test_forgivable_slips_are_searched_as_what_was_meant(sample_index, slip, meant):
     got, expected = sample_index.search(slip), sample_index.search(meant)
     assert got and [(h.figid, h.score) for h in got] == [(h.figid, h.score) for h in expected]

@@ -32,6 +32,7 @@ from ..textkeys import SPELLED_LETTER
 from .apart import LetterSuffixPlugin
 from .exclusions import every_narrowed, exclusions_exclude
 from .genewords import WRITTEN_AS_SYMBOL
+from .mending import mended_query
 from .plugins import (
     ArticlePlugin,
     IonPlugin,
@@ -277,7 +278,7 @@ def parse_query(parser: qparser.QueryParser, text: str, reader: IndexReader | No
     if not text or not text.strip():
         raise QuerySyntaxError("empty query: give words, gene symbols or field:value terms")
     _check_size(text)
-    mended = _forgive(text)
+    mended = mended_query(text)
     _check_nesting(mended)
     q = parser.parse(mended)
     for node in walk(q):
@@ -350,29 +351,6 @@ def _check_nesting(text: str) -> None:
         deepest = max(deepest, depth)
     if deepest > MAX_NESTING:
         raise QuerySyntaxError(f"query nests parentheses {deepest} deep; at most {MAX_NESTING} are allowed")
-
-
-def _forgive(text: str) -> str:
-    """Slips people make when typing queries, mended so they search as text:
-    an unclosed quote, unbalanced parentheses, a dangling operator."""
-    if text.count('"') % 2:
-        at = text.rfind('"')
-        text = text[:at] + text[at + 1:]
-    depth = 0
-    kept = []
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            if depth == 0:
-                continue
-            depth -= 1
-        kept.append(ch)
-    text = "".join(kept) + ")" * depth
-    return _DANGLING.sub("", text) or text
-
-
-_DANGLING = re.compile(r"^\s*(?:AND|OR|ANDNOT|ANDMAYBE)\s+|\s+(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\s*$")
 
 
 def walk(q: query.Query):
