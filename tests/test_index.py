@@ -915,9 +915,11 @@ def test_a_negative_ion_written_with_its_charge_is_the_ion(index_of):
 
 
 @pytest.mark.parametrize("typed, protein", [("pSTAT3", "STAT3"), ("p-STAT3", "STAT3"), ("p-ERK", "ERK"),
-                                            ("pERK", "ERK"), ("phospho-JAK2", "JAK2"), ("pERK1/2", "ERK1/2")])
-def test_a_phosphorylated_protein_is_the_protein(sample_index, typed, protein):
-    # "p-ERK" and "pERK" had been PERK (EIF2AK3, the ER-stress kinase); "pSTAT3" had found nothing.
+                                            ("pERK", "ERK"), ("phospho-JAK2", "JAK2"), ("pERK1/2", "ERK1/2"),
+                                            ("c-Myc", "Myc"), ("c-Fos", "Fos"), ("STAT3+", "STAT3")])
+def test_a_protein_in_a_state_is_the_protein(sample_index, typed, protein):
+    # "p-ERK" and "pERK" had been PERK (EIF2AK3, the ER-stress kinase); "pSTAT3" had found
+    # nothing; "c-Myc" searched no gene, where "Myc" is MYC; "CD8+" only genes:CD8+.
     assert sample_index.search(typed, limit=1).parsed == sample_index.search(protein, limit=1).parsed
 
 

@@ -27,8 +27,10 @@ GENES = "genes"
 #: Digits or two capitals (STAT5A, MPAK1, TGFb): a word written as a gene symbol.
 WRITTEN_AS_SYMBOL = re.compile(r"\d|[A-Z].*[A-Z]")
 _ION = re.compile(ION)
-#: "p-ERK", "pERK" (a capital after the p), "phospho-AKT", "phosphoAKT".
+#: "p-ERK", "pERK" (a capital after the p), "phospho-AKT"; "c-Myc"; "CD8+".
 _PHOSPHO = re.compile(r"(?:p-|p(?=[A-Z])|[Pp]hospho-?)(?P<protein>\w[\w/-]*)")
+_CELLULAR = re.compile(r"c-(?P<protein>\w[\w/-]*)")
+_MARKER = re.compile(r"(?P<protein>\w+)\+")
 #: A slashed member number ("ERK1/2", "Smad2/3"): the first member is what is looked up.
 _SLASHED_NUMBERS = re.compile(r"(?:/\w+)+$")
 
@@ -47,24 +49,28 @@ class GeneWordsPlugin(Plugin):
         self.is_concept = lambda word: bool(concepts) and short_key(word) in concepts
 
     def filters(self, parser):
-        # Phosphorylated forms first, before letters join their words (104) and synonyms
-        # (105); mark words before the multi-field plugin copies them to each field (110);
-        # drop the gene-field copies of unmarked ones after it.
-        return [(self.unphosphorylated, 103), (self.mark, 109), (self.drop, 111)]
+        # A protein's written forms first, before letters join their words (104) and
+        # synonyms (105); mark words before the multi-field plugin copies them to each
+        # field (110); drop the gene-field copies of unmarked ones after it.
+        return [(self.proteins, 103), (self.mark, 109), (self.drop, 111)]
 
-    def unphosphorylated(self, parser, group):
-        """A phosphorylated protein as biologists write it, "p-ERK", "pERK1/2", "pSTAT3",
-        "phospho-AKT", is the protein: "p-ERK" and "pERK" had been PERK (EIF2AK3, the
-        ER-stress kinase), "pSTAT3" and "pSmad2" had found nothing.  Only before a gene
-        the index knows, and "p" joined only before a capital ("PERK" is the kinase)."""
+    def proteins(self, parser, group):
+        """A protein as biologists write its states, read as the protein: phosphorylated,
+        "p-ERK", "pERK1/2", "pSTAT3", "phospho-AKT" ("p-ERK" and "pERK" had been PERK,
+        EIF2AK3, the ER-stress kinase; "pSTAT3" and "pSmad2" had found nothing); cellular,
+        "c-Myc", "c-Jun" (no gene, where "Myc" is MYC); a marker's cells, "CD8+" (genes:CD8+
+        had found 2 figures, CD8 4).  Only where the index knows the protein as a gene;
+        "p" joined only before a capital ("PERK" is the kinase)."""
         for node in group:
             if isinstance(node, syntax.GroupNode):
-                self.unphosphorylated(parser, node)
-            elif type(node) is syntax.WordNode and node.fieldname is None:
-                found = _PHOSPHO.fullmatch(node.text)
-                if found and self.names_protein(found["protein"]):
-                    node.text = found["protein"]
+                self.proteins(parser, node)
+            elif type(node) is syntax.WordNode and node.fieldname is None and not _ION.fullmatch(node.text):
+                node.text = self.protein_of(node.text) or node.text
         return group
+
+    def protein_of(self, word: str) -> str | None:
+        found = _PHOSPHO.fullmatch(word) or _CELLULAR.fullmatch(word) or _MARKER.fullmatch(word)
+        return found["protein"] if found and self.names_protein(found["protein"]) else None
 
     def names_protein(self, word: str) -> bool:
         """Whether a gene the index knows is `word`, or its family without a member number
