@@ -277,7 +277,7 @@ class FigureIndex:
             searcher = self._current_searcher()
             fields = searcher.document(figid=figid)
             if fields is None:
-                from .query.spelling import unknown_figure
+                from .query.figids import unknown_figure
                 raise unknown_figure(searcher, figid, self.path)
         return unpack_record(fields[RECORD])
 

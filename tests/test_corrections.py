@@ -18,7 +18,10 @@ def ix(realworld_index):
 
 
 @pytest.mark.parametrize("typed", ["worm", "why", "tell", "tell me why", "worms", "TJP1", "tight junction TJP1",
-                                   "WORM", "Worm", "TELL ME WHY"])
+                                   "WORM", "Worm", "TELL ME WHY",
+                                   # A mutation and an abbreviation as written: "KRAS G12D" had become
+                                   # "g12" (Gα12's), "IL-6 mAb" "IL-6 mar" (a helper's adversarial pass).
+                                   "KRAS G12D", "BRAF V600E", "IL-6 mAb", "mAb"])
 def test_a_correct_word_or_gene_the_index_lacks_is_not_corrected(ix, typed):
     # They had become "work", "whd", "tel2" and Tsp1's "tsp1": other words, other genes.
     results = ix.search(typed)

@@ -15,7 +15,6 @@ from ..curated import curated_words
 from ..engine.evaluation import matching, term_docs
 from ..engine.nearwords import suggest
 from ..engine.whoosh_internals.queries import NumberedForms
-from ..errors import UnknownFigureError, did_you_mean
 from ..textkeys import G_ALPHA_CLASS, GREEK_NAMES, normalize_symbol
 from .apart import LETTER_SUFFIX
 from .english import is_english
@@ -170,9 +169,19 @@ def _better(searcher: Searcher, spelled: Sequence[str], word: str, genes: GeneNa
     greek = _greek_letter(word)
     if greek:
         return greek
+    if _MUTATION.fullmatch(word):  # "KRAS G12D": "G12D" had become "g12", Gα12's
+        return None
+    if _MIXED_CASE.fullmatch(word):  # an abbreviation: "mAb" had become "mar"
+        return _gene(word, genes.spelled_symbol)
     if WRITTEN_AS_SYMBOL.search(word):  # spelled as a gene first
         return _gene(word, genes.spelled_symbol) or _respelled_symbol(searcher, spelled, word, genes, context)
     return _closest_word(searcher, spelled, word, context) or _gene(word, genes.spelled_symbol)
+
+
+#: An amino-acid substitution (V600E, G12D, T790M, R175H): a mutation, not a slip.
+_MUTATION = re.compile(r"[ACDEFGHIKLMNPQRSTVWY]\d{1,4}[ACDEFGHIKLMNPQRSTVWY*]")
+#: Lower case, then one capital: an abbreviation as written (mAb, pH, siRNA's kin), never an English slip.
+_MIXED_CASE = re.compile(r"[a-z]{1,3}[A-Z][a-z]{0,3}")
 
 
 def _respelled_symbol(searcher: Searcher, spelled: Sequence[str], word: str, genes: GeneNames,
@@ -369,32 +378,3 @@ def _slips(typed: str, word: str) -> int:
     if typed[:1] == word[:1] and sorted(typed) == sorted(word) and typed != word:
         return 1
     return OSA.distance(typed, word)
-
-
-def unknown_figure(searcher: Searcher, figid: str, path: object) -> UnknownFigureError:
-    """The error for a figid the index lacks, with the figids it may mean."""
-    close = closest_figids(searcher, figid)
-    return UnknownFigureError(f"no figure {figid!r} in the index at {path}{did_you_mean(close, quoted=False)}",
-                              suggestions=close, parameter="figid")
-
-
-def closest_figids(searcher: Searcher, typed: str, limit: int = 5) -> list[str]:
-    """Figids a mistyped one may mean, among the figures of the paper it names:
-    the closest spellings, else all of them (`PMC7176449` alone).
-    A prefix lookup, not a scan: an unknown figid cost 0.23 s at 100,000
-    figures when every figid was compared."""
-    from rapidfuzz import fuzz, process
-
-    typed = typed.strip()
-    if typed[:3].lower() == "pmc":
-        typed = "PMC" + typed[3:]
-    paper = typed.split("__", 1)[0]
-    if not paper:
-        return []
-    figids = [f for f in (b.decode("utf-8") for b in searcher.reader().expand_prefix("figid", paper + "__"))
-              if searcher.document_number(figid=f) is not None]  # not ones an update removed
-    # Case apart, a figid is its figure: journals name figures in either case.
-    same = [f for f in figids if f.casefold() == typed.casefold()]
-    close = same or [f for f, _, _ in process.extract(typed, figids, scorer=fuzz.ratio, processor=str.casefold,
-                                                      limit=limit, score_cutoff=60)]
-    return close or figids[:limit]  # the paper's figures, however the name was mistyped
