@@ -56,10 +56,11 @@ def words_key(text: str) -> tuple[str, ...]:
 
 
 def long_key(words: Iterable[str]) -> str:
-    """How a long form, given as its words, is matched: its folded word parts,
-    stemmed as the index stems them, so a query's "G protein-coupled receptor" meets
-    the "G protein coupled receptors (GPCRs)" a caption defines, and "programed
-    death ligand 1" (a spelling dictionaries allow) the "programmed death ligand 1"."""
+    """How a long form, given as its words, is matched: its folded word parts, in
+    the singular and Porter-stemmed (with biology's exceptions), so a query's "G
+    protein-coupled receptor" meets the "G protein coupled receptors (GPCRs)" a
+    caption defines, and "programed death ligand 1" (a spelling dictionaries
+    allow) the "programmed death ligand 1"."""
     return " ".join(_stem(p) for w in words for p in words_key(w))
 
 

@@ -14,18 +14,22 @@ CHARGE = "+\u207a"
 # A charge ends the ion, with a space after it or not (Na+K+-ATPase, Ca2+signaling).  (The
 # look-ahead first: most words fail it at once, and tokenizing took twice as long without it.)
 # MEDLINE writes the charge in parentheses, "Ca(2+)", "Na(+)", "Cl(-)": the same ion.
-CATION = (rf"(?=[A-Z][A-Za-z]?[0-9\u00b2\u00b3]?(?:[{CHARGE}]|\([1-4]?\+\)))(?<!\w)(?:{CATIONS})"
-          rf"(?:[1-4\u00b2\u00b3]?[{CHARGE}]{{1,2}}|\([1-4]?\+\))")
+CATION_CHARGE_IN_PARENTHESES = r"\([1-4]?\+\)"
+CATION = (rf"(?=[A-Z][A-Za-z]?[0-9\u00b2\u00b3]?(?:[{CHARGE}]|{CATION_CHARGE_IN_PARENTHESES}))(?<!\w)(?:{CATIONS})"
+          rf"(?:[1-4\u00b2\u00b3]?[{CHARGE}]{{1,2}}|{CATION_CHARGE_IN_PARENTHESES})")
 # Anions (Cl−, HCO3−, SO4²⁻; captions write U+2212): a minus sign is a charge
 # wherever it stands ("Cl−channel"), a hyphen or en dash only at a word's end
 # (Cl- channel, Cl-/HCO3-), so "Cl-dependent" stays a word; I and F ("type I-
 # and II-", "F- and G-actin") take a minus sign alone.
 ANIONS = r"Cl|Br|OH|CN|SCN|HS|NO[23₂₃]|HCO[3₃]|CO[3₃]|HSO[4₄]|SO[34₃₄]|H[2₂]?PO[4₄]|PO[4₄]|O[2₂]"
 MINUS = "\u2212\u207b"
+ANION_IN_PARENTHESES = rf"(?:{ANIONS})[1-3]?\([{MINUS}\-\u2013]\)"
 ANION = (rf"(?=[A-Z][A-Za-z0-9\u00b2\u00b3\u2082-\u2084]{{0,4}}\(?[{MINUS}\-\u2013])(?<!\w)"
-         rf"(?:(?:{ANIONS}|I|F)[1-3\u00b2\u00b3]?[{MINUS}]{{1,2}}|(?:{ANIONS})[1-3\u00b2\u00b3]?[\-\u2013](?![\w\-\u2013])"
-         rf"|(?:{ANIONS})[1-3]?\([{MINUS}\-\u2013]\))")
+         rf"(?:(?:{ANIONS}|I|F)[1-3\u00b2\u00b3]?[{MINUS}]{{1,2}}"
+         rf"|(?:{ANIONS})[1-3\u00b2\u00b3]?[\-\u2013](?![\w\-\u2013])|{ANION_IN_PARENTHESES})")
 ION = rf"{CATION}|{ANION}"
+#: MEDLINE's ions, charge in parentheses ("Ca(2+)", "Cl(-)"): a query parser must keep them whole.
+ION_IN_PARENTHESES = rf"(?<!\w)(?:(?:{CATIONS}){CATION_CHARGE_IN_PARENTHESES}|{ANION_IN_PARENTHESES})"
 CHARGES = CHARGE + MINUS + "-\u2013"  # what ends an ion
 
 

@@ -16,7 +16,7 @@ from whoosh.fields import NUMERIC, Schema
 from whoosh.qparser import syntax
 
 from ..config import TEXT_FIELDS
-from ..engine.ions import ANIONS, CATIONS
+from ..engine.ions import ION_IN_PARENTHESES
 from ..errors import QuerySyntaxError
 
 #: Most wildcards and ranges typed in one query (``casp*``, ``[a TO f]``):
@@ -48,15 +48,12 @@ class ArticlePlugin(qparser.Plugin):
 
 class IonPlugin(qparser.TaggingPlugin):
     """An ion with its charge in parentheses, as MEDLINE writes it ("Ca(2+)",
-    "Cl(-)"), is one word, "Ca2+": not a word and a group "(2+)".  Tags
-    before groups do (0)."""
+    "Cl(-)"), is one word, which the analyzer reads as the ion ("Ca2+"): not a
+    word and a group "(2+)".  Tags before groups do (0)."""
 
     priority = -1
-    expr = rf"(?<!\w)(?P<text>(?:{CATIONS})\([1-4]?\+\)|(?:{ANIONS})[1-3]?\([-\u2212\u207b\u2013]\))"
-
-    def create(self, parser, match):
-        bare, charge = match.group("text")[:-1].split("(")
-        return syntax.WordNode(bare + (charge if "+" in charge else "\u2212"))
+    expr = rf"(?P<text>{ION_IN_PARENTHESES})"
+    nodetype = syntax.WordNode
 
 
 class StrictFieldsPlugin(qparser.FieldsPlugin):
@@ -67,7 +64,7 @@ class StrictFieldsPlugin(qparser.FieldsPlugin):
         self.fields = fields
 
     def do_fieldnames(self, parser, group):
-        group = self.colons_as_text(group, frozenset(parser.schema.names()) if parser.schema else frozenset())
+        group = self.colons_as_text(group, parser.schema)
         for at, node in enumerate(group):
             if not isinstance(node, syntax.FieldnameNode):
                 continue
@@ -82,14 +79,14 @@ class StrictFieldsPlugin(qparser.FieldsPlugin):
         return super().do_fieldnames(parser, group)
 
 
-    def colons_as_text(self, group, schema_fields: frozenset[str]):
+    def colons_as_text(self, group, schema: Schema | None):
         """`group` with a colon after a word that names no field, nor nearly one, read
         as punctuation: a pasted title ("Autophagy: A challengeable paradox"), a complex
         ("Keap1:Nrf2", "Bcl-2:Bax") or a fusion ("BCR::ABL1") had been refused as an
         unknown field.  A near miss ("gene:STAT3", "titel:") is still refused, with the fields."""
         out = group.empty_copy()
         for node in group:
-            if isinstance(node, syntax.FieldnameNode) and not self.field_like(node.fieldname, schema_fields):
+            if isinstance(node, syntax.FieldnameNode) and not self.field_like(node.fieldname, schema):
                 word = syntax.WordNode(node.fieldname)
                 word.startchar, word.endchar = node.startchar, node.startchar + len(node.fieldname)
                 before = out[-1] if len(out) else None
@@ -100,9 +97,9 @@ class StrictFieldsPlugin(qparser.FieldsPlugin):
             out.append(node)
         return out
 
-    def field_like(self, name: str, schema_fields: frozenset[str]) -> bool:
+    def field_like(self, name: str, schema: Schema | None) -> bool:
         """A field's name (an internal one's too), or within an edit or two of one (of any configuration's)."""
-        if name in self.fields or name in schema_fields or name.lower() in FIELD_WORDS:
+        if name in self.fields or (schema is not None and name in schema) or name.lower() in FIELD_WORDS:
             return True
         from rapidfuzz.distance import Levenshtein  # here: a one-shot command's startup counts
 
@@ -112,7 +109,8 @@ class StrictFieldsPlugin(qparser.FieldsPlugin):
 
 
 #: Names a user may take for fields: every text field a configuration may index, and common guesses.
-FIELD_WORDS = frozenset({*TEXT_FIELDS, "title", "gene", "author", "organism", "species", "year", "doi", "pmcid", "facets"})
+FIELD_WORDS = frozenset({*TEXT_FIELDS, "title", "gene", "author", "organism", "species", "year", "doi", "pmcid",
+                         "facets"})
 _EXAMPLES = {"genes": "STAT3", "year": "2020", "organism": '"homo sapiens"', "ncbigene": "6774"}
 
 
