@@ -206,3 +206,16 @@ def test_a_name_is_not_its_own_synonym(sample_index):
         assert other in names and same not in names, (typed, names)
     understood = sample_index.search("IFN-γ", explain=True).understood["synonyms"]
     assert "IFN-γ = IFNG" in understood and "IFN-γ = IFN-γ" not in understood
+
+
+def test_a_receptor_written_with_its_roman_numeral_finds_the_hgnc_symbol(index_of):
+    # "TGFβRII" had found nothing (figures draw TGFBR2), and "HER2/neu" had been
+    # corrected to "HER2/new": neu, the rat name of ERBB2, is no typo.
+    with index_of(("PMC1001__tgfbr", "TGFBR2 phosphorylates TGFBR1, which phosphorylates SMAD2.", "TGFB receptors"),
+                  ("PMC1002__her2", "ERBB2 dimerises with ERBB3 in breast cancer.", "ERBB2 signalling"),
+                  ("PMC1003__news", "New players in cell signalling.", "New players")) as ix:
+        for typed in ("TGFβRII", "TβRII", "TGF-beta receptor type II"):
+            assert [h.figid for h in ix.search(typed)][:1] == ["PMC1001__tgfbr"], typed
+        found = ix.search("HER2/neu", explain=True)
+        assert [h.figid for h in found] == ["PMC1002__her2"]
+        assert not found.understood.get("corrected_from")
