@@ -249,6 +249,26 @@ def test_changed_genes_tsv_reindexes_the_figure_and_its_genes(indexed):
     assert ix.get("PMC10038327__uxac107f0004").genes == ()
 
 
+def test_a_table_that_appears_or_moves_reindexes_its_figure(indexed):
+    # A no-change update looks a figure's tables up by name in what the walk
+    # listed: a table new since the last run, or moved to another of its
+    # places, must still count as a change.
+    corpus, _, ix = indexed
+    figid = "PMC10038327__uxac107f0004"
+    chemicals = corpus / DATA / f"{figid}-chemicals.tsv"
+    chemicals.write_text("word\tmesh\tmatch\tname\tchebi\ncGAMP\tmesh:C000589078\tNA\tcyclic GMP-AMP\tCHEBI:75947\n")
+    report = ix.update([corpus])
+    assert (report.updated, report.files_read) == (1, 1)
+    assert "cyclic GMP-AMP" in [c.name for c in ix.get(figid).chemicals]
+    assert ix.update([corpus]).files_read == 0
+    below = corpus / NEW / "_data"
+    below.mkdir()
+    shutil.move(chemicals, below / chemicals.name)
+    report = ix.update([corpus])
+    assert (report.updated, report.files_read) == (1, 1)
+    assert str(below / chemicals.name) in ix.get(figid).sources
+
+
 def test_moving_a_file_is_an_update_not_a_duplicate(indexed):
     corpus, _, ix = indexed
     (corpus / "elsewhere").mkdir()

@@ -120,13 +120,11 @@ def is_unchanged(group: Sequence[Path], old: GroupState,
                  data_files: WalkedFiles | None = None) -> tuple[bool, dict[str, list]]:
     """Whether `group` is as `old` recorded it, and its refreshed file signatures."""
     recorded = {p: sig for p, sig in old.files.items() if sig[0] != -1}  # -1: absent (older states)
-    paths = watched_paths(group, recorded, data_files)
-    if set(paths) != set(recorded):
-        return False, {}
+    if not all(path in recorded for path in watched_paths(group, (), data_files)):
+        return False, {}  # a file new to the group: recorded ones that are gone fail their stat() below
     now = {}
-    for path in paths:
+    for path, (size, mtime, known) in recorded.items():
         st = _stat(path)
-        size, mtime, known = recorded[path]
         if st is None:
             return False, {}
         if (st[0], st[1]) == (size, mtime):

@@ -26,12 +26,17 @@ class WalkedFiles:
         self.folders: set[str] = set()
         self.subfolders: set[str] = set()
         self._settled: dict[str, bool] = {}  # see settled()
+        #: The folders each table name was seen in: one look finds a figure's tables.
+        self.named: dict[str, set[str]] = {}
 
     def add_folder(self, folder: str, dirnames: Iterable[str], filenames: Iterable[str]) -> None:
         """A folder the walk listed: every folder and file in it."""
         self.folders.add(folder)
         self.subfolders.update(os.path.join(folder, d) for d in dirnames)
-        self.tables.update(os.path.join(folder, f) for f in filenames if f.endswith(".tsv"))
+        for name in filenames:
+            if name.endswith(".tsv"):
+                self.tables.add(os.path.join(folder, name))
+                self.named.setdefault(name, set()).add(folder)
 
     def settled(self, folder: str) -> bool:
         """Whether the walk tells what `folder` holds: it listed it, or listed
