@@ -219,3 +219,13 @@ def test_a_receptor_written_with_its_roman_numeral_finds_the_hgnc_symbol(index_o
         found = ix.search("HER2/neu", explain=True)
         assert [h.figid for h in found] == ["PMC1002__her2"]
         assert not found.understood.get("corrected_from")
+
+
+def test_estrogen_receptor_reaches_the_figures_that_draw_esr1_or_esr2(realworld_index):
+    # A real figure of ESR2/PI3K/AKT signalling never writes "estrogen": the
+    # receptor's name reaches it through the family the curated list names.
+    esr2, biosynthesis = "PMC10820227__pharmaceuticals-17-00043-g007", "PMC2981456__carcinbgq156f01_lw"
+    with realworld_index([esr2, biosynthesis]) as ix:
+        found = ix.search("oestrogen receptor", explain=True)
+        assert esr2 in [h.figid for h in found]
+        assert "oestrogen ~ ESR" in found.understood["synonyms"]
