@@ -229,3 +229,12 @@ def test_estrogen_receptor_reaches_the_figures_that_draw_esr1_or_esr2(realworld_
         found = ix.search("oestrogen receptor", explain=True)
         assert esr2 in [h.figid for h in found]
         assert "oestrogen ~ ESR" in found.understood["synonyms"]
+
+
+def test_one_carbon_metabolism_finds_the_folate_cycle(index_of):
+    # Figures of one-carbon metabolism are titled by the folate cycle: the
+    # query had ranked every "metabolism" figure above them.
+    with index_of(("PMC1001__folate", "THF carries methyl groups through the folate cycle.", "Folate metabolic pathway"),
+                  ("PMC1002__carbon", "Carbon flux in central carbon metabolism of cancer cells.", "Carbon metabolism"),
+                  ("PMC1003__lipid", "Lipid metabolism in the liver.", "Metabolism overview")) as ix:
+        assert [h.figid for h in ix.search("one-carbon metabolism")][:1] == ["PMC1001__folate"]
