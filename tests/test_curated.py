@@ -238,3 +238,14 @@ def test_one_carbon_metabolism_finds_the_folate_cycle(index_of):
                   ("PMC1002__carbon", "Carbon flux in central carbon metabolism of cancer cells.", "Carbon metabolism"),
                   ("PMC1003__lipid", "Lipid metabolism in the liver.", "Metabolism overview")) as ix:
         assert [h.figid for h in ix.search("one-carbon metabolism")][:1] == ["PMC1001__folate"]
+
+
+def test_a_process_finds_figures_titled_by_its_other_name(index_of):
+    # Figures of mechanotransduction are titled "mechanical signaling", and
+    # those of excitation-transcription coupling "activity-dependent gene expression".
+    with index_of(("PMC1001__mech", "Stretch opens Piezo1 and YAP enters the nucleus.", "Mechanical signaling in tissue growth"),
+                  ("PMC1002__activity", "Calcium entry through NMDA receptors activates CREB.",
+                   "Activity-dependent gene expression in neurons"),
+                  ("PMC1003__other", "Growth factors signal through tissue kinases.", "Tissue growth signaling")) as ix:
+        assert [h.figid for h in ix.search("mechanotransduction")][:1] == ["PMC1001__mech"]
+        assert [h.figid for h in ix.search("excitation-transcription coupling")][:1] == ["PMC1002__activity"]
