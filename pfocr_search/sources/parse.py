@@ -188,22 +188,6 @@ def _merge_genes(genes: Iterable[Gene]) -> tuple[Gene, ...]:
     return tuple(merged.values())
 
 
-def _walked_tables(data_files: WalkedFiles, folders: tuple[str, str, str], figid: str,
-                   to_read: bool) -> dict[str, list[str]]:
-    """`data_tables` where the walk listed all three folders: a look per kind, not per place."""
-    found: dict[str, list[str]] = {}
-    for kind in DATA_KINDS:
-        name = f"{figid}-{kind}.tsv"
-        seen_in = data_files.named.get(name)
-        if seen_in:
-            paths = [f"{folder}{os.sep}{name}" for folder in folders if folder in seen_in]
-            if to_read:
-                paths = [path for path in paths if os.path.isfile(path)]
-            if paths:
-                found[kind] = paths
-    return found
-
-
 def _merge_annotations(items: Iterable[Annotation]) -> tuple[Annotation, ...]:
     merged: dict[str, Annotation] = {}
     for item in items:
@@ -234,16 +218,15 @@ def data_tables(md: str | Path, figid: str, data_files: WalkedFiles | None = Non
     a table gone since the walk, must not hide a real one further on)."""
     folders = data_folders(md)
     listed = [data_files is not None and data_files.settled(folder) for folder in folders]
-    if all(listed):
-        return _walked_tables(data_files, folders, figid, to_read)
-    tables = data_files.tables if data_files is not None else frozenset()
+    named = data_files.named if data_files is not None else {}
     found: dict[str, list[str]] = {}
     for kind in DATA_KINDS:
-        name = f"{os.sep}{figid}-{kind}.tsv"
+        name = f"{figid}-{kind}.tsv"
+        seen_in = named.get(name, ())  # one look a kind, not a path built for each place
         for folder, settled in zip(folders, listed):
-            path = folder + name
-            if settled and path not in tables:
+            if settled and folder not in seen_in:
                 continue
+            path = f"{folder}{os.sep}{name}"
             if (settled and not to_read) or os.path.isfile(path):
                 found.setdefault(kind, []).append(path)
     return found

@@ -22,11 +22,10 @@ class WalkedFiles:
     beside the `_figures` folder indexed) are still found."""
 
     def __init__(self) -> None:
-        self.tables: set[str] = set()
         self.folders: set[str] = set()
         self.subfolders: set[str] = set()
         self._settled: dict[str, bool] = {}  # see settled()
-        #: The folders each table name was seen in: one look finds a figure's tables.
+        #: The folders each table name was seen in: a figure's tables are one look a kind.
         self.named: dict[str, set[str]] = {}
 
     def add_folder(self, folder: str, dirnames: Iterable[str], filenames: Iterable[str]) -> None:
@@ -35,8 +34,12 @@ class WalkedFiles:
         self.subfolders.update(os.path.join(folder, d) for d in dirnames)
         for name in filenames:
             if name.endswith(".tsv"):
-                self.tables.add(os.path.join(folder, name))
                 self.named.setdefault(name, set()).add(folder)
+
+    @property
+    def tables(self) -> set[str]:
+        """Every `.tsv` the walk saw, by path."""
+        return {os.path.join(folder, name) for name, folders in self.named.items() for folder in folders}
 
     def settled(self, folder: str) -> bool:
         """Whether the walk tells what `folder` holds: it listed it, or listed
