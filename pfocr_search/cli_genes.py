@@ -88,8 +88,9 @@ def enrich(
     output: Optional[Path] = OutputOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Every gene set of a GMT file against the index, in one run: one row per
-    (set, figure) with overlap, sizes, p, FDR and odds ratio.
+    """Every gene set of a GMT file against the index, in one run.
+
+    One row per (set, figure) with overlap, sizes, p, FDR and odds ratio.
 
     Example: pfocr-search enrich signatures.gmt --background measured.txt --max-fdr 0.05 > enriched.tsv
     """
@@ -118,9 +119,10 @@ def synonyms(
     index_path: Optional[Path] = IndexOption,
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
-    """What a search also seeks a word as: abbreviations and long forms the
-    captions define, with how many figures define each pair, then the names
-    the curated list gives it.
+    """What a search also seeks a word as: its abbreviations and long forms.
+
+    First the pairs the captions define, with how many figures define each,
+    then the names the curated list gives it.
 
     Example: pfocr-search synonyms mTOR
     """
