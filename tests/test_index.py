@@ -606,6 +606,17 @@ def test_words_joined_by_a_hyphen_have_their_parts_coordinated_across_fields(ind
         assert "caption:insulin" in results.parsed and "genes:" not in results.parsed
 
 
+def test_a_number_inside_a_compound_is_no_part_of_its_own(index_of):
+    # "MYB-12" had found, through its part "12", a figure whose only "12" was
+    # a tRNA's name: a lone number (a panel, a step, a reference) says nothing.
+    with index_of(("PMC1001__myb", "MYB-12 activates flavonol synthase in grape."),
+                  ("PMC1002__trna", "Regulators of motility bind tRNA:Asp-GTC-1-12 in the operon."),
+                  ("PMC1003__myb", "The MYB family of factors.")) as ix:
+        results = ix.search("MYB-12")
+        assert [h.figid for h in results] == ["PMC1001__myb", "PMC1003__myb"]
+        assert "caption:12" not in results.parsed and "caption:myb^0.5" in results.parsed
+
+
 @pytest.mark.parametrize("apart, together, phrase", [("ER beta", "ER-beta", '"er b"'),
                                                       ("PPAR γ signaling", "PPAR-γ signaling", '"ppar g"'),
                                                       ("IL 6 release", "IL-6 release", '"il 6"'),

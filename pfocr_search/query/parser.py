@@ -209,8 +209,9 @@ class GeneAwareParser(qparser.QueryParser):
         if len(forms) > 1:
             whole = query.DisjunctionMax(forms)
         # A one-letter part (a folded Greek letter, "b" of TGF-β) alone says
-        # nothing: panel labels and "Beta-AR" hold it.
-        words = [t for t in texts if len(t) > 1]
+        # nothing: panel labels and "Beta-AR" hold it; nor does a number ("12"
+        # of MYB-12: panels, steps, references, a tRNA's name).
+        words = [t for t in texts if len(t) > 1 and not t.isdigit()]
         if self.compound_parts <= 0 or not words:
             return whole
         # Words joined by a hyphen ("sterol-sensing", "long-term") are words a
