@@ -31,6 +31,8 @@ class Output:
             raise PfocrSearchError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
         self.format = fmt
         self.fields = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+        if self.fields and fmt not in ("json", "tsv"):  # a table has its own layout: --fields had been ignored
+            raise PfocrSearchError(f"--fields picks columns of json or tsv output, not of {fmt}")
         # "-" is standard output, as for input; so is /dev/stdout, which reopened
         # would truncate a file the shell appends to (>>).
         self.path = None if path is not None and str(path) in ("-", "/dev/stdout") else path

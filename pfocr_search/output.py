@@ -126,17 +126,17 @@ def gene_hits(out: Output, results: GeneSearchResults) -> None:
     if out.format == "gmt":
         return gmt(out, results)
     if out.format == "json":
+        cols = out.columns(keys, keys)  # a bad --fields before any line is written
         out.line(json.dumps({"type": "resolution", **results.statistics(),
                              "terms": [r.to_dict() for r in results.resolutions]}, ensure_ascii=False))
-        cols = out.columns(keys, keys)
         for hit in results:
             data = hit.to_dict()
             out.line(json.dumps({"type": "hit", **{k: data[k] for k in cols}}, ensure_ascii=False))
     elif out.format == "tsv":
+        cols = out.columns(GENE_HIT_COLUMNS, keys)
         notes = resolution_summary(results.resolutions) if len(results.resolutions) > LONG_LIST else \
             [resolution_line(r) for r in results.resolutions]
         _comments([*notes, population_note(results)])
-        cols = out.columns(GENE_HIT_COLUMNS, keys)
         out.line("\t".join(cols))
         for hit in results:
             out.line("\t".join(cell(getattr(hit, c)) for c in cols))

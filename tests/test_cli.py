@@ -367,6 +367,12 @@ def test_fields_and_output_file(run, sample_index_path, tmp_path):
     assert set(data) == {"figid", "genes"}
     assert_one_line_error(run("search", "autophagy", "-i", str(sample_index_path), "-f", "json", "--fields",
                               "figid,nonsense"), 2, "nonsense")
+    # Checked before a line is written (the gene search's resolution line had come first),
+    # and never ignored: a table has its own layout.
+    bad = run("genes", "STAT3", "-i", str(sample_index_path), "-f", "json", "--fields", "nope")
+    assert bad.exit_code == 2 and bad.stdout == "" and "nope" in bad.stderr
+    assert_one_line_error(run("search", "autophagy", "-i", str(sample_index_path), "--fields", "figid"), 2,
+                          "json or tsv")
     assert_one_line_error(run("search", "x", "-i", str(sample_index_path), "--output", str(tmp_path / "no" / "f")),
                           2, "cannot write")
 

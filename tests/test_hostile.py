@@ -139,6 +139,15 @@ def test_a_tsv_row_that_does_not_fit_its_header_is_reported(tmp_path, corpus):
         assert "another number of cells" in issues_by_path(ix.report)[tsv.name]
 
 
+def test_a_table_without_the_column_that_names_its_entries_is_reported(tmp_path, corpus):
+    # A genes table without its symbol column had read as no genes, without a word.
+    tsv = corpus / "_data" / f"{DB_FIGURE}-genes.tsv"
+    tsv.write_text("organism_id\torganism_name\tword\n9606\tHomo sapiens\tTrkA\n", "utf-8")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        assert len(ix) == 2 and not ix.get(DB_FIGURE).genes
+        assert "no ncbigene_symbol column" in issues_by_path(ix.report)[tsv.name]
+
+
 def test_an_unreadable_tsv_costs_only_that_table(tmp_path, corpus):
     tsv = corpus / "_data" / f"{DB_FIGURE}-genes.tsv"
     tsv.write_bytes(b"ncbigene_symbol\n\xff\xfe not utf-8\n")

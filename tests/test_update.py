@@ -346,6 +346,40 @@ def test_a_new_configuration_is_kept_even_when_no_record_changed(indexed):
     assert Manifest.load(path).generation == generation  # the same configuration again: nothing to write
 
 
+def test_a_rebuild_keeps_the_index_configuration_unless_given_another(indexed):
+    # `index --rebuild` without --config had rebuilt an index made with one with the defaults.
+    corpus, path, ix = indexed
+    data = load_config().to_dict()
+    data["fields"]["genes"]["boost"] = 7.0
+    FigureIndex.sync([corpus], path, parse_config(data, source="boost.yaml"), rebuild=True).close()
+    FigureIndex.sync([corpus], path, rebuild=True).close()
+    with FigureIndex.open(path) as again:
+        assert again.config.fields["genes"].boost == 7.0
+    FigureIndex.sync([corpus], path, load_config(), rebuild=True).close()
+    with FigureIndex.open(path) as again:
+        assert again.config.fields["genes"].boost == load_config().fields["genes"].boost
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_sources_that_yield_no_figure_never_empty_an_index(indexed, tmp_path, rebuild):
+    # A mistyped source, a `_data` folder alone or the index's own folder had
+    # emptied the index with exit 0, saying so only as "removed 50".
+    corpus, path, ix = indexed
+    generation = Manifest.load(path).generation
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes.md").write_text("no front matter here\n", "utf-8")
+    for wrong in (tmp_path / "empty", corpus / DATA, path, tmp_path / "notes.md"):
+        with pytest.raises(PfocrSearchError, match="the index's 50 figures were left as they were"):
+            FigureIndex.sync([wrong], path, rebuild=rebuild)
+    assert Manifest.load(path).generation == generation and ix.search("apoptosis").total > 0
+    # What the sources still hold is mirrored, removals and all; a rebuild counts them too.
+    kept = tmp_path / "kept"
+    (kept / "_figures").mkdir(parents=True)
+    shutil.copy(next((corpus / NEW).glob("*.md")), kept / "_figures")
+    with FigureIndex.sync([kept], path, rebuild=rebuild) as mirrored:
+        assert mirrored.report.indexed == 1 and mirrored.report.removed == 49
+
+
 def test_an_open_index_takes_a_new_configuration_and_none_of_a_damaged_generation(indexed):
     corpus, path, ix = indexed
     data = load_config().to_dict()

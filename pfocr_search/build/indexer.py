@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..config import IndexConfig, load_config
+from ..config import IndexConfig, load_config, parse_config
 from . import ProgressCallback
 from ..engine.storage import (
     LOCK,
@@ -33,7 +33,7 @@ from ..engine.storage import (
     remove_stale_generations,
 )
 from ..engine.writer import RecordWriter, create_index
-from ..errors import IndexWriteError, StrictModeError
+from ..errors import ConfigError, IndexWriteError, SourceError, StrictModeError
 from ..sources.changes import STATE, GroupState, SourceState, is_unchanged
 from ..sources.discovery import discover, group_files, group_key, orphan_tables
 from ..sources.model import ReadIssue
@@ -102,7 +102,7 @@ def _update(sources: Sequence[str | os.PathLike[str]], root: Path, config: Index
     with WriteLock(root, wait) as lock:
         existing = _current_manifest(root)
         current = None if rebuild else existing
-        config = _config_for(root, current, config)
+        config = _config_for(root, current, config, existing)
         report = UpdateReport(path=str(root), files=sum(map(len, groups)), rebuilt=current is None,
                               recovered_lock_from=lock.recovered_from)
         with _collector_paused():
@@ -126,6 +126,10 @@ def _update(sources: Sequence[str | os.PathLike[str]], root: Path, config: Index
                               report, progress, workers)
             _report_orphans(report, plan.state, data_files)
             _check_strict(strict, report)
+            previous = old_state if current is not None else _state_of(root, existing)
+            _check_not_emptied(existing, previous, sources, report)
+            if current is None:
+                report.removed = len(previous.figids() - plan.state.figids())
             plan.state.save(generation / STATE)
             report.elapsed = time.perf_counter() - started
             Manifest(generation=generation.name, schema=config.schema_fingerprint(), config=config.to_dict(),
@@ -209,10 +213,43 @@ def _current_manifest(root: Path) -> Manifest | None:
         return None
 
 
-def _config_for(root: Path, current: Manifest | None, config: IndexConfig | None) -> IndexConfig:
-    if current is None:
-        return config or load_config()
-    return current.built_config(root) if config is None else current.accept(root, config)
+def _config_for(root: Path, current: Manifest | None, config: IndexConfig | None,
+                existing: Manifest | None) -> IndexConfig:
+    if current is not None:
+        return current.built_config(root) if config is None else current.accept(root, config)
+    if config is None and existing is not None:
+        # A rebuild keeps the index's own configuration unless given another:
+        # one built with --config had been rebuilt with the defaults, silently.
+        try:
+            return parse_config(existing.config, source=f"{root} (as built)")
+        except ConfigError:  # written by a release that read it otherwise: the defaults, as for a new index
+            pass
+    return config or load_config()
+
+
+def _check_not_emptied(existing: Manifest | None, previous: SourceState, sources: Sequence[str | os.PathLike[str]],
+                       report: UpdateReport) -> None:
+    """Other sources that yield no figure (a mistyped path, a `_data` folder
+    alone, the index's own folder) had emptied an index of figures and said so
+    only in the summary's "removed": refused, the index stays as it was.  The
+    sources it was built from, their records all gone, empty it as asked."""
+    if existing is None or not existing.records or report.indexed:
+        return
+    given = [Path(source).absolute() for source in sources]
+    if any(Path(path).is_relative_to(root) for group in previous.groups.values() for path in group.figids.values()
+           for root in given):
+        return
+    found = (f"none of the {report.files} record file(s) under the sources given could be read" if report.files
+             else "no record file was found under the sources given")
+    raise SourceError(f"{found}: the index's {existing.records} figures were left as they were")
+
+
+def _state_of(root: Path, manifest: Manifest | None) -> SourceState:
+    """The sources' state of the generation `manifest` names (none: empty)."""
+    try:
+        return SourceState.load(root / manifest.generation / STATE) if manifest else SourceState()
+    except Exception:  # noqa: BLE001 - a damaged generation: nothing to compare with
+        return SourceState()
 
 
 def _write_generation(generation: Path, current: Path | None, plan: _Plan, old_state: SourceState,

@@ -273,7 +273,7 @@ def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None, 
     tables = data_tables(path, figid, data_files, to_read=True)
     for kind, bucket, reader in zip(DATA_KINDS, (genes, chemicals, diseases), readers):
         tsv = Path(tables[kind][0]) if kind in tables else None
-        table = _data_table(tsv, warnings) if tsv is not None else None
+        table = _data_table(tsv, kind, warnings) if tsv is not None else None
         if table is not None:
             bucket.extend(reader(table))
             sources.append(str(tsv))
@@ -307,13 +307,24 @@ def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None, 
     )
 
 
-def _data_table(path: Path, warnings: list[ReadIssue] | None) -> Table | None:
-    """A `_data` TSV, or None (with a warning) if it cannot be read."""
+#: The columns a `_data` table of each kind names its entries by, one of which it must have.
+_NAMING_COLUMNS = {"genes": ("ncbigene_symbol",), "chemicals": ("match", "name", "word"),
+                   "diseases": ("match", "name", "word")}
+
+
+def _data_table(path: Path, kind: str, warnings: list[ReadIssue] | None) -> Table | None:
+    """A `_data` TSV, or None (with a warning) if it cannot be read or names
+    nothing: a genes table without its symbol column had read as no genes."""
     problems = warnings if warnings is not None else []
     try:
         table = read_table(path)
     except TableError as exc:
         problems.append(ReadIssue(str(path), f"not used: {exc}", "warning"))
+        return None
+    naming = _NAMING_COLUMNS[kind]
+    if table.rows and not set(naming) & set(table.header):
+        problems.append(ReadIssue(str(path), f"not used: no {' or '.join(naming)} column in its header "
+                                             f"({', '.join(table.header[:8])})", "warning"))
         return None
     if table.misfits:
         lines = ", ".join(map(str, table.misfits[:5])) + (" ..." if len(table.misfits) > 5 else "")
