@@ -33,11 +33,47 @@ def page_start(offset: int) -> int:
 def gene_terms(terms: str | Iterable[str]) -> list[str]:
     """Gene terms as a list: one string is one term, and a blank one none
     (as on the command line)."""
-    out = [terms] if isinstance(terms, str) else list(terms)
-    bad = next((t for t in out if not isinstance(t, str)), None)
-    if bad is not None:
-        raise PfocrSearchError(f"gene terms are strings: got {bad!r}")
+    out = [terms] if isinstance(terms, str) else list(_iterable(terms, "gene terms"))
+    for term in out:
+        string(term, "a gene term")
     return [readable(t) for t in out if t.strip()]
+
+
+def string(value: object, what: str) -> str:
+    """`value`, which must be a string: a figid, a query, an organism given as
+    a number or bytes had failed deep inside with Python's own error."""
+    if not isinstance(value, str):
+        raise PfocrSearchError(f"{what} is a string: got {value!r}")
+    return value
+
+
+def optional_string(value: object, what: str) -> str | None:
+    return None if value is None else string(value, what)
+
+
+def year_range(years: object) -> "tuple[int | None, int | None] | None":
+    """An inclusive (from, to) range of four-digit years, either end None (open);
+    None: no range.  As the server's year_from/year_to and --year take them."""
+    if years is None:
+        return None
+    if not isinstance(years, (tuple, list)) or len(years) != 2:
+        raise PfocrSearchError(f"years is a (from, to) pair, either end None: got {years!r}")
+    low, high = (None if y is None else _whole(y, "a year", 1000, 9999) for y in years)
+    return low, high
+
+
+def source_paths(sources: object) -> list:
+    """Sources to index: one path (a string or a path) or several."""
+    if isinstance(sources, (str, bytes)) or hasattr(sources, "__fspath__"):
+        return [sources]
+    return list(_iterable(sources, "sources"))
+
+
+def _iterable(value: object, what: str) -> Iterable:
+    try:
+        return iter(value)  # type: ignore[call-overload]
+    except TypeError:
+        raise PfocrSearchError(f"{what} are a list: got {value!r}") from None
 
 
 def synonym_term(term: str) -> str:
@@ -50,13 +86,19 @@ def synonym_term(term: str) -> str:
     return " ".join(term.split())
 
 
-def _whole(value: int, name: str, least: int) -> int:
+def count(value: int, name: str, least: int = 0) -> int:
+    """`value`: a whole number of at least `least`."""
+    return _whole(value, name, least)
+
+
+def _whole(value: int, name: str, least: int, most: int | None = None) -> int:
     try:
         number = operator.index(value)  # numpy's integers too
     except TypeError:
         number = None
-    if isinstance(value, bool) or number is None or number < least:
-        raise PfocrSearchError(f"{name} must be a whole number of at least {least}, not {value!r}")
+    if isinstance(value, bool) or number is None or number < least or (most is not None and number > most):
+        bound = f"from {least} to {most}" if most is not None else f"of at least {least}"
+        raise PfocrSearchError(f"{name} must be a whole number {bound}, not {value!r}")
     return number
 
 

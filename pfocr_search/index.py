@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 from whoosh import query
 from whoosh.searching import Searcher
 
-from .arguments import background_of, fraction, gene_sets, gene_terms, page_size, page_start, synonym_term
+from .arguments import background_of, fraction, gene_sets, gene_terms, page_size, page_start, string, synonym_term
 from .build import ProgressCallback
 from .config import IndexConfig, load_config
 from .curated import with_curated
 from .engine.schema import RECORD, unpack_record
 from .engine.storage import MANIFEST, Manifest, open_generation, resolve_index_path
 from .engine.weighting import ArrayBM25F
-from .errors import PfocrSearchError, QuerySyntaxError
+from .errors import PfocrSearchError
 from .genes.resolve import GeneFamilies, GeneResolver, Resolution
 from .genes.tables import GeneTables
 from .genes.vocabulary import GeneVocabulary
@@ -272,7 +272,7 @@ class FigureIndex:
 
     def get(self, figid: str) -> FigureRecord:
         """The whole record of one figure; `UnknownFigureError`, naming the closest figids, if absent."""
-        figid = readable(figid) if isinstance(figid, str) else figid
+        figid = readable(string(figid, "a figid"))
         with self._lock:
             searcher = self._current_searcher()
             fields = searcher.document(figid=figid)

@@ -42,7 +42,8 @@ def parse_years(text: str | None) -> tuple[int | None, int | None] | None:
         return None
     match = re.fullmatch(r"\s*(\d{4})?\s*(?::\s*(\d{4})?)?\s*", text)
     if not match or not (match.group(1) or match.group(2)):
-        raise PfocrSearchError(f"--year must be FROM:TO, FROM:, :TO or a single year (e.g. 2010:2020), not {text!r}")
+        raise PfocrSearchError(f"--year takes four-digit years: FROM:TO, FROM:, :TO or one year (e.g. 2010:2020), "
+                               f"not {text!r}")
     low = int(match.group(1)) if match.group(1) else None
     high = int(match.group(2)) if match.group(2) else (low if ":" not in text else None)
     return low, high  # a reversed range is refused by Filters, for every interface

@@ -7,6 +7,7 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
+from .arguments import count
 from .config import IndexConfig
 from .engine.storage import Manifest, directory_size
 from .genes.tables import GeneTables
@@ -49,6 +50,7 @@ class IndexStats:
 
 def index_stats(searcher: Searcher, tables: GeneTables, manifest: Manifest, path: str, config: IndexConfig,
                 top: int) -> IndexStats:
+    top = count(top, "top")
     organisms = [(name, n) for name, n in organism_counts(searcher) if name != NO_ORGANISM]
     vocabulary = tables.vocabulary
     return IndexStats(

@@ -427,6 +427,35 @@ def test_a_page_the_cli_and_server_refuse_is_refused_by_the_api_too(sample_index
         sample_index.search_genes(["STAT3"], **bad)
 
 
+@pytest.mark.parametrize("call", [
+    lambda ix: ix.search(5), lambda ix: ix.search(b"signaling"), lambda ix: ix.facets(5),
+    lambda ix: ix.search("signaling", organism=5), lambda ix: ix.search("signaling", journal=5),
+    lambda ix: ix.search("signaling", filters="human"), lambda ix: ix.search("signaling", years="2015:2020"),
+    lambda ix: ix.search("signaling", years=2015), lambda ix: ix.search("signaling", years=("a", "b")),
+    lambda ix: ix.search("signaling", years=(2010, 10000)), lambda ix: ix.get(None),
+    lambda ix: ix.search_genes([None]), lambda ix: ix.search_genes(5), lambda ix: ix.stats(top=-1)])
+def test_arguments_of_the_wrong_kind_are_one_clear_error(sample_index, call):
+    # Each had failed deep inside with Python's own AttributeError, TypeError or ValueError.
+    with pytest.raises(PfocrSearchError) as raised:
+        call(sample_index)
+    assert "\n" not in str(raised.value) and type(raised.value) is PfocrSearchError
+
+
+def test_one_source_given_as_a_string_is_one_path(tmp_path, sample_dir):
+    # "records" had been read letter by letter: "source does not exist: r".
+    with FigureIndex.build(str(sample_dir / "seed"), tmp_path / "ix") as ix:
+        assert len(ix) == 1
+
+
+def test_years_are_four_digit_in_every_interface(sample_index, run, sample_index_path):
+    # --year had refused "1:2" while the server and the API took years=(0, 0).
+    assert sample_index.search("signaling", years=(1000, 9999)).total > 0
+    with pytest.raises(PfocrSearchError, match="from 1000 to 9999"):
+        sample_index.search("signaling", years=(0, 0))
+    refused = run("search", "signaling", "-i", str(sample_index_path), "--year", "1:2")
+    assert refused.exit_code == 2 and "four-digit" in refused.stderr and len(refused.stderr.splitlines()) == 1
+
+
 def test_one_gene_given_as_a_string_is_one_term(sample_index):
     # "STAT3" had been searched as S, T, A, T and 3.
     one, listed = sample_index.search_genes("STAT3"), sample_index.search_genes(["STAT3"])

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from ..arguments import source_paths
 from ..config import IndexConfig, load_config, parse_config
 from . import ProgressCallback
 from ..engine.storage import (
@@ -71,6 +72,7 @@ def update(
     """
     root = Path(path)
     new = not root.exists()
+    sources = source_paths(sources)  # one path given as a string had been read letter by letter
     try:
         return _update(sources, root, config, rebuild, strict, progress, wait, workers)
     except OSError as exc:  # the index's side: reading sources never raises this far

@@ -9,6 +9,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from ..engine.evaluation import term_docs
+from ..arguments import optional_string, year_range
 from ..errors import PfocrSearchError, UnknownFilterError, did_you_mean
 from ..textkeys import ORGANISM_NAMES, display_organism, journal_key, name_key, organism_key, readable
 
@@ -31,9 +32,10 @@ class Filters:
 
     def __post_init__(self) -> None:
         for name in ("organism", "journal"):  # blank, as an empty form field sends it: no filter
-            value = getattr(self, name)
+            value = optional_string(getattr(self, name), f"{name}")
             if isinstance(value, str):
                 object.__setattr__(self, name, readable(value) if value.strip() else None)
+        object.__setattr__(self, "years", year_range(self.years))
         low, high = self.years or (None, None)
         if low is not None and high is not None and low > high:
             raise PfocrSearchError(f"year range {low}:{high}: FROM is after TO")
@@ -169,6 +171,8 @@ def given_filters(filters: Filters | None, organism: str | None, years: YearRang
     """`filters`, or the keyword filters as one (giving both is an error)."""
     if filters is None:
         return Filters(organism, years, journal)
+    if not isinstance(filters, Filters):
+        raise PfocrSearchError(f"filters is a Filters: got {filters!r}")
     if organism or years or journal:
-        raise TypeError("give filters= or organism/years/journal, not both")
+        raise PfocrSearchError("give filters= or organism/years/journal, not both")
     return filters

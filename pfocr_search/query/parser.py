@@ -21,6 +21,7 @@ from whoosh import qparser, query
 from whoosh.fields import Schema, SpellField
 from whoosh.reading import IndexReader
 
+from ..arguments import string
 from ..config import IndexConfig
 from ..engine.analysis import SpellingFilter
 from ..engine.evaluation import WordCoordOr
@@ -276,7 +277,7 @@ def user_fields(schema: Schema) -> frozenset[str]:
 def parse_query(parser: qparser.QueryParser, text: str, reader: IndexReader | None = None) -> query.Query:
     """`text` parsed, or one `QuerySyntaxError`.  With the index's `reader`,
     a query whose patterns stand for too many indexed words is refused too."""
-    if not text or not text.strip():
+    if not string(text, "a query") or not text.strip():
         raise QuerySyntaxError("empty query: give words, gene symbols or field:value terms")
     _check_size(text)
     mended = mended_query(text)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 from whoosh import query
 from whoosh.searching import Searcher
 
+from ..arguments import string
 from ..config import IndexConfig
 from ..engine.evaluation import matching, score
 from ..engine.schema import RECORD, unpack_record
@@ -100,7 +101,7 @@ def facets_of(searcher: Searcher, parse: Callable[[str], query.Query], config: I
             raise QuerySyntaxError("facets need a text query or genes")
         return count_facets(searcher, parts[0] if len(parts) == 1 else query.And(parts), filter, top)
 
-    found = as_corrected(searcher, parse, config, text, genes, count)[0] if text else None
+    found = as_corrected(searcher, parse, config, string(text, "a query"), genes, count)[0] if text else None
     return found or count(parse(text) if text else None)
 
 

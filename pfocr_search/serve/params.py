@@ -169,8 +169,8 @@ OFFSET = Param("offset", "integer", f"Skip this many hits first, for paging (at 
                minimum=0, maximum=MAX_OFFSET)
 ORGANISM = Param("organism", "string", "Only this organism (scientific or common name, e.g. human).",
                  max_length=200, example="Homo sapiens")
-YEAR_FROM = Param("year_from", "integer", "Only figures published in or after this year.", minimum=0, maximum=9999)
-YEAR_TO = Param("year_to", "integer", "Only figures published in or before this year.", minimum=0, maximum=9999)
+YEAR_FROM = Param("year_from", "integer", "Only figures published in or after this year.", minimum=1000, maximum=9999)
+YEAR_TO = Param("year_to", "integer", "Only figures published in or before this year.", minimum=1000, maximum=9999)
 JOURNAL = Param("journal", "string", "Only figures from this journal (full title or NLM abbreviation: one journal).",
                 max_length=500)
 FACETS = Param("facets", "boolean", "Also count every match by organism, decade, year and journal.",
