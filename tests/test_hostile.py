@@ -344,6 +344,10 @@ def test_a_tampered_index_runs_nothing_and_says_so_in_one_line(tmp_path, corpus)
     assert b"system" in pickle.dumps(evil, 2)
     (folder / f"_MAIN_{toc.generation}.toc").unlink()  # as a tamperer would, write it afresh
     TOC(evil, toc.segments, toc.generation).write(storage, "MAIN")
+    with pytest.raises(IndexNotFoundError, match="damaged") as info:  # not the size it was written at
+        FigureIndex.open(path)
+    assert not marker.exists()
+    (folder / "sizes.json").unlink()  # as a thorough tamperer would
     with pytest.raises(UnsafeIndexError) as info:
         FigureIndex.open(path)
     assert "refusing" in str(info.value) and "\n" not in str(info.value) and not marker.exists()

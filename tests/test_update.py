@@ -380,6 +380,19 @@ def test_sources_that_yield_no_figure_never_empty_an_index(indexed, tmp_path, re
         assert mirrored.report.indexed == 1 and mirrored.report.removed == 49
 
 
+def test_a_whoosh_file_cut_short_is_a_damaged_index_not_an_internal_error(indexed):
+    # A truncated postings file had ended a search in "internal error: ValueError:
+    # seek out of range" (a 500 over HTTP) while `index` reported "unchanged".
+    corpus, path, ix = indexed
+    postings = next((path / Manifest.load(path).generation).glob("*.pst"))
+    os.truncate(postings, postings.stat().st_size // 2)
+    for call in (lambda: FigureIndex.open(path), lambda: FigureIndex.sync([corpus], path)):
+        with pytest.raises(IndexNotFoundError, match=r"\.pst is damaged \(\d+ bytes, written as \d+\); rebuild"):
+            call()
+    with FigureIndex.sync([corpus], path, rebuild=True) as rebuilt:
+        assert rebuilt.search("apoptosis").total > 0
+
+
 def test_an_open_index_takes_a_new_configuration_and_none_of_a_damaged_generation(indexed):
     corpus, path, ix = indexed
     data = load_config().to_dict()
@@ -537,6 +550,8 @@ def test_killed_or_interrupted_run_keeps_the_previous_index(indexed, big_corpus,
     assert ("recovered" in result.stdout + result.stderr) == (sig == signal.SIGKILL)
     with FigureIndex.open(path) as after:
         assert snapshot(after) == before
+    # It also removed what the killed run had half-written (kept until a run wrote a generation).
+    assert [g.name for g in path.glob("gen-*")] == [Manifest.load(path).generation]
 
 
 def test_ctrl_c_in_a_library_call_raises_keyboard_interrupt_and_keeps_the_index(indexed, big_corpus):

@@ -26,12 +26,16 @@ from ..config import IndexConfig, load_config, parse_config
 from . import ProgressCallback
 from ..engine.storage import (
     LOCK,
+    SIZES,
     Manifest,
     WriteLock,
     check_index_folder,
+    check_sizes,
     link_generation,
     new_generation,
+    record_sizes,
     remove_stale_generations,
+    remove_unfinished_generations,
 )
 from ..engine.writer import RecordWriter, create_index
 from ..errors import ConfigError, IndexWriteError, SourceError, StrictModeError
@@ -103,7 +107,10 @@ def _update(sources: Sequence[str | os.PathLike[str]], root: Path, config: Index
         groups = group_files(discover(sources, data_files, problems))
     with WriteLock(root, wait) as lock:
         existing = _current_manifest(root)
+        remove_unfinished_generations(root, existing and existing.generation, (SIZES, STATE))
         current = None if rebuild else existing
+        if current is not None:  # an update builds on its files: a damaged one asks for --rebuild
+            check_sizes(root / current.generation)
         config = _config_for(root, current, config, existing)
         report = UpdateReport(path=str(root), files=sum(map(len, groups)), rebuilt=current is None,
                               recovered_lock_from=lock.recovered_from)
@@ -133,6 +140,7 @@ def _update(sources: Sequence[str | os.PathLike[str]], root: Path, config: Index
             if current is None:
                 report.removed = len(previous.figids() - plan.state.figids())
             plan.state.save(generation / STATE)
+            record_sizes(generation)
             report.elapsed = time.perf_counter() - started
             Manifest(generation=generation.name, schema=config.schema_fingerprint(), config=config.to_dict(),
                      records=report.indexed, pfocr_search=__version__).save(root)
@@ -267,7 +275,7 @@ def _write_generation(generation: Path, current: Path | None, plan: _Plan, old_s
             tallies.save(generation, config)
             return
     else:
-        link_generation(current, generation)
+        link_generation(current, generation, (STATE,))
     _apply(generation, plan, old_state, config, report, progress, workers)
 
 

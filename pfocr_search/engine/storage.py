@@ -128,8 +128,40 @@ class MappedStorage(FileStorage):
         return StructFile(mapped, name=name, **kwargs)
 
 
+#: The size of each Whoosh file of a generation as written: a file cut short
+#: (a full disk, an interrupted copy) is told as damaged when the index
+#: opens, where it had been an internal error in the middle of a search.
+SIZES = "sizes.json"
+_WHOOSH_FILE = re.compile(r"_?MAIN_\w+\.[\w.]+")
+
+
+def record_sizes(generation: Path) -> None:
+    """Note the sizes of `generation`'s Whoosh files, once it is complete."""
+    write_json(generation / SIZES, {p.name: p.stat().st_size for p in sorted(generation.iterdir())
+                                    if _WHOOSH_FILE.fullmatch(p.name)})
+
+
+def check_sizes(generation: Path) -> None:
+    """`IndexNotFoundError` if a Whoosh file of `generation` is gone or not the
+    size it was written at (a generation written before sizes were kept: no check)."""
+    try:
+        sizes = json.loads((generation / SIZES).read_bytes())
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:
+        raise IndexNotFoundError.damaged(generation / SIZES, exc) from None
+    for name, size in sizes.items():
+        try:
+            found = f"{(generation / name).stat().st_size} bytes, written as {size}"
+        except OSError:
+            found = "missing"
+        if not found.startswith(f"{size} bytes"):
+            raise IndexNotFoundError(f"{generation / name} is damaged ({found}); rebuild the index with --rebuild")
+
+
 def open_generation(path: Path):
     """The Whoosh index of one generation, for searching."""
+    check_sizes(path)
     try:
         return MappedStorage(str(path)).open_index()
     except PfocrSearchError:
@@ -167,12 +199,13 @@ def new_generation(root: Path) -> Path:
     return path
 
 
-def link_generation(source: Path, target: Path) -> None:
+def link_generation(source: Path, target: Path, written_last: tuple[str, ...] = ()) -> None:
     """Start `target` as a copy of generation `source`, by hard links where the
     filesystem allows (Whoosh writes each segment file once and never again,
-    so the two generations can share them)."""
+    so the two generations can share them); but for `SIZES` and the other
+    files a run writes `written_last`, which tell a finished generation."""
     for item in source.iterdir():
-        if not item.is_file() or item.name.endswith("LOCK"):
+        if not item.is_file() or item.name.endswith("LOCK") or item.name in (SIZES, *written_last):
             continue
         try:
             os.link(item, target / item.name)
@@ -189,6 +222,17 @@ def remove_stale_generations(root: Path, keep: set[str]) -> None:
     for child in root.iterdir():
         if child.name not in keep and _GENERATION.fullmatch(child.name) and child.is_dir() \
                 and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def remove_unfinished_generations(root: Path, current: str | None, finished: tuple[str, ...]) -> None:
+    """Delete the generations a killed run left half-written: not `current`, and
+    holding none of the files a run writes last (`finished`), which had stayed
+    until a later run wrote a generation of its own.  Only while holding the
+    lock: then no other run is writing one."""
+    for child in root.iterdir():
+        if child.name != current and _GENERATION.fullmatch(child.name) and child.is_dir() \
+                and not child.is_symlink() and not any((child / name).exists() for name in finished):
             shutil.rmtree(child, ignore_errors=True)
 
 
