@@ -198,12 +198,16 @@ def _choice(value: Any, choices: tuple[str, ...], path: str) -> str:
     return value
 
 
-def _dataclass_from(cls: type, data: Any, path: str, *, integers: tuple[str, ...] = ()) -> Any:
-    """Build a flat dataclass of numbers from `data`, checking every key."""
+def _dataclass_from(cls: type, data: Any, path: str, *, integers: tuple[str, ...] = (),
+                    bounds: Mapping[str, tuple[float, float]] | None = None) -> Any:
+    """Build a flat dataclass of numbers from `data`, checking every key (and
+    the (low, high) `bounds` of some: a share of 2 or a score of 500 had passed)."""
     data = _expect_mapping(data, path)
     names = tuple(f.name for f in cls.__dataclass_fields__.values())
     _check_keys(data, names, path)
-    values = {k: _number(v, f"{path}.{k}", integer=k in integers) for k, v in data.items()}
+    limits = bounds or {}
+    values = {k: _number(v, f"{path}.{k}", integer=k in integers, low=limits.get(k, (0.0, math.inf))[0],
+                         high=limits.get(k, (0.0, math.inf))[1]) for k, v in data.items()}
     return cls(**values)
 
 
@@ -270,7 +274,7 @@ def _parse_genes(data: Any) -> GenesConfig:
     _check_keys(data, ("fuzzy", "alias_file", "alias_min_share"), "genes")
     fuzzy = _dataclass_from(FuzzyConfig, data.get("fuzzy", {}), "genes.fuzzy",
                             integers=("min_length", "short_length", "max_edits_short",
-                                      "max_edits_long", "max_candidates"))
+                                      "max_edits_long", "max_candidates"), bounds={"min_score": (0, 100)})
     alias_file = data.get("alias_file")
     if alias_file is not None and not isinstance(alias_file, str):
         raise _fail("genes.alias_file", f"expected a path or null, got {alias_file!r}")
@@ -295,9 +299,10 @@ def parse_config(data: Any, source: str = "<memory>") -> IndexConfig:
         search=_parse_search(data.get("search", {})),
         scoring=_parse_scoring(data.get("scoring", {}), fields),
         genes=_parse_genes(data.get("genes", {})),
-        synonyms=_dataclass_from(SynonymsConfig, data.get("synonyms", {}), "synonyms", integers=("min_figures",)),
+        synonyms=_dataclass_from(SynonymsConfig, data.get("synonyms", {}), "synonyms", integers=("min_figures",),
+                                 bounds={"min_figures": (1, math.inf), "min_share": (0, 1)}),
         feedback=_dataclass_from(FeedbackConfig, data.get("feedback", {}), "feedback",
-                                 integers=("figures", "terms", "genes")),
+                                 integers=("figures", "terms", "genes"), bounds={"figures": (1, math.inf)}),
         version=version,
         source=source,
     )

@@ -45,6 +45,10 @@ def test_boosts_do_not_change_the_schema_fingerprint():
     ("fields: {figtitle: {analyzer: stemmed, boost: .inf}}", "fields.figtitle.boost: must be a finite"),
     ("fields: {figtitle: {analyzer: stemmed, boost: 1e3}}", "write the number in full"),
     ("fields: {caption: {analyzer: text}}\nscoring: {b: 5}", "scoring.b: must be <= 1"),
+    # Shares and scores out of their range had passed, and made every pair or none count.
+    ("fields: {caption: {analyzer: text}}\nsynonyms: {min_share: 2}", "synonyms.min_share: must be <= 1"),
+    ("fields: {caption: {analyzer: text}}\ngenes: {fuzzy: {min_score: 500}}", "genes.fuzzy.min_score: must be <= 100"),
+    ("fields: {caption: {analyzer: text}}\nfeedback: {figures: 0}", "feedback.figures: must be >= 1"),
     ("fields: {caption: {analyzer: text}}\nscoring: {caption_b: 1.5}", "scoring.caption_b"),
     ("fields: {genes: {analyzer: stemmed}}", "fields.genes.analyzer"),
     ("fields: {caption: {boost: 1}}", "fields.caption.analyzer"),

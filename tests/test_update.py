@@ -391,6 +391,9 @@ def test_a_whoosh_file_cut_short_is_a_damaged_index_not_an_internal_error(indexe
             call()
     with FigureIndex.sync([corpus], path, rebuild=True) as rebuilt:
         assert rebuilt.search("apoptosis").total > 0
+    shutil.rmtree(path / Manifest.load(path).generation)  # the whole generation gone
+    with pytest.raises(IndexNotFoundError, match="damaged \\(missing\\); rebuild"):
+        FigureIndex.sync([corpus], path)
 
 
 def test_an_open_index_takes_a_new_configuration_and_none_of_a_damaged_generation(indexed):

@@ -147,6 +147,8 @@ def check_sizes(generation: Path) -> None:
     try:
         sizes = json.loads((generation / SIZES).read_bytes())
     except FileNotFoundError:
+        if not generation.is_dir():  # an update had said "cannot write the index ... No such file"
+            raise IndexNotFoundError(f"{generation} is damaged (missing); rebuild the index with --rebuild") from None
         return
     except (OSError, ValueError) as exc:
         raise IndexNotFoundError.damaged(generation / SIZES, exc) from None
