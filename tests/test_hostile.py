@@ -109,11 +109,13 @@ def test_control_characters_and_terminal_escapes_in_tsv_cells_are_stripped(tmp_p
     header = lines[0].split("\t")
     cells[header.index("ncbigene_symbol")] = "\x1b[31mEVIL1\x1b[0m\x07"
     cells[header.index("word")] = "\x1b]0;owned\x07EVIL"
+    # A bidirectional override reorders what a terminal shows ("Trojan Source"): gone, the word kept whole.
+    cells[header.index("match")] = "EV\u202eIL2\u2066"
     tsv.write_text("\n".join([lines[0], "\t".join(cells), *lines[2:]]) + "\n", "utf-8")
     record = next(r for r in read_records([corpus]) if isinstance(r, FigureRecord) and r.figid == DB_FIGURE)
-    assert "EVIL1" in record.gene_symbols
+    assert "EVIL1" in record.gene_symbols and any("EVIL2" in g.words for g in record.genes)
     text = repr(record.to_dict())
-    assert "\\x1b" not in text and "\\x07" not in text
+    assert "\\x1b" not in text and "\\x07" not in text and "\u202e" not in text and "\u2066" not in text
 
 
 # -- TSVs and files ------------------------------------------------------------------

@@ -25,8 +25,13 @@ _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 _LIST_SPLIT = re.compile(r"\s*[|;]\s*")
 _YEAR = re.compile(r"^\s*(\d{4})")
 # Terminal escape sequences (CSI, OSC) whole, then any other C0/C1 control:
-# text from records reaches terminals and every output format.
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# text from records reaches terminals and every output format.  Bidirectional
+# overrides and isolates too, which reorder what a terminal shows ("Trojan
+# Source"): removed, not spaced, as they stand inside words.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f"
+                      + _BIDI + "]")
+_IS_BIDI = re.compile(f"[{_BIDI}]")
 #: What one record's front matter may expand to, in characters of text: real
 #: records hold a few KB; YAML aliases can make a few hundred bytes expand to
 #: gigabytes (an "alias bomb").
@@ -35,7 +40,11 @@ MAX_EXPANDED_CHARS = 2_000_000
 
 def strip_controls(text: str) -> str:
     """`text` without control characters and terminal escape sequences."""
-    return _CONTROL.sub(" ", text)
+    return _CONTROL.sub(_replacement, text)
+
+
+def _replacement(found: re.Match) -> str:
+    return "" if _IS_BIDI.match(found.group()) else " "
 
 
 def check_expansion(data: Any, limit: int = MAX_EXPANDED_CHARS) -> None:
