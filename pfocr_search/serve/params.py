@@ -34,7 +34,7 @@ MAX_OFFSET = 10000
 MAX_TERMS = 100
 
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
-_INTEGER = re.compile(r"[+-]?\d{1,18}")
+_INTEGER = re.compile(r"[+-]?\d+")
 # A figid is one path segment of a file name; anything that could walk a path
 # or end a line is refused before the index is asked.
 _BAD_FIGID = re.compile(r"[/\\\x00-\x1f\x7f]|^\.\.?$")
@@ -92,13 +92,15 @@ class Param:
         return raw.strip()
 
     def _integer(self, raw: str) -> int:
-        if not _INTEGER.fullmatch(raw.strip()):
+        text = raw.strip()
+        if not _INTEGER.fullmatch(text):
             raise BadParameter(f"{self.name} must be a whole number, not {_show(raw)}")
-        value = int(raw)
+        # Too many digits to read (1e23 written out): as far out of range as its sign says.
+        value = int(text) if len(text.lstrip("+-")) <= 18 else (-1 if text.startswith("-") else 1) * 10**18
         if self.minimum is not None and value < self.minimum:
-            raise BadParameter(f"{self.name} must be at least {self.minimum}, not {value}")
+            raise BadParameter(f"{self.name} must be at least {self.minimum}, not {_show(raw)}")
         if self.maximum is not None and value > self.maximum:
-            raise BadParameter(f"{self.name} must be at most {self.maximum:,}, not {value}")
+            raise BadParameter(f"{self.name} must be at most {self.maximum:,}, not {_show(raw)}")
         return min(value, self.cap) if self.cap is not None else value
 
     def openapi(self) -> dict[str, Any]:
