@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -189,7 +190,11 @@ def _yaml_hint(value: Any) -> str:
         float(value) if isinstance(value, str) else None
     except ValueError:
         return ""
-    return f" (YAML reads {value} as text: write the number in full, or as 1.0e+3)" if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    if re.fullmatch(r"\s*[+-]?\d+(\.\d*)?\s*", value):  # '1', "2.5": the quotes made it text
+        return " (quoted, so YAML reads it as text: write it without quotes)"
+    return f" (YAML reads {value} as text: write the number in full, or as 1.0e+3)"
 
 
 def _choice(value: Any, choices: tuple[str, ...], path: str) -> str:

@@ -44,6 +44,7 @@ def test_boosts_do_not_change_the_schema_fingerprint():
     ("fields: {figtitle: {analyzer: stemmed, boost: .nan}}", "fields.figtitle.boost: must be a finite"),
     ("fields: {figtitle: {analyzer: stemmed, boost: .inf}}", "fields.figtitle.boost: must be a finite"),
     ("fields: {figtitle: {analyzer: stemmed, boost: 1e3}}", "write the number in full"),
+    ("fields: {figtitle: {analyzer: stemmed, boost: '2'}}", "write it without quotes"),
     ("fields: {caption: {analyzer: text}}\nscoring: {b: 5}", "scoring.b: must be <= 1"),
     # Shares and scores out of their range had passed, and made every pair or none count.
     ("fields: {caption: {analyzer: text}}\nsynonyms: {min_share: 2}", "synonyms.min_share: must be <= 1"),

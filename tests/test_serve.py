@@ -438,6 +438,11 @@ def test_the_serve_command_fails_in_one_line(tmp_path, sample_index_path):
         taken = _start_command("--index", str(sample_index_path), "--port", str(busy.getsockname()[1]))
         _, err = taken.communicate(timeout=30)
     assert taken.returncode == 2 and err.startswith("error: cannot listen on 127.0.0.1:") and err.count("\n") == 1
+    # An origin that is none (a typo, a path after it) had been taken and matched no page, silently.
+    for bad in ("not a url", "http://localhost:3000/app"):
+        origin = _start_command("--index", str(sample_index_path), "--cors", bad)
+        _, err = origin.communicate(timeout=30)
+        assert origin.returncode == 2 and err.count("\n") == 1 and "is not an origin" in err
 
 
 def test_the_command_imports_no_web_stack_and_registers_with_typer():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any, AsyncIterator, Sequence
 
@@ -49,6 +50,7 @@ def create_app(index_path: str | os.PathLike[str] | None = None, cors: Sequence[
     Host headers accepted (a server on loopback accepts only loopback names,
     which keeps other web sites from reaching it by DNS rebinding).
     """
+    cors = _origins(cors)
     index = FigureIndex.open(index_path)
     document = openapi_document(api.ENDPOINTS)
 
@@ -79,6 +81,19 @@ def create_app(index_path: str | os.PathLike[str] | None = None, cors: Sequence[
     app.state.index = index
     app.state.openapi = document
     return app
+
+
+#: What a browser sends as Origin: scheme://host[:port], no path ("*": any).
+_ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^\s/?#]+")
+
+
+def _origins(cors: Sequence[str]) -> list[str]:
+    """`cors` checked: an origin that is not one matches no request, silently."""
+    for origin in cors:
+        if origin != "*" and not _ORIGIN.fullmatch(origin.lower()):
+            raise PfocrSearchError(f"--cors {origin!r} is not an origin: scheme://host[:port] with no path "
+                                   "(e.g. http://localhost:3000), or *")
+    return list(cors)
 
 
 def status_of(exc: PfocrSearchError) -> int:
