@@ -2,6 +2,7 @@
 
     python bench/relevance.py [--config FILE] [--judgments FILE] [--json]
     python bench/relevance.py --set realworld [--half tune|test]
+    python bench/relevance.py --corpus DIR --judgments FILE   # records and queries of your own
 
 Builds both over a corpus (the demo corpus shipped in the package, or the
 set of real PFOCR records in bench/relevance/realworld/), one record
@@ -137,11 +138,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config", type=Path)
     parser.add_argument("--judgments", type=Path, action="append", help="judged queries (default: the set's)")
     parser.add_argument("--set", choices=sorted(SETS), default="demo", help="which corpus and judgments")
+    parser.add_argument("--corpus", type=Path, help="another folder of records, judged by --judgments")
     parser.add_argument("--half", choices=("all", "tune", "test"), default="all")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     corpus, judgments = SETS[args.set]
-    result = compare(args.config, args.judgments or judgments, corpus, args.half)
+    if args.corpus is not None and not args.judgments:
+        parser.error("--corpus needs --judgments (queries judged on that corpus)")
+    result = compare(args.config, args.judgments or judgments, args.corpus or corpus, args.half)
     print(json.dumps(result, indent=1) if args.json else table(result))
 
 

@@ -34,6 +34,15 @@ def test_ranking_beats_fts5_and_does_not_regress():
         assert ours[kind]["mrr"] >= fts5[kind]["mrr"], kind
 
 
+def test_another_corpus_is_judged_by_the_judgments_given(capsys):
+    from pfocr_search import sample_corpus
+
+    relevance.main(["--corpus", str(sample_corpus()), "--judgments", str(relevance.JUDGMENTS)])
+    assert "| all (" in capsys.readouterr().out
+    with pytest.raises(SystemExit):  # queries judged on another corpus would score nonsense
+        relevance.main(["--corpus", str(sample_corpus())])
+
+
 def test_metrics_by_hand():
     rel = frozenset({"a", "b"})
     m = relevance.metrics(["x", "a", "y", "b"], rel)
