@@ -9,6 +9,7 @@ plain string was searched letter by letter ("TNF" as T, N and F).
 from __future__ import annotations
 
 import operator
+import os
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .errors import PfocrSearchError, QuerySyntaxError
@@ -54,17 +55,31 @@ def optional_string(value: object, what: str) -> str | None:
 def year_range(years: object) -> "tuple[int | None, int | None] | None":
     """An inclusive (from, to) range of four-digit years, either end None (open);
     None: no range.  As the server's year_from/year_to and --year take them."""
-    if years is None:
+    if years is None or (isinstance(years, (tuple, list)) and not years):
         return None
     if not isinstance(years, (tuple, list)) or len(years) != 2:
         raise PfocrSearchError(f"years is a (from, to) pair, either end None: got {years!r}")
-    low, high = (None if y is None else _whole(y, "a year", 1000, 9999) for y in years)
+    low, high = (_year(y) for y in years)
     return low, high
+
+
+def _year(value: object) -> int | None:
+    """A year as given, read as a dataframe's column gives it: 2010, 2010.0,
+    "2010"; NaN (a missing value) or None for an open end."""
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return None if value is None else _whole(value, "a year", 1000, 9999)  # type: ignore[arg-type]
 
 
 def source_paths(sources: object) -> list:
     """Sources to index: one path (a string or a path) or several."""
-    if isinstance(sources, (str, bytes)) or hasattr(sources, "__fspath__"):
+    if isinstance(sources, bytes):
+        return [os.fsdecode(sources)]
+    if isinstance(sources, str) or hasattr(sources, "__fspath__"):
         return [sources]
     return list(_iterable(sources, "sources"))
 

@@ -186,13 +186,9 @@ def _number(value: Any, path: str, *, integer: bool = False, low: float = 0.0, h
 
 
 def _yaml_hint(value: Any) -> str:
-    try:
-        float(value) if isinstance(value, str) else None
-    except ValueError:
+    if not isinstance(value, str) or not re.fullmatch(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*", value):
         return ""
-    if not isinstance(value, str):
-        return ""
-    if re.fullmatch(r"\s*[+-]?\d+(\.\d*)?\s*", value):  # '1', "2.5": the quotes made it text
+    if "e" not in value.lower():  # '1', "2.5": the quotes made it text
         return " (quoted, so YAML reads it as text: write it without quotes)"
     return f" (YAML reads {value} as text: write the number in full, or as 1.0e+3)"
 
@@ -210,10 +206,9 @@ def _dataclass_from(cls: type, data: Any, path: str, *, integers: tuple[str, ...
     data = _expect_mapping(data, path)
     names = tuple(f.name for f in cls.__dataclass_fields__.values())
     _check_keys(data, names, path)
-    limits = bounds or {}
-    values = {k: _number(v, f"{path}.{k}", integer=k in integers, low=limits.get(k, (0.0, math.inf))[0],
-                         high=limits.get(k, (0.0, math.inf))[1]) for k, v in data.items()}
-    return cls(**values)
+    limits = {k: (0.0, math.inf) for k in data} | dict(bounds or {})
+    return cls(**{k: _number(v, f"{path}.{k}", integer=k in integers, low=limits[k][0], high=limits[k][1])
+                  for k, v in data.items()})
 
 
 def _parse_fields(data: Any) -> dict[str, FieldConfig]:
@@ -283,9 +278,7 @@ def _parse_genes(data: Any) -> GenesConfig:
     alias_file = data.get("alias_file")
     if alias_file is not None and not isinstance(alias_file, str):
         raise _fail("genes.alias_file", f"expected a path or null, got {alias_file!r}")
-    share = float(_number(data.get("alias_min_share", 0.1), "genes.alias_min_share"))
-    if share > 1:
-        raise _fail("genes.alias_min_share", f"must be <= 1, got {share!r}")
+    share = float(_number(data.get("alias_min_share", 0.1), "genes.alias_min_share", high=1.0))
     return GenesConfig(fuzzy=fuzzy, alias_file=alias_file, alias_min_share=share)
 
 
@@ -359,10 +352,7 @@ def _duplicate_key_path(text: str) -> str | None:
                 if found:
                     return found
         elif isinstance(node, yaml.SequenceNode):
-            for i, value in enumerate(node.value):
-                found = walk(value, f"{path}[{i}]")
-                if found:
-                    return found
+            return next(filter(None, (walk(value, f"{path}[{i}]") for i, value in enumerate(node.value))), None)
         return None
 
     root = yaml.compose(text, Loader=loader)

@@ -456,6 +456,14 @@ def test_years_are_four_digit_in_every_interface(sample_index, run, sample_index
     assert refused.exit_code == 2 and "four-digit" in refused.stderr and len(refused.stderr.splitlines()) == 1
 
 
+def test_years_as_a_dataframe_gives_them_are_years(sample_index):
+    # A pandas column with a missing value holds floats (2010.0) and NaN; () is no range.
+    dated = sample_index.search("signaling", years=(2010, None)).total
+    for given in ((2010.0, None), (np.float64(2010), float("nan")), ("2010", None), [np.int64(2010), None]):
+        assert sample_index.search("signaling", years=given).total == dated
+    assert sample_index.search("signaling", years=()).total == sample_index.search("signaling").total
+
+
 def test_one_gene_given_as_a_string_is_one_term(sample_index):
     # "STAT3" had been searched as S, T, A, T and 3.
     one, listed = sample_index.search_genes("STAT3"), sample_index.search_genes(["STAT3"])

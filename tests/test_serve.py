@@ -230,6 +230,8 @@ def test_a_huge_limit_is_capped_not_refused(client):
     for huge in (10**9, "9" * 40):  # however many digits (the second had been "not a whole number")
         body = client.get("/api/search", params={"q": "signaling", "limit": huge}).json()
         assert body["limit"] == MAX_LIMIT and len(body["hits"]) <= MAX_LIMIT
+    padded = client.get("/api/search", params={"q": "signaling", "limit": "0" * 30 + "3"}).json()
+    assert padded["limit"] == 3  # leading zeros are no digits of its size
 
 
 @pytest.mark.parametrize("q", ['"unclosed', "((((((((((jak", "jak AND", "*", "?", "genes:", "year:[a TO b]",
@@ -255,7 +257,8 @@ def test_security_headers_cors_and_host_checks(live, sample_index_path):
     assert "access-control-allow-origin" not in plain.headers
     assert plain.headers["x-content-type-options"] == "nosniff"
     assert "default-src 'self'" in plain.headers["content-security-policy"]
-    with LiveServer(sample_index_path, cors=["https://example.org"], allowed_hosts=["127.0.0.1"]) as server:
+    # Typed in capitals, an origin still matches what browsers send (it had matched nothing).
+    with LiveServer(sample_index_path, cors=["HTTPS://Example.ORG"], allowed_hosts=["127.0.0.1"]) as server:
         allowed = httpx.get(f"{server.url}/api/stats", headers={"Origin": "https://example.org"})
         assert allowed.headers["access-control-allow-origin"] == "https://example.org"
         other = httpx.get(f"{server.url}/api/stats", headers={"Origin": "https://evil.example"})

@@ -368,16 +368,28 @@ def test_sources_that_yield_no_figure_never_empty_an_index(indexed, tmp_path, re
     generation = Manifest.load(path).generation
     (tmp_path / "empty").mkdir()
     (tmp_path / "notes.md").write_text("no front matter here\n", "utf-8")
-    for wrong in (tmp_path / "empty", corpus / DATA, path, tmp_path / "notes.md"):
-        with pytest.raises(PfocrSearchError, match="the index's 50 figures were left as they were"):
-            FigureIndex.sync([wrong], path, rebuild=rebuild)
-    assert Manifest.load(path).generation == generation and ix.search("apoptosis").total > 0
-    # What the sources still hold is mirrored, removals and all; a rebuild counts them too.
+    (tmp_path / "holder").mkdir()
+    (tmp_path / "holder" / ".hidden").symlink_to(corpus)  # holds the records, but a walk skips hidden folders
     kept = tmp_path / "kept"
     (kept / "_figures").mkdir(parents=True)
     shutil.copy(next((corpus / NEW).glob("*.md")), kept / "_figures")
+    refused = "the index's 50 figures, whose files are still there, were left as they were"
+    for wrong in (tmp_path / "empty", corpus / DATA, path, tmp_path / "notes.md", tmp_path / "holder"):
+        with pytest.raises(PfocrSearchError, match=refused):
+            FigureIndex.sync([wrong], path, rebuild=rebuild)
+    for record in corpus.rglob("*.md"):  # every record unreadable, every file still there
+        record.write_text("---\nfigid: [broken\n---\n", "utf-8")
+    with pytest.raises(PfocrSearchError, match="none of the 5[0-9] record file"):
+        FigureIndex.sync([corpus], path, rebuild=rebuild)
+    assert Manifest.load(path).generation == generation and ix.search("apoptosis").total > 0
+    # What the sources still hold is mirrored, removals and all; a rebuild counts them too.
     with FigureIndex.sync([kept], path, rebuild=rebuild) as mirrored:
         assert mirrored.report.indexed == 1 and mirrored.report.removed == 49
+    # Records deleted empty it, however their folder is spelled.
+    for record in kept.rglob("*.md"):
+        record.unlink()
+    with FigureIndex.sync([kept / "_figures" / ".." / ".." / "kept"], path, rebuild=rebuild) as emptied:
+        assert len(emptied) == 0 and emptied.report.removed == 1
 
 
 def test_a_whoosh_file_cut_short_is_a_damaged_index_not_an_internal_error(indexed):

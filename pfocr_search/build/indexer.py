@@ -136,7 +136,7 @@ def _update(sources: Sequence[str | os.PathLike[str]], root: Path, config: Index
             _report_orphans(report, plan.state, data_files)
             _check_strict(strict, report)
             previous = old_state if current is not None else _state_of(root, existing)
-            _check_not_emptied(existing, previous, sources, report)
+            _check_not_emptied(existing, previous, report)
             if current is None:
                 report.removed = len(previous.figids() - plan.state.figids())
             plan.state.save(generation / STATE)
@@ -237,21 +237,20 @@ def _config_for(root: Path, current: Manifest | None, config: IndexConfig | None
     return config or load_config()
 
 
-def _check_not_emptied(existing: Manifest | None, previous: SourceState, sources: Sequence[str | os.PathLike[str]],
-                       report: UpdateReport) -> None:
-    """Other sources that yield no figure (a mistyped path, a `_data` folder
-    alone, the index's own folder) had emptied an index of figures and said so
-    only in the summary's "removed": refused, the index stays as it was.  The
-    sources it was built from, their records all gone, empty it as asked."""
+def _check_not_emptied(existing: Manifest | None, previous: SourceState, report: UpdateReport) -> None:
+    """Sources that yield no figure while the index's record files are still
+    there (a mistyped path, a `_data` folder alone, the index's own folder, a
+    folder whose records sit in hidden or linked folders, every record now
+    unreadable) had emptied the index and said so only in its summary's
+    "removed": refused, the index stays as it was.  Records all deleted empty it."""
     if existing is None or not existing.records or report.indexed:
         return
-    given = [Path(source).absolute() for source in sources]
-    if any(Path(path).is_relative_to(root) for group in previous.groups.values() for path in group.figids.values()
-           for root in given):
+    if not any(os.path.exists(path) for group in previous.groups.values() for path in group.figids.values()):
         return
     found = (f"none of the {report.files} record file(s) under the sources given could be read" if report.files
              else "no record file was found under the sources given")
-    raise SourceError(f"{found}: the index's {existing.records} figures were left as they were")
+    raise SourceError(f"{found}: the index's {existing.records} figures, whose files are still there, were "
+                      "left as they were")
 
 
 def _state_of(root: Path, manifest: Manifest | None) -> SourceState:

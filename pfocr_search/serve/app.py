@@ -88,12 +88,13 @@ _ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^\s/?#]+")
 
 
 def _origins(cors: Sequence[str]) -> list[str]:
-    """`cors` checked: an origin that is not one matches no request, silently."""
+    """`cors` checked, in lower case as browsers send them: an origin that is
+    not one (or HTTPS://Example.ORG as typed) had matched no request, silently."""
     for origin in cors:
-        if origin != "*" and not _ORIGIN.fullmatch(origin.lower()):
+        if origin not in ("*", "null") and not _ORIGIN.fullmatch(origin.lower()):
             raise PfocrSearchError(f"--cors {origin!r} is not an origin: scheme://host[:port] with no path "
-                                   "(e.g. http://localhost:3000), or *")
-    return list(cors)
+                                   "(e.g. http://localhost:3000), null (a file:// page) or *")
+    return [origin.lower() for origin in cors]
 
 
 def status_of(exc: PfocrSearchError) -> int:

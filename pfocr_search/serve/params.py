@@ -96,7 +96,8 @@ class Param:
         if not _INTEGER.fullmatch(text):
             raise BadParameter(f"{self.name} must be a whole number, not {_show(raw)}")
         # Too many digits to read (1e23 written out): as far out of range as its sign says.
-        value = int(text) if len(text.lstrip("+-")) <= 18 else (-1 if text.startswith("-") else 1) * 10**18
+        digits = text.lstrip("+-").lstrip("0")
+        value = int(text) if len(digits) <= 18 else (-1 if text.startswith("-") else 1) * 10**18
         if self.minimum is not None and value < self.minimum:
             raise BadParameter(f"{self.name} must be at least {self.minimum}, not {_show(raw)}")
         if self.maximum is not None and value > self.maximum:
