@@ -36,7 +36,7 @@ from .options import (
     render,
     split_terms,
 )
-from .runtime import collect_rarely, exit_lightly, stop_on_term
+from .runtime import collect_rarely, exit_lightly
 from .version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -263,7 +263,6 @@ for command in (genes, enrich, synonyms, serve):
 def main() -> None:
     """Console-script entry point."""
     collect_rarely()
-    stop_on_term()
     try:
         app(prog_name="pfocr-search")
     finally:

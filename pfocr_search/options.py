@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 import typer
 
 from .errors import PfocrSearchError, StrictModeError
-from .runtime import Terminated
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -157,11 +156,10 @@ def handle_errors(func: F) -> F:
         except PfocrSearchError as exc:
             err_console().print(f"error: {escape(str(exc))}")
             raise typer.Exit(exit_code(exc)) from None
-        except KeyboardInterrupt as exc:
-            how, code = ("terminated", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
+        except KeyboardInterrupt:
             note = ": nothing was written, the previous index is unchanged" if func.__name__ == "index" else ""
-            err_console().print(f"{how}{note}")
-            raise typer.Exit(code) from None
+            err_console().print(f"interrupted{note}")
+            raise typer.Exit(130) from None
         except BrokenPipeError:
             # The reader went away (| head): stop quietly, as Unix tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -20,7 +20,6 @@ collections at shutdown walked all of them once more, 44 ms of a 0.24 s
 from __future__ import annotations
 
 import gc
-import signal
 
 #: Allocations between young-generation passes, and passes between older ones.
 THRESHOLDS = (50_000, 20, 100)
@@ -38,17 +37,3 @@ def exit_lightly() -> None:
     Finalizers still run as modules are torn down; only objects in cycles are
     left unfinalized, so every file this process writes is closed before."""
     gc.freeze()
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the command is, so it ends as after Ctrl-C."""
-
-
-def stop_on_term() -> None:
-    """End the command on SIGTERM (`kill`, a service manager stopping it) as on
-    Ctrl-C: what it was writing removed, one line, exit 143.  It had died at
-    once, leaving a half-written generation for the next run to remove."""
-    def terminated(signum: int, frame: object) -> None:
-        raise Terminated()
-
-    signal.signal(signal.SIGTERM, terminated)

@@ -45,7 +45,6 @@ def start_worker() -> None:
     parent, which, interrupted, terminates them.  And a worker is a process
     of our own, so its garbage collector runs rarely (see `runtime`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # how a pool stops its workers, not the command's way out
     collect_rarely()
 
 
