@@ -68,7 +68,7 @@ def _year(value: object) -> int | None:
     "2010"; NaN (a missing value) or None for an open end."""
     if isinstance(value, float) and value != value:
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
         value = int(value)
     elif isinstance(value, float) and value.is_integer():
         value = int(value)

@@ -392,6 +392,47 @@ def test_sources_that_yield_no_figure_never_empty_an_index(indexed, tmp_path, re
         assert len(emptied) == 0 and emptied.report.removed == 1
 
 
+def test_an_unreadable_record_state_never_lets_sources_of_nothing_empty_the_index(indexed, tmp_path):
+    # With the state of its record files damaged, the index cannot tell deleted
+    # records from a wrong source: a rebuild from an empty folder had emptied it.
+    corpus, path, ix = indexed
+    (path / Manifest.load(path).generation / "sources.json.gz").write_bytes(b"not gzip")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(PfocrSearchError, match="left as they were"):
+        FigureIndex.sync([tmp_path / "empty"], path, rebuild=True)
+    assert ix.search("apoptosis").total > 0
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads folders whatever their permissions")
+def test_records_in_a_folder_that_cannot_be_read_are_not_deleted_ones(indexed):
+    # "Permission denied" had counted as "no such file": the index was emptied.
+    corpus, path, ix = indexed
+    (corpus / NEW).chmod(0)
+    try:
+        with pytest.raises(PfocrSearchError, match="left as they were"):
+            FigureIndex.sync([corpus / NEW], path)
+    finally:
+        (corpus / NEW).chmod(0o755)
+
+
+def test_an_interruption_just_after_the_switch_keeps_the_new_generation(indexed, monkeypatch):
+    # Ctrl-C between publishing a generation and clearing old ones had deleted
+    # the generation the index now names: every later command found it damaged.
+    corpus, path, ix = indexed
+    publish = Manifest.save
+
+    def published_then_interrupted(manifest, root):
+        publish(manifest, root)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Manifest, "save", published_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        FigureIndex.sync([corpus], path, rebuild=True)
+    monkeypatch.undo()
+    with FigureIndex.open(path) as again:
+        assert again.search("apoptosis").total > 0
+
+
 def test_a_whoosh_file_cut_short_is_a_damaged_index_not_an_internal_error(indexed):
     # A truncated postings file had ended a search in "internal error: ValueError:
     # seek out of range" (a 500 over HTTP) while `index` reported "unchanged".

@@ -145,7 +145,8 @@ def _update(sources: Sequence[str | os.PathLike[str]], root: Path, config: Index
             Manifest(generation=generation.name, schema=config.schema_fingerprint(), config=config.to_dict(),
                      records=report.indexed, pfocr_search=__version__).save(root)
         except BaseException:  # Ctrl-C included: the previous index stays as it was
-            shutil.rmtree(generation, ignore_errors=True)
+            if _named_generation(root) != generation.name:  # unless it came just after the switch to this one
+                shutil.rmtree(generation, ignore_errors=True)
             raise
         # The generation just replaced stays for searches that opened it a moment ago.
         remove_stale_generations(root, {generation.name} | ({existing.generation} if existing else set()))
@@ -216,6 +217,11 @@ def _plan(groups: list[list[Path]], old_state: SourceState, report: UpdateReport
     return plan
 
 
+def _named_generation(root: Path) -> str | None:
+    manifest = _current_manifest(root)
+    return manifest.generation if manifest else None
+
+
 def _current_manifest(root: Path) -> Manifest | None:
     try:
         return Manifest.load(root)
@@ -245,12 +251,25 @@ def _check_not_emptied(existing: Manifest | None, previous: SourceState, report:
     "removed": refused, the index stays as it was.  Records all deleted empty it."""
     if existing is None or not existing.records or report.indexed:
         return
-    if not any(os.path.exists(path) for group in previous.groups.values() for path in group.figids.values()):
+    if previous.groups and not any(_still_there(path) for group in previous.groups.values()
+                                   for path in group.figids.values()):
         return
     found = (f"none of the {report.files} record file(s) under the sources given could be read" if report.files
              else "no record file was found under the sources given")
     raise SourceError(f"{found}: the index's {existing.records} figures, whose files are still there, were "
                       "left as they were")
+
+
+def _still_there(path: str) -> bool:
+    """Whether a record file may still exist: only "no such file" says it is
+    gone (a folder that cannot be read hides files, it does not delete them)."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _state_of(root: Path, manifest: Manifest | None) -> SourceState:

@@ -96,8 +96,9 @@ class Param:
         if not _INTEGER.fullmatch(text):
             raise BadParameter(f"{self.name} must be a whole number, not {_show(raw)}")
         # Too many digits to read (1e23 written out): as far out of range as its sign says.
-        digits = text.lstrip("+-").lstrip("0")
-        value = int(text) if len(digits) <= 18 else (-1 if text.startswith("-") else 1) * 10**18
+        digits = text.lstrip("+-").lstrip("0") or "0"  # int() of 5,000 zeros had raised past Python's digit limit
+        sign = -1 if text.startswith("-") else 1
+        value = sign * (int(digits) if len(digits) <= 18 else 10**18)
         if self.minimum is not None and value < self.minimum:
             raise BadParameter(f"{self.name} must be at least {self.minimum}, not {_show(raw)}")
         if self.maximum is not None and value > self.maximum:
