@@ -93,9 +93,7 @@ def _iterable(value: object, what: str) -> Iterable:
 
 def synonym_term(term: str) -> str:
     """A term to look synonyms up for, with its spaces trimmed: a string with a letter or digit in it."""
-    if not isinstance(term, str):
-        raise PfocrSearchError(f"a synonym term is a string: got {term!r}")
-    term = readable(term)
+    term = readable(string(term, "a synonym term"))
     if not any(c.isalnum() for c in term):
         raise QuerySyntaxError(f"empty term: give an abbreviation (mTOR) or a long form, not {term!r}")
     return " ".join(term.split())

@@ -44,9 +44,11 @@ class IndexNotFoundError(PfocrSearchError):
     """No index at the given path, or one too damaged to open."""
 
     @classmethod
-    def damaged(cls, path: object, exc: BaseException) -> "IndexNotFoundError":
-        """A file of the index that cannot be read, and what to do about it."""
-        return cls(f"{path} is damaged ({type(exc).__name__}: {exc}); rebuild the index with --rebuild")
+    def damaged(cls, path: object, why: BaseException | str) -> "IndexNotFoundError":
+        """A file of the index that cannot be read (`why`: the error, or what is
+        wrong with it), and what to do about it."""
+        reason = why if isinstance(why, str) else f"{type(why).__name__}: {why}"
+        return cls(f"{path} is damaged ({reason}); rebuild the index with --rebuild")
 
 
 class IndexLockedError(PfocrSearchError):

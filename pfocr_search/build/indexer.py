@@ -26,7 +26,6 @@ from ..config import IndexConfig, load_config, parse_config
 from . import ProgressCallback
 from ..engine.storage import (
     LOCK,
-    SIZES,
     Manifest,
     WriteLock,
     check_index_folder,
@@ -107,7 +106,7 @@ def _update(sources: Sequence[str | os.PathLike[str]], root: Path, config: Index
         groups = group_files(discover(sources, data_files, problems))
     with WriteLock(root, wait) as lock:
         existing = _current_manifest(root)
-        remove_unfinished_generations(root, existing and existing.generation, (SIZES, STATE))
+        remove_unfinished_generations(root, existing and existing.generation, (STATE,))
         current = None if rebuild else existing
         if current is not None:  # an update builds on its files: a damaged one asks for --rebuild
             check_sizes(root / current.generation)
@@ -268,7 +267,7 @@ def _still_there(path: str) -> bool:
     except (FileNotFoundError, NotADirectoryError):
         return False
     except OSError:
-        return True
+        pass
     return True
 
 

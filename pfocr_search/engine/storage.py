@@ -148,17 +148,18 @@ def check_sizes(generation: Path) -> None:
         sizes = json.loads((generation / SIZES).read_bytes())
     except FileNotFoundError:
         if not generation.is_dir():  # an update had said "cannot write the index ... No such file"
-            raise IndexNotFoundError(f"{generation} is damaged (missing); rebuild the index with --rebuild") from None
+            raise IndexNotFoundError.damaged(generation, "missing") from None
         return
     except (OSError, ValueError) as exc:
         raise IndexNotFoundError.damaged(generation / SIZES, exc) from None
     for name, size in sizes.items():
         try:
-            found = f"{(generation / name).stat().st_size} bytes, written as {size}"
+            found: int | None = (generation / name).stat().st_size
         except OSError:
-            found = "missing"
-        if not found.startswith(f"{size} bytes"):
-            raise IndexNotFoundError(f"{generation / name} is damaged ({found}); rebuild the index with --rebuild")
+            found = None
+        if found != size:
+            raise IndexNotFoundError.damaged(generation / name, "missing" if found is None
+                                             else f"{found} bytes, written as {size}")
 
 
 def open_generation(path: Path):
@@ -227,14 +228,14 @@ def remove_stale_generations(root: Path, keep: set[str]) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def remove_unfinished_generations(root: Path, current: str | None, finished: tuple[str, ...]) -> None:
+def remove_unfinished_generations(root: Path, current: str | None, written_last: tuple[str, ...] = ()) -> None:
     """Delete the generations a killed run left half-written: not `current`, and
-    holding none of the files a run writes last (`finished`), which had stayed
-    until a later run wrote a generation of its own.  Only while holding the
-    lock: then no other run is writing one."""
+    holding neither `SIZES` nor the other files a run writes last (as for
+    `link_generation`), which had stayed until a later run wrote a generation
+    of its own.  Only while holding the lock: then no other run is writing one."""
     for child in root.iterdir():
         if child.name != current and _GENERATION.fullmatch(child.name) and child.is_dir() \
-                and not child.is_symlink() and not any((child / name).exists() for name in finished):
+                and not child.is_symlink() and not any((child / name).exists() for name in (SIZES, *written_last)):
             shutil.rmtree(child, ignore_errors=True)
 
 

@@ -32,7 +32,7 @@ class Filters:
 
     def __post_init__(self) -> None:
         for name in ("organism", "journal"):  # blank, as an empty form field sends it: no filter
-            value = optional_string(getattr(self, name), f"{name}")
+            value = optional_string(getattr(self, name), name)
             if isinstance(value, str):
                 object.__setattr__(self, name, readable(value) if value.strip() else None)
         object.__setattr__(self, "years", year_range(self.years))

@@ -162,17 +162,21 @@ def _inline_annotations(value: Any, key: str) -> list[Annotation]:
     return out
 
 
+#: The columns a chemicals or diseases table names an entry by, the first given winning.
+_ANNOTATION_NAMES = ("match", "name", "word")
+
+
 def _tsv_annotations(table: Table) -> list[Annotation]:
     out = []
     for row in table.records():
         # The name matched in the figure, not ChEBI's systematic one: L-phenylalanine
         # had been shown (and searched) as (2S)-2-azaniumyl-3-phenylpropanoate.
-        name = next((row[c] for c in ("match", "name", "word") if not v.missing(row.get(c) or "")), "")
+        name = next((row[c] for c in _ANNOTATION_NAMES if not v.missing(row.get(c) or "")), "")
         if not name:
             continue
         ids = []
         for column, value in row.items():
-            if column in ("word", "match", "name") or v.missing(value):
+            if column in _ANNOTATION_NAMES or v.missing(value):
                 continue
             value = v.text(value, column)
             ids.append(value if ":" in value else f"{column}:{value}")
@@ -308,8 +312,7 @@ def read_figure_file(path: str | Path, warnings: list[ReadIssue] | None = None, 
 
 
 #: The columns a `_data` table of each kind names its entries by, one of which it must have.
-_NAMING_COLUMNS = {"genes": ("ncbigene_symbol",), "chemicals": ("match", "name", "word"),
-                   "diseases": ("match", "name", "word")}
+_NAMING_COLUMNS = {"genes": ("ncbigene_symbol",), "chemicals": _ANNOTATION_NAMES, "diseases": _ANNOTATION_NAMES}
 
 
 def _data_table(path: Path, kind: str, warnings: list[ReadIssue] | None) -> Table | None:
