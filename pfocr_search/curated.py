@@ -31,21 +31,23 @@ class CuratedTable(SynonymLookups):
     white space: ESR2, ERβ, osteoprotegerin) as the word, a phrase as the
     phrase; looked up by the corpus's keys (`short_key`, `long_key`)."""
 
-    def __init__(self, groups: Iterable[Iterable[str]], weight: float) -> None:
+    def __init__(self, groups: Iterable[Iterable[str]], weight: float,
+                 readings: Iterable[Iterable[str]] = ()) -> None:
         self._by: dict[str, dict[str, list[Synonym]]] = {"short": {}, "long": {}}
         for group in groups:
-            # "tumour necrosis factor" is "tumor necrosis factor" to the
-            # index, and would have been sought twice.
-            first: dict[str, str] = {}
-            for name in group:
-                first.setdefault(_spelled(name), name)
-            names = list(first.values())
+            names = _distinct(group)
             for name in names:
-                by, key = _key(name)
-                found = self._by[by].setdefault(key, [])
-                found += [Synonym(other, other, 0, weight) for other in names
-                          if other != name and other not in {s.text for s in found}]
+                self._add(name, names, weight)
+        for reading in readings:  # the first name finds the others, not they it
+            names = _distinct(reading)
+            self._add(names[0], names, weight)
         self.longest = max((len(k.split()) for k in self._by["long"]), default=0)
+
+    def _add(self, name: str, names: list[str], weight: float) -> None:
+        by, key = _key(name)
+        found = self._by[by].setdefault(key, [])
+        found += [Synonym(other, other, 0, weight) for other in names
+                  if other != name and other not in {s.text for s in found}]
 
     def long_forms(self, word: str) -> list[Synonym]:
         # A phrase the parser joined into one word ("interferon gamma" read as
@@ -63,6 +65,15 @@ class CuratedTable(SynonymLookups):
 
     def __len__(self) -> int:
         return len(self._by["short"]) + len(self._by["long"])
+
+
+def _distinct(group: Iterable[str]) -> list[str]:
+    """A group's names, one of each spelling: "tumour necrosis factor" is
+    "tumor necrosis factor" to the index, and would have been sought twice."""
+    first: dict[str, str] = {}
+    for name in group:
+        first.setdefault(_spelled(name), name)
+    return list(first.values())
 
 
 def _others(found: list[Synonym], typed: str) -> list[Synonym]:
@@ -120,7 +131,7 @@ def with_curated(corpus: SynonymLookups, weight: float) -> SynonymLookups:
 
 @lru_cache(maxsize=4)
 def curated_table(weight: float) -> CuratedTable:
-    return CuratedTable(parse_groups(_list_text()), weight)
+    return CuratedTable(parse_groups(_list_text()), weight, parse_readings(_list_text()))
 
 
 def _list_text() -> str:
@@ -139,6 +150,12 @@ def parse_groups(text: str, source: str = CURATED) -> list[list[str]]:
     return _checked(data, "groups", source) + _checked(data, "concepts", source, required=False)
 
 
+def parse_readings(text: str, source: str = CURATED) -> list[list[str]]:
+    """The list's `readings`, checked: a typed name and what it is read as too,
+    one way ("signal transduction" is signaling; "signaling" is not always that)."""
+    return _checked(_loaded(text, source), "readings", source, required=False)
+
+
 @lru_cache(maxsize=1)
 def concept_words() -> frozenset[str]:
     """The `short_key`s of the one-word names of the list's `concepts` (TCA,
@@ -153,7 +170,8 @@ def curated_words() -> frozenset[str]:
     """Every word of the list's names, lower-cased, hyphenated ones whole and
     in parts: words biology uses that an index may never hold ("inositol
     trisphosphate"), which spelling must not take for slips."""
-    words = (w.lower() for group in parse_groups(_list_text()) for name in group for w in name.split())
+    text = _list_text()
+    words = (w.lower() for group in parse_groups(text) + parse_readings(text) for name in group for w in name.split())
     return frozenset(part for w in words for part in (w, *w.split("-")) if part)
 
 

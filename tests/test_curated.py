@@ -110,6 +110,29 @@ def test_the_shipped_list_reads_and_names_meet_across_spellings():
     assert all(s.weight == 0.65 for s in table.long_forms("ROCK"))
 
 
+def test_a_reading_goes_one_way(index_of):
+    # "interleukin-6 signal transduction" had ranked a TGFB "signal
+    # transduction" figure over the IL-6 signaling ones; "signaling" typed must
+    # not lift every figure saying "signal transduction" (tuning half: four topics fell).
+    with index_of(("PMC1001__il6", "IL-6 binds its receptor on hepatocytes.", "IL-6 signaling"),
+                  ("PMC1002__il6", "IL-6 acts on B cells.", "IL-6 in B cells"),
+                  ("PMC1003__il6", "IL-6 acts on T cells.", "IL-6 in T cells"),
+                  ("PMC1004__tgfb", "TGFB binds its receptor.", "TGFB signal transduction")) as ix:
+        assert "transduction ~ signaling" in ix.search("signal transduction", explain=True).understood["synonyms"]
+        assert ix.search("IL-6 signal transduction")[0].figid == "PMC1001__il6"
+        assert ix.search("signaling", explain=True).understood["synonyms"] == []
+    table = curated.CuratedTable([], 0.5, [["signal transduction", "signaling"]])
+    assert [s.text for s in table.short_forms(["signal", "transduction"])] == ["signaling"]
+    assert table.long_forms("signaling") == []
+
+
+def test_the_shipped_readings_are_checked():
+    text = resources.files("pfocr_search.index_config").joinpath(curated.CURATED).read_text("utf-8")
+    assert yaml.safe_load(text)["readings"] == curated.parse_readings(text)
+    with pytest.raises(ConfigError, match=r"readings\[0\]"):
+        curated.parse_readings('{"groups": [], "readings": [["signal transduction"]]}')
+
+
 @pytest.mark.parametrize("text", ['{"groups": [["TCA"]]}', '{"groups": ["TCA"]}', '{"pairs": []}',
                                   '{"groups": [["TCA", 3]]}', '{"groups": [["a b c d e f g h i", "TCA"]]}',
                                   "groups: [[TCA, Krebs cycle]]"])

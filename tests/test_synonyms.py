@@ -418,3 +418,19 @@ def test_synonyms_command_shows_a_long_form_as_the_caption_wrote_it(realworld_in
     assert shown.exit_code == 0 and "IDO = indoleamine 2,3-dioxygenase  (defined by 1 figures)" in shown.stdout
     data = json.loads(run("synonyms", "IDO1", "-i", path, "-f", "json").stdout)
     assert [s["text"] for s in data["synonyms"] if s["source"] == "corpus"] == ["indoleanime 2,3-dioxygenase 1"]
+
+
+@pytest.mark.parametrize("typed, member", [("interleukin-17", "IL17"), ("interleukin 17", "IL17"),
+                                           ("caspase-3", "CASP3")])
+def test_a_one_word_family_name_and_a_number_stand_for_the_numbered_member(index_of, typed, member):
+    # "interleukin-17 signalling" had not found the IL-17 figure: no caption
+    # spelled interleukin-17 out, and "interleukin" alone has no synonym the
+    # corpus defines; the curated family name's abbreviation and the number do.
+    with index_of(("PMC1001__member", "IL-17A and CASP3 act downstream.", "IL-17 and caspase-3 in the skin"),
+                  ("PMC1002__other", "Interleukin 6 drives inflammation.", "Interleukin signalling")) as ix:
+        results = ix.search(typed, limit=5, explain=True)
+        assert f"{typed.replace(' ', '-')} ~ {member}" in results.understood["synonyms"]
+        assert results[0].figid == "PMC1001__member"
+        # The abbreviation typed is not read as a long form of itself.
+        assert not any(member in s for s in ix.search(member[:-1] + "-" + member[-1:], explain=True)
+                       .understood["synonyms"])

@@ -95,15 +95,19 @@ class SynonymPlugin(Plugin):
         return 0, []
 
     def numbered(self, words: list[str]) -> list:
-        """A family's long form and a member's number ("Janus kinase 2",
-        "matrix metalloproteinase 9", read as "kinase-2") stand for the
-        abbreviation and the number (JAK2, MMP9), as gene symbols write them."""
-        member = _NUMBERED.fullmatch(words[-1]) if len(words) > 1 else None
+        """A family's name and a member's number ("Janus kinase 2", "matrix
+        metalloproteinase 9", read as "kinase-2"; "interleukin-17") stand for
+        the family's abbreviation and the number (JAK2, MMP9, IL17), as gene
+        symbols and captions write them.  A one-word family's abbreviation
+        counts however short (IL: the number makes it a symbol)."""
+        member = _NUMBERED.fullmatch(words[-1])
         if member is None:
             return []
+        family = [*words[:-1], member[1]]
+        names = self.table.short_forms(family) if len(family) > 1 else [
+            s for s in self.table.long_forms(member[1]) if len(s.text) < len(member[1])]
         return [replace(s, text=s.text + member[2], key=s.key + member[2].lower())
-                for s in self.table.short_forms([*words[:-1], member[1]])
-                if s.text.isalnum() and s.text[-1].isalpha()]
+                for s in names if s.text.isalnum() and s.text[-1].isalpha()]
 
     def joined(self, word: str) -> bool:
         """Whether one typed word is a long form's words joined ("interleukin-6",
