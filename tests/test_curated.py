@@ -126,6 +126,15 @@ def test_a_reading_goes_one_way(index_of):
     assert table.long_forms("signaling") == []
 
 
+def test_an_organ_is_found_by_its_adjective(index_of):
+    # "hepatic insulin resistance" had ranked a muscle figure that says
+    # "insulin resistance" over the liver's, which never says "hepatic".
+    with index_of(("PMC1001__liver", "Lipids in the liver cause insulin resistance.", "Liver insulin resistance"),
+                  ("PMC1002__muscle", "Insulin resistance of skeletal muscle.", "Insulin resistance in muscle")) as ix:
+        assert ix.search("hepatic insulin resistance")[0].figid == "PMC1001__liver"
+        assert ix.search("renal", explain=True).understood["synonyms"] == ["renal = kidney"]
+
+
 def test_the_shipped_readings_are_checked():
     text = resources.files("pfocr_search.index_config").joinpath(curated.CURATED).read_text("utf-8")
     assert yaml.safe_load(text)["readings"] == curated.parse_readings(text)
