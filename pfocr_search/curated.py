@@ -32,8 +32,10 @@ class CuratedTable(SynonymLookups):
     phrase; looked up by the corpus's keys (`short_key`, `long_key`)."""
 
     def __init__(self, groups: Iterable[Iterable[str]], weight: float,
-                 readings: Iterable[Iterable[str]] = ()) -> None:
+                 readings: Iterable[Iterable[str]] = (), families: Iterable[Iterable[str]] = ()) -> None:
         self._by: dict[str, dict[str, list[Synonym]]] = {"short": {}, "long": {}}
+        self._families = {name.lower(): Synonym(symbol, symbol, 0, weight)
+                          for symbol, *names in families for name in names}
         for group in groups:
             names = _distinct(group)
             for name in names:
@@ -62,6 +64,9 @@ class CuratedTable(SynonymLookups):
 
     def _expansions(self, by: str, key: str) -> list[Synonym]:
         return self._by[by].get(key, [])
+
+    def family(self, name: str) -> Synonym | None:
+        return self._families.get(name.lower())
 
     def __len__(self) -> int:
         return len(self._by["short"]) + len(self._by["long"])
@@ -118,6 +123,9 @@ class WithCurated(SynonymLookups):
         words = list(words)
         return _union(self.corpus.short_forms(words), self.curated.short_forms(words))
 
+    def family(self, name: str) -> Synonym | None:
+        return self.curated.family(name)
+
 
 def _union(corpus: list[Synonym], curated: list[Synonym]) -> list[Synonym]:
     seen = {long_key([s.text]) for s in corpus}
@@ -131,7 +139,8 @@ def with_curated(corpus: SynonymLookups, weight: float) -> SynonymLookups:
 
 @lru_cache(maxsize=4)
 def curated_table(weight: float) -> CuratedTable:
-    return CuratedTable(parse_groups(_list_text()), weight, parse_readings(_list_text()))
+    text = _list_text()
+    return CuratedTable(parse_groups(text), weight, parse_readings(text), parse_families(text))
 
 
 def _list_text() -> str:
@@ -156,6 +165,12 @@ def parse_readings(text: str, source: str = CURATED) -> list[list[str]]:
     return _checked(_loaded(text, source), "readings", source, required=False)
 
 
+def parse_families(text: str, source: str = CURATED) -> list[list[str]]:
+    """The list's `families`, checked: a numbered family's symbol and its
+    one-word names, which stand for the symbol only with a member's number."""
+    return _checked(_loaded(text, source), "families", source, required=False)
+
+
 @lru_cache(maxsize=1)
 def concept_words() -> frozenset[str]:
     """The `short_key`s of the one-word names of the list's `concepts` (TCA,
@@ -171,7 +186,8 @@ def curated_words() -> frozenset[str]:
     in parts: words biology uses that an index may never hold ("inositol
     trisphosphate"), which spelling must not take for slips."""
     text = _list_text()
-    words = (w.lower() for group in parse_groups(text) + parse_readings(text) for name in group for w in name.split())
+    names = parse_groups(text) + parse_readings(text) + parse_families(text)
+    words = (w.lower() for group in names for name in group for w in name.split())
     return frozenset(part for w in words for part in (w, *w.split("-")) if part)
 
 

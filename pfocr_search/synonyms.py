@@ -296,6 +296,10 @@ class SynonymLookups:
     def _expansions(self, by: str, key: str) -> list[Synonym]:
         raise NotImplementedError
 
+    def family(self, name: str) -> Synonym | None:
+        """The symbol of the numbered family a one-word name names ("interleukin": IL), if listed."""
+        return None
+
 
 class SynonymTable(SynonymLookups):
     """Which abbreviations and long forms stand for each other in this corpus

@@ -140,6 +140,9 @@ def test_the_shipped_readings_are_checked():
     assert yaml.safe_load(text)["readings"] == curated.parse_readings(text)
     with pytest.raises(ConfigError, match=r"readings\[0\]"):
         curated.parse_readings('{"groups": [], "readings": [["signal transduction"]]}')
+    with pytest.raises(ConfigError, match=r"families\[0\]"):
+        curated.parse_families('{"groups": [], "families": [["IL"]]}')
+    assert ["IL", "interleukin"] in curated.parse_families(text)
 
 
 @pytest.mark.parametrize("text", ['{"groups": [["TCA"]]}', '{"groups": ["TCA"]}', '{"pairs": []}',

@@ -434,3 +434,18 @@ def test_a_one_word_family_name_and_a_number_stand_for_the_numbered_member(index
         # The abbreviation typed is not read as a long form of itself.
         assert not any(member in s for s in ix.search(member[:-1] + "-" + member[-1:], explain=True)
                        .understood["synonyms"])
+
+
+def test_a_family_name_is_the_symbol_only_with_a_number(index_of):
+    # A reviewer's finds: "caspase" alone had searched CASP, which NCBI gives
+    # CUX1 and CYTIP; "interleukin-8" had lost its curated names (CXCL8) to
+    # IL8; any one-word curated name had taken a number ("endotoxin 4": LPS4),
+    # and so had a zero or another script's digits.
+    with index_of(("PMC1001__member", "IL-8 and CASP3 act downstream.", "IL-8 and caspase-3")) as ix:
+        def synonyms(q):
+            return ix.search(q, explain=True).understood["synonyms"]
+        assert synonyms("caspase") == []
+        assert "interleukin-8 = CXCL8" in synonyms("interleukin-8")
+        assert not any("~" in s for s in synonyms("interleukin-8"))
+        for typed in ("endotoxin 4", "interleukin-0", "interleukin-\u0663", "caspase-\u0969"):
+            assert synonyms(typed) == [], typed

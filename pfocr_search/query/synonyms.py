@@ -98,14 +98,17 @@ class SynonymPlugin(Plugin):
         """A family's name and a member's number ("Janus kinase 2", "matrix
         metalloproteinase 9", read as "kinase-2"; "interleukin-17") stand for
         the family's abbreviation and the number (JAK2, MMP9, IL17), as gene
-        symbols and captions write them.  A one-word family's abbreviation
-        counts however short (IL: the number makes it a symbol)."""
+        symbols and captions write them.  One word is a family's name only
+        as the curated list's `families` give it, and only if the word with
+        its number has no names of its own ("interleukin-8": IL-8, CXCL8)."""
         member = _NUMBERED.fullmatch(words[-1])
         if member is None:
             return []
-        family = [*words[:-1], member[1]]
-        names = self.table.short_forms(family) if len(family) > 1 else [
-            s for s in self.table.long_forms(member[1]) if len(s.text) < len(member[1])]
+        if len(words) > 1:
+            names = self.table.short_forms([*words[:-1], member[1]])
+        else:
+            found = None if self.table.long_forms(words[0]) else self.table.family(member[1])
+            names = [found] if found else []
         return [replace(s, text=s.text + member[2], key=s.key + member[2].lower())
                 for s in names if s.text.isalnum() and s.text[-1].isalpha()]
 
@@ -170,7 +173,7 @@ class SynonymPlugin(Plugin):
 
 
 #: A word and the number written after it ("kinase 2" is read as "kinase-2").
-_NUMBERED = re.compile(r"(\w*[^\W\d])-(\d{1,2}[A-Za-z]?)")
+_NUMBERED = re.compile(r"(\w*[^\W\d])-([1-9][0-9]?[A-Za-z]?)")
 
 
 class Alternatives(syntax.OrGroup):
