@@ -135,6 +135,23 @@ def test_an_organ_is_found_by_its_adjective(index_of):
         assert ix.search("renal", explain=True).understood["synonyms"] == ["renal = kidney"]
 
 
+def test_a_long_form_with_letters_apart_meets_the_list(index_of):
+    # The parser reads "factor kappa B" as "factor-κB": "nuclear factor kappa B"
+    # had never met the list's NF-κB where no caption spelled it out.
+    with index_of(("PMC1001__nfkb", "NF-κB enters the nucleus.", "NF-κB activation"),
+                  ("PMC1002__factor", "A nuclear factor binds DNA.", "Nuclear factor binding")) as ix:
+        results = ix.search("nuclear factor kappa B", explain=True)
+        assert "factor-κB ~ NF-κB" in results.understood["synonyms"]
+        assert results[0].figid == "PMC1001__nfkb"
+
+
+def test_long_term_potentiation_is_ltp(index_of):
+    # An unseen set's LTP figure never spelled out "long-term potentiation".
+    with index_of(("PMC1001__ltp", "PI3K in LTP induction.", "PI3K and LTP"),
+                  ("PMC1002__term", "Long-term culture of neurons.", "Long-term neuron culture")) as ix:
+        assert ix.search("long-term potentiation")[0].figid == "PMC1001__ltp"
+
+
 def test_the_shipped_readings_are_checked():
     text = resources.files("pfocr_search.index_config").joinpath(curated.CURATED).read_text("utf-8")
     assert yaml.safe_load(text)["readings"] == curated.parse_readings(text)
