@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -139,6 +140,32 @@ class WithCurated(SynonymLookups):
 
     def family(self, name: str) -> Synonym | None:
         return self.curated.family(name)
+
+
+def numbered_forms(table: SynonymLookups, words: list[str]) -> list[Synonym]:
+    """A family's name and a member's number ("Janus kinase 2", "matrix
+    metalloproteinase 9", "interleukin-17") stand for the family's
+    abbreviation and the number (JAK2, MMP9, IL17), as gene symbols and
+    captions write them.  One word is a family's name only as the list's
+    `families` give it, and only if the word with its number has no names of
+    its own ("interleukin-8": IL-8, CXCL8)."""
+    if len(words) >= 2 and _MEMBER.fullmatch(words[-1]):  # as the query parser reads "kinase 2": "kinase-2"
+        words = [*words[:-2], f"{words[-2]}-{words[-1]}"]
+    member = _NUMBERED.fullmatch(words[-1]) if words else None
+    if member is None:
+        return []
+    if len(words) > 1:
+        names = table.short_forms([*words[:-1], member[1]])
+    else:
+        found = None if table.long_forms(words[0]) else table.family(member[1])
+        names = [found] if found else []
+    return [replace(s, text=s.text + member[2], key=s.key + member[2].lower())
+            for s in names if s.text.isalnum() and s.text[-1].isalpha()]
+
+
+#: A member's number (a letter may follow: IL12B), and a word written with it ("kinase-2").
+_MEMBER = re.compile(r"[1-9][0-9]?[A-Za-z]?")
+_NUMBERED = re.compile(r"(\w*[^\W\d])-(" + _MEMBER.pattern + ")")
 
 
 def _union(corpus: list[Synonym], curated: list[Synonym]) -> list[Synonym]:

@@ -26,7 +26,7 @@ from whoosh.searching import Searcher
 from .arguments import background_of, fraction, gene_sets, gene_terms, page_size, page_start, string, synonym_term
 from .build import ProgressCallback
 from .config import IndexConfig, load_config
-from .curated import with_curated
+from .curated import numbered_forms, with_curated
 from .engine.schema import RECORD, unpack_record
 from .engine.storage import MANIFEST, Manifest, open_generation, resolve_index_path
 from .engine.weighting import ArrayBM25F
@@ -323,12 +323,12 @@ class FigureIndex:
 
     def synonyms(self, term: str) -> list[Synonym]:
         """What a search also seeks `term` as: an abbreviation's long forms or a long form's abbreviations
-        that captions define (`figures` of them), then the curated list's names (`weight` set); or []."""
+        that captions define (`figures` of them), the curated list's names (`weight` set), a member's symbol; or []."""
         term = synonym_term(term)
         with self._lock:
             self._refresh()
             table = with_curated(self.stored_synonyms.table, self.config.synonyms.curated)
-            return table.long_forms(term) or table.short_forms(term.split())
+            return table.long_forms(term) or table.short_forms(term.split()) or numbered_forms(table, term.split())
 
     def background(self, organism: str | None = None) -> int:
         """Distinct genes in the index (or one organism): the gene-set statistics' population."""

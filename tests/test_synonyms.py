@@ -430,6 +430,7 @@ def test_a_one_word_family_name_and_a_number_stand_for_the_numbered_member(index
                   ("PMC1002__other", "Interleukin 6 drives inflammation.", "Interleukin signalling")) as ix:
         results = ix.search(typed, limit=5, explain=True)
         assert f"{typed.replace(' ', '-')} ~ {member}" in results.understood["synonyms"]
+        assert [s.text for s in ix.synonyms(typed)] == [member]  # `synonyms` says so too
         assert results[0].figid == "PMC1001__member"
         # The abbreviation typed is not read as a long form of itself.
         assert not any(member in s for s in ix.search(member[:-1] + "-" + member[-1:], explain=True)

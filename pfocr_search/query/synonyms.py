@@ -25,14 +25,13 @@ phrases, operators and wildcards are left as written.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import replace
 from typing import Callable
 
 from whoosh.qparser import Plugin, syntax
 from whoosh.qparser.plugins import PhrasePlugin
 
-from ..curated import with_curated
+from ..curated import numbered_forms, with_curated
 from ..synonyms import SynonymLookups, words_key
 from .genewords import WRITTEN_AS_SYMBOL
 
@@ -95,22 +94,7 @@ class SynonymPlugin(Plugin):
         return 0, []
 
     def numbered(self, words: list[str]) -> list:
-        """A family's name and a member's number ("Janus kinase 2", "matrix
-        metalloproteinase 9", read as "kinase-2"; "interleukin-17") stand for
-        the family's abbreviation and the number (JAK2, MMP9, IL17), as gene
-        symbols and captions write them.  One word is a family's name only
-        as the curated list's `families` give it, and only if the word with
-        its number has no names of its own ("interleukin-8": IL-8, CXCL8)."""
-        member = _NUMBERED.fullmatch(words[-1])
-        if member is None:
-            return []
-        if len(words) > 1:
-            names = self.table.short_forms([*words[:-1], member[1]])
-        else:
-            found = None if self.table.long_forms(words[0]) else self.table.family(member[1])
-            names = [found] if found else []
-        return [replace(s, text=s.text + member[2], key=s.key + member[2].lower())
-                for s in names if s.text.isalnum() and s.text[-1].isalpha()]
+        return numbered_forms(self.table, words)
 
     def joined(self, word: str) -> bool:
         """Whether one typed word is a long form's words joined ("interleukin-6",
@@ -170,10 +154,6 @@ class SynonymPlugin(Plugin):
                                 / max(1, len([w for w in s.text.split() if not self.is_stop(w)])))
                    for s in longs]
         return Alternatives([node, *phrases])
-
-
-#: A word and the number written after it ("kinase 2" is read as "kinase-2").
-_NUMBERED = re.compile(r"(\w*[^\W\d])-([1-9][0-9]?[A-Za-z]?)")
 
 
 class Alternatives(syntax.OrGroup):
