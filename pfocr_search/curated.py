@@ -207,9 +207,18 @@ def parse_readings(text: str, source: str = CURATED) -> list[list[str]]:
 
 
 def parse_families(text: str, source: str = CURATED) -> list[list[str]]:
-    """The list's `families`, checked: a numbered family's symbol and its
-    one-word names, which stand for the symbol only with a member's number."""
-    return _checked(_loaded(text, source), "families", source, required=False)
+    """The list's `families`, checked: a numbered family's symbol (letters and
+    digits, ending in a letter, as IL17 is IL and 17) and its one-word names,
+    which stand for the symbol only with a member's number."""
+    families = _checked(_loaded(text, source), "families", source, required=False)
+    for i, (symbol, *names) in enumerate(families):
+        if not (symbol.isalnum() and symbol[-1].isalpha()) or not all(_FAMILY_NAME.fullmatch(n) for n in names):
+            raise ConfigError(f"{source}: families[{i}]: expected a symbol (letters and digits, ending in a letter) "
+                              f"and one-word names of letters, got {[symbol, *names]!r}")
+    return families
+
+
+_FAMILY_NAME = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)

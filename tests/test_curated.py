@@ -157,8 +157,10 @@ def test_the_shipped_readings_are_checked():
     assert yaml.safe_load(text)["readings"] == curated.parse_readings(text)
     with pytest.raises(ConfigError, match=r"readings\[0\]"):
         curated.parse_readings('{"groups": [], "readings": [["signal transduction"]]}')
-    with pytest.raises(ConfigError, match=r"families\[0\]"):
-        curated.parse_families('{"groups": [], "families": [["IL"]]}')
+    for bad in ('["IL"]', '["IL", "inter leukin"]', '["I L", "interleukin"]', '["IL-", "interleukin"]',
+                '["IL1", "interleukin"]', '["IL", "interleukin-"]'):
+        with pytest.raises(ConfigError, match=r"families\[0\]"):
+            curated.parse_families('{"groups": [], "families": [%s]}' % bad)
     assert ["IL", "interleukin"] in curated.parse_families(text)
 
 
