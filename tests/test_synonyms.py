@@ -450,3 +450,13 @@ def test_a_family_name_is_the_symbol_only_with_a_number(index_of):
         assert not any("~" in s for s in synonyms("interleukin-8"))
         for typed in ("endotoxin 4", "interleukin-0", "interleukin-\u0663", "caspase-\u0969"):
             assert synonyms(typed) == [], typed
+
+
+def test_a_long_form_cut_short_gives_way_to_the_one_that_extends_it(index_of):
+    # Schwartz-Hearst reads "cAMP-dependent protein kinase (PKA)" as "protein
+    # kinase": on the realworld corpus every "protein kinase" query sought PKA.
+    with index_of(("PMC1001__cut", "The cAMP-dependent protein kinase (PKA) acts.", "PKA"),
+                  ("PMC1002__full", "Protein kinase A (PKA) phosphorylates CREB.", "PKA and CREB"),
+                  ("PMC1003__full", "Protein kinase A (PKA) is cAMP-activated.", "PKA activation")) as ix:
+        assert [s.text for s in ix.synonyms("protein kinase")] == []
+        assert "protein kinase a" in [s.text.lower() for s in ix.synonyms("PKA")]
