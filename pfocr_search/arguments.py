@@ -23,12 +23,12 @@ def page_size(limit: int | None, default: int) -> int:
     """`limit`, or `default` for None: a whole number of at least 1."""
     if limit is None:
         return default
-    return _whole(limit, "limit", 1)
+    return count(limit, "limit", 1)
 
 
 def page_start(offset: int) -> int:
     """`offset`: a whole number of at least 0."""
-    return _whole(offset, "offset", 0)
+    return count(offset, "offset", 0)
 
 
 def gene_terms(terms: str | Iterable[str]) -> list[str]:
@@ -72,7 +72,7 @@ def _year(value: object) -> int | None:
         value = int(value)
     elif isinstance(value, float) and value.is_integer():
         value = int(value)
-    return None if value is None else _whole(value, "a year", 1000, 9999)  # type: ignore[arg-type]
+    return None if value is None else count(value, "a year", 1000, 9999)  # type: ignore[arg-type]
 
 
 def source_paths(sources: object) -> list:
@@ -99,12 +99,8 @@ def synonym_term(term: str) -> str:
     return " ".join(term.split())
 
 
-def count(value: int, name: str, least: int = 0) -> int:
-    """`value`: a whole number of at least `least`."""
-    return _whole(value, name, least)
-
-
-def _whole(value: int, name: str, least: int, most: int | None = None) -> int:
+def count(value: int, name: str, least: int = 0, most: int | None = None) -> int:
+    """`value`: a whole number of at least `least` (and at most `most`)."""
     try:
         number = operator.index(value)  # numpy's integers too
     except TypeError:

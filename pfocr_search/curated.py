@@ -241,9 +241,11 @@ def curated_words() -> frozenset[str]:
     return frozenset(part for w in words for part in (w, *w.split("-")) if part)
 
 
+@lru_cache(maxsize=4)
 def _loaded(text: str, source: str) -> Any:
     """The list's JSON (inside YAML, lines starting with "#" its comments:
-    read without a YAML parser, which a one-shot search does not load)."""
+    read without a YAML parser, which a one-shot search does not load), read
+    once for its groups, readings, families and concept words (not changed by them)."""
     try:
         return json.loads("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")))
     except json.JSONDecodeError as exc:

@@ -246,13 +246,11 @@ def _kept(pairs: dict[tuple[str, str], int], min_figures: int, min_share: float)
     """The pairs defined by at least `min_figures` figures and `min_share` of their abbreviation's definitions,
     most defined first, but a long form that another as often defined extends: Schwartz-Hearst reads "cAMP-dependent
     protein kinase (PKA)" as "protein kinase", and every "protein kinase" query had sought PKA."""
-    totals: Counter[str] = Counter()
     longs: dict[str, list[tuple[str, int]]] = {}
     for (short, long), n in pairs.items():
-        totals[short] += n
         longs.setdefault(short, []).append((long, n))
     return [(pair, n) for pair, n in sorted(pairs.items(), key=lambda x: (-x[1], x[0]))
-            if n >= min_figures and n >= min_share * totals[pair[0]]
+            if n >= min_figures and n >= min_share * sum(m for _, m in longs[pair[0]])
             and not any(other.startswith(pair[1] + " ") and m >= n for other, m in longs[pair[0]])]
 
 

@@ -88,13 +88,10 @@ class SynonymPlugin(Plugin):
             shorts = self.table.short_forms(words[:length]) if length > 1 or self.joined(words[0]) else []
             if shorts:
                 return length, shorts + self.receptors(words[length:length + 1], shorts)
-            shorts = self.viruses(words[:length]) or self.numbered(words[:length])
+            shorts = self.viruses(words[:length]) or numbered_forms(self.table, words[:length])
             if shorts:
                 return length, shorts
         return 0, []
-
-    def numbered(self, words: list[str]) -> list:
-        return numbered_forms(self.table, words)
 
     def joined(self, word: str) -> bool:
         """Whether one typed word is a long form's words joined ("interleukin-6",
