@@ -48,10 +48,9 @@ class CuratedTable(SynonymLookups):
 
     def _add(self, name: str, names: list[str], weight: float) -> None:
         by, key = _key(name)
-        for key in {key, _letters_joined(key)} if by == "long" else {key}:
-            found = self._by[by].setdefault(key, [])
-            found += [Synonym(other, other, 0, weight) for other in names
-                      if other != name and other not in {s.text for s in found}]
+        found = self._by[by].setdefault(key, [])
+        found += [Synonym(other, other, 0, weight) for other in names
+                  if other != name and other not in {s.text for s in found}]
 
     def long_forms(self, word: str) -> list[Synonym]:
         # A phrase the parser joined into one word ("interferon gamma" read as
@@ -104,19 +103,6 @@ def _spelled(name: str) -> str:
 
 
 _LETTERS = re.compile("[a-z]+")
-
-
-def _letters_joined(key: str) -> str:
-    """A long key with its letters written apart joined: the query parser
-    reads "factor kappa B" as "factor-κB" (key "factor kb"), and "nuclear
-    factor kappa B" (key "... k b") had never met the list's NF-κB."""
-    out: list[str] = []
-    for part in key.split():
-        if len(part) == 1 and part.isalpha() and out and len(out[-1]) == 1 and out[-1].isalpha():
-            out[-1] += part
-        else:
-            out.append(part)
-    return " ".join(out)
 
 
 def _key(name: str) -> tuple[str, str]:

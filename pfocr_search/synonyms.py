@@ -32,7 +32,7 @@ from .sources.model import FigureRecord
 from .engine.stemming import porter_with_exceptions
 from .legends import is_legend_key
 from .spellings import fold_spelling
-from .textkeys import GREEK_NAMES, fold_greek_names, fold_text, greek_letter
+from .textkeys import GREEK_NAMES, fold_greek_names, fold_text, greek_letter, join_letters
 
 #: Stored beside the index, in each generation: the counts (for updates), and
 #: the pairs kept, which queries look words up in (generations made before
@@ -60,8 +60,8 @@ def long_key(words: Iterable[str]) -> str:
     the singular and Porter-stemmed (with biology's exceptions), so a query's "G
     protein-coupled receptor" meets the "G protein coupled receptors (GPCRs)" a
     caption defines, and "programed death ligand 1" (a spelling dictionaries
-    allow) the "programmed death ligand 1"."""
-    return " ".join(_stem(p) for w in words for p in words_key(w))
+    allow) the "programmed death ligand 1"; letters apart as one ("kappa B": κB)."""
+    return " ".join(join_letters([_stem(p) for w in words for p in words_key(w)]))
 
 
 @lru_cache(maxsize=100_000)

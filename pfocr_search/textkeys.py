@@ -108,6 +108,19 @@ def fold_greek_names(token: str) -> str:
     return match.group("pre") + _NAME_AT.sub(lambda name: GREEK_NAMES[name.group()], match.group("letters"))
 
 
+def join_letters(parts: list[str]) -> list[str]:
+    """Word parts with letters written apart joined ("kappa B", folded k b, as
+    kb): the query parser reads "factor kappa B" as "factor-κB", and "nuclear
+    factor kappa B" had never met a long form spelled either way."""
+    out: list[str] = []
+    for part in parts:
+        if len(part) == 1 and part.isalpha() and out and len(out[-1]) == 1 and out[-1].isalpha():
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
+
+
 def readable(text: str) -> str:
     """`text` with any lone surrogate (how Python holds a command-line byte that
     is not UTF-8) as U+FFFD: such a term had failed every lookup it reached

@@ -460,3 +460,14 @@ def test_a_long_form_cut_short_gives_way_to_the_one_that_extends_it(index_of):
                   ("PMC1003__full", "Protein kinase A (PKA) is cAMP-activated.", "PKA activation")) as ix:
         assert [s.text for s in ix.synonyms("protein kinase")] == []
         assert "protein kinase a" in [s.text.lower() for s in ix.synonyms("PKA")]
+
+
+def test_a_caption_spelling_letters_apart_meets_the_query_parser_joined_form(tmp_path, write_figure):
+    # A caption's "... kappa B (RF-κB)" had been keyed "k b", the query's
+    # "factor kappa B" (read as factor-κB) "kb": the pair never met a query.
+    corpus = _defined(tmp_path, write_figure, "Stress activates ribosome factor kappa B (RF-κB) in cells.",
+                      "PMC1003__short", "RF-κB drives stress genes.", "RF-κB in stress")
+    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
+        results = ix.search("ribosome factor kappa B", limit=5, explain=True)
+        assert "factor-κB ~ RF-κB" in results.understood["synonyms"]
+        assert "PMC1003__short" in {h.figid for h in results}
