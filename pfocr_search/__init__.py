@@ -39,6 +39,7 @@ _EXPORTS = {
     "ReadIssue": "sources.model", "read_figure_file": "sources.parse", "read_records": "sources.discovery",
     "Facets": "query.facets", "Filters": "query.filters", "GeneHit": "query.results",
     "GeneSearchResults": "query.results", "Hit": "query.results", "SearchResults": "query.results",
+    "Understood": "query.results",
 }
 
 __all__ = sorted([*_EXPORTS, "sample_corpus", "__version__"])

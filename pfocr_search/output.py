@@ -13,7 +13,7 @@ from dataclasses import fields as dataclass_fields
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .destination import Output, cell
-from .query.results import GeneHit, GeneSearchResults, Hit, SearchResults
+from .query.results import GeneHit, GeneSearchResults, Hit, SearchResults, Understood
 from .sources.model import FigureRecord, pfocr_url
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only: a text search need not import them
@@ -39,8 +39,8 @@ def hits(out: Output, results: SearchResults) -> None:
     keys = [f.name for f in dataclass_fields(Hit)]
     if out.format == "json":
         cols = out.columns(keys, keys)
-        if results.understood:
-            out.line(json.dumps({"type": "query", **results.understood}, ensure_ascii=False))
+        if results.understood is not None:
+            out.line(json.dumps({"type": "query", **results.understood.to_dict()}, ensure_ascii=False))
         for hit in results:
             data = hit.to_dict()
             row = {k: data[k] for k in cols}
@@ -106,17 +106,17 @@ def _plain_hits(out: Output, results: SearchResults) -> None:
                 out.line(line)
 
 
-def understood_lines(understood: dict[str, Any]) -> list[str]:
+def understood_lines(understood: Understood | None) -> list[str]:
     """How a query was read (with --explain): expansions and corrections."""
-    if not understood:
+    if understood is None:
         return []
-    lines = [f"query as understood: {understood['parsed']}"]
-    if understood.get("corrected_from"):
-        lines.append(f"corrected from: {understood['corrected_from']}")
-    lines += [f"synonym: {s}" for s in understood.get("synonyms", [])]
-    lines += [f"gene family: {word} -> {', '.join(keys)}" for word, keys in understood.get("gene_families", {}).items()]
-    if understood.get("feedback"):
-        lines.append(f"feedback (learnt from the best figures): {', '.join(understood['feedback'])}")
+    lines = [f"query as understood: {understood.parsed}"]
+    if understood.corrected_from:
+        lines.append(f"corrected from: {understood.corrected_from}")
+    lines += [f"synonym: {s}" for s in understood.synonyms]
+    lines += [f"gene family: {word} -> {', '.join(keys)}" for word, keys in understood.gene_families.items()]
+    if understood.feedback:
+        lines.append(f"feedback (learnt from the best figures): {', '.join(understood.feedback)}")
     return lines
 
 

@@ -25,7 +25,7 @@ def test_a_name_no_caption_uses_finds_the_figure_through_the_list(index_of):
         assert ix.search("Krebs cycle")[0].figid == "PMC1001__tca"
         assert ix.search("Rho-associated kinase")[0].figid == "PMC1003__rock"
         assert ix.search("estrogen receptor beta")[0].figid == "PMC1004__erb"
-        assert "Krebs ~ TCA" in ix.search("Krebs cycle", explain=True).understood["synonyms"]
+        assert "Krebs ~ TCA" in ix.search("Krebs cycle", explain=True).understood.synonyms
 
 
 def test_an_ambiguous_abbreviation_is_not_in_the_list(index_of):
@@ -44,8 +44,8 @@ def test_etc_in_a_query_is_not_the_electron_transport_chain(index_of):
                   ("PMC1002__wnt", "Wnt, Notch, Hedgehog etc. pattern the gut.", "Developmental pathways")) as ix:
         found = ix.search("Wnt Notch etc", explain=True)
         assert found[0].figid == "PMC1002__wnt"
-        assert not [s for s in found.understood.get("synonyms", []) if s.lower().startswith("etc")]
-        assert "ETC = electron transport chain" in ix.search("ETC", explain=True).understood["synonyms"]
+        assert not [s for s in found.understood.synonyms if s.lower().startswith("etc")]
+        assert "ETC = electron transport chain" in ix.search("ETC", explain=True).understood.synonyms
 
 
 def test_phosphoinositide_dependent_kinase_1_is_pdpk1_not_pyruvate_dehydrogenase_kinase(index_of):
@@ -83,10 +83,10 @@ def test_a_gene_symbol_typed_is_not_expanded_by_the_list(index_of, monkeypatch):
                         lambda weight: curated.CuratedTable([["JAK1", "Janus kinase one"]], weight))
     with index_of(("PMC1001__named", "Janus kinase one binds the receptor.", "Kinases")) as ix:
         assert ix.genes.symbol("JAK1")  # the demo record's genes hold it
-        assert ix.search("JAK1", explain=True).understood["synonyms"] == []
-        assert ix.search("Janus kinase one", explain=True).understood["synonyms"] != []
+        assert ix.search("JAK1", explain=True).understood.synonyms == ()
+        assert ix.search("Janus kinase one", explain=True).understood.synonyms != []
         # Written otherwise than the symbol ("IFN-gamma" for IFNG), it is a name: expanded.
-        assert ix.search("JAK-1", explain=True).understood["synonyms"] != []
+        assert ix.search("JAK-1", explain=True).understood.synonyms != []
 
 
 def test_a_phrase_the_parser_joins_into_one_word_is_looked_up_as_the_phrase(index_of):
@@ -118,9 +118,9 @@ def test_a_reading_goes_one_way(index_of):
                   ("PMC1002__il6", "IL-6 acts on B cells.", "IL-6 in B cells"),
                   ("PMC1003__il6", "IL-6 acts on T cells.", "IL-6 in T cells"),
                   ("PMC1004__tgfb", "TGFB binds its receptor.", "TGFB signal transduction")) as ix:
-        assert "transduction ~ signaling" in ix.search("signal transduction", explain=True).understood["synonyms"]
+        assert "transduction ~ signaling" in ix.search("signal transduction", explain=True).understood.synonyms
         assert ix.search("IL-6 signal transduction")[0].figid == "PMC1001__il6"
-        assert ix.search("signaling", explain=True).understood["synonyms"] == []
+        assert ix.search("signaling", explain=True).understood.synonyms == ()
     table = curated.CuratedTable([], 0.5, [["signal transduction", "signaling"]])
     assert [s.text for s in table.short_forms(["signal", "transduction"])] == ["signaling"]
     assert table.long_forms("signaling") == []
@@ -132,7 +132,7 @@ def test_an_organ_is_found_by_its_adjective(index_of):
     with index_of(("PMC1001__liver", "Lipids in the liver cause insulin resistance.", "Liver insulin resistance"),
                   ("PMC1002__muscle", "Insulin resistance of skeletal muscle.", "Insulin resistance in muscle")) as ix:
         assert ix.search("hepatic insulin resistance")[0].figid == "PMC1001__liver"
-        assert ix.search("renal", explain=True).understood["synonyms"] == ["renal = kidney"]
+        assert ix.search("renal", explain=True).understood.synonyms == ("renal = kidney",)
 
 
 def test_a_long_form_with_letters_apart_meets_the_list(index_of):
@@ -141,7 +141,7 @@ def test_a_long_form_with_letters_apart_meets_the_list(index_of):
     with index_of(("PMC1001__nfkb", "NF-κB enters the nucleus.", "NF-κB activation"),
                   ("PMC1002__factor", "A nuclear factor binds DNA.", "Nuclear factor binding")) as ix:
         results = ix.search("nuclear factor kappa B", explain=True)
-        assert "factor-κB ~ NF-κB" in results.understood["synonyms"]
+        assert "factor-κB ~ NF-κB" in results.understood.synonyms
         assert results[0].figid == "PMC1001__nfkb"
 
 
@@ -207,10 +207,10 @@ def test_a_concepts_name_is_not_searched_as_the_gene_ocr_maps_it_to(tmp_path):
         for typed in ("TCA", "Krebs cycle"):
             results = ix.search(typed, explain=True)
             assert [h.figid for h in results] == ["PMC9524954__sciadv.abq0117-f7"], typed
-            assert "GNAT2" not in results.understood["parsed"], typed
+            assert "GNAT2" not in results.understood.parsed, typed
         # Asked for as a gene, it is one; a gene family's name still finds its genes.
         assert "PMC4943391__theoncologist_15509_f2" in [h.figid for h in ix.search("genes:TCA")]
-        assert "GNAT2" in ix.search("G-protein", explain=True).understood["parsed"]
+        assert "GNAT2" in ix.search("G-protein", explain=True).understood.parsed
 
 
 def test_a_groups_names_spelled_alike_count_once_in_the_order_given():
@@ -240,7 +240,7 @@ def test_a_model_organism_common_name_finds_the_binomial_and_back(tmp_path):
         assert ix.search("yeast")[0].figid == "PMC8778766__microorganisms-10-00163-g001"
         assert ix.search("mevalonate pathway yeast")[0].figid == "PMC8778766__microorganisms-10-00163-g001"
         assert ix.search("Escherichia coli flagella")[0].figid == "PMC9229135__microorganisms-10-01103-g002"
-        assert "fly ~ Drosophila" in ix.search("fruit fly immunity", explain=True).understood["synonyms"]
+        assert "fly ~ Drosophila" in ix.search("fruit fly immunity", explain=True).understood.synonyms
 
 
 def test_a_crops_common_name_finds_its_binomial(index_of):
@@ -248,7 +248,7 @@ def test_a_crops_common_name_finds_its_binomial(index_of):
     with index_of(("PMC1001__rice", "Drought signalling in Oryza sativa roots."),
                   ("PMC1002__human", "Drought of data in human signalling studies.")) as ix:
         assert [h.figid for h in ix.search("rice drought signalling")][:1] == ["PMC1001__rice"]
-        assert "rice = Oryza sativa" in ix.search("rice", explain=True).understood["synonyms"]
+        assert "rice = Oryza sativa" in ix.search("rice", explain=True).understood.synonyms
 
 
 def test_a_name_is_not_its_own_synonym(sample_index):
@@ -258,7 +258,7 @@ def test_a_name_is_not_its_own_synonym(sample_index):
                                ("IFN-gamma", "IFNG", "IFN-γ"), ("HIF-1alpha", "HIF1A", "HIF-1α")):
         names = [s.text for s in sample_index.synonyms(typed)]
         assert other in names and same not in names, (typed, names)
-    understood = sample_index.search("IFN-γ", explain=True).understood["synonyms"]
+    understood = sample_index.search("IFN-γ", explain=True).understood.synonyms
     assert "IFN-γ = IFNG" in understood and "IFN-γ = IFN-γ" not in understood
 
 
@@ -272,7 +272,7 @@ def test_a_receptor_written_with_its_roman_numeral_finds_the_hgnc_symbol(index_o
             assert [h.figid for h in ix.search(typed)][:1] == ["PMC1001__tgfbr"], typed
         found = ix.search("HER2/neu", explain=True)
         assert [h.figid for h in found] == ["PMC1002__her2"]
-        assert not found.understood.get("corrected_from")
+        assert not found.understood.corrected_from
 
 
 def test_estrogen_receptor_reaches_the_figures_that_draw_esr1_or_esr2(realworld_index):
@@ -282,7 +282,7 @@ def test_estrogen_receptor_reaches_the_figures_that_draw_esr1_or_esr2(realworld_
     with realworld_index([esr2, biosynthesis]) as ix:
         found = ix.search("oestrogen receptor", explain=True)
         assert esr2 in [h.figid for h in found]
-        assert "oestrogen ~ ESR" in found.understood["synonyms"]
+        assert "oestrogen ~ ESR" in found.understood.synonyms
 
 
 def test_one_carbon_metabolism_finds_the_folate_cycle(index_of):

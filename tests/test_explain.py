@@ -34,7 +34,7 @@ def test_an_explanation_names_fields_terms_coordination_and_families(sample_inde
     text = "\n".join(results.explanations[results[0].figid].lines())
     assert "figtitle:wnt (BM25F: idf" in text and "coordination: 3 of 3 query words matched" in text
     assert "the best of these (the genes a word names as a family)" in text
-    assert "WNT5A" in results.understood["gene_families"]["WNT"]
+    assert "WNT5A" in results.understood.gene_families["WNT"]
     partial = sample_index.search("Wnt notch hedgehog pathway", limit=20, explain=True)
     assert any("coordination: 1 of 4" in "\n".join(e.lines()) for e in partial.explanations.values())
 
@@ -52,7 +52,7 @@ def test_a_words_written_forms_are_not_called_a_gene_family(sample_index):
 
 def test_the_query_as_understood_includes_a_correction(sample_index):
     results = sample_index.search("apoptossis", explain=True)
-    assert results.understood["corrected_from"] == "apoptossis" and "apoptos" in results.understood["parsed"]
+    assert results.understood.corrected_from == "apoptossis" and "apoptos" in results.understood.parsed
     assert results.explanations[results[0].figid].value == pytest.approx(results[0].score, abs=1e-3)
 
 

@@ -70,7 +70,7 @@ def test_filters_bound_the_figures_learnt_from(ix):
 
 def test_explain_adds_up_to_the_score_and_names_the_feedback(ix):
     results = ix.search(QUERY, explain=True, feedback=True)
-    assert results.understood["feedback"] == results.feedback != []
+    assert list(results.understood.feedback) == results.feedback != []
     for hit in results:
         assert results.explanations[hit.figid].value == pytest.approx(hit.score, abs=1e-4)
     for figid in DEEP:

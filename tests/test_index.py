@@ -899,7 +899,7 @@ def test_spelled_greek_letters_inside_a_symbol_meet_the_greek_ones(index_of):
         assert {h.figid for h in ix.search("IκBα")} == {"PMC1001__ikb", "PMC1002__spelled"}
         assert {h.figid for h in ix.search("NFkappaB")} == {"PMC1002__spelled"}
         # The caption's definition of IKKβ is IKKbeta's too.
-        assert ix.search("IKKbeta", explain=True).understood["synonyms"] == ["IKKbeta = IκB kinase β"]
+        assert ix.search("IKKbeta", explain=True).understood.synonyms == ("IKKbeta = IκB kinase β",)
 
 
 @pytest.mark.parametrize("word", ["alphabet", "betaine", "deltamethrin", "Kappaphycus", "betacoronavirus",
@@ -909,8 +909,8 @@ def test_words_holding_a_greek_letters_name_keep_their_meaning(index_of, word):
     with index_of(("PMC1001__word", f"The {word} figure."), ("PMC1002__other", "Insulin in muscle.")) as ix:
         results = ix.search(word, explain=True)
         assert [h.figid for h in results] == ["PMC1001__word"]
-        assert f"caption:{word.lower()[:6]}" in results.understood["parsed"]
-        assert results.understood["corrected_from"] is None
+        assert f"caption:{word.lower()[:6]}" in results.understood.parsed
+        assert results.understood.corrected_from is None
 
 
 def test_letters_spelled_with_nothing_else_are_a_word(index_of):
@@ -954,7 +954,7 @@ def test_a_negative_ion_written_with_its_charge_is_the_ion(index_of):
         assert [h.figid for h in ix.search("O2−")] == ["PMC1001__hco3"]
         # An ion is no gene symbol: "Cl-" had searched genes:CL, "Ca2+" genes:CA2 (carbonic anhydrase 2).
         for typed in ("Cl-", "Cl−", "Ca2+", "K+"):
-            assert "genes:" not in ix.search(typed, explain=True).understood["parsed"], typed
+            assert "genes:" not in ix.search(typed, explain=True).understood.parsed, typed
         hit = ix.search("HCO3−")[0]
         assert {hit.snippet[a:b] for a, b in hit.highlights} <= {"HCO3−", "HCO3-"} and hit.highlights
         # A hyphen joining a word is no charge: "Cl-dependent" is the word it was; I- and F- stay letters.
@@ -985,7 +985,7 @@ def test_an_ions_charge_in_parentheses_is_the_ion(index_of):
         for typed in ("Ca(2+)", "Ca2+"):
             results = ix.search(typed, explain=True)
             assert {h.figid for h in results} == {"PMC1001__ca", "PMC1002__medline"}, typed
-            assert "genes:" not in results.understood["parsed"], typed
+            assert "genes:" not in results.understood.parsed, typed
         for typed in ("Na(+)", "Na+", "K(+)", "Cl(-)", "Cl−"):
             assert [h.figid for h in ix.search(typed)] == ["PMC1002__medline"], typed
         hit = ix.search("Ca2+ influx")[0]

@@ -127,7 +127,7 @@ def test_synonyms_command(defined):
 def test_explain_says_which_synonyms_a_query_used(defined):
     _, ix = defined
     results = ix.search("mTOR", explain=True)
-    assert results.understood["synonyms"] == ["mTOR = mammalian target of rapamycin"]
+    assert results.understood.synonyms == ("mTOR = mammalian target of rapamycin",)
     long_only = results.explanations["PMC1004__long"]
     assert long_only.value == pytest.approx(next(h.score for h in results if h.figid == "PMC1004__long"), abs=1e-3)
     assert 'caption:"mammalian target rapamycin"' in "\n".join(long_only.lines())
@@ -172,10 +172,10 @@ def test_a_short_abbreviation_with_a_greek_letter_is_not_the_latin_one_it_folds_
     write_figure(corpus, "PMC1004__gdefined", "Receptors couple to the G protein alpha subunit (Gα) here.")
     write_figure(corpus, "PMC1005__gdefined", "Receptors couple to the G protein alpha subunit (Gα) there.")
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
-        understood = ix.search(typed, limit=5, explain=True).understood["synonyms"]
+        understood = ix.search(typed, limit=5, explain=True).understood.synonyms
         assert not [s for s in understood if "gallic" in s], understood
         assert [s for s in understood if "G protein alpha subunit" in s], understood
-        assert "gallic acid" in " ".join(ix.search("GA", limit=5, explain=True).understood["synonyms"])
+        assert "gallic acid" in " ".join(ix.search("GA", limit=5, explain=True).understood.synonyms)
 
 
 @pytest.mark.parametrize("typed", ["programed death ligand 1", "programmed death-ligands 1",
@@ -190,7 +190,7 @@ def test_a_long_form_meets_its_definition_in_another_word_form(tmp_path, write_f
                                     "Cell cycle: cyclin-dependent kinase (CDK) activity rises.") * 2):
         write_figure(corpus, f"PMC100{n}__def", definition)
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
-        assert ix.search(typed, limit=1, explain=True).understood["synonyms"], typed
+        assert ix.search(typed, limit=1, explain=True).understood.synonyms, typed
 
 
 def test_a_greek_letter_written_apart_joins_a_word_the_corpus_defines(tmp_path, write_figure):
@@ -212,7 +212,7 @@ def test_a_greek_letter_and_a_letter_typed_apart_are_one_unit(tmp_path, write_fi
                       "PMC1003__short", "NF-κB drives inflammation.", "NF-κB in inflammation")
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
         results = ix.search("nuclear factor kappa B", limit=5, explain=True)
-        assert "factor-κB ~ NF-κB" in results.understood["synonyms"]
+        assert "factor-κB ~ NF-κB" in results.understood.synonyms
         assert "PMC1003__short" in {h.figid for h in results}
         assert "caption:b " not in results.parsed + " "
 
@@ -224,7 +224,7 @@ def test_a_family_long_form_and_a_number_stand_for_the_numbered_member(tmp_path,
                       "PMC1003__member", "JAK2 phosphorylates STAT5 in erythroid cells.", "Erythropoietin signals")
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
         results = ix.search("Janus kinase 2", limit=5, explain=True)
-        assert "kinase-2 ~ JAK2" in results.understood["synonyms"]
+        assert "kinase-2 ~ JAK2" in results.understood.synonyms
         assert "PMC1003__member" in {h.figid for h in results}
 
 
@@ -235,10 +235,10 @@ def test_a_long_form_typed_as_one_hyphenated_word_finds_its_abbreviation(tmp_pat
                       "PMC1003__short", "IL-6 activates STAT3 in hepatocytes.", "IL-6 trans-signalling")
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
         results = ix.search("interleukin-6", limit=5, explain=True)
-        assert "interleukin-6 ~ IL-6" in results.understood["synonyms"]
+        assert "interleukin-6 ~ IL-6" in results.understood.synonyms
         assert "PMC1003__short" in {h.figid for h in results}
         # The abbreviation, hyphenated too, is still read as one, not as a long form of itself.
-        assert ix.search("IL-6", limit=5, explain=True).understood["synonyms"] == ["IL-6 = interleukin-6"]
+        assert ix.search("IL-6", limit=5, explain=True).understood.synonyms == ("IL-6 = interleukin-6",)
 
 
 def test_a_long_form_typed_is_not_sought_as_a_two_letter_abbreviation(index_of):
@@ -342,11 +342,11 @@ def test_a_long_form_followed_by_receptor_also_stands_for_the_abbreviation_and_r
                   ("PMC1002__vegfr", "VEGFR2 signals to PLCγ and ERK.", "Signalling from VEGFR2"),
                   ("PMC1003__other", "Insulin receptor signalling in the liver.", "Insulin receptor")) as ix:
         results = ix.search("vascular endothelial growth factor receptor", explain=True)
-        assert "vascular ~ VEGFR" in results.understood["synonyms"]
+        assert "vascular ~ VEGFR" in results.understood.synonyms
         assert [h.figid for h in results][:2] == ["PMC1001__def", "PMC1002__vegfr"]
         # Not after another word, nor for a phrase or an abbreviation that ends otherwise.
-        assert "vascular ~ VEGFR" not in ix.search("vascular endothelial growth factor", explain=True).understood[
-            "synonyms"]
+        understood = ix.search("vascular endothelial growth factor", explain=True).understood
+        assert "vascular ~ VEGFR" not in understood.synonyms
 
 
 def test_a_virus_named_without_virus_stands_for_its_abbreviation(index_of):
@@ -356,11 +356,11 @@ def test_a_virus_named_without_virus_stands_for_its_abbreviation(index_of):
                   ("PMC1002__hcv", "HCV core protein binds nuclear receptors.", "HCV and nuclear receptors"),
                   ("PMC1003__hbv", "Therapies block hepatitis B and D replication.", "Hepatitis B and D")) as ix:
         results = ix.search("hepatitis C", explain=True)
-        assert "hepatitis ~ HCV" in results.understood["synonyms"]
+        assert "hepatitis ~ HCV" in results.understood.synonyms
         assert [h.figid for h in results] == ["PMC1001__def", "PMC1002__hcv", "PMC1003__hbv"]
         # The long form typed in full is read as before; another word before "virus" is not.
-        assert "hepatitis ~ HCV" in ix.search("hepatitis C virus", explain=True).understood["synonyms"]
-        assert "hepatitis ~ HCV" not in ix.search("hepatitis B", explain=True).understood["synonyms"]
+        assert "hepatitis ~ HCV" in ix.search("hepatitis C virus", explain=True).understood.synonyms
+        assert "hepatitis ~ HCV" not in ix.search("hepatitis B", explain=True).understood.synonyms
 
 
 @pytest.mark.parametrize("letter", ["kappa", "κ", "Kappa", "kappa.", "ϰ", "(κ)"])
@@ -373,7 +373,7 @@ def test_a_greek_letter_alone_is_no_abbreviation(index_of, letter):
         assert ix.synonyms(letter) == []
         results = ix.search(letter, explain=True)
         assert [h.figid for h in results] == ["PMC1002__light"]
-        assert results.understood["synonyms"] == []
+        assert results.understood.synonyms == ()
         assert "potassium" in {s.text for s in ix.synonyms("K")}  # the Latin letter still is
         assert "propidium iodide" in {s.text for s in ix.synonyms("PI")}  # and a Greek name that does not fold
 
@@ -397,7 +397,7 @@ def test_a_long_form_keeps_its_last_letter(realworld_index):
     with realworld_index(["PMC10530558__ijms-24-13928-g002", "PMC10033567__253_2023_12422_Fig1_HTML",
                           "PMC11220218__enm-2023-1802f1"]) as ix:
         results = ix.search("LDHA", explain=True)
-        assert "LDHA = lactate dehydrogenase A" in results.understood["synonyms"]
+        assert "LDHA = lactate dehydrogenase A" in results.understood.synonyms
         assert [h.figid for h in results] == ["PMC10530558__ijms-24-13928-g002"]
 
 
@@ -429,12 +429,12 @@ def test_a_one_word_family_name_and_a_number_stand_for_the_numbered_member(index
     with index_of(("PMC1001__member", "IL-17A and CASP3 act downstream.", "IL-17 and caspase-3 in the skin"),
                   ("PMC1002__other", "Interleukin 6 drives inflammation.", "Interleukin signalling")) as ix:
         results = ix.search(typed, limit=5, explain=True)
-        assert f"{typed.replace(' ', '-')} ~ {member}" in results.understood["synonyms"]
+        assert f"{typed.replace(' ', '-')} ~ {member}" in results.understood.synonyms
         assert [s.text for s in ix.synonyms(typed)] == [member]  # `synonyms` says so too
         assert results[0].figid == "PMC1001__member"
         # The abbreviation typed is not read as a long form of itself.
         assert not any(member in s for s in ix.search(member[:-1] + "-" + member[-1:], explain=True)
-                       .understood["synonyms"])
+                       .understood.synonyms)
 
 
 def test_a_family_name_is_the_symbol_only_with_a_number(index_of):
@@ -444,12 +444,12 @@ def test_a_family_name_is_the_symbol_only_with_a_number(index_of):
     # and so had a zero or another script's digits.
     with index_of(("PMC1001__member", "IL-8 and CASP3 act downstream.", "IL-8 and caspase-3")) as ix:
         def synonyms(q):
-            return ix.search(q, explain=True).understood["synonyms"]
-        assert synonyms("caspase") == []
+            return ix.search(q, explain=True).understood.synonyms
+        assert synonyms("caspase") == ()
         assert "interleukin-8 = CXCL8" in synonyms("interleukin-8")
         assert not any("~" in s for s in synonyms("interleukin-8"))
         for typed in ("endotoxin 4", "interleukin-0", "interleukin-\u0663", "caspase-\u0969"):
-            assert synonyms(typed) == [], typed
+            assert synonyms(typed) == (), typed
 
 
 def test_a_long_form_cut_short_gives_way_to_the_one_that_extends_it(index_of):
@@ -469,5 +469,5 @@ def test_a_caption_spelling_letters_apart_meets_the_query_parser_joined_form(tmp
                       "PMC1003__short", "RF-κB drives stress genes.", "RF-κB in stress")
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
         results = ix.search("ribosome factor kappa B", limit=5, explain=True)
-        assert "factor-κB ~ RF-κB" in results.understood["synonyms"]
+        assert "factor-κB ~ RF-κB" in results.understood.synonyms
         assert "PMC1003__short" in {h.figid for h in results}

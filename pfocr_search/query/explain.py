@@ -21,7 +21,7 @@ from whoosh.searching import Searcher
 from ..engine.arrays import field_lengths, term_postings
 from ..engine.evaluation import Matches, WordCoordOr, score, word_share, word_weight
 from .feedback import FeedbackOr
-from .results import SearchResults
+from .results import SearchResults, Understood
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,8 @@ def explain_results(searcher: Searcher, q: query.Query, results: SearchResults,
         docnum = searcher.document_number(figid=hit.figid)
         if docnum is not None:
             results.explanations[hit.figid] = explainer.explain(docnum)
-    results.understood = {"parsed": results.parsed or str(q), "corrected_from": results.corrected_from,
-                          "synonyms": synonyms, "gene_families": _families(q), "feedback": results.feedback}
+    results.understood = Understood(results.parsed or str(q), results.corrected_from, tuple(synonyms),
+                                    _families(q), tuple(results.feedback))
 
 
 def _alternatives(node: query.DisjunctionMax) -> str:
@@ -142,15 +142,15 @@ def _alternatives(node: query.DisjunctionMax) -> str:
     return "one word's forms, counted once"  # "TGF β" as a phrase or joined, "IL6" or "IL 6"
 
 
-def _families(q: query.Query) -> dict[str, list[str]]:
+def _families(q: query.Query) -> dict[str, tuple[str, ...]]:
     """Query words expanded to the genes they name: word -> gene keys."""
-    out: dict[str, list[str]] = {}
+    out: dict[str, tuple[str, ...]] = {}
     for node in _walk(q):
         if isinstance(node, query.Or) and len(node.subqueries) == 2 and \
                 isinstance(node.subqueries[1], query.DisjunctionMax):
             word, family = node.subqueries
             if isinstance(word, query.Term):
-                out[word.text] = [t.text for t in family.subqueries if isinstance(t, query.Term)]
+                out[word.text] = tuple(t.text for t in family.subqueries if isinstance(t, query.Term))
     return out
 
 

@@ -73,6 +73,25 @@ class GeneHit(Hit):
         return cls(**{f.name: getattr(hit, f.name) for f in fields(Hit)}, **extra)
 
 
+@dataclass(frozen=True)
+class Understood:
+    """How a query was read (a search with explain=True)."""
+
+    #: The query as Whoosh understood it: fields, boosts, expansions.
+    parsed: str
+    #: The query as typed, when its correction ranked the hits instead.
+    corrected_from: str | None
+    #: Abbreviations and long forms it was also sought as ("mTOR = mammalian target of rapamycin").
+    synonyms: tuple[str, ...]
+    #: Words it sought as the genes they name: word -> gene keys.
+    gene_families: dict[str, tuple[str, ...]]
+    #: Words and genes learnt from the best figures, which also ranked the hits.
+    feedback: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 class SearchResults(list):
     """The hits of one search (a list of `Hit`), with what the search found overall."""
 
@@ -97,7 +116,7 @@ class SearchResults(list):
         #: With explain=True: figid -> why it scores what it does, and the query
         #: as understood (parsed, corrected, synonyms and gene families added).
         self.explanations: dict[str, Any] = {}
-        self.understood: dict[str, Any] = {}
+        self.understood: Understood | None = None
 
 
 class GeneSearchResults(SearchResults):
