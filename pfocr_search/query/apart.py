@@ -57,7 +57,7 @@ def _slashes_closed(group):
         words = [i for i, n in enumerate(out) if not isinstance(n, syntax.Whitespace)]
         if len(words) >= 2 and type(node) is syntax.WordNode:
             left, slash = out[words[-2]], out[words[-1]]
-            if _apart(left, slash) and _apart(slash, node) and slash.text == "/" \
+            if apart(left, slash) and apart(slash, node) and slash.text == "/" \
                     and _SLASHED.fullmatch(f"{left.text}/{node.text}"):
                 del out[words[-2]:]
                 node = _glued(left, node, f"{left.text}/{node.text}")
@@ -72,7 +72,7 @@ _SLASHED = re.compile(r"\w*\d(?:/[a-z]?\d{1,3})+", re.IGNORECASE)
 
 def _slash_joins(left, right) -> bool:
     """Whether `left` and `right` are one slashed name written apart at the slash."""
-    return (_apart(left, right) and (left.text[-1:] == "/") != (right.text[:1] == "/")
+    return (apart(left, right) and (left.text[-1:] == "/") != (right.text[:1] == "/")
             and _SLASHED.fullmatch(left.text + right.text) is not None)
 
 
@@ -85,19 +85,25 @@ def _glued(word, suffix, text: str):
 
 def _joined(group, joins, glue: Callable[[str, str], str]):
     """`group` with each word `joins(word, next)` accepts written as one word, `glue(word, next)`."""
+    return join_adjacent(group, joins, lambda word, suffix: _glued(word, suffix, glue(word.text, suffix.text)))
+
+
+def join_adjacent(group, joins, make):
+    """`group` with each two words side by side that `joins(word, next)` accepts
+    replaced by the node `make(word, next)` gives, in nested groups too."""
     out = group.empty_copy()
     for node in group:
         if isinstance(node, syntax.GroupNode):
-            node = _joined(node, joins, glue)
+            node = join_adjacent(node, joins, make)
         else:
             # Whitespace is still in the group here (dropped at 500).
             before = len(out)
             while before and isinstance(out[before - 1], syntax.Whitespace):
                 before -= 1
-            if before and _apart(out[before - 1], node) and joins(out[before - 1], node):
-                word, suffix = out[before - 1], node
+            if before and apart(out[before - 1], node) and joins(out[before - 1], node):
+                word = out[before - 1]
                 del out[before - 1:]
-                node = _glued(word, suffix, glue(word.text, suffix.text))
+                node = make(word, node)
         out.append(node)
     return out
 
@@ -108,7 +114,7 @@ LETTER_SUFFIX = re.compile(r"(?:[α-ω]|" + "|".join(sorted({*GREEK_NAMES, "eta"
                            re.IGNORECASE)
 
 
-def _apart(word, suffix) -> bool:
+def apart(word, suffix) -> bool:
     """Two words of one field, the second after the first with space between."""
     return (type(word) is syntax.WordNode and type(suffix) is syntax.WordNode and word.fieldname == suffix.fieldname
             and None not in (word.endchar, suffix.startchar) and suffix.startchar > word.endchar)

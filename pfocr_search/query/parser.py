@@ -31,6 +31,7 @@ from ..errors import QuerySyntaxError
 from ..spellings import fold_prefix
 from ..textkeys import SPELLED_LETTER
 from .apart import LetterSuffixPlugin
+from .joined import JoinedWordsPlugin
 from .exclusions import every_narrowed, exclusions_exclude
 from .genewords import WRITTEN_AS_SYMBOL
 from .mending import mended_query
@@ -131,7 +132,11 @@ class GeneAwareParser(qparser.QueryParser):
       names, as one alternative (the best-matching gene counts, not their sum),
       so figures that draw the genes rank with figures that name them.
     * ``a NOT b`` under the default OR means "a but not b".
+
+    `reader`, set while `parse_query` parses, lets plugins ask what the index holds.
     """
+
+    reader: IndexReader | None = None
 
     def __init__(self, fields, schema, *, fieldboosts=None, expand_gene: Callable[[str], Sequence[str]] | None = None,
                  gene_boost: float = 1.0, compound_parts: float = 0.5, **kwargs) -> None:
@@ -256,6 +261,7 @@ def build_parser(schema: Schema, config: IndexConfig,
     parser.add_plugin(ArticlePlugin())
     parser.add_plugin(IonPlugin())
     parser.add_plugin(LetterSuffixPlugin())
+    parser.add_plugin(JoinedWordsPlugin())
     if config.search.compound_parts > 0:  # 0: a compound is its phrase only
         parser.add_plugin(WordPartsPlugin())
     return parser
@@ -282,7 +288,11 @@ def parse_query(parser: qparser.QueryParser, text: str, reader: IndexReader | No
     _check_size(text)
     mended = mended_query(text)
     _check_nesting(mended)
-    q = parser.parse(mended)
+    parser.reader = reader
+    try:
+        q = parser.parse(mended)
+    finally:
+        parser.reader = None
     for node in walk(q):
         error = getattr(node, "error", None)
         if error:

@@ -1,0 +1,37 @@
+"""Words typed apart that figures write as one word ("micro rna", "bio film")."""
+
+from __future__ import annotations
+
+import pytest
+
+MICRORNA = ["PMC7915952__pharmaceuticals-14-00136-g001", "PMC8065760__pharmaceuticals-14-00322-g003"]
+VA_RNA = "PMC3857070__pharmaceutics-03-00338f2"
+BIOFILM = ["PMC10034394__gr8", "PMC10581177__spectrum.02152-23.f006"]
+DOUBLE_STRAND = ["PMC7818013__JZhejiangUnivSciB-22-1-38-g003", "PMC7818013__JZhejiangUnivSciB-22-1-38-g001"]
+
+
+@pytest.fixture()
+def ix(realworld_index):
+    with realworld_index([*MICRORNA, VA_RNA, *BIOFILM, *DOUBLE_STRAND, "PMC6765153__jclintranslres-5-033-g002"]) as index:
+        yield index
+
+
+def test_a_word_typed_in_two_parts_finds_the_figures_that_write_it_whole(ix):
+    # "micro rna" had sought "rna" alone in every figure and ranked the VA-RNA figure first.
+    hits = ix.search("micro rna")
+    assert {h.figid for h in hits[:2]} == set(MICRORNA)
+    assert "microrna" in ix.search("micro rna").parsed
+    assert ix.search("bio film")[0].figid in BIOFILM
+
+
+def test_the_joined_word_takes_its_synonyms_and_the_words_in_a_row_still_match(ix):
+    understood = ix.search("micro rna", explain=True).understood
+    assert "microrna = miRNA" in understood.synonyms
+    assert '"micro rna"' in understood.parsed
+
+
+@pytest.mark.parametrize("typed", ["double strand", "protein kinase", "RNA processing"])
+def test_words_figures_write_apart_as_often_stay_two_words(ix, typed):
+    # "double strand" is written "double-strand" (held joined and as its parts alike): no gain in joining.
+    parsed = ix.search(typed).parsed
+    assert "".join(typed.lower().split())[:12] not in parsed
