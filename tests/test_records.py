@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pfocr_search import FigureRecord, ReadIssue, read_figure_file, read_records
+from pfocr_search import FigureIndex, FigureRecord, ReadIssue, read_figure_file, read_records
 from pfocr_search.errors import SourceError
 from pfocr_search.sources.parse import split_front_matter
 from pfocr_search.sources.values import RecordError, clean_word
@@ -310,3 +310,23 @@ def test_front_matter_loader_reads_what_libyamls_safe_loader_reads(text):
             return ("error", type(exc).__name__)
 
     assert load(parse._FrontMatterLoader) == load(yaml.CSafeLoader)
+
+
+def test_character_entities_are_their_characters(tmp_path):
+    # A 2003 JCI figure writes its Greek letters as ISO entities (TGF-&bgr;, IFN-&ggr;); read
+    # as written, "TGF-β" had never found it and `show` printed "&bgr;".
+    data = Path(__file__).parent / "data" / "entities"
+    record = read_figure_file(next(data.glob("*.md")))
+    assert "TGF-β/Smad pathway" in record.caption and "IFN-γ" in record.caption and "&" not in record.caption
+    assert "TGF-β" in record.figtitle
+    with FigureIndex.build([data], tmp_path / "ix") as ix:
+        assert [h.figid for h in ix.search('"IFN-γ inhibits"')] == [record.figid]
+        assert ix.search("caption:bgr OR figtitle:bgr").total == 0
+
+
+@pytest.mark.parametrize("raw, clean", [("5 &mgr;M", "5 μM"), ("&Dgr;Np63", "ΔNp63"), ("&eegr; &OHgr; &sfgr;", "η Ω ς"),
+                                        ("a &amp; b, &#946;-catenin, &beta;", "a & b, β-catenin, β"),
+                                        ("R&D, &foo; and &", "R&D, &foo; and &")])
+def test_entity_forms(raw, clean):
+    from pfocr_search.sources.values import text
+    assert text(raw, "caption") == clean

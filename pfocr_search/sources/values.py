@@ -9,6 +9,7 @@ nothing downstream has to care.
 from __future__ import annotations
 
 import functools
+import html
 import re
 from typing import Any
 
@@ -95,7 +96,28 @@ def text(value: Any, key: str) -> str:
 
 
 def _one_paragraph(value: str) -> str:
-    return " ".join(strip_controls(value).split())
+    return " ".join(strip_controls(decoded_entities(value) if "&" in value else value).split())
+
+
+def decoded_entities(value: str) -> str:
+    """`value` with character entities as their characters: HTML's (``&amp;``,
+    ``&#946;``, ``&beta;``) and the ISO 8879 Greek ones older PMC articles
+    carry (``TGF-&bgr;``, ``IFN-&ggr;``, ``&mgr;M``), which had been indexed
+    and shown as written, so that "TGF-β" never found them."""
+    return html.unescape(_ISO_GREEK_ENTITY.sub(lambda m: _ISO_GREEK.get(m.group(1), m.group(0)), value))
+
+
+#: ISO 8879's Greek entity names (ISOgrk1), small and capital letters.
+_ISO_GREEK = {
+    name: letter
+    for small, letter in (("a", "α"), ("b", "β"), ("g", "γ"), ("d", "δ"), ("e", "ε"), ("z", "ζ"), ("ee", "η"),
+                          ("th", "θ"), ("i", "ι"), ("k", "κ"), ("l", "λ"), ("m", "μ"), ("n", "ν"), ("x", "ξ"),
+                          ("o", "ο"), ("p", "π"), ("r", "ρ"), ("s", "σ"), ("t", "τ"), ("u", "υ"), ("ph", "φ"),
+                          ("kh", "χ"), ("ps", "ψ"), ("oh", "ω"))
+    for name, letter in ((f"{small}gr", letter), (f"{small.upper()}gr", letter.upper()),
+                         (f"{small[0].upper()}{small[1:]}gr", letter.upper()))
+} | {"sfgr": "ς"}
+_ISO_GREEK_ENTITY = re.compile(r"&([A-Za-z]{3,4});")
 
 
 # Gene symbols, OCR words, sources and organism names repeat across records:
