@@ -32,7 +32,7 @@ from .sources.model import FigureRecord
 from .engine.stemming import porter_with_exceptions
 from .legends import is_legend_key
 from .spellings import fold_spelling
-from .textkeys import GREEK_NAMES, fold_greek_names, fold_text, greek_letter, join_letters
+from .textkeys import GREEK_NAMES, fold_greek_names, fold_text, greek_letter, join_letters, sharp_s_as_beta
 
 #: Stored beside the index, in each generation: the counts (for updates), and
 #: the pairs kept, which queries look words up in (generations made before
@@ -132,8 +132,9 @@ def _as_written(words: list[re.Match[str]]) -> str | None:
     """The text from the first of `words` to the last, white space made one
     space: their words joined by spaces had shown "indolamine-2,3-dioxygenase"
     as "indolamine-2 3-dioxygenase" (keys are its words either way); None
-    where it holds a bracket it does not open ("(TANK)-binding": "TANK)-binding")."""
-    text = " ".join(words[0].string[words[0].start():words[-1].end()].split())
+    where it holds a bracket it does not open ("(TANK)-binding": "TANK)-binding").
+    A sharp s that stands for β is shown as β ("transforming growth factor ß")."""
+    text = sharp_s_as_beta(" ".join(words[0].string[words[0].start():words[-1].end()].split()))
     depths = list(accumulate((c in "([{") - (c in ")]}") for c in text)) or [0]
     return text if min(depths) >= 0 and depths[-1] == 0 else None
 

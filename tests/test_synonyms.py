@@ -29,6 +29,8 @@ from pfocr_search.synonyms import definitions
     # A bracket the long form does not open had been kept: "TANK)-binding kinase 1", "TNF) receptor 1".
     ("NF-κB activator (TANK)-binding kinase 1 (TBK1) phosphorylates", ("TBK1", "TANK binding kinase 1")),
     ("tumor necrosis factor (TNF) receptor 1 (TNFR1) binds", ("TNFR1", "TNF receptor 1")),
+    # A sharp s for β (German keyboards, OCR) is shown as β: `synonyms TGF-β` had printed "factor ß".
+    ("the transforming growth factor ß (TGF-ß) pathway", ("TGF-ß", "transforming growth factor β")),
 ])
 def test_schwartz_hearst_finds_the_definitions(text, pair):
     assert pair in definitions(text)
