@@ -150,6 +150,8 @@ def _print_build_report(report: UpdateReport | None, err: "Console") -> None:
         err.print(f"conflict {escape(str(issue))}")
     for issue in report.warnings:
         err.print(f"warning {escape(str(issue))}")
+    if not report.files:  # a mistyped folder, or a `_data` folder given alone
+        err.print("warning: no figure record file (<figid>.md) was found under the sources given")
     typer.echo(report.summary())
 
 

@@ -39,7 +39,8 @@ def test_index_sample_then_search(run, tmp_path):
 def test_an_index_of_no_figures_answers_without_an_internal_error(run, tmp_path):
     (tmp_path / "notes").mkdir()
     path = str(tmp_path / "ix")
-    assert run("index", str(tmp_path / "notes"), "--index", path).exit_code == 0
+    built = run("index", str(tmp_path / "notes"), "--index", path)
+    assert built.exit_code == 0 and "no figure record file (<figid>.md) was found" in built.output
     for args in (["stats"], ["genes", "STAT3"], ["search", "insulin", "--facets"],
                  ["search", "insulin", "--genes", "STAT3"]):
         result = run(*args, "--index", path)
