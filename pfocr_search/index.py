@@ -169,7 +169,7 @@ class FigureIndex:
             searcher = self._current_searcher()
 
             def parse(typed: str) -> query.Query:  # the query as typed and any correction, ranked alike
-                return with_proximity(parse_query(self._parser, typed, reader=searcher.reader()),
+                return with_proximity(parse_query(self._parser, typed, searcher),
                                       self.config.boosts(), self.config.search.proximity)
 
             q = parse(text)
@@ -253,7 +253,7 @@ class FigureIndex:
             searcher = self._current_searcher()
             showing = showing_genes(self.genes, gene_terms(genes), flt.organism) if genes else None
             flt = flt.without_organism() if genes else flt  # counted as search_genes finds them: through genes
-            return facets_of(searcher, partial(parse_query, self._parser, reader=searcher.reader()), self.config,
+            return facets_of(searcher, partial(parse_query, self._parser, searcher=searcher), self.config,
                              text, self.genes, showing, flt.query(searcher), top)
 
     def similar(self, figid: str, limit: int | None = None, *, offset: int = 0, organism: str | None = None,

@@ -35,3 +35,24 @@ def test_words_figures_write_apart_as_often_stay_two_words(ix, typed):
     # "double strand" is written "double-strand" (held joined and as its parts alike): no gain in joining.
     parsed = ix.search(typed).parsed
     assert "".join(typed.lower().split())[:12] not in parsed
+
+
+BETA_CATENIN = ["PMC3428775__cshperspect-WNT-007971_F3", "PMC2828280__cshperspect-JCT-002915_F2"]
+OTHERS = ["PMC3312675__cshperspect-IMT-007146_F4", "PMC526782__pbio.0020401.g001", "PMC3179340__cshperspect-PRT-007500_F3"]
+
+
+@pytest.mark.parametrize("typed, hyphenated", [("beta catenin", "beta-catenin"), ("β catenin", "β-catenin"),
+                                               ("alpha synuclein", "alpha-synuclein")])
+def test_a_greek_letter_typed_before_its_word_is_the_words_prefix(realworld_index, typed, hyphenated):
+    # Apart, "beta catenin" had searched a lone "b", which every panel labelled (B) holds.
+    with realworld_index(BETA_CATENIN + OTHERS) as ix:
+        apart, joined = ix.search(typed), ix.search(hyphenated)
+        assert apart.parsed == joined.parsed
+        assert [h.figid for h in apart] == [h.figid for h in joined]
+
+
+@pytest.mark.parametrize("typed", ["Rho GTPases", "tau protein", "alpha beta T cells"])
+def test_names_that_are_not_only_greek_letters_stay_words(realworld_index, typed):
+    with realworld_index(BETA_CATENIN) as ix:
+        first, second, *rest = typed.split()
+        assert ix.search(typed).parsed != ix.search(" ".join([f"{first}-{second}", *rest])).parsed

@@ -60,7 +60,7 @@ def _slashes_closed(group):
             if apart(left, slash) and apart(slash, node) and slash.text == "/" \
                     and _SLASHED.fullmatch(f"{left.text}/{node.text}"):
                 del out[words[-2]:]
-                node = _glued(left, node, f"{left.text}/{node.text}")
+                node = glued(left, node, f"{left.text}/{node.text}")
         out.append(node)
     return out
 
@@ -76,7 +76,8 @@ def _slash_joins(left, right) -> bool:
             and _SLASHED.fullmatch(left.text + right.text) is not None)
 
 
-def _glued(word, suffix, text: str):
+def glued(word, suffix, text: str):
+    """`word` and `suffix` as one word node, `text`, where they were typed."""
     node = syntax.WordNode(text)
     node.fieldname, node.boost = word.fieldname, word.boost
     node.startchar, node.endchar = word.startchar, suffix.endchar
@@ -85,7 +86,7 @@ def _glued(word, suffix, text: str):
 
 def _joined(group, joins, glue: Callable[[str, str], str]):
     """`group` with each word `joins(word, next)` accepts written as one word, `glue(word, next)`."""
-    return join_adjacent(group, joins, lambda word, suffix: _glued(word, suffix, glue(word.text, suffix.text)))
+    return join_adjacent(group, joins, lambda word, suffix: glued(word, suffix, glue(word.text, suffix.text)))
 
 
 def join_adjacent(group, joins, make):

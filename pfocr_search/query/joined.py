@@ -1,5 +1,6 @@
-"""Words typed apart that the figures write as one ("micro RNA" for microRNA,
-"bio film", "mechano transduction"), read as that word or the two in a row."""
+"""Words typed apart that the figures write as one: "micro RNA" for microRNA,
+"bio film", "mechano transduction" (read as that word or the two in a row),
+and a Greek letter before its word, "beta catenin" for β-catenin."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import numpy as np
 from whoosh import qparser
 from whoosh.qparser import syntax
 from whoosh.qparser.plugins import PhrasePlugin
-from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
-from .apart import join_adjacent
+from ..engine.evaluation import term_docs
+from ..textkeys import GREEK_NAMES, greek_letter
+from .apart import glued, join_adjacent
 from .synonyms import Alternatives
 
 #: Where the joined word is looked for: the fields that hold running text.
@@ -25,30 +28,52 @@ class JoinedWordsPlugin(qparser.Plugin):
     slot: the joined word (which the synonym plugin then expands: "micro rna"
     is miRNA too), or the two as a phrase.  A typed query's "micro rna" had
     sought "rna" in every figure and ranked a VA-RNA figure first.  Needs the
-    index's reader (`GeneAwareParser.reader`); without one, words stay apart.
+    index's searcher (`GeneAwareParser.searcher`); without one, words stay apart.
     Runs after letters are joined to their words (104), before synonyms (105)."""
 
     def filters(self, parser):
         return [(self.join_words, 104.5)]
 
     def join_words(self, parser, group):
-        reader = getattr(parser, "reader", None)
+        searcher = getattr(parser, "searcher", None)
         field = parser.schema["caption"] if "caption" in parser.schema else None
-        if reader is None or field is None:
+        if searcher is None or field is None:
             return group
 
         def joinable(left, right) -> bool:
-            if not (left.fieldname is None and _letters(left.text) and _letters(right.text)):
+            if not (left.fieldname is None and _letters(right.text)):
+                return False
+            if _greek_prefix(left.text, right.text):
+                return True
+            if not _letters(left.text):
                 return False
             terms = [_term(field, text) for text in (left.text, right.text, left.text + right.text)]
             if None in terms:
                 return False
-            together = _figures_of(reader, terms[2]).size
+            together = np.count_nonzero(_figures_of(searcher, terms[2]))
             if together < MIN_FIGURES:
                 return False
-            return together > np.intersect1d(_figures_of(reader, terms[0]), _figures_of(reader, terms[1])).size
+            return together > np.count_nonzero(_figures_of(searcher, terms[0]) & _figures_of(searcher, terms[1]))
 
-        return join_adjacent(group, joinable, _one_slot)
+        return join_adjacent(group, joinable, _joined_node)
+
+
+def _greek_prefix(left: str, right: str) -> bool:
+    """A Greek letter typed apart before a word of three letters or more that is
+    no Greek letter ("beta catenin", "α synuclein", "gamma secretase"), which
+    is read as typed with its hyphen.  Apart, "beta catenin" had searched a lone
+    "b", which every panel labelled (B) holds, and ranked "Beta-cell" figures
+    first.  Names that are also words or genes' names ("Rho GTPases", "tau
+    protein") are not letters here.  (One after a word is that word's: see
+    `LetterSuffixPlugin`.)"""
+    letter = left.lower() in GREEK_NAMES or (len(left) == 1 and greek_letter(left) is not None)
+    return letter and len(right) >= 3 and greek_letter(right) is None
+
+
+def _joined_node(left, right):
+    if _greek_prefix(left.text, right.text):  # read as typed with its hyphen, which the parser knows
+        return glued(left, right, f"{left.text}-{right.text}")
+    return _one_slot(left, right)
 
 
 def _letters(text: str) -> bool:
@@ -61,11 +86,13 @@ def _term(field, word: str) -> str | None:
     return terms[0] if len(terms) == 1 else None
 
 
-def _figures_of(reader: IndexReader, term: str) -> np.ndarray:
-    """The figures holding `term` in any text field."""
-    found = [np.fromiter(reader.postings(name, term).all_ids(), dtype=np.int64) for name in TEXT_FIELDS
-             if name in reader.schema and reader.doc_frequency(name, term)]
-    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+def _figures_of(searcher: Searcher, term: str) -> np.ndarray:
+    """Which figures hold `term` in any text field, as a mask by docnum."""
+    mask = np.zeros(searcher.doc_count_all(), dtype=bool)
+    for name in TEXT_FIELDS:
+        if name in searcher.schema:
+            mask[term_docs(searcher, name, term)] = True
+    return mask
 
 
 def _one_slot(left, right):

@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 from whoosh import qparser, query
 from whoosh.fields import Schema, SpellField
 from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from ..arguments import string
 from ..config import IndexConfig
@@ -133,10 +134,10 @@ class GeneAwareParser(qparser.QueryParser):
       so figures that draw the genes rank with figures that name them.
     * ``a NOT b`` under the default OR means "a but not b".
 
-    `reader`, set while `parse_query` parses, lets plugins ask what the index holds.
+    `searcher`, set while `parse_query` parses, lets plugins ask what the index holds.
     """
 
-    reader: IndexReader | None = None
+    searcher: Searcher | None = None
 
     def __init__(self, fields, schema, *, fieldboosts=None, expand_gene: Callable[[str], Sequence[str]] | None = None,
                  gene_boost: float = 1.0, compound_parts: float = 0.5, **kwargs) -> None:
@@ -280,19 +281,20 @@ def user_fields(schema: Schema) -> frozenset[str]:
                      if name not in INTERNAL_FIELDS and not isinstance(schema[name], SpellField))
 
 
-def parse_query(parser: qparser.QueryParser, text: str, reader: IndexReader | None = None) -> query.Query:
-    """`text` parsed, or one `QuerySyntaxError`.  With the index's `reader`,
-    a query whose patterns stand for too many indexed words is refused too."""
+def parse_query(parser: qparser.QueryParser, text: str, searcher: Searcher | None = None) -> query.Query:
+    """`text` parsed, or one `QuerySyntaxError`.  With the index's `searcher`,
+    a query whose patterns stand for too many indexed words is refused too,
+    and words typed apart that figures write as one are joined."""
     if not string(text, "a query") or not text.strip():
         raise QuerySyntaxError("empty query: give words, gene symbols or field:value terms")
     _check_size(text)
     mended = mended_query(text)
     _check_nesting(mended)
-    parser.reader = reader
+    parser.searcher = searcher
     try:
         q = parser.parse(mended)
     finally:
-        parser.reader = None
+        parser.searcher = None
     for node in walk(q):
         error = getattr(node, "error", None)
         if error:
@@ -300,8 +302,8 @@ def parse_query(parser: qparser.QueryParser, text: str, reader: IndexReader | No
         if _leading_wildcard(node):
             raise QuerySyntaxError("a word cannot start with a wildcard (* or ?): begin it with a letter or "
                                    "digit (*:* matches every figure)")
-    if reader is not None:
-        _check_expansions(reader, q)
+    if searcher is not None:
+        _check_expansions(searcher.reader(), q)
     return q
 
 
