@@ -117,3 +117,21 @@ def test_a_typo_is_corrected_alike_with_genes_and_in_facets(sample_index):
         sample_index.facets(typed.query, genes=["CASP3"]).total > 0
     # A word no figure holds and nothing corrects still finds nothing, with or without genes.
     assert sample_index.search("qqzzxv", genes=["CASP3"]).total == sample_index.facets("qqzzxv").total == 0
+
+
+@pytest.mark.parametrize("typed, meant", [("alpha-synuclien", "alpha-synuclein"), ("α-synuclien", "α-synuclein"),
+                                          ("Wnt-signalng pathway", "Wnt-signaling pathway")])
+def test_a_slip_in_a_part_of_a_hyphenated_word_is_corrected(realworld_index, typed, meant):
+    # Whole, the word counted as known by its known part ("alpha"): nothing found, nothing suggested.
+    with realworld_index(["PMC526782__pbio.0020401.g001", "PMC2828280__cshperspect-JCT-002915_F2"]) as ix:
+        results = ix.search(typed)
+        assert results.corrected_from == typed and results.query == meant and results.total
+
+
+@pytest.mark.parametrize("typed", ["mechano-transduction", "SARS-CoV-2 entry"])
+def test_a_hyphenated_word_the_index_holds_joined_or_a_symbols_part_is_not_corrected(realworld_index, typed):
+    # "mechano" alone is in no figure, but "mechanotransduction" is: it had become "maechano-transduction".
+    with realworld_index(["PMC7229304__bonejointres-09-1-g005", "PMC3857070__pharmaceutics-03-00338f2",
+                          "PMC5411695__cshperspect-CIL-028175_F1"]) as ix:
+        results = ix.search(typed)
+        assert results.corrected_from is None and results.suggestions == []

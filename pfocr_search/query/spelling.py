@@ -83,8 +83,11 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, gen
     known = [w for w in dict.fromkeys(_head(m) for m in _typed(text)) if w not in unknown]
     context = _Context(searcher, fields, known)
     named = curated_words() if config.synonyms.curated > 0 else frozenset()
-    better = {word: _other_spelling(searcher, spelled, word)
-              or _slip_mended(searcher, fields, spelled, text, word, genes, context)
+
+    def mended(w: str) -> str | None:
+        return _other_spelling(searcher, spelled, w) or _slip_mended(searcher, fields, spelled, text, w, genes, context)
+
+    better = {word: _parts_mended(searcher, fields, word, mended) or mended(word)
               for word in unknown if not genes.known(normalize_symbol(word)) and word.lower() not in named}
     if not any(b and b.lower() != w.lower() for w, b in better.items()):
         return []
@@ -96,11 +99,28 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, gen
     return [_WORD.sub(replace, text)]
 
 
+def _parts_mended(searcher: Searcher, fields: Sequence[str], word: str, mended) -> str | None:
+    """A hyphenated word with slips in parts ("alpha-synuclien") with each mended as a word, or None.
+    Whole, it had counted as known by its known part ("alpha"), and no suggestion was made."""
+    wrong = _misspelled_parts(searcher, fields, word)
+    fixed = [mended(p) if p in wrong else None for p in word.split("-")] if wrong else []
+    return "-".join(f or p for f, p in zip(fixed, word.split("-"))) if any(fixed) else None
+
+
 def _unknown_words(searcher: Searcher, fields: Sequence[str], text: str) -> list[str]:
     """The distinct words of `text` worth correcting that the index lacks."""
     words = dict.fromkeys(_head(m) for m in _typed(text)
                           if not (_head(m) != m.group(0) and _known(searcher, fields, re.sub(r"\s", "", m.group(0)))))
-    return [w for w in words if MIN_SPELLED_LENGTH <= len(w) <= MAX_SPELLED_LENGTH and not _known(searcher, fields, w)]
+    return [w for w in words if MIN_SPELLED_LENGTH <= len(w) <= MAX_SPELLED_LENGTH
+            and not (_known(searcher, fields, w) and not _misspelled_parts(searcher, fields, w))]
+
+
+def _misspelled_parts(searcher: Searcher, fields: Sequence[str], word: str) -> list[str]:
+    """The parts of a hyphenated word that are plain words (not symbols: "CoV" of SARS-CoV-2) the index
+    lacks ("synuclien" of "alpha-synuclien") where it lacks them joined ("mechano-transduction")."""
+    parts = word.split("-") if "-" in word and not _known(searcher, fields, word.replace("-", "")) else []
+    return [p for p in parts if len(p) >= MIN_SPELLED_LENGTH and p.isalpha() and not WRITTEN_AS_SYMBOL.search(p)
+            and not _known(searcher, fields, p)]
 
 
 def _typed(text: str) -> list[re.Match]:
