@@ -177,6 +177,10 @@ def test_show_formats(run, sample_index_path):
     assert "JAK-STAT signaling pathway" in table and "STAT3" in table
     tsv = run("show", figid, "-i", str(sample_index_path), "-f", "tsv").stdout.splitlines()
     assert tsv[0] == "field\tvalue" and any(line.startswith("genes (Homo sapiens)\t") for line in tsv)
+    # The table shows every field JSON has (genes by organism, the URL derived).
+    shown = {line.split("\t")[0] for line in tsv[1:]}
+    missing = set(data) - shown - {"genes", "chemicals", "diseases", "layout"}
+    assert not missing, missing
 
 
 def test_stats_formats(run, sample_index_path):
@@ -485,3 +489,17 @@ def test_a_one_shot_command_imports_only_what_it_uses(sample_index_path, command
     done = subprocess.run([sys.executable, "-c", probe, *command, "--index", str(sample_index_path), "--limit", "3"],
                           capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip().splitlines()[-2:] == ["True", "[]"], done.stderr
+
+
+def test_a_figures_table_given_by_name_is_its_figures_not_a_broken_record(run, tmp_path, sample_dir):
+    # Given beside its figure file, the TSV had been read as a figure file: "no YAML front matter",
+    # skipped (and under --strict, the run failed).
+    figure = sample_dir / "new" / "_figures" / "PMC10025411__fncel-17-1105247-g0001.md"
+    table = sample_dir / "new" / "_data" / "PMC10025411__fncel-17-1105247-g0001-genes.tsv"
+    path = str(tmp_path / "ix")
+    built = run("index", str(figure), str(table), "--index", path, "--strict")
+    assert built.exit_code == 0 and "skipped 0" in built.output and "warning" not in built.output, built.output
+    shown = run("show", figure.stem, "--index", path, "-f", "json")
+    assert str(table) in shown.stdout and '"genes": []' not in shown.stdout
+    alone = run("index", str(table), "--index", str(tmp_path / "ix2"))
+    assert "not used: no figure file" in alone.output

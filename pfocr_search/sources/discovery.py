@@ -42,7 +42,11 @@ def discover(sources: Sequence[str | Path], data_files: WalkedFiles | None = Non
         root = Path(source).absolute()
         if readable(str(root)) != str(root):
             raise SourceError(f"source path is not UTF-8: {readable(str(root))}; rename it")
-        if root.is_file() or (root.exists() and not root.is_dir()):
+        if root.is_file() and root.name.endswith(DATA_SUFFIXES):
+            # A figure's table given by name: its figure file reads it (it had been read as a broken figure file).
+            if data_files is not None:
+                data_files.add_table(str(root))
+        elif root.is_file() or (root.exists() and not root.is_dir()):
             found[root] = None  # a pipe or device given by name is reported when read
         elif root.is_dir():
             for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=report):

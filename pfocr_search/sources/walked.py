@@ -36,6 +36,10 @@ class WalkedFiles:
             if name.endswith(".tsv"):
                 self.named.setdefault(name, set()).add(folder)
 
+    def add_table(self, path: str) -> None:
+        """A table given by name, not walked to: its folder is asked of the file system."""
+        self.named.setdefault(os.path.basename(path), set()).add(os.path.dirname(path))
+
     @property
     def tables(self) -> set[str]:
         """Every `.tsv` the walk saw, by path."""
