@@ -330,3 +330,12 @@ def test_character_entities_are_their_characters(tmp_path):
 def test_entity_forms(raw, clean):
     from pfocr_search.sources.values import text
     assert text(raw, "caption") == clean
+
+
+def test_a_page_block_of_another_shape_costs_its_keywords_not_the_figure(tmp_path):
+    # The JSON-LD block is the page's: keywords given as a mapping had skipped the whole figure.
+    path = tmp_path / "PMC1__fig1.md"
+    path.write_text("---\nfigid: PMC1__fig1\nfigtitle: Insulin signaling\nschema-jsonld:\n  keywords:\n"
+                    "    genes: [INSR]\n---\n", "utf-8")
+    record = read_figure_file(path)
+    assert record.figtitle == "Insulin signaling" and record.page_keywords == ()

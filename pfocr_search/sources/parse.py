@@ -242,7 +242,10 @@ def _page_keywords(data: dict[str, Any]) -> tuple[str, ...]:
     diseases ("Low", "Indented", "Is", MAPK14 for fly and human genes), which
     had been read as the paper's keywords."""
     jsonld = data.get("schema-jsonld")
-    return v.text_list(jsonld.get("keywords"), "schema-jsonld.keywords") if isinstance(jsonld, dict) else ()
+    try:  # a page's block, not the record's own data: a shape a release changes costs it, not the figure
+        return v.text_list(jsonld.get("keywords"), "schema-jsonld.keywords") if isinstance(jsonld, dict) else ()
+    except v.RecordError:
+        return ()
 
 
 # Figids name files (<figid>.md, <figid>-genes.tsv): no separators, no "..".
