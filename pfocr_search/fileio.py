@@ -77,7 +77,8 @@ def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
-            raise UnreadableFile("not a regular file (a pipe, device or socket)")
+            raise UnreadableFile("a folder, not a file" if stat.S_ISDIR(st.st_mode)
+                                 else "not a regular file (a pipe, device or socket)")
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:

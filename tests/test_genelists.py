@@ -212,6 +212,8 @@ def test_a_long_list_is_summarised_on_the_terminal(run, sample_index_path, tmp_p
     (("genes", "--column", "symbol"), "--column needs --file"),
     (("genes", "--file", "/nonexistent/list.txt"), "cannot read"),
     (("enrich", "/nonexistent/sets.gmt"), "cannot read"),
+    # A folder had been called "not a regular file (a pipe, device or socket)".
+    (("genes", "--file", "/"), "a folder, not a file"),
 ])
 def test_gene_list_mistakes_are_one_line(run, sample_index_path, args, message):
     result = run(*args, "-i", str(sample_index_path))
