@@ -285,10 +285,10 @@ def record(out: Output, rec: FigureRecord) -> None:
 
 
 def record_rows(rec: FigureRecord) -> Iterable[tuple[str, Any]]:
-    # Every field of the record (JSON has them all): the page's keywords, the figure's number and the
-    # journal's abbreviation had been left out.
+    # Every field JSON has: the page's keywords, the figure's number and the journal's abbreviation had been left out.
     for key in ("figid", "figtitle", "year", "pmcid", "doi", "journal", "journal_abbrev", "papertitle", "reftext",
-                "organisms", "keywords", "page_keywords", "figtype", "number", "figlink", "filename", "caption"):
+                "organisms", "keywords", "page_keywords", "figtype", "number", "figlink", "filename", "layout",
+                "caption"):
         yield key, getattr(rec, key)
     yield "url", rec.url
     by_organism: dict[str, list[str]] = {}

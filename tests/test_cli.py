@@ -179,7 +179,7 @@ def test_show_formats(run, sample_index_path):
     assert tsv[0] == "field\tvalue" and any(line.startswith("genes (Homo sapiens)\t") for line in tsv)
     # The table shows every field JSON has (genes by organism, the URL derived).
     shown = {line.split("\t")[0] for line in tsv[1:]}
-    missing = set(data) - shown - {"genes", "chemicals", "diseases", "layout"}
+    missing = set(data) - shown - {"genes", "chemicals", "diseases"}
     assert not missing, missing
 
 

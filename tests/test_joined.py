@@ -56,3 +56,22 @@ def test_names_that_are_not_only_greek_letters_stay_words(realworld_index, typed
     with realworld_index(BETA_CATENIN) as ix:
         first, second, *rest = typed.split()
         assert ix.search(typed).parsed != ix.search(" ".join([f"{first}-{second}", *rest])).parsed
+
+
+@pytest.mark.parametrize("typed", ["calcium ER stress", "class IA PI3K", "human ES cells", "IL-1 beta signaling",
+                                   "alpha the", "micro and rna"])
+def test_a_word_and_an_abbreviation_a_letter_after_a_symbol_or_a_stop_word_stay_apart(ix, typed):
+    # From an adversarial pass: "calcium ER" had been "calciumer" (stemmed as calcium, so "more
+    # figures" wrote it), "class IA" "classic", "IL-1 beta signaling" "IL-1 beta-signaling",
+    # "alpha the" "alpha-the".
+    words = typed.split()
+    parsed = ix.search(typed).parsed
+    for left, right in zip(words, words[1:]):
+        assert f"{left}-{right}".lower() not in parsed.lower() and f"{left}{right}".lower()[:8] not in parsed.lower()
+
+
+def test_a_long_form_typed_with_words_apart_still_finds_its_abbreviation(realworld_index):
+    # "long non coding RNA": "non coding" joined had hidden the long form of lncRNA from the synonym plugin.
+    with realworld_index(["PMC10036213__nihms-1878350-f0004", *MICRORNA]) as ix:
+        understood = ix.search("long non coding RNA", explain=True).understood
+        assert any(s.endswith("~ lncRNA") for s in understood.synonyms), understood.synonyms

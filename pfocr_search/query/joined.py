@@ -12,13 +12,16 @@ from whoosh.searching import Searcher
 
 from ..engine.evaluation import term_docs
 from ..textkeys import GREEK_NAMES, greek_letter
-from .apart import glued, join_adjacent
+from .apart import apart, glued, join_adjacent
+from .genewords import WRITTEN_AS_SYMBOL
 from .synonyms import Alternatives
 
-#: Where the joined word is looked for: the fields that hold running text.
-TEXT_FIELDS = ("figtitle", "caption", "papertitle", "keywords")
+#: Where a joined word is looked for: the fields that hold running text.
+RUNNING_TEXT = ("figtitle", "caption", "papertitle", "keywords")
 #: A joined word held by fewer figures is a slip of OCR or typing, not a word.
 MIN_FIGURES = 2
+#: Shorter words are never joined: "calcium ER", "class IA", "human ES" are a word and an abbreviation.
+MIN_PART = 3
 
 
 class JoinedWordsPlugin(qparser.Plugin):
@@ -27,35 +30,58 @@ class JoinedWordsPlugin(qparser.Plugin):
     which the index holds joined too) become one
     slot: the joined word (which the synonym plugin then expands: "micro rna"
     is miRNA too), or the two as a phrase.  A typed query's "micro rna" had
-    sought "rna" in every figure and ranked a VA-RNA figure first.  Needs the
-    index's searcher (`GeneAwareParser.searcher`); without one, words stay apart.
+    sought "rna" in every figure and ranked a VA-RNA figure first.  That needs
+    the index's searcher (`GeneAwareParser.searcher`); without one, such words
+    stay apart.  A Greek letter before its word is glued to it (`_greek_prefix`).
     Runs after letters are joined to their words (104), before synonyms (105)."""
 
     def filters(self, parser):
         return [(self.join_words, 104.5)]
 
     def join_words(self, parser, group):
-        searcher = getattr(parser, "searcher", None)
         field = parser.schema["caption"] if "caption" in parser.schema else None
-        if searcher is None or field is None:
-            return group
+        searcher = getattr(parser, "searcher", None)
+        counts = _Counts(searcher) if searcher is not None and field is not None else None
+        after_symbols = _after_symbols(group)
 
         def joinable(left, right) -> bool:
-            if not (left.fieldname is None and _letters(right.text)):
+            if left.fieldname is not None or not right.text.isalpha():
                 return False
             if _greek_prefix(left.text, right.text):
-                return True
-            if not _letters(left.text):
+                return id(left) not in after_symbols and (field is None or _term(field, right.text) is not None)
+            if counts is None or len(left.text) < MIN_PART or len(right.text) < MIN_PART or not left.text.isalpha():
                 return False
             terms = [_term(field, text) for text in (left.text, right.text, left.text + right.text)]
-            if None in terms:
-                return False
-            together = np.count_nonzero(_figures_of(searcher, terms[2]))
-            if together < MIN_FIGURES:
-                return False
-            return together > np.count_nonzero(_figures_of(searcher, terms[0]) & _figures_of(searcher, terms[1]))
+            # A joined word that stems as a part ("calciumer": calcium) is that part, not a word of its own.
+            return None not in terms and terms[2] not in terms[:2] and counts.joined_more(*terms)
 
         return join_adjacent(group, joinable, _joined_node)
+
+
+class _Counts:
+    """How many figures hold terms in running text, each term's figures read once a parse."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher, self.masks = searcher, {}
+
+    def joined_more(self, left: str, right: str, joined: str) -> bool:
+        """Whether more figures hold `joined` than hold both `left` and `right`."""
+        if sum(self.searcher.doc_frequency(name, joined) for name in self._fields()) < MIN_FIGURES:
+            return False  # the common case, answered without reading postings
+        together = np.count_nonzero(self.mask(joined))
+        return together >= MIN_FIGURES and together > np.count_nonzero(self.mask(left) & self.mask(right))
+
+    def mask(self, term: str) -> np.ndarray:
+        """Which figures hold `term` in any running-text field, by docnum."""
+        found = self.masks.get(term)
+        if found is None:
+            found = self.masks[term] = np.zeros(self.searcher.doc_count_all(), dtype=bool)
+            for name in self._fields():
+                found[term_docs(self.searcher, name, term)] = True
+        return found
+
+    def _fields(self) -> list[str]:
+        return [name for name in RUNNING_TEXT if name in self.searcher.schema]
 
 
 def _greek_prefix(left: str, right: str) -> bool:
@@ -64,10 +90,22 @@ def _greek_prefix(left: str, right: str) -> bool:
     is read as typed with its hyphen.  Apart, "beta catenin" had searched a lone
     "b", which every panel labelled (B) holds, and ranked "Beta-cell" figures
     first.  Names that are also words or genes' names ("Rho GTPases", "tau
-    protein") are not letters here.  (One after a word is that word's: see
-    `LetterSuffixPlugin`.)"""
+    protein") are not letters here, and a letter after a symbol is the symbol's
+    ("IL-1 beta signaling": `_after_symbols`)."""
     letter = left.lower() in GREEK_NAMES or (len(left) == 1 and greek_letter(left) is not None)
-    return letter and len(right) >= 3 and greek_letter(right) is None
+    return letter and len(right) >= MIN_PART and greek_letter(right) is None
+
+
+def _after_symbols(group) -> set[int]:
+    """The words (by id) typed right after a word written as a symbol ("IL-1"), in `group` and its groups."""
+    out: set[int] = set()
+    words = [n for n in group if not isinstance(n, syntax.Whitespace)]
+    for before, node in zip([None, *words], words):
+        if isinstance(node, syntax.GroupNode):
+            out |= _after_symbols(node)
+        elif before is not None and apart(before, node) and WRITTEN_AS_SYMBOL.search(before.text):
+            out.add(id(node))
+    return out
 
 
 def _joined_node(left, right):
@@ -76,23 +114,10 @@ def _joined_node(left, right):
     return _one_slot(left, right)
 
 
-def _letters(text: str) -> bool:
-    return len(text) >= 2 and text.isalpha()
-
-
 def _term(field, word: str) -> str | None:
     """`word` as the caption analyzer reads it; None for a stop word or a word read as several."""
     terms = list(field.process_text(word, mode="query"))
     return terms[0] if len(terms) == 1 else None
-
-
-def _figures_of(searcher: Searcher, term: str) -> np.ndarray:
-    """Which figures hold `term` in any text field, as a mask by docnum."""
-    mask = np.zeros(searcher.doc_count_all(), dtype=bool)
-    for name in TEXT_FIELDS:
-        if name in searcher.schema:
-            mask[term_docs(searcher, name, term)] = True
-    return mask
 
 
 def _one_slot(left, right):
@@ -100,4 +125,6 @@ def _one_slot(left, right):
     phrase = PhrasePlugin.PhraseNode(f"{left.text} {right.text}", left.startchar or 0)
     for node in (word, phrase):
         node.startchar, node.endchar = left.startchar, right.endchar
-    return Alternatives([word, phrase])
+    slot = Alternatives([word, phrase])
+    slot.typed = (left.text, right.text)  # a long form's words still, to the synonym plugin
+    return slot

@@ -32,9 +32,9 @@ from ..errors import QuerySyntaxError
 from ..spellings import fold_prefix
 from ..textkeys import SPELLED_LETTER
 from .apart import LetterSuffixPlugin
-from .joined import JoinedWordsPlugin
 from .exclusions import every_narrowed, exclusions_exclude
 from .genewords import WRITTEN_AS_SYMBOL
+from .joined import JoinedWordsPlugin
 from .mending import mended_query
 from .plugins import (
     ArticlePlugin,

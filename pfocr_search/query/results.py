@@ -73,7 +73,7 @@ class GeneHit(Hit):
         return cls(**{f.name: getattr(hit, f.name) for f in fields(Hit)}, **extra)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Understood:
     """How a query was read (a search with explain=True)."""
 

@@ -36,20 +36,19 @@ MAX_SPELLED_LENGTH = 32
 #: word at all, the same, and the test half's typed 0.843 -> 0.842 (this
 #: length: unchanged).
 MIN_RESPELLED_SYMBOL = 4
-#: A word is corrected by one typing slip at most (`_slips`), whatever its
-#: length.  Two edits had been allowed past four letters, and made another
-#: word of a correct one the index lacks: "alphabet" became "alphare",
-#: "betaine" "butane", "constriction" "contraction", "minutes" "minus".  On
-#: both relevance sets every such rewrite of two edits was of a correct word
-#: (38 of them, in known-item and topic queries) but one, "double strand
-#: brake repair" to "braf" (a figure showing BRAF ranked by luck), now
-#: "break": the typed queries' own slips are all one edit.  Realworld
-#: nDCG@10 unchanged to three decimals on both halves (that typed query
-#: 0.983 -> 1.0), and on the demo set.
+#: A word is corrected by one typing slip at most (`_slips`), whatever its length.  Two edits had
+#: been allowed past four letters, and made another word of a correct one the index lacks:
+#: "alphabet" became "alphare", "betaine" "butane", "constriction" "contraction", "minutes" "minus".
+#: On both relevance sets every such rewrite of two edits was of a correct word (38 of them, in
+#: known-item and topic queries) but one, "double strand brake repair" to "braf" (a figure showing
+#: BRAF ranked by luck), now "break": the typed queries' own slips are all one edit.  Realworld
+#: nDCG@10 unchanged to three decimals on both halves (that query 0.983 -> 1.0), and on the demo set.
 MAX_SLIPS = 1
 #: Shorter words are never corrected: any two letters are one edit from
 #: some one-letter fragment, and "Gq" (the G protein) had become "g".
 MIN_SPELLED_LENGTH = 3
+#: Shorter parts of a hyphenated word are not corrected: "shh-gli" had become "sh2-gl3", "keap-nrf" "keap-nr".
+MIN_MENDED_PART = 5
 
 # A word, with a letter or number written apart from it ("PPAR γ", "Galpha q"), as
 # the parser reads them: an operator ("NOT alpha") takes none.  A word not written
@@ -77,7 +76,7 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, gen
     word, a gene's name or a word of a curated synonym is not one the index lacks by a typo."""
     fields = [n for n, f in config.fields.items() if f.analyzer != "gene" and n in searcher.schema]
     spelled = [n for n in fields if config.fields[n].spelling or config.fields[n].analyzer == "text"]
-    unknown = _unknown_words(searcher, fields, text)
+    unknown = _unknown_words(searcher, fields, text, genes)
     if not unknown or len(unknown) > MAX_SPELLED_WORDS:
         return []
     known = [w for w in dict.fromkeys(_head(m) for m in _typed(text)) if w not in unknown]
@@ -87,7 +86,7 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, gen
     def mended(w: str) -> str | None:
         return _other_spelling(searcher, spelled, w) or _slip_mended(searcher, fields, spelled, text, w, genes, context)
 
-    better = {word: _parts_mended(searcher, fields, word, mended) or mended(word)
+    better = {word: _word_mended(word, _misspelled_parts(searcher, fields, word, genes), mended)
               for word in unknown if not genes.known(normalize_symbol(word)) and word.lower() not in named}
     if not any(b and b.lower() != w.lower() for w, b in better.items()):
         return []
@@ -99,28 +98,29 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, gen
     return [_WORD.sub(replace, text)]
 
 
-def _parts_mended(searcher: Searcher, fields: Sequence[str], word: str, mended) -> str | None:
-    """A hyphenated word with slips in parts ("alpha-synuclien") with each mended as a word, or None.
-    Whole, it had counted as known by its known part ("alpha"), and no suggestion was made."""
-    wrong = _misspelled_parts(searcher, fields, word)
-    fixed = [mended(p) if p in wrong else None for p in word.split("-")] if wrong else []
+def _word_mended(word: str, wrong: list[str], mended) -> str | None:
+    """`word` mended whole, or where parts of it slipped (`wrong`: "alpha-synuclien"), those parts
+    alone (the whole respelled, "stem-cell" had become "staem-cell"); None if it cannot be."""
+    if not wrong:
+        return mended(word)
+    fixed = [mended(p) if p in wrong else None for p in word.split("-")]
     return "-".join(f or p for f, p in zip(fixed, word.split("-"))) if any(fixed) else None
 
 
-def _unknown_words(searcher: Searcher, fields: Sequence[str], text: str) -> list[str]:
+def _unknown_words(searcher: Searcher, fields: Sequence[str], text: str, genes: GeneNames) -> list[str]:
     """The distinct words of `text` worth correcting that the index lacks."""
     words = dict.fromkeys(_head(m) for m in _typed(text)
                           if not (_head(m) != m.group(0) and _known(searcher, fields, re.sub(r"\s", "", m.group(0)))))
     return [w for w in words if MIN_SPELLED_LENGTH <= len(w) <= MAX_SPELLED_LENGTH
-            and not (_known(searcher, fields, w) and not _misspelled_parts(searcher, fields, w))]
+            and not (_known(searcher, fields, w) and not _misspelled_parts(searcher, fields, w, genes))]
 
 
-def _misspelled_parts(searcher: Searcher, fields: Sequence[str], word: str) -> list[str]:
-    """The parts of a hyphenated word that are plain words (not symbols: "CoV" of SARS-CoV-2) the index
-    lacks ("synuclien" of "alpha-synuclien") where it lacks them joined ("mechano-transduction")."""
+def _misspelled_parts(searcher: Searcher, fields: Sequence[str], word: str, genes: GeneNames) -> list[str]:
+    """The parts of a hyphenated word that are plain words the index lacks ("synuclien" of "alpha-synuclien")
+    where it lacks them joined ("mechano-transduction"): not symbols ("CoV" of SARS-CoV-2) nor genes'."""
     parts = word.split("-") if "-" in word and not _known(searcher, fields, word.replace("-", "")) else []
-    return [p for p in parts if len(p) >= MIN_SPELLED_LENGTH and p.isalpha() and not WRITTEN_AS_SYMBOL.search(p)
-            and not _known(searcher, fields, p)]
+    return [p for p in parts if len(p) >= MIN_MENDED_PART and p.isalpha() and not WRITTEN_AS_SYMBOL.search(p)
+            and not genes.known(normalize_symbol(p)) and not _known(searcher, fields, p)]
 
 
 def _typed(text: str) -> list[re.Match]:

@@ -68,7 +68,7 @@ class SynonymPlugin(Plugin):
                 continue
             run, shorts = self.long_form_at(nodes, i)
             if shorts:
-                words = [n for n in nodes[i:i + run] if not self.is_stop(n.text)]
+                words = [n for n in nodes[i:i + run] if not (_plain(n) and self.is_stop(n.text))]
                 out += [self.or_short(n, shorts, len(words)) if n in words else n for n in nodes[i:i + run]]
                 i += run
                 continue
@@ -78,19 +78,22 @@ class SynonymPlugin(Plugin):
         return group
 
     def long_form_at(self, nodes, start: int) -> tuple[int, list]:
-        """The longest run of plain words from `start` that is a long form, and its abbreviations."""
-        words = []
-        for node in nodes[start:start + self.table.longest]:
-            if not _plain(node):
+        """The longest run of plain words from `start` that is a long form, and its abbreviations
+        (in nodes: two words typed apart that figures write as one are one node, `typed`)."""
+        words, ends = [], {}
+        for count, node in enumerate(nodes[start:start + self.table.longest], 1):
+            typed = [node.text] if _plain(node) else list(getattr(node, "typed", ()))
+            if not typed:
                 break
-            words.append(node.text)
-        for length in range(len(words), 0, -1):
+            words += typed
+            ends[len(words)] = count
+        for length in sorted(ends, reverse=True):
             shorts = self.table.short_forms(words[:length]) if length > 1 or self.joined(words[0]) else []
             if shorts:
-                return length, shorts + self.receptors(words[length:length + 1], shorts)
+                return ends[length], shorts + self.receptors(words[length:length + 1], shorts)
             shorts = self.viruses(words[:length]) or numbered_forms(self.table, words[:length])
             if shorts:
-                return length, shorts
+                return ends[length], shorts
         return 0, []
 
     def joined(self, word: str) -> bool:
@@ -117,7 +120,7 @@ class SynonymPlugin(Plugin):
                 if " " not in s.text and s.text[-1:].isupper() and s.text.isalnum()]
 
     def or_short(self, node, shorts, words: int):
-        self.used += [f"{node.text} ~ {s.text}" for s in shorts]
+        self.used += [f"{' '.join(getattr(node, 'typed', ())) or node.text} ~ {s.text}" for s in shorts]
         by_weight: dict[float, list] = {}
         for s in shorts:  # a curated name may be a phrase ("citric acid cycle" for "Krebs cycle")
             form = _at(syntax.WordNode(s.text), node) if s.weight is None else _form(s.text, node)
@@ -158,6 +161,8 @@ class Alternatives(syntax.OrGroup):
     query, never merged with its neighbours (word coordination counts slots)."""
 
     merging = False
+    #: The words typed, where the slot stands for more than one ("micro rna").
+    typed: tuple[str, ...] = ()
 
 
 #: Latin shorthand that prose writes in lower case and captions define in upper

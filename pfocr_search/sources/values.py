@@ -104,7 +104,7 @@ def decoded_entities(value: str) -> str:
     ``&#946;``, ``&beta;``) and the ISO 8879 Greek ones older PMC articles
     carry (``TGF-&bgr;``, ``IFN-&ggr;``, ``&mgr;M``), which had been indexed
     and shown as written, so that "TGF-β" never found them."""
-    return html.unescape(_ISO_GREEK_ENTITY.sub(lambda m: _ISO_GREEK.get(m.group(1), m.group(0)), value))
+    return _ENTITY.sub(lambda m: _ISO_GREEK.get(m.group(1)) or html.unescape(m.group(0)), value).replace("\u00ad", "")
 
 
 #: ISO 8879's Greek entity names (ISOgrk1), small and capital letters.
@@ -117,7 +117,9 @@ _ISO_GREEK = {
     for name, letter in ((f"{small}gr", letter), (f"{small.upper()}gr", letter.upper()),
                          (f"{small[0].upper()}{small[1:]}gr", letter.upper()))
 } | {"sfgr": "ς"}
-_ISO_GREEK_ENTITY = re.compile(r"&([A-Za-z]{3,4});")
+#: An entity closed by its semicolon: HTML5's names that need none ("&not", "&deg", "&micro") are
+#: words in "Wnt&notch", "synthesis&degradation", "mRNA&microRNA", and a soft hyphen (&shy;) is dropped.
+_ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 # Gene symbols, OCR words, sources and organism names repeat across records:
