@@ -97,9 +97,13 @@ def test_a_phrase_the_parser_joins_into_one_word_is_looked_up_as_the_phrase(inde
         assert ix.search("interferon gamma")[0].figid == "PMC1001__ifng"
 
 
+def _shipped_list() -> str:
+    return resources.files("pfocr_search.index_config").joinpath(curated.CURATED).read_text("utf-8")
+
+
 def test_the_shipped_list_reads_and_names_meet_across_spellings():
     # Read as JSON (a one-shot search loads no YAML parser), it is YAML too, as index_config's files are.
-    text = resources.files("pfocr_search.index_config").joinpath(curated.CURATED).read_text("utf-8")
+    text = _shipped_list()
     shipped = yaml.safe_load(text)
     assert shipped["groups"] + shipped["concepts"] == curated.parse_groups(text)
     assert {"tca", "emt", "camp"} <= curated.concept_words() and "ampk" not in curated.concept_words()
@@ -153,7 +157,7 @@ def test_long_term_potentiation_is_ltp(index_of):
 
 
 def test_the_shipped_readings_are_checked():
-    text = resources.files("pfocr_search.index_config").joinpath(curated.CURATED).read_text("utf-8")
+    text = _shipped_list()
     assert yaml.safe_load(text)["readings"] == curated.parse_readings(text)
     with pytest.raises(ConfigError, match=r"readings\[0\]"):
         curated.parse_readings('{"groups": [], "readings": [["signal transduction"]]}')

@@ -207,14 +207,20 @@ def test_a_greek_letter_written_apart_joins_a_word_the_corpus_defines(tmp_path, 
         assert ix.search("ER beta", limit=1)[0].figid == "PMC1003__beta"
 
 
-def test_a_greek_letter_and_a_letter_typed_apart_are_one_unit(tmp_path, write_figure):
+@pytest.mark.parametrize("definition, short, typed", [
     # "nuclear factor kappa B" had read "factor-kappa" and a lone "b", so it
     # never met the long form of NF-κB that the corpus defines.
-    corpus = _defined(tmp_path, write_figure, "Cytokines activate nuclear factor-κB (NF-κB) in cells.",
-                      "PMC1003__short", "NF-κB drives inflammation.", "NF-κB in inflammation")
+    ("Cytokines activate nuclear factor-κB (NF-κB) in cells.", "NF-κB", "nuclear factor kappa B"),
+    # A caption's "... kappa B (RF-κB)" had been keyed "k b", the query's
+    # "factor kappa B" (read as factor-κB) "kb": the pair never met a query.
+    ("Stress activates ribosome factor kappa B (RF-κB) in cells.", "RF-κB", "ribosome factor kappa B"),
+])
+def test_a_greek_letter_and_a_letter_apart_are_one_unit_in_queries_and_captions(tmp_path, write_figure, definition,
+                                                                               short, typed):
+    corpus = _defined(tmp_path, write_figure, definition, "PMC1003__short", f"{short} drives genes.", f"{short} genes")
     with FigureIndex.build([corpus], tmp_path / "ix") as ix:
-        results = ix.search("nuclear factor kappa B", limit=5, explain=True)
-        assert "factor-κB ~ NF-κB" in results.understood.synonyms
+        results = ix.search(typed, limit=5, explain=True)
+        assert f"factor-κB ~ {short}" in results.understood.synonyms
         assert "PMC1003__short" in {h.figid for h in results}
         assert "caption:b " not in results.parsed + " "
 
@@ -462,14 +468,3 @@ def test_a_long_form_cut_short_gives_way_to_the_one_that_extends_it(index_of):
                   ("PMC1003__full", "Protein kinase A (PKA) is cAMP-activated.", "PKA activation")) as ix:
         assert [s.text for s in ix.synonyms("protein kinase")] == []
         assert "protein kinase a" in [s.text.lower() for s in ix.synonyms("PKA")]
-
-
-def test_a_caption_spelling_letters_apart_meets_the_query_parser_joined_form(tmp_path, write_figure):
-    # A caption's "... kappa B (RF-κB)" had been keyed "k b", the query's
-    # "factor kappa B" (read as factor-κB) "kb": the pair never met a query.
-    corpus = _defined(tmp_path, write_figure, "Stress activates ribosome factor kappa B (RF-κB) in cells.",
-                      "PMC1003__short", "RF-κB drives stress genes.", "RF-κB in stress")
-    with FigureIndex.build([corpus], tmp_path / "ix") as ix:
-        results = ix.search("ribosome factor kappa B", limit=5, explain=True)
-        assert "factor-κB ~ RF-κB" in results.understood.synonyms
-        assert "PMC1003__short" in {h.figid for h in results}
