@@ -114,8 +114,7 @@ _ISO_GREEK = {
                           ("th", "θ"), ("i", "ι"), ("k", "κ"), ("l", "λ"), ("m", "μ"), ("n", "ν"), ("x", "ξ"),
                           ("o", "ο"), ("p", "π"), ("r", "ρ"), ("s", "σ"), ("t", "τ"), ("u", "υ"), ("ph", "φ"),
                           ("kh", "χ"), ("ps", "ψ"), ("oh", "ω"))
-    for name, letter in ((f"{small}gr", letter), (f"{small.upper()}gr", letter.upper()),
-                         (f"{small[0].upper()}{small[1:]}gr", letter.upper()))
+    for name, letter in ((f"{small}gr", letter), (f"{small.upper()}gr", letter.upper()))
 } | {"sfgr": "ς"}
 #: An entity closed by its semicolon: HTML5's names that need none ("&not", "&deg", "&micro") are
 #: words in "Wnt&notch", "synthesis&degradation", "mRNA&microRNA", and a soft hyphen (&shy;) is dropped.
