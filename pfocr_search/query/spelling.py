@@ -44,8 +44,7 @@ MIN_RESPELLED_SYMBOL = 4
 #: BRAF ranked by luck), now "break": the typed queries' own slips are all one edit.  Realworld
 #: nDCG@10 unchanged to three decimals on both halves (that query 0.983 -> 1.0), and on the demo set.
 MAX_SLIPS = 1
-#: Shorter words are never corrected: any two letters are one edit from
-#: some one-letter fragment, and "Gq" (the G protein) had become "g".
+#: Shorter words are never corrected: any two letters are one edit from some fragment ("Gq" had become "g").
 MIN_SPELLED_LENGTH = 3
 #: Shorter parts of a hyphenated word are not corrected: "shh-gli" had become "sh2-gl3", "keap-nrf" "keap-nr".
 MIN_MENDED_PART = 5
@@ -86,8 +85,8 @@ def spelling_suggestions(searcher: Searcher, config: IndexConfig, text: str, gen
     def mended(w: str) -> str | None:
         return _other_spelling(searcher, spelled, w) or _slip_mended(searcher, fields, spelled, text, w, genes, context)
 
-    better = {word: _word_mended(word, _misspelled_parts(searcher, fields, word, genes), mended)
-              for word in unknown if not genes.known(normalize_symbol(word)) and word.lower() not in named}
+    better = {word: _word_mended(word, wrong, mended) for word, wrong in unknown.items()
+              if not genes.known(normalize_symbol(word)) and word.lower() not in named}
     if not any(b and b.lower() != w.lower() for w, b in better.items()):
         return []
 
@@ -107,12 +106,13 @@ def _word_mended(word: str, wrong: list[str], mended) -> str | None:
     return "-".join(f or p for f, p in zip(fixed, word.split("-"))) if any(fixed) else None
 
 
-def _unknown_words(searcher: Searcher, fields: Sequence[str], text: str, genes: GeneNames) -> list[str]:
-    """The distinct words of `text` worth correcting that the index lacks."""
+def _unknown_words(searcher: Searcher, fields: Sequence[str], text: str, genes: GeneNames) -> dict[str, list[str]]:
+    """The distinct words of `text` worth correcting that the index lacks, each with its slipped parts."""
     words = dict.fromkeys(_head(m) for m in _typed(text)
                           if not (_head(m) != m.group(0) and _known(searcher, fields, re.sub(r"\s", "", m.group(0)))))
-    return [w for w in words if MIN_SPELLED_LENGTH <= len(w) <= MAX_SPELLED_LENGTH
-            and not (_known(searcher, fields, w) and not _misspelled_parts(searcher, fields, w, genes))]
+    parts = {w: _misspelled_parts(searcher, fields, w, genes) for w in words
+             if MIN_SPELLED_LENGTH <= len(w) <= MAX_SPELLED_LENGTH}
+    return {w: wrong for w, wrong in parts.items() if wrong or not _known(searcher, fields, w)}
 
 
 def _misspelled_parts(searcher: Searcher, fields: Sequence[str], word: str, genes: GeneNames) -> list[str]:
