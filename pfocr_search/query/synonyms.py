@@ -82,7 +82,7 @@ class SynonymPlugin(Plugin):
         (in nodes: two words typed apart that figures write as one are one node, `typed`)."""
         words, ends = [], {}
         for count, node in enumerate(nodes[start:start + self.table.longest], 1):
-            typed = [node.text] if _plain(node) else list(getattr(node, "typed", ()))
+            typed = _typed_words(node)
             if not typed:
                 break
             words += typed
@@ -120,7 +120,7 @@ class SynonymPlugin(Plugin):
                 if " " not in s.text and s.text[-1:].isupper() and s.text.isalnum()]
 
     def or_short(self, node, shorts, words: int):
-        self.used += [f"{' '.join(getattr(node, 'typed', ())) or node.text} ~ {s.text}" for s in shorts]
+        self.used += [f"{' '.join(_typed_words(node))} ~ {s.text}" for s in shorts]
         by_weight: dict[float, list] = {}
         for s in shorts:  # a curated name may be a phrase ("citric acid cycle" for "Krebs cycle")
             form = _at(syntax.WordNode(s.text), node) if s.weight is None else _form(s.text, node)
@@ -209,6 +209,11 @@ class NameNode(syntax.WordNode):
             return super().query(parser)
         finally:
             parser.compound_parts = parts
+
+
+def _typed_words(node) -> list[str]:
+    """The plain words a node stands for: a plain word's, or a slot's of words typed apart (`Alternatives.typed`)."""
+    return [node.text] if _plain(node) else list(getattr(node, "typed", ()))
 
 
 def _plain(node) -> bool:
